@@ -1,0 +1,300 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from catalog.fields import ModalitiesField, modality_lookup
+
+SCORE_COMPONENTS = ("adoption", "quality", "ecosystem", "match_graph", "freshness")
+
+
+class ArtifactKind(models.TextChoices):
+    MODEL = "model", "Model"
+    API = "api", "API"
+    APP = "app", "App"
+    AGENT = "agent", "Agent"
+    MCP_SERVER = "mcp_server", "MCP server"
+    LIBRARY = "library", "Library"
+    EXTENSION = "extension", "Extension"
+    DATASET = "dataset", "Dataset"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+
+
+class PricingModel(models.TextChoices):
+    FREE = "free", "Free"
+    FREEMIUM = "freemium", "Freemium"
+    PAID = "paid", "Paid"
+    OPEN_SOURCE = "open_source", "Open source"
+
+
+class PriceUnit(models.TextChoices):
+    PROMPT_TOKEN = "prompt_token", "prompt token"
+    COMPLETION_TOKEN = "completion_token", "completion token"
+    IMAGE = "image", "image"
+    SECOND = "second", "second"
+    REQUEST = "request", "request"
+    MONTH = "month", "month"
+    SEAT = "seat", "seat"
+
+
+def _unit_interval_or_null(field: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0, f"{field}__lte": 1}),
+        name=f"%(class)s_{field}_in_unit_interval",
+    )
+
+
+class Timestamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Vendor(Timestamped):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    homepage = models.URLField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(slug=""), name="vendor_slug_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(Timestamped):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(slug=""), name="tag_slug_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArtifactQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def of_kind(self, kind: str):
+        return self.filter(kind=kind)
+
+    def with_input(self, modality: str):
+        return self.filter(input_modalities__contains=modality_lookup(modality))
+
+    def with_output(self, modality: str):
+        return self.filter(output_modalities__contains=modality_lookup(modality))
+
+    def with_tag(self, tag_slug: str):
+        return self.filter(
+            capabilities__tags__slug=tag_slug, capabilities__status=Status.PUBLISHED
+        ).distinct()
+
+    def by_rank(self):
+        return self.order_by("-rank", "name")
+
+    def for_cards(self):
+        """What a list card shows, in one query plus one prefetch."""
+        return self.select_related("vendor")
+
+
+class Artifact(Timestamped):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="artifacts")
+    kind = models.CharField(max_length=20, choices=ArtifactKind.choices, default=ArtifactKind.MODEL)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    summary = models.TextField(blank=True)
+    homepage = models.URLField(blank=True)
+    docs_url = models.URLField("documentation", blank=True)
+
+    pricing_model = models.CharField(
+        max_length=12, choices=PricingModel.choices, default=PricingModel.PAID
+    )
+    has_free_tier = models.BooleanField(default=False)
+    # Unknown is NULL and is never shown as free; zero means "costs nothing".
+    starting_price = models.DecimalField(
+        max_digits=20, decimal_places=12, null=True, blank=True, help_text="US dollars per unit."
+    )
+    price_unit = models.CharField(max_length=20, choices=PriceUnit.choices, blank=True)
+    open_weights = models.BooleanField(default=False)
+    license = models.CharField(max_length=80, blank=True)
+    context_length = models.PositiveIntegerField(null=True, blank=True, help_text="Tokens.")
+    input_modalities = ModalitiesField()
+    output_modalities = ModalitiesField()
+    release_date = models.DateField(null=True, blank=True)
+    last_reviewed_at = models.DateField(null=True, blank=True)
+
+    # Idempotent imports key on (external_source, external_id).
+    external_source = models.CharField(max_length=40, blank=True)
+    external_id = models.CharField(max_length=200, blank=True)
+    # Fields an editor changed in admin; importers never overwrite these.
+    curated_fields = models.JSONField(default=list, blank=True)
+    needs_review = models.BooleanField(
+        default=False, help_text="Set by an import when the source no longer lists it."
+    )
+
+    # Raw popularity inputs.
+    stars = models.PositiveBigIntegerField(null=True, blank=True)
+    downloads = models.PositiveBigIntegerField(null=True, blank=True)
+    likes = models.PositiveBigIntegerField(null=True, blank=True)
+    integrations = models.PositiveIntegerField(null=True, blank=True)
+
+    # Derived: the score components (NULL = no data), the rank, the match counter.
+    adoption = models.FloatField(null=True, blank=True)
+    quality = models.FloatField(null=True, blank=True)
+    ecosystem = models.FloatField(null=True, blank=True)
+    match_graph = models.FloatField(null=True, blank=True)
+    freshness = models.FloatField(null=True, blank=True)
+    rank = models.PositiveSmallIntegerField(default=0)
+    times_matched = models.PositiveIntegerField(default=0)
+    score_computed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["score_computed_at"])
+
+    objects = ArtifactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(slug="") & ~Q(slug__contains="-vs-"),
+                name="artifact_slug_never_contains_vs",
+            ),
+            models.CheckConstraint(
+                condition=Q(starting_price__isnull=True) | Q(starting_price__gte=0),
+                name="artifact_price_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=(Q(starting_price__isnull=True) & Q(price_unit=""))
+                | (Q(starting_price__isnull=False) & ~Q(price_unit="")),
+                name="artifact_price_has_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(rank__gte=0) & Q(rank__lte=100), name="artifact_rank_0_100"
+            ),
+            *[_unit_interval_or_null(component) for component in SCORE_COMPONENTS],
+            models.UniqueConstraint(
+                fields=["external_source", "external_id"],
+                condition=~Q(external_id=""),
+                name="artifact_unique_external_id",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-rank"], name="artifact_status_rank"),
+            models.Index(fields=["status", "kind", "-rank"], name="artifact_status_kind_rank"),
+            models.Index(fields=["status", "-times_matched"], name="artifact_status_matched"),
+            models.Index(fields=["status", "price_unit", "starting_price"], name="artifact_price"),
+            models.Index(fields=["status", "-release_date"], name="artifact_status_released"),
+            models.Index(fields=["vendor", "status"], name="artifact_vendor_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("artifact_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+
+class CapabilityQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Capability(Timestamped):
+    artifact = models.ForeignKey(Artifact, on_delete=models.CASCADE, related_name="capabilities")
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    unique = models.TextField("unique", blank=True)
+    vs_alternatives = models.TextField("vs alternatives", blank=True)
+    best_for = models.TextField(blank=True)
+    limitations = models.TextField(blank=True)
+    input_types = ModalitiesField()
+    output_types = ModalitiesField()
+    tags = models.ManyToManyField(Tag, blank=True, related_name="capabilities")
+    position = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(
+        max_length=12,
+        choices=[(Status.DRAFT, "Draft"), (Status.PUBLISHED, "Published")],
+        default=Status.PUBLISHED,
+    )
+
+    # Derived from the match graph.
+    times_matched = models.PositiveIntegerField(default=0)
+    match_success_rate = models.FloatField(null=True, blank=True)
+
+    history = HistoricalRecords(m2m_fields=[tags])
+
+    objects = CapabilityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "capabilities"
+        constraints = [
+            _unit_interval_or_null("match_success_rate"),
+            models.CheckConstraint(condition=~Q(title=""), name="capability_title_not_empty"),
+        ]
+        indexes = [models.Index(fields=["artifact", "status", "position"], name="capability_order")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RankWeights(Timestamped):
+    """The weight of each score component for one artifact kind (editable in admin)."""
+
+    kind = models.CharField(max_length=20, choices=ArtifactKind.choices, unique=True)
+    adoption = models.FloatField(default=0.25)
+    quality = models.FloatField(default=0.25)
+    ecosystem = models.FloatField(default=0.10)
+    match_graph = models.FloatField(default=0.25)
+    freshness = models.FloatField(default=0.15)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = "rank weights"
+        verbose_name_plural = "rank weights"
+        constraints = [
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{c}__gte": 0}), name=f"rankweights_{c}_not_negative"
+                )
+                for c in SCORE_COMPONENTS
+            ],
+            models.CheckConstraint(
+                condition=Q(adoption__gt=0)
+                | Q(quality__gt=0)
+                | Q(ecosystem__gt=0)
+                | Q(match_graph__gt=0)
+                | Q(freshness__gt=0),
+                name="rankweights_some_weight_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Weights for {self.get_kind_display()}"

@@ -1,0 +1,136 @@
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from catalog.models import Artifact, Capability
+
+
+class Intent(models.Model):
+    """A normalised search query: one node of the match graph."""
+
+    text = models.CharField(max_length=300, unique=True)
+    example_query = models.CharField(max_length=300, blank=True, help_text="As first typed.")
+    is_spam = models.BooleanField(default=False, help_text="Spam intents stop counting.")
+    # Derived by the rebuild.
+    search_count = models.PositiveIntegerField(default=0)
+    last_result_count = models.PositiveIntegerField(default=0)
+    first_seen = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-search_count", "text"]
+        indexes = [models.Index(fields=["-search_count"], name="intent_popular")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SearchEvent(models.Model):
+    """One search as it happened: the source of truth every counter is rebuilt from."""
+
+    intent = models.ForeignKey(Intent, on_delete=models.CASCADE, related_name="events")
+    created_at = models.DateTimeField(db_index=True)
+    client_key = models.CharField(max_length=64, help_text="Keyed hash; never a raw address.")
+    result_count = models.PositiveIntegerField(default=0)
+    matched_capabilities = models.ManyToManyField(
+        Capability, blank=True, related_name="search_events"
+    )
+    is_simulated = models.BooleanField(default=False, help_text="Replayed demo history.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["intent", "client_key", "-created_at"], name="event_dedup")]
+
+    def __str__(self) -> str:
+        return f"{self.intent} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ChoiceEvent(models.Model):
+    """A searcher chose a result (clicked through) for an intent."""
+
+    intent = models.ForeignKey(Intent, on_delete=models.CASCADE, related_name="choices")
+    artifact = models.ForeignKey(Artifact, on_delete=models.CASCADE, related_name="choices")
+    created_at = models.DateTimeField(db_index=True)
+    client_key = models.CharField(max_length=64)
+    is_simulated = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.intent} -> {self.artifact_id}"
+
+
+class Match(models.Model):
+    """Derived: how often a capability matched an intent and was chosen for it."""
+
+    intent = models.ForeignKey(Intent, on_delete=models.CASCADE, related_name="matches")
+    capability = models.ForeignKey(Capability, on_delete=models.CASCADE, related_name="matches")
+    times_matched = models.PositiveIntegerField(default=0)
+    times_chosen = models.PositiveIntegerField(default=0)
+    last_seen = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "matches"
+        constraints = [
+            models.UniqueConstraint(fields=["intent", "capability"], name="match_unique_pair"),
+            models.CheckConstraint(
+                condition=Q(times_chosen__lte=F("times_matched")), name="match_chosen_le_matched"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.intent} x {self.capability_id}"
+
+
+class PairEvidence(models.Model):
+    """Derived: an intent in which both artifacts of a pair were matched."""
+
+    artifact_a = models.ForeignKey(Artifact, on_delete=models.CASCADE, related_name="+")
+    artifact_b = models.ForeignKey(Artifact, on_delete=models.CASCADE, related_name="+")
+    intent = models.ForeignKey(Intent, on_delete=models.CASCADE, related_name="pair_evidence")
+    times_both_matched = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "pair evidence"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["artifact_a", "artifact_b", "intent"], name="pair_evidence_unique"
+            ),
+            # One row per unordered pair: the lower id always comes first.
+            models.CheckConstraint(
+                condition=Q(artifact_a__lt=F("artifact_b")), name="pair_evidence_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.artifact_a_id} & {self.artifact_b_id} in {self.intent}"
+
+
+class ComparisonOverride(models.Model):
+    """An editor's say on one pair: own verdict, approval, featuring, noindex."""
+
+    artifact_a = models.ForeignKey(Artifact, on_delete=models.CASCADE, related_name="+")
+    artifact_b = models.ForeignKey(Artifact, on_delete=models.CASCADE, related_name="+")
+    verdict = models.TextField(blank=True, help_text="Replaces the generated verdict when set.")
+    approved = models.BooleanField(
+        default=True, help_text="Approved pairs are listed and put in the sitemap."
+    )
+    featured = models.BooleanField(default=False)
+    noindex = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["artifact_a", "artifact_b"], name="override_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(artifact_a=F("artifact_b")), name="override_two_artifacts"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.artifact_a} vs {self.artifact_b}"

@@ -1,0 +1,10 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from catalog.selectors import artifacts_top
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "comparisons/home.html", {"top_artifacts": artifacts_top(limit=12)})

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Unfragile editors"
+admin.site.site_title = "Unfragile editors"
+admin.site.index_title = "Catalog curation"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("comparisons.urls")),
+]

@@ -1,0 +1,33 @@
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db import connection
+
+
+def pytest_collection_modifyitems(config, items):
+    if connection.vendor != "postgresql":
+        skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+        for item in items:
+            if "postgres" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture
+def editor(db) -> User:
+    user = User.objects.create_user("editor", password="correct-horse-battery", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def demo_catalog(db):
+    from catalog.demo import demo_catalog_load
+    from catalog.services import artifact_scores_recompute
+
+    demo_catalog_load()
+    artifact_scores_recompute()
