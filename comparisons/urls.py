@@ -1,9 +1,9 @@
 from django.urls import path
 
-from comparisons.views import artifacts, home
+from comparisons.views import artifact, catalog, home
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path("artifacts/", artifacts.artifact_list, name="artifact_list"),
-    path("artifacts/<slug:slug>/", artifacts.artifact_detail, name="artifact_detail"),
+    path("artifacts/", catalog.artifact_list, name="artifact_list"),
+    path("artifacts/<slug:slug>/", artifact.artifact_detail, name="artifact_detail"),
 ]

@@ -2,14 +2,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from catalog.models import Artifact
 from catalog.selectors import artifact_breakdown_get, artifact_published_get
-
-
-@require_GET
-def artifact_list(request: HttpRequest) -> HttpResponse:
-    artifacts = Artifact.objects.published().for_cards().by_rank()
-    return render(request, "catalog/artifact_list.html", {"artifacts": artifacts})
 
 
 @require_GET
