@@ -73,9 +73,7 @@ def price_text(*, amount: Decimal | None, unit: str) -> PriceText:
     )
 
 
-def price_compare(
-    *, a: tuple[Decimal | None, str], b: tuple[Decimal | None, str]
-) -> int | None:
+def price_compare(*, a: tuple[Decimal | None, str], b: tuple[Decimal | None, str]) -> int | None:
     """-1 if a is cheaper, 1 if b is, 0 if equal; None when they can't be compared
     (a price is unknown, or the units differ: a token is not an image)."""
     (amount_a, unit_a), (amount_b, unit_b) = a, b
