@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from comparisons.views.ops import healthz
+
 admin.site.site_header = "Unfragile editors"
 admin.site.site_title = "Unfragile editors"
 admin.site.index_title = "Catalog curation"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("comparisons.urls")),
 ]

@@ -150,6 +150,5 @@ def test_view_on_site_points_to_the_public_page(editor_client):
 
 
 def test_non_staff_cannot_reach_admin(client):
-    User.objects.create_user("visitor", password="x")
-    client.login(username="visitor", password="x")
+    client.force_login(User.objects.create_user("visitor", password="x"))
     assert client.get(reverse("admin:index")).status_code == 302
