@@ -111,3 +111,18 @@ def test_check_deploy_is_clean_under_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_lost_database_answers_503_with_a_friendly_page(client, monkeypatch):
+    from django.db import OperationalError
+
+    def broken_cursor(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    response = client.get("/artifacts/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    body = response.content.decode()
+    assert "Back in a moment" in body
+    assert "Traceback" not in body and "OperationalError" not in body
