@@ -9,7 +9,7 @@ PYTHON_BIN := $(shell for p in python3.13 python3.12 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then \
 	echo $$p; break; fi; done)
 
-.PHONY: install run test lint format migrate demo bench
+.PHONY: install run test lint format migrate demo bench drill
 
 install: $(VENV)/.installed
 
@@ -26,9 +26,11 @@ $(VENV)/.installed: pyproject.toml
 
 migrate: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 
 demo: migrate
 	$(PY) manage.py load_demo_catalog
+	$(PY) manage.py replay_demo_searches --if-empty
 
 run: demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
@@ -45,3 +47,15 @@ lint: install
 format: install
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
+
+# The side-by-side benchmark on the large synthetic catalog (PostgreSQL database bench_large,
+# generated on first use: about 10 minutes); writes BENCHMARKS.md. Needs wrk (apt-get install wrk).
+bench: install
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
+# Load and fault drill (benchmarks/load_faults.py): gunicorn on PostgreSQL, 64 connections,
+# PostgreSQL stopped for 10 s mid-run. DRILL_ARGS="--duration 20 --concurrency 32 --outage 6"
+# is the reduced size CI runs.
+DRILL_ARGS ?=
+drill: install
+	$(PY) benchmarks/load_faults.py $(DRILL_ARGS)

@@ -235,9 +235,10 @@ def main() -> int:
     try:
         log("preparing the database, demo catalog and static files")
         manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "createcachetable")
         manage(env, "load_demo_catalog")
         manage(env, "collectstatic", "--noinput", "-v0")
-        slugs = json.loads(manage(env, "shell", "-c", TOP_SLUGS))
+        slugs = json.loads(manage(env, "shell", "--no-imports", "-c", TOP_SLUGS))
         server_log = open(Path(var_dir) / "server.log", "w")  # noqa: SIM115 - lives as long as the server
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"],
@@ -261,7 +262,7 @@ def main() -> int:
         ]
         log(f"{args.duration:.0f} s at {args.concurrency} connections, outage {args.outage:.0f} s")
         hits, events = asyncio.run(drive(base, urls, args.duration, args.concurrency, args.outage))
-        stored = int(manage(env, "shell", "-c", STORED_SEARCHES).strip())
+        stored = int(manage(env, "shell", "--no-imports", "-c", STORED_SEARCHES).strip())
         report = analyse(hits, events, stored)
     finally:
         if server is not None:

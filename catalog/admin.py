@@ -16,6 +16,7 @@ DERIVED_ARTIFACT_FIELDS = (
     "times_matched",
     "score_computed_at",
     "curated_fields",
+    "prices",
     "created_at",
     "updated_at",
 )
@@ -103,7 +104,14 @@ class ArtifactAdmin(SimpleHistoryAdmin):
         ("Links", {"fields": ["homepage", "docs_url", "license", "open_weights"]}),
         (
             "Pricing",
-            {"fields": ["pricing_model", "has_free_tier", ("starting_price", "price_unit")]},
+            {
+                "fields": [
+                    "pricing_model",
+                    "has_free_tier",
+                    ("starting_price", "price_unit"),
+                    "prices",
+                ]
+            },
         ),
         (
             "Technical",
@@ -146,6 +154,11 @@ class ArtifactAdmin(SimpleHistoryAdmin):
         if change:
             services.artifact_mark_curated(artifact=obj, fields=form.changed_data)
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and any(formset.has_changed() for formset in formsets):
+            services.artifacts_mark_capabilities_curated(artifact_ids=[form.instance.pk])
 
     def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str, verb: str):
         count = services.artifacts_set_status(artifacts=queryset, status=status)
@@ -190,6 +203,19 @@ class CapabilityAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "description", "artifact__name"]
     autocomplete_fields = ["artifact", "tags"]
     readonly_fields = ["times_matched", "match_success_rate", "created_at", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.artifacts_mark_capabilities_curated(artifact_ids=[obj.artifact_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.artifacts_mark_capabilities_curated(artifact_ids=[obj.artifact_id])
+
+    def delete_queryset(self, request, queryset):
+        artifact_ids = list(queryset.values_list("artifact_id", flat=True))
+        super().delete_queryset(request, queryset)
+        services.artifacts_mark_capabilities_curated(artifact_ids=artifact_ids)
 
 
 @admin.register(RankWeights)

@@ -24,8 +24,7 @@ def _parser() -> MarkdownIt:
     )
 
 
-def markdown_render(text: str) -> SafeString:
-    html = _parser().render(text or "")
+def _sanitise(html: str) -> SafeString:
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -33,12 +32,15 @@ def markdown_render(text: str) -> SafeString:
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="nofollow noopener noreferrer",
     )
-    return mark_safe(cleaned.strip())  # noqa: S308 - sanitised by nh3 just above
+    # Safe to mark: nh3 has just removed everything outside the allow-list.
+    return mark_safe(cleaned.strip())
+
+
+def markdown_render(text: str) -> SafeString:
+    """Paragraphs, lists, quotes and code blocks, plus the inline syntax."""
+    return _sanitise(_parser().render(text or ""))
 
 
 def markdown_inline(text: str) -> SafeString:
-    """The same subset without the wrapping paragraph, for one-line fields."""
-    html = markdown_render(text)
-    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-        html = html[3:-4]
-    return mark_safe(html)  # noqa: S308 - already sanitised
+    """Inline syntax only (emphasis, code, links), for text that sits inside a sentence."""
+    return _sanitise(_parser().renderInline(text or ""))

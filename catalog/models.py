@@ -32,6 +32,9 @@ class PricingModel(models.TextChoices):
     OPEN_SOURCE = "open_source", "Open source"
 
 
+PRICE_VARIES = "varies"
+
+
 class PriceUnit(models.TextChoices):
     PROMPT_TOKEN = "prompt_token", "prompt token"
     COMPLETION_TOKEN = "completion_token", "completion token"
@@ -136,6 +139,9 @@ class Artifact(Timestamped):
         max_digits=20, decimal_places=12, null=True, blank=True, help_text="US dollars per unit."
     )
     price_unit = models.CharField(max_length=20, choices=PriceUnit.choices, blank=True)
+    # Every price an import found, by unit (e.g. {"prompt_token": "0.000000065"}): the source's
+    # full price list, of which starting_price is the headline. "varies" is set per request.
+    prices = models.JSONField(default=dict, blank=True)
     open_weights = models.BooleanField(default=False)
     license = models.CharField(max_length=80, blank=True)
     context_length = models.PositiveIntegerField(null=True, blank=True, help_text="Tokens.")
@@ -217,6 +223,11 @@ class Artifact(Timestamped):
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
+
+    @property
+    def price_varies(self) -> bool:
+        """The source prices it per request (a router, say): not free, and no fixed figure."""
+        return PRICE_VARIES in (self.prices or {}).values()
 
 
 class CapabilityQuerySet(models.QuerySet):

@@ -1,6 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ComparisonsConfig(AppConfig):
     name = "comparisons"
     verbose_name = "Comparisons and search"
+
+    def ready(self) -> None:
+        from comparisons.search.signals import search_index_after_migrate
+
+        post_migrate.connect(search_index_after_migrate, sender=self)
+
+        from catalog.versioning import catalog_version_watch
+        from comparisons.models import ComparisonOverride
+
+        # An editor's verdict or noindex flag changes cached pages just like a catalog edit.
+        catalog_version_watch(ComparisonOverride)

@@ -39,7 +39,11 @@ class SearchEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["intent", "client_key", "-created_at"], name="event_dedup")]
+        indexes = [
+            models.Index(fields=["intent", "client_key", "-created_at"], name="event_dedup"),
+            # The per-client hourly cap (comparisons/evidence.py).
+            models.Index(fields=["client_key", "-created_at"], name="event_client_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.intent} @ {self.created_at:%Y-%m-%d %H:%M}"
@@ -56,6 +60,11 @@ class ChoiceEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["intent", "client_key", "artifact", "-created_at"], name="choice_dedup"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.intent} -> {self.artifact_id}"
@@ -105,6 +114,36 @@ class PairEvidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.artifact_a_id} & {self.artifact_b_id} in {self.intent}"
+
+
+class SearchDocument(models.Model):
+    """The searchable text of one capability, kept by database triggers (see search/index.py).
+
+    Unmanaged: the table is created per database vendor by migration 0003 (a generated
+    tsvector on PostgreSQL, an FTS5 external-content index on SQLite). Django never writes it.
+    """
+
+    capability = models.OneToOneField(
+        Capability,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    artifact = models.ForeignKey(
+        Artifact, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    title = models.TextField()
+    tags = models.TextField()
+    description = models.TextField()
+    extra = models.TextField()
+
+    class Meta:
+        managed = False
+        db_table = "comparisons_searchdocument"
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class ComparisonOverride(models.Model):

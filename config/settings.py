@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, CSRF and auth, so that a cache hit skips them (see comparisons/cache.py).
+    "comparisons.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -153,6 +155,47 @@ STORAGES = {
     },
 }
 
+# --- Caching ------------------------------------------------------------------------
+# Public pages are cached whole (comparisons/cache.py) under the catalog version
+# (catalog/versioning.py), which every committed catalog write replaces. Pages live in local
+# memory per process by default, or in Redis when REDIS_URL is set. The version lives where
+# every worker reads the same value: the database (a DatabaseCache table, created by
+# `manage.py createcachetable`) by default, Redis when REDIS_URL is set, or a file under
+# VAR_DIR for single-host deployments (the trade-offs: catalog/versioning.py).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CATALOG_VERSION_STORE = os.environ.get(
+    "DJANGO_CATALOG_VERSION_STORE", "redis" if REDIS_URL else "database"
+)
+if CATALOG_VERSION_STORE not in {"database", "redis", "file"} or (
+    CATALOG_VERSION_STORE == "redis" and not REDIS_URL
+):
+    raise ImproperlyConfigured(
+        "DJANGO_CATALOG_VERSION_STORE is database, file, or redis (which needs REDIS_URL)."
+    )
+PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", default=True)
+PAGE_CACHE_ALIAS = "default"
+# Only bounds memory: entries are never stale, old versions' entries are just unreachable.
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+_REDIS_CACHE = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": REDIS_URL,
+    "KEY_PREFIX": "unfragile",
+}
+CACHES = {
+    "default": _REDIS_CACHE
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_PAGE_CACHE_ENTRIES", "500"))},
+    },
+    "catalog_version": _REDIS_CACHE
+    if CATALOG_VERSION_STORE == "redis"
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "catalog_version_cache",
+    },
+}
+
 # Everything goes to stderr, one JSON object per line, so request errors are greppable
 # and parseable by any log shipper.
 LOGGING = {
@@ -164,6 +207,8 @@ LOGGING = {
     "loggers": {
         "django.request": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
         "django.server": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        # Every admin login would otherwise log four lines.
+        "axes": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
     },
 }
 
@@ -210,6 +255,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_VERBOSE = False
+
+# benchmarks/: a trivial view to measure the framework's floor (never on in production).
+BENCH_VIEWS = env_bool("DJANGO_BENCH_VIEWS")
 
 # The site's own knobs.
 SITE_NAME = "Unfragile"

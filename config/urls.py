@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -12,3 +13,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("comparisons.urls")),
 ]
+
+if settings.BENCH_VIEWS:
+    from benchmarks.views import floor
+
+    urlpatterns.insert(0, path("_bench/floor", floor, name="bench_floor"))

@@ -11,6 +11,13 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _page_cache_off(settings):
+    """Tests see every write at once (their on_commit hooks never run, so the catalog version
+    would not move); tests of the cache itself turn it back on."""
+    settings.PAGE_CACHE_ENABLED = False
+
+
 @pytest.fixture
 def editor(db) -> User:
     user = User.objects.create_user("editor", password="correct-horse-battery", is_staff=True)

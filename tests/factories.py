@@ -59,3 +59,38 @@ class CapabilityFactory(factory.django.DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.set(extracted)
+
+
+class IntentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "comparisons.Intent"
+        django_get_or_create = ("text",)
+
+    text = factory.Sequence(lambda n: f"intent {n}")
+
+
+class PairEvidenceFactory(factory.django.DjangoModelFactory):
+    """Pass artifact_a/artifact_b in any order: the lower id is stored first."""
+
+    class Meta:
+        model = "comparisons.PairEvidence"
+
+    artifact_a = factory.SubFactory(ArtifactFactory)
+    artifact_b = factory.SubFactory(ArtifactFactory)
+    intent = factory.SubFactory(IntentFactory)
+    times_both_matched = 1
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        a, b = kwargs["artifact_a"], kwargs["artifact_b"]
+        if a.id > b.id:
+            kwargs["artifact_a"], kwargs["artifact_b"] = b, a
+        return super()._create(model_class, *args, **kwargs)
+
+
+class ComparisonOverrideFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "comparisons.ComparisonOverride"
+
+    artifact_a = factory.SubFactory(ArtifactFactory)
+    artifact_b = factory.SubFactory(ArtifactFactory)

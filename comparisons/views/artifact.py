@@ -1,21 +1,54 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from catalog.selectors import artifact_breakdown_get, artifact_published_get
+from catalog.selectors import artifact_breakdown_get, weights_by_kind_get
+from comparisons.charts import score_chart_build
+from comparisons.pairs import (
+    artifact_comparisons_get,
+    artifact_tag_ids,
+    artifacts_for_page,
+    artifacts_sharing_tags,
+)
+from comparisons.seo import breadcrumbs_ld, graph_ld, software_application_ld
+
+ALTERNATIVES_SHOWN = 8
 
 
 @require_GET
 def artifact_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    artifact = artifact_published_get(slug=slug)
+    artifact = next(iter(artifacts_for_page(slugs=[slug])), None)
     if artifact is None:
         raise Http404("No published artifact with that name.")
+    breakdown = artifact_breakdown_get(artifact=artifact, weights_by_kind=weights_by_kind_get())
+    alternatives = artifacts_sharing_tags(
+        exclude_ids=[artifact.id],
+        tag_ids=artifact_tag_ids(artifact=artifact),
+        limit=ALTERNATIVES_SHOWN,
+    )
+    canonical_url = request.build_absolute_uri(artifact.get_absolute_url())
+    crumbs = [
+        ("Home", request.build_absolute_uri(reverse("home"))),
+        ("Catalog", request.build_absolute_uri(reverse("artifact_list"))),
+        (artifact.name, canonical_url),
+    ]
     return render(
         request,
         "catalog/artifact_detail.html",
         {
             "artifact": artifact,
-            "breakdown": artifact_breakdown_get(artifact=artifact),
-            "capabilities": artifact.capabilities.published().prefetch_related("tags"),
+            "breakdown": breakdown,
+            "capabilities": artifact.published_capabilities,
+            "chart": score_chart_build(series=[(artifact.name, breakdown)]),
+            "alternatives": alternatives,
+            "comparisons": artifact_comparisons_get(artifact=artifact, alternatives=alternatives),
+            "canonical_url": canonical_url,
+            "jsonld": graph_ld(
+                nodes=[
+                    breadcrumbs_ld(items=crumbs),
+                    software_application_ld(artifact=artifact, url=canonical_url),
+                ]
+            ),
         },
     )

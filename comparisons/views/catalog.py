@@ -1,11 +1,55 @@
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import TooManyFieldsSent
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url
 
-from catalog.models import Artifact
+from comparisons.filters import ArtifactFilter, artifact_facets_count, artifacts_top_tags_attach
+
+PAGE_SIZE = 24
+TOO_MANY_PARAMETERS = (
+    "The address carries too many parameters to read, so the catalog is shown unfiltered."
+)
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def artifact_list(request: HttpRequest) -> HttpResponse:
-    artifacts = Artifact.objects.published().for_cards().by_rank()
-    return render(request, "catalog/artifact_list.html", {"artifacts": artifacts})
+    notice = ""
+    try:
+        data = request.GET
+    except TooManyFieldsSent:
+        # Django refuses to parse the query string at all; answer with the plain catalog.
+        data, notice = QueryDict(), TOO_MANY_PARAMETERS
+    filterset = ArtifactFilter(data)
+    page_obj = Paginator(filterset.qs, PAGE_SIZE).get_page(data.get("page"))
+    page_obj.object_list = list(page_obj.object_list)
+    artifacts_top_tags_attach(artifacts=page_obj.object_list)
+
+    params = QueryDict(mutable=True)
+    for name, values in filterset.active_params.items():
+        params.setlist(name, values)
+    if page_obj.number > 1:
+        params["page"] = str(page_obj.number)
+
+    fragment = bool(request.htmx) and not request.htmx.history_restore_request
+    # Bad input answers 400 to plain requests; htmx would not swap a 400 in at all (neither a
+    # fragment nor a history restore), and the page must still show the errors.
+    status = 400 if (notice or not filterset.form.is_valid()) and not request.htmx else 200
+    context = {
+        "filterset": filterset,
+        "form": filterset.form,
+        "facets": artifact_facets_count(filterset=filterset),
+        "page_obj": page_obj,
+        "params": params,
+        "notice": notice,
+        "fragment": fragment,
+    }
+    if fragment:
+        response = render(request, "catalog/artifact_list.html#results", context, status=status)
+        query = params.urlencode()
+        return push_url(response, reverse("artifact_list") + (f"?{query}" if query else ""))
+    return render(request, "catalog/artifact_list.html", context, status=status)

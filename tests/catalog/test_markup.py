@@ -1,10 +1,9 @@
 """Editor text renders a small Markdown subset and never active markup."""
 
-from html.parser import HTMLParser
-
 import pytest
 
 from catalog.markup import markdown_inline, markdown_render
+from tests.markup_checks import active_markup
 
 XSS_PAYLOADS = [
     "<script>alert(1)</script>",
@@ -29,35 +28,11 @@ XSS_PAYLOADS = [
     "[x](&#106;avascript:alert(1))",
 ]
 
-SAFE_TAGS = {"p", "br", "em", "strong", "code", "pre", "ul", "ol", "li", "a", "blockquote"}
-
-
-class ActiveMarkupFinder(HTMLParser):
-    """Collects every element or attribute a browser could act on."""
-
-    def __init__(self):
-        super().__init__()
-        self.active: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag not in SAFE_TAGS:
-            self.active.append(f"<{tag}>")
-        for name, value in attrs:
-            if name not in {"href", "title", "rel"}:
-                self.active.append(f"{tag}[{name}]")
-            if name == "href" and not (value or "").startswith(("https://", "http://", "mailto:")):
-                self.active.append(f"href={value}")
-
-
-def active_markup(html: str) -> list[str]:
-    finder = ActiveMarkupFinder()
-    finder.feed(html)
-    return finder.active
-
 
 @pytest.mark.parametrize("payload", XSS_PAYLOADS)
-def test_payloads_never_render_as_active_markup(payload):
-    html = markdown_render(payload)
+@pytest.mark.parametrize("render", [markdown_render, markdown_inline])
+def test_payloads_never_render_as_active_markup(payload, render):
+    html = render(payload)
     assert active_markup(html) == [], html
 
 
@@ -87,5 +62,6 @@ def test_headings_are_not_in_the_subset():
     assert "<h1" not in markdown_render("# Big title")
 
 
-def test_inline_form_drops_the_paragraph():
+def test_inline_form_has_no_blocks():
     assert markdown_inline("plain *text*") == "plain <em>text</em>"
+    assert "<li>" not in markdown_inline("- not\n- a list")

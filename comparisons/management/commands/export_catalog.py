@@ -6,7 +6,10 @@ from comparisons.backup import catalog_export
 
 
 class Command(BaseCommand):
-    help = "Write the curated catalog (vendors, artifacts, capabilities, tags, weights, overrides) as versioned JSON."
+    help = (
+        "Write the curated catalog (vendors, artifacts, capabilities, tags, weights, "
+        "overrides) as versioned JSON."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("output", nargs="?", default="-", help="File path, or - for stdout.")

@@ -1,0 +1,532 @@
+"""The side-by-side benchmark: the site as production runs it, on the large synthetic catalog.
+
+    .venv/bin/python benchmarks/run.py            # or: make bench
+    .venv/bin/python benchmarks/run.py --size 2000 --database bench_small --duration 3
+
+What it does, in one run:
+1. makes sure the benchmark database (PostgreSQL, its own: `bench_large` by default) holds
+   the synthetic catalog (`manage.py generate_catalog`), creating it when missing;
+2. times `manage.py rebuild_match_graph` over the stored events;
+3. collects static files and starts gunicorn twice on loopback with production settings
+   (DJANGO_ENV=production, DEBUG off, whitenoise, persistent connections): one server with
+   the page cache on, one with it off, so "uncached" really renders every request;
+4. drives each scenario with wrk (warm-up, then a measured run) and reads the workers'
+   peak memory (VmHWM) from /proc;
+5. writes the table, the machine and the budget verdicts between the markers of
+   BENCHMARKS.md (the hand-written analysis around them stays).
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+LUA = Path(__file__).with_name("report.lua")
+REPORT = ROOT / "BENCHMARKS.md"
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+PG = "postgres://postgres@127.0.0.1:5432"
+
+# Budgets of issue 8.
+COMPARE_RATIO_MIN = 0.15
+COMPARE_P99_MS = 50
+CACHED_RATIO_MIN = 0.70
+SEARCH_P95_MS = 50
+CATALOG_P95_MS = 60
+REBUILD_SECONDS = 120
+WORKER_MB = 200
+
+
+@dataclass
+class Scenario:
+    name: str
+    server: str  # "cached" or "uncached"
+    path: str
+    headers: dict[str, str] = field(default_factory=dict)
+    kind: str = ""  # what budget applies: floor, compare, cached, search, catalog
+
+
+@dataclass
+class Result:
+    scenario: Scenario
+    rps: float
+    p50: float
+    p95: float
+    p99: float
+    errors: int
+    cache: str
+    alone: float  # median of three sequential requests, ms
+    completed: int
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def manage(*args: str, env: dict, capture: bool = False) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(PYTHON), "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )
+
+
+def psql(database: str, sql: str) -> str:
+    return subprocess.run(
+        ["psql", f"{PG}/{database}", "-tAc", sql], check=True, text=True, capture_output=True
+    ).stdout.strip()
+
+
+def base_env(*, database: str, var_dir: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_URL"))}
+    env.update(
+        DATABASE_URL=f"{PG}/{database}",
+        DJANGO_ENV="production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(40),
+        DJANGO_DEBUG="false",
+        DJANGO_CONN_MAX_AGE="600",
+        DJANGO_SSL_REDIRECT="false",
+        DJANGO_SECURE_COOKIES="false",
+        DJANGO_HSTS_SECONDS="0",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_BENCH_VIEWS="1",
+        DJANGO_VAR_DIR=str(var_dir),
+        DJANGO_LOG_LEVEL="ERROR",
+    )
+    return env
+
+
+def catalog_ensure(*, database: str, size: int, env: dict) -> str:
+    exists = psql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{database}'")
+    if exists:
+        count = psql(database, "SELECT count(*) FROM catalog_artifact WHERE slug LIKE 'syn-%'")
+        if int(count or 0) >= size:
+            # Only when behind: every migrate refills the search index (minutes at 1M).
+            check = [str(PYTHON), "manage.py", "migrate", "--check"]
+            if subprocess.run(check, cwd=ROOT, env=env, capture_output=True).returncode:
+                manage("migrate", "--noinput", "-v0", env=env)
+            return f"reused ({int(count):,} synthetic artifacts already loaded)"
+        raise SystemExit(
+            f"{database} exists without a {size:,}-artifact synthetic catalog; drop it first."
+        )
+    psql("postgres", f'CREATE DATABASE "{database}"')
+    manage("migrate", "--noinput", "-v0", env=env)
+    manage("createcachetable", env=env)
+    started = time.monotonic()
+    manage("generate_catalog", "--size", str(size), "--skip-rebuild", env=env)
+    return f"generated in {time.monotonic() - started:.0f}s"
+
+
+def rebuild_time(*, database: str, env: dict) -> tuple[float, str]:
+    # Fresh statistics first, as autovacuum would keep them (it is off on some machines):
+    # the rebuild's anti-joins get nested-loop plans over millions of rows on stale ones.
+    psql(database, "ANALYZE")
+    started = time.monotonic()
+    output = manage("rebuild_match_graph", env=env, capture=True).stdout
+    seconds = time.monotonic() - started
+    psql(database, "ANALYZE")
+    return seconds, output
+
+
+def server_start(*, port: int, env: dict, workers: int) -> subprocess.Popen:
+    command = [
+        str(PYTHON), "-m", "gunicorn", "config.wsgi:application",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        "--log-level", "warning", "--chdir", str(ROOT),
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_bench/floor", timeout=2)
+            return process
+        except OSError:
+            time.sleep(0.5)
+    process.terminate()
+    raise SystemExit(f"gunicorn on port {port} did not answer within 60s")
+
+
+def worker_pids(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def peak_memory_mb(master: int) -> float:
+    peaks = []
+    for pid in worker_pids(master):
+        status = Path(f"/proc/{pid}/status").read_text()
+        peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024)
+    return max(peaks, default=0.0)
+
+
+def fetch(url: str, headers: dict) -> tuple[int, str]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.headers.get("X-Cache", "")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("X-Cache", "")
+
+
+def wrk(*, url: str, headers: dict, seconds: int, connections: int) -> dict:
+    command = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "-s",
+        str(LUA),
+        "--timeout",
+        "10s",
+    ]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run([*command, url], check=True, text=True, capture_output=True).stdout
+    return json.loads(output.split("WRK_JSON", 1)[1])
+
+
+def drain(database: str, limit: float = 180.0) -> None:
+    """Wait until the database has no active query left from the site: a request that wrk
+    gave up on is still being served, and would load the next row's measurement."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        busy = psql(
+            "postgres",
+            f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{database}'"
+            " AND state = 'active' AND pid <> pg_backend_pid()",
+        )
+        if busy == "0":
+            return
+        time.sleep(0.5)
+
+
+def targets_pick(database: str) -> dict:
+    """Representative URLs from the loaded catalog: a pair with evidence whose sides both
+    have more than five capabilities, its first artifact, and five intents spread over
+    the popularity curve (head to long tail)."""
+    pair = psql(
+        database,
+        """
+        WITH caps AS (SELECT artifact_id, count(*) AS n FROM catalog_capability
+                       WHERE status = 'published' GROUP BY artifact_id HAVING count(*) > 7)
+        SELECT a.slug, b.slug FROM comparisons_pairevidence e
+          JOIN catalog_artifact a ON a.id = e.artifact_a_id AND a.status = 'published'
+          JOIN catalog_artifact b ON b.id = e.artifact_b_id AND b.status = 'published'
+          JOIN caps ca ON ca.artifact_id = a.id JOIN caps cb ON cb.artifact_id = b.id
+         GROUP BY a.slug, b.slug ORDER BY sum(e.times_both_matched) DESC, a.slug, b.slug
+         LIMIT 1
+        """,
+    ).split("|")
+    if len(pair) != 2:
+        raise SystemExit("No pair with evidence: was the match graph rebuilt?")
+    first, second = sorted(pair)
+    intents = []
+    for offset in (0, 9, 99, 999, 9999):
+        text = psql(
+            database,
+            f"SELECT text FROM comparisons_intent ORDER BY search_count DESC, id "
+            f"OFFSET {offset} LIMIT 1",
+        )
+        if text:
+            intents.append((offset + 1, text))
+    tag = psql(
+        database,
+        "SELECT t.slug FROM catalog_tag t JOIN catalog_capability_tags ct ON ct.tag_id = t.id"
+        " GROUP BY t.slug ORDER BY count(*) DESC LIMIT 1",
+    )
+    return {
+        "compare": f"/compare/{first}-vs-{second}/",
+        "artifact": f"/artifacts/{first}/",
+        "intents": intents,
+        "catalog": "/artifacts/?" + urlencode({"kind": "model", "tag": tag, "min_rank": 10}),
+    }
+
+
+def static_path(var_dir: Path) -> str:
+    manifest = json.loads((var_dir / "staticfiles" / "staticfiles.json").read_text())
+    return "/static/" + manifest["paths"]["css/site.css"]
+
+
+def scenarios_build(targets: dict, static: str) -> list[Scenario]:
+    compare, more = targets["compare"], targets["compare"] + "?all=a"
+    htmx_more = {"HX-Request": "true", "HX-Target": "caps-a"}
+    htmx = {"HX-Request": "true"}
+    rows = [
+        Scenario("Floor: trivial Django view", "cached", "/_bench/floor", kind="floor"),
+        Scenario("Floor: static file (whitenoise)", "cached", static, kind="static"),
+        Scenario("Comparison page", "uncached", compare, kind="compare"),
+        Scenario("Comparison page", "cached", compare, kind="cached"),
+        Scenario("Artifact page", "uncached", targets["artifact"], kind="page"),
+        Scenario("Artifact page", "cached", targets["artifact"], kind="cached"),
+        Scenario("Catalog, filtered: full page", "uncached", targets["catalog"], kind="catalog"),
+        Scenario("Catalog, filtered: full page", "cached", targets["catalog"], kind="cached"),
+        Scenario(
+            "Catalog, filtered: HTMX fragment", "uncached", targets["catalog"], htmx, "catalog"
+        ),
+        Scenario("Catalog, filtered: HTMX fragment", "cached", targets["catalog"], htmx, "cached"),
+        Scenario('"+N more" HTMX fragment', "uncached", more, htmx_more, kind="page"),
+        Scenario('"+N more" HTMX fragment', "cached", more, htmx_more, kind="cached"),
+        Scenario("Methodology", "cached", "/methodology/", kind="cached"),
+        # The same cached page with the catalog version kept in the other stores.
+        Scenario("Comparison page", "cached, version in database", compare, kind="cached"),
+        Scenario("Comparison page", "cached in Redis", compare, kind="cached"),
+    ]
+    for position, text in targets["intents"]:
+        rows.append(
+            Scenario(
+                f"Search #{position} intent: “{text}”",
+                "uncached",
+                "/search/?" + urlencode({"q": text}, quote_via=quote),
+                kind="search",
+            )
+        )
+    return rows
+
+
+def verdict(result: Result, floor_rps: float) -> str:
+    kind, ratio = result.scenario.kind, result.rps / floor_rps if floor_rps else 0
+    if kind == "compare":
+        ok = result.completed > 0 and ratio >= COMPARE_RATIO_MIN and result.p99 < COMPARE_P99_MS
+        return f"{'PASS' if ok else 'FAIL'} (≥{COMPARE_RATIO_MIN}x and p99 <{COMPARE_P99_MS} ms)"
+    if kind == "cached":
+        ok = ratio >= CACHED_RATIO_MIN and result.cache == "hit"
+        return f"{'PASS' if ok else 'FAIL'} (≥{CACHED_RATIO_MIN}x)"
+    answered = result.completed > 0
+    if kind == "search":
+        ok = answered and result.p95 < SEARCH_P95_MS
+        return f"{'PASS' if ok else 'FAIL'} (p95 <{SEARCH_P95_MS} ms)"
+    if kind == "catalog":
+        ok = answered and result.p95 < CATALOG_P95_MS
+        return f"{'PASS' if ok else 'FAIL'} (p95 <{CATALOG_P95_MS} ms)"
+    return ""
+
+
+def machine() -> dict:
+    cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+    mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+
+    def version(command: list[str]) -> str:
+        try:
+            out = subprocess.run(command, capture_output=True, text=True, check=False)
+            return (out.stdout or out.stderr).strip().splitlines()[0]
+        except (OSError, IndexError):
+            return "unknown"
+
+    packages = subprocess.run(
+        [str(PYTHON), "-c", "from importlib.metadata import version as v;"
+         "print(*(v(p) for p in ('django', 'gunicorn', 'psycopg', 'whitenoise')))"],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    return {
+        "CPU": cpu.group(1).strip() if cpu else platform.processor(),
+        "Cores (nproc)": str(os.cpu_count()),
+        "Memory": f"{mem_kb / 1024 / 1024:.1f} GiB",
+        "OS": f"{platform.system()} {platform.release()}",
+        "Python": platform.python_version(),
+        "Django / gunicorn / psycopg / whitenoise": " / ".join(packages),
+        "PostgreSQL": psql("postgres", "SHOW server_version"),
+        "wrk": version(["wrk", "--version"]).split(" [")[0],
+    }
+
+
+def table(results: list[Result], floor_rps: float) -> str:
+    lines = [
+        "| Scenario | Server | req/s | p50 ms | p95 ms | p99 ms | x floor | alone ms | cache "
+        "| errors | budget |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|---:|---|",
+    ]
+    for r in results:
+        if r.completed:
+            latencies = f"{r.p50:.1f} | {r.p95:.1f} | {r.p99:.1f}"
+        else:
+            latencies = "timeout | timeout | timeout"
+        lines.append(
+            f"| {r.scenario.name} | {r.scenario.server} | {r.rps:,.1f} | {latencies} | "
+            f"{r.rps / floor_rps:.3f} | {r.alone:,.0f} | {r.cache or '-'} | "
+            f"{r.errors} | {verdict(r, floor_rps)} |"
+        )
+    return "\n".join(lines)
+
+
+def report_write(text: str) -> None:
+    current = REPORT.read_text() if REPORT.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
+    if BEGIN not in current:
+        current += f"\n{BEGIN}\n{END}\n"
+    head, rest = current.split(BEGIN, 1)
+    tail = rest.split(END, 1)[1]
+    REPORT.write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", default="bench_large")
+    parser.add_argument("--size", type=int, default=100_000, help="Artifacts to generate.")
+    parser.add_argument("--duration", type=int, default=10, help="Seconds per measured run.")
+    parser.add_argument("--warmup", type=int, default=3, help="Seconds of warm-up per run.")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers per server.")
+    parser.add_argument("--skip-rebuild", action="store_true", help="Do not time the rebuild.")
+    parser.add_argument("--no-write", action="store_true", help="Print, leave BENCHMARKS.md.")
+    args = parser.parse_args()
+
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install -y wrk")
+    var_dir = Path(f"/tmp/unfragile-bench-{args.database}")
+    var_dir.mkdir(parents=True, exist_ok=True)
+    env = base_env(database=args.database, var_dir=var_dir)
+    load_before = os.getloadavg()
+
+    log(f"== catalog in {args.database}")
+    catalog_note = catalog_ensure(database=args.database, size=args.size, env=env)
+    log(catalog_note)
+    rebuild_note = "skipped"
+    rebuild_seconds = None
+    if not args.skip_rebuild:
+        log("== match graph rebuild")
+        rebuild_seconds, output = rebuild_time(database=args.database, env=env)
+        steps = re.findall(r"^\s+(\S[\w ]*?)\s+([\d.]+)s$", output, re.M)
+        rebuild_note = ", ".join(f"{name} {seconds}s" for name, seconds in steps)
+        log(f"{rebuild_seconds:.1f}s ({rebuild_note})")
+    counts = {
+        table_name: int(psql(args.database, f"SELECT count(*) FROM {table_name}"))
+        for table_name in (
+            "catalog_artifact", "catalog_capability", "comparisons_searchevent",
+            "comparisons_intent", "comparisons_searchevent_matched_capabilities",
+        )
+    }  # fmt: skip
+
+    manage("collectstatic", "--noinput", "-v0", env=env)
+    targets = targets_pick(args.database)
+    log(f"== targets {json.dumps(targets)}")
+    # The main cached server is this single host's configuration: pages in each worker's
+    # memory, the catalog version in a file every worker reads (catalog/versioning.py).
+    servers = {
+        "cached": (8801, {**env, "DJANGO_CATALOG_VERSION_STORE": "file"}),
+        "uncached": (8802, {**env, "DJANGO_PAGE_CACHE": "off"}),
+        "cached, version in database": (8803, {**env, "DJANGO_CATALOG_VERSION_STORE": "database"}),
+        "cached in Redis": (8804, {**env, "REDIS_URL": "redis://127.0.0.1:6379/7"}),
+    }
+    # Its own Redis database, emptied: pages cached by an earlier run over other data would
+    # otherwise answer (this run's rebuild bumped the version in the database store only).
+    subprocess.run(["redis-cli", "-n", "7", "FLUSHDB"], check=True, capture_output=True)
+    processes = {}
+    try:
+        for name, (port, server_env) in servers.items():
+            processes[name] = server_start(port=port, env=server_env, workers=args.workers)
+        results = []
+        for scenario in scenarios_build(targets, static_path(var_dir)):
+            url = f"http://127.0.0.1:{servers[scenario.server][0]}{scenario.path}"
+            status, _ = fetch(url, scenario.headers)
+            if status != 200:
+                raise SystemExit(f"{scenario.name}: {url} answered {status}")
+            wrk(
+                url=url, headers=scenario.headers, seconds=args.warmup, connections=args.connections
+            )
+            drain(args.database)
+            # One request at a time, after the warm-up (every worker's cache filled): what a
+            # lone visitor waits, even where the loaded run completes nothing in time.
+            alone = []
+            for _ in range(3):
+                began = time.monotonic()
+                fetch(url, scenario.headers)
+                alone.append((time.monotonic() - began) * 1000)
+            _, cache = fetch(url, scenario.headers)
+            numbers = wrk(
+                url=url, headers=scenario.headers, seconds=args.duration,
+                connections=args.connections,
+            )  # fmt: skip
+            errors = sum(numbers[k] for k in ("connect", "read", "write", "timeout", "non2xx"))
+            result = Result(
+                scenario=scenario,
+                rps=numbers["requests"] / (numbers["duration_us"] / 1e6),
+                p50=numbers["p50"] / 1000,
+                p95=numbers["p95"] / 1000,
+                p99=numbers["p99"] / 1000,
+                errors=errors,
+                cache=cache,
+                alone=sorted(alone)[1],
+                completed=numbers["requests"],
+            )
+            results.append(result)
+            drain(args.database)
+            log(
+                f"{scenario.name:<45} {scenario.server:<9} {result.rps:>8,.1f} req/s  "
+                f"p50 {result.p50:6.1f}  p95 {result.p95:6.1f}  p99 {result.p99:6.1f} ms "
+                f"alone {result.alone:,.0f} ms {cache}"
+            )
+        memory = {name: peak_memory_mb(p.pid) for name, p in processes.items()}
+    finally:
+        for process in processes.values():
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+    load_after = os.getloadavg()
+
+    floor_rps = results[0].rps
+    peak = max(memory.values())
+    lines = [
+        f"Run finished {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+        "",
+        "**Machine**",
+        "",
+        *(f"- {k}: {v}" for k, v in machine().items()),
+        "- Load average (1, 5, 15 min) before the run: "
+        f"{', '.join(f'{v:.2f}' for v in load_before)}; "
+        f"after: {', '.join(f'{v:.2f}' for v in load_after)}",
+        "",
+        "**Setup**",
+        "",
+        f"- Database `{args.database}` on PostgreSQL: "
+        + ", ".join(f"{table_name} {n:,}" for table_name, n in counts.items())
+        + f" ({catalog_note}).",
+        f"- gunicorn, {args.workers} sync workers per server, DJANGO_ENV=production, DEBUG off, "
+        "whitenoise with collected static files, DJANGO_CONN_MAX_AGE=600, loopback only; "
+        "`cached` = page cache on, pages in each worker's memory, catalog version in a file "
+        "(the single-host store); `cached, version in database` = the same with the version "
+        "in a DatabaseCache table (the default without Redis); `cached in Redis` = pages and "
+        "version in Redis (REDIS_URL); `uncached` = DJANGO_PAGE_CACHE=off.",
+        f"- wrk: 2 threads, {args.connections} connections, {args.warmup}s warm-up then "
+        f"{args.duration}s measured per row (10 s request timeout), on the same machine as "
+        "the server; `alone` is the median of three sequential requests (one visitor).",
+        f"- Targets: comparison `{targets['compare']}`, artifact `{targets['artifact']}`, "
+        f"catalog `{targets['catalog']}`.",
+        "",
+        table(results, floor_rps),
+        "",
+        "**Other budgets**",
+        "",
+        f"- Match graph rebuild over {counts['comparisons_searchevent']:,} events: "
+        + (
+            f"{rebuild_seconds:.1f}s, {'PASS' if rebuild_seconds < REBUILD_SECONDS else 'FAIL'} "
+            f"(<{REBUILD_SECONDS}s). Steps: {rebuild_note}."
+            if rebuild_seconds is not None
+            else "not timed in this run."
+        ),
+        "- Peak worker memory (VmHWM, largest worker per server): "
+        + ", ".join(f"{name} {mb:.0f} MB" for name, mb in memory.items())
+        + f": {'PASS' if peak < WORKER_MB else 'FAIL'} (<{WORKER_MB} MB).",
+    ]
+    text = "\n".join(lines)
+    if args.no_write:
+        print(text)
+    else:
+        report_write(text)
+        log(f"== wrote {REPORT}")
+
+
+if __name__ == "__main__":
+    main()

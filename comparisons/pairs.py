@@ -1,0 +1,431 @@
+"""Reads for comparison pages: a pair, its override and evidence, and lists of pairs.
+
+Every function runs a fixed number of queries whatever the size of the catalog or
+the number of capabilities: one query per artifact set, one per prefetch, one per
+list. Pairs are always in canonical order, the lower slug first.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import zip_longest
+
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
+from django.urls import reverse
+
+from catalog.models import Artifact, Capability, Status
+from catalog.ranking import COMPONENTS, Weights
+from catalog.selectors import artifact_breakdown_get, weights_by_kind_get
+from comparisons.models import ComparisonOverride, PairEvidence
+from comparisons.verdict import CapabilityFacts, Evidence, SharedIntent, SideFacts
+
+PAIR_SEPARATOR = "-vs-"
+# The artifact slug column is 120 characters; anything longer can't name an artifact.
+SLUG_MAX = 120
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+EVIDENCE_TOP = 5
+# The sitemap never lists more pairs found by shared tags than this.
+SHARED_TAG_PAIRS_CAP = 5000
+
+Pair = tuple[str, str]
+
+
+def pair_parse(*, pair: str) -> Pair | None:
+    """ "a-vs-b" -> ("a", "b") as written, or None when it can't name two artifacts."""
+    if len(pair) > 2 * SLUG_MAX + len(PAIR_SEPARATOR):
+        return None
+    parts = pair.split(PAIR_SEPARATOR)
+    if len(parts) != 2:
+        return None
+    first, second = parts
+    for slug in parts:
+        if not slug or len(slug) > SLUG_MAX or not _SLUG.fullmatch(slug):
+            return None
+    return first, second
+
+
+def pair_canonical(*, first: str, second: str) -> Pair:
+    return (first, second) if first <= second else (second, first)
+
+
+def compare_path(*, first: str, second: str) -> str:
+    a, b = pair_canonical(first=first, second=second)
+    return reverse("compare", kwargs={"pair": f"{a}{PAIR_SEPARATOR}{b}"})
+
+
+@dataclass(frozen=True)
+class PairLink:
+    a_name: str
+    a_slug: str
+    b_name: str
+    b_slug: str
+    basis: str
+    lastmod: datetime | None = None
+
+    @property
+    def url(self) -> str:
+        return compare_path(first=self.a_slug, second=self.b_slug)
+
+    @property
+    def key(self) -> Pair:
+        return (self.a_slug, self.b_slug)
+
+
+def _link(*, first: tuple[str, str], second: tuple[str, str], basis: str, lastmod=None):
+    """first/second are (slug, name); the link comes out in canonical order."""
+    (a_slug, a_name), (b_slug, b_name) = sorted([first, second])
+    return PairLink(a_name, a_slug, b_name, b_slug, basis, lastmod)
+
+
+# --- one pair ---------------------------------------------------------------------------
+
+
+def _capabilities_prefetch() -> Prefetch:
+    return Prefetch(
+        "capabilities",
+        queryset=Capability.objects.published().prefetch_related("tags"),
+        to_attr="published_capabilities",
+    )
+
+
+def artifacts_for_page(*, slugs: list[str]) -> QuerySet[Artifact]:
+    """Published artifacts with vendor, published capabilities and their tags: 3 queries."""
+    return (
+        Artifact.objects.published()
+        .filter(slug__in=slugs)
+        .select_related("vendor")
+        .prefetch_related(_capabilities_prefetch())
+    )
+
+
+def pair_exists(*, first: str, second: str) -> bool:
+    return Artifact.objects.published().filter(slug__in=[first, second]).count() == 2
+
+
+def _tag_names(artifact: Artifact) -> dict[str, str]:
+    return {t.slug: t.name for c in artifact.published_capabilities for t in c.tags.all()}
+
+
+@dataclass
+class LoadedPair:
+    a: Artifact
+    b: Artifact
+    weights_by_kind: dict[str, Weights]
+    override: ComparisonOverride | None
+    evidence: Evidence
+
+    @property
+    def path(self) -> str:
+        return compare_path(first=self.a.slug, second=self.b.slug)
+
+    def side(self, key: str) -> Artifact:
+        return self.a if key == "a" else self.b
+
+    def breakdown(self, key: str):
+        return artifact_breakdown_get(artifact=self.side(key), weights_by_kind=self.weights_by_kind)
+
+    @property
+    def shared_tags(self) -> list[tuple[str, str]]:
+        tags_a, tags_b = _tag_names(self.a), _tag_names(self.b)
+        return sorted((slug, name) for slug, name in tags_a.items() if slug in tags_b)
+
+    @property
+    def indexable(self) -> bool:
+        """Pages worth a search engine's time: an editor approved the pair, or the two
+        share a tag, or searchers matched both. The other N^2 pairs still render."""
+        if self.override is not None:
+            return self.override.approved and not self.override.noindex
+        return bool(self.shared_tags) or self.evidence.exists
+
+
+def pair_evidence_get(*, a: Artifact, b: Artifact, top: int = EVIDENCE_TOP) -> Evidence:
+    """The intents in which both were matched (2 queries)."""
+    low, high = sorted([a.id, b.id])
+    rows = PairEvidence.objects.filter(
+        artifact_a_id=low, artifact_b_id=high, times_both_matched__gt=0, intent__is_spam=False
+    )
+    totals = rows.aggregate(searches=Sum("times_both_matched"), intents=Count("id"))
+    best = rows.select_related("intent").order_by("-times_both_matched", "intent__text")[:top]
+    return Evidence(
+        top=tuple(SharedIntent(row.intent.text, row.times_both_matched) for row in best),
+        total_searches=totals["searches"] or 0,
+        intent_count=totals["intents"] or 0,
+    )
+
+
+def override_get(*, a: Artifact, b: Artifact) -> ComparisonOverride | None:
+    return ComparisonOverride.objects.filter(
+        Q(artifact_a=a, artifact_b=b) | Q(artifact_a=b, artifact_b=a)
+    ).first()
+
+
+def pair_load(*, first: str, second: str) -> LoadedPair | None:
+    """Both published artifacts in canonical order, or None (7 queries)."""
+    a_slug, b_slug = pair_canonical(first=first, second=second)
+    if a_slug == b_slug:
+        return None
+    found = {artifact.slug: artifact for artifact in artifacts_for_page(slugs=[a_slug, b_slug])}
+    if len(found) != 2:
+        return None
+    a, b = found[a_slug], found[b_slug]
+    return LoadedPair(
+        a=a,
+        b=b,
+        weights_by_kind=weights_by_kind_get(),
+        override=override_get(a=a, b=b),
+        evidence=pair_evidence_get(a=a, b=b),
+    )
+
+
+def side_facts_build(*, artifact: Artifact) -> SideFacts:
+    """Plain facts for the verdict rules, from an artifact loaded by artifacts_for_page."""
+    return SideFacts(
+        name=artifact.name,
+        kind_label=artifact.get_kind_display(),
+        rank=artifact.rank,
+        components={c: getattr(artifact, c) for c in COMPONENTS},
+        pricing_model=artifact.pricing_model,
+        pricing_label=artifact.get_pricing_model_display(),
+        has_free_tier=artifact.has_free_tier,
+        open_weights=artifact.open_weights,
+        starting_price=artifact.starting_price,
+        price_unit=artifact.price_unit,
+        price_varies=artifact.price_varies,
+        output_modalities=tuple(artifact.output_modalities),
+        capabilities=tuple(
+            CapabilityFacts(c.id, c.title, tuple((t.slug, t.name) for t in c.tags.all()))
+            for c in artifact.published_capabilities
+        ),
+        times_matched=artifact.times_matched,
+    )
+
+
+# --- lists of pairs ---------------------------------------------------------------------
+
+
+def artifact_tag_ids(*, artifact: Artifact) -> set[int]:
+    """Tag ids of an artifact's published capabilities (already prefetched: no query)."""
+    return {t.id for c in artifact.published_capabilities for t in c.tags.all()}
+
+
+def artifacts_sharing_tags(*, exclude_ids: list[int], tag_ids: set[int], limit: int) -> list:
+    """Published artifacts whose published capabilities share tags with `tag_ids`, most
+    shared first (1 query). Each carries `shared_total`: distinct tags in common."""
+    if not tag_ids:
+        return []
+    return list(
+        Artifact.objects.published()
+        .exclude(id__in=exclude_ids)
+        .filter(capabilities__status=Status.PUBLISHED, capabilities__tags__in=tag_ids)
+        .annotate(shared_total=Count("capabilities__tags", distinct=True))
+        .select_related("vendor")
+        .order_by("-shared_total", "-rank", "name")[:limit]
+    )
+
+
+def _evidence_pairs(queryset, *, limit: int) -> list[PairLink]:
+    rows = (
+        queryset.filter(
+            artifact_a__status=Status.PUBLISHED,
+            artifact_b__status=Status.PUBLISHED,
+            times_both_matched__gt=0,
+            intent__is_spam=False,
+        )
+        .values("artifact_a__slug", "artifact_a__name", "artifact_b__slug", "artifact_b__name")
+        .annotate(
+            searches=Sum("times_both_matched"),
+            updated_a=Max("artifact_a__updated_at"),
+            updated_b=Max("artifact_b__updated_at"),
+        )
+        .order_by("-searches", "artifact_a__slug", "artifact_b__slug")[:limit]
+    )
+    return [
+        _link(
+            first=(r["artifact_a__slug"], r["artifact_a__name"]),
+            second=(r["artifact_b__slug"], r["artifact_b__name"]),
+            basis=f"matched together in {r['searches']:,} searches",
+            lastmod=max(r["updated_a"], r["updated_b"]),
+        )
+        for r in rows
+    ]
+
+
+def _override_pairs(queryset, *, limit: int) -> list[PairLink]:
+    rows = queryset.filter(
+        approved=True,
+        artifact_a__status=Status.PUBLISHED,
+        artifact_b__status=Status.PUBLISHED,
+    ).select_related("artifact_a", "artifact_b")
+    return [
+        _link(
+            first=(o.artifact_a.slug, o.artifact_a.name),
+            second=(o.artifact_b.slug, o.artifact_b.name),
+            basis="picked by an editor" if o.featured else "reviewed by an editor",
+            lastmod=max(o.updated_at, o.artifact_a.updated_at, o.artifact_b.updated_at),
+        )
+        for o in rows.order_by("-featured", "-updated_at")[:limit]
+    ]
+
+
+def _merged(*groups: list[PairLink], limit: int, skip: set[Pair] = frozenset()) -> list[PairLink]:
+    seen, result = set(skip), []
+    for group in groups:
+        for link in group:
+            if link.key not in seen:
+                seen.add(link.key)
+                result.append(link)
+    return result[:limit]
+
+
+def _tags_basis(count: int) -> str:
+    return f"{count} shared tag{'s' if count != 1 else ''}"
+
+
+def related_pairs_get(*, pair: LoadedPair, limit: int = 6) -> list[PairLink]:
+    """Other comparisons for either side: match-graph evidence first, then, taking turns
+    between the two sides, the artifacts sharing the most tags with each (3 queries)."""
+    a, b = pair.a, pair.b
+    evidence = _evidence_pairs(
+        PairEvidence.objects.filter(
+            Q(artifact_a__in=[a.id, b.id]) | Q(artifact_b__in=[a.id, b.id])
+        ),
+        limit=limit + 1,
+    )
+    per_side = [
+        [
+            _link(
+                first=(side.slug, side.name),
+                second=(other.slug, other.name),
+                basis=_tags_basis(other.shared_total),
+            )
+            for other in artifacts_sharing_tags(
+                exclude_ids=[a.id, b.id],
+                tag_ids=artifact_tag_ids(artifact=side),
+                limit=limit,
+            )
+        ]
+        for side in (a, b)
+    ]
+    # Alternate a, b, a, b... so that a tag-rich side can't crowd out the other one.
+    by_tags = [link for turn in zip_longest(*per_side) for link in turn if link is not None]
+    return _merged(evidence, by_tags, limit=limit, skip={(a.slug, b.slug)})
+
+
+def artifact_comparisons_get(
+    *, artifact: Artifact, alternatives: list[Artifact], limit: int = 10
+) -> list[PairLink]:
+    """Comparisons an artifact page links to: editor-reviewed, then evidenced, then with
+    its closest alternatives by tag (2 queries; alternatives come loaded)."""
+    overrides = _override_pairs(
+        ComparisonOverride.objects.filter(noindex=False).filter(
+            Q(artifact_a=artifact) | Q(artifact_b=artifact)
+        ),
+        limit=limit,
+    )
+    evidence = _evidence_pairs(
+        PairEvidence.objects.filter(Q(artifact_a=artifact) | Q(artifact_b=artifact)), limit=limit
+    )
+    by_tags = [
+        _link(
+            first=(artifact.slug, artifact.name),
+            second=(other.slug, other.name),
+            basis=_tags_basis(other.shared_total),
+        )
+        for other in alternatives
+    ]
+    return _merged(overrides, evidence, by_tags, limit=limit)
+
+
+def shared_tag_pairs_get(*, limit: int = SHARED_TAG_PAIRS_CAP) -> list[PairLink]:
+    """Published pairs whose published capabilities share at least one tag, most shared
+    first, in one query (a self-join of capability tags through the tag), capped."""
+    through = Capability.tags.through
+    rows = (
+        through.objects.filter(
+            capability__status=Status.PUBLISHED,
+            capability__artifact__status=Status.PUBLISHED,
+            tag__capabilities__status=Status.PUBLISHED,
+            tag__capabilities__artifact__status=Status.PUBLISHED,
+            capability__artifact__slug__lt=F("tag__capabilities__artifact__slug"),
+        )
+        .values(
+            a_slug=F("capability__artifact__slug"),
+            a_name=F("capability__artifact__name"),
+            a_updated=F("capability__artifact__updated_at"),
+            b_slug=F("tag__capabilities__artifact__slug"),
+            b_name=F("tag__capabilities__artifact__name"),
+            b_updated=F("tag__capabilities__artifact__updated_at"),
+        )
+        .annotate(shared=Count("tag", distinct=True))
+        .order_by("-shared", "a_slug", "b_slug")[:limit]
+    )
+    return [
+        PairLink(
+            r["a_name"],
+            r["a_slug"],
+            r["b_name"],
+            r["b_slug"],
+            basis=_tags_basis(r["shared"]),
+            lastmod=max(r["a_updated"], r["b_updated"]),
+        )
+        for r in rows
+    ]
+
+
+def _excluded_pairs() -> set[Pair]:
+    """Pairs an editor kept out of listings: noindex, or not approved."""
+    rows = ComparisonOverride.objects.filter(Q(noindex=True) | Q(approved=False)).values_list(
+        "artifact_a__slug", "artifact_b__slug"
+    )
+    return {pair_canonical(first=a, second=b) for a, b in rows}
+
+
+def featured_pairs_get(*, limit: int = 6) -> list[PairLink]:
+    """For the home page: editor-featured pairs, then the most evidenced, then those
+    sharing the most tags (4 queries)."""
+    excluded = _excluded_pairs()
+    featured = _override_pairs(
+        ComparisonOverride.objects.filter(featured=True, noindex=False), limit=limit
+    )
+    evidence = _evidence_pairs(PairEvidence.objects.all(), limit=limit + len(excluded))
+    by_tags = shared_tag_pairs_get(limit=limit + len(excluded))
+    return _merged(featured, evidence, by_tags, limit=limit, skip=excluded)
+
+
+@dataclass(frozen=True)
+class CompareIndex:
+    featured: list[PairLink]
+    evidenced: list[PairLink]
+    by_tags: list[PairLink]
+
+
+def compare_index_get(*, limit: int = 24) -> CompareIndex:
+    """The /compare/ page: editor picks, most evidenced, closest by tag (4 queries)."""
+    excluded = _excluded_pairs()
+    featured = _merged(
+        _override_pairs(ComparisonOverride.objects.filter(noindex=False), limit=limit),
+        limit=limit,
+        skip=excluded,
+    )
+    shown = {link.key for link in featured} | excluded
+    evidenced = _merged(
+        _evidence_pairs(PairEvidence.objects.all(), limit=limit + len(shown)),
+        limit=limit,
+        skip=shown,
+    )
+    shown |= {link.key for link in evidenced}
+    by_tags = _merged(shared_tag_pairs_get(limit=limit + len(shown)), limit=limit, skip=shown)
+    return CompareIndex(featured=featured, evidenced=evidenced, by_tags=by_tags)
+
+
+def sitemap_pairs_get() -> list[PairLink]:
+    """Every pair worth indexing: approved by an editor, evidenced, or sharing a tag;
+    never a pair an editor marked noindex or did not approve (4 queries)."""
+    excluded = _excluded_pairs()
+    return _merged(
+        _override_pairs(ComparisonOverride.objects.filter(noindex=False), limit=50_000),
+        _evidence_pairs(PairEvidence.objects.all(), limit=50_000),
+        shared_tag_pairs_get(),
+        limit=50_000,
+        skip=excluded,
+    )

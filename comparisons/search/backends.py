@@ -1,0 +1,328 @@
+"""The two search backends behind one interface, chosen by `connection.vendor`.
+
+Each backend answers three questions for the shared ranking in scoring.py:
+- candidates: which published capabilities contain any query term, and for every term the
+  strongest field group it occurs in (plus the engine's own relevance);
+- name_matches: which published artifacts have a name similar to the query (typos);
+- highlights: the title and a snippet of the shown capabilities, terms marked.
+
+User text never reaches a query parser unquoted: terms are runs of letters and digits
+(normalise.py) passed as bound parameters, each one quoted for FTS5 and given to
+websearch_to_tsquery one at a time on PostgreSQL.
+"""
+
+import operator
+from dataclasses import dataclass
+from functools import reduce
+from typing import Protocol
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorExact,
+    SearchVectorField,
+)
+from django.db import connection
+from django.db.models import Case, Func, IntegerField, Value, When
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from catalog.models import Artifact, Capability, Status
+from comparisons.models import SearchDocument
+from comparisons.search.index import FTS_TABLE, TABLE
+from comparisons.search.normalise import Term, terms_split
+from comparisons.search.scoring import (
+    NAME_SIMILARITY_THRESHOLD,
+    ArtifactInfo,
+    CapabilityCandidate,
+    NameMatch,
+    trigram_similarity,
+)
+
+# Sentinels the engines wrap matched words in; replaced by <mark> after HTML escaping so
+# that capability text can never inject markup.
+_START, _STOP = "\x01", "\x02"
+# PostgreSQL only: the most relevant capabilities considered per search. Term
+# frequencies are still counted over every match (window function before the limit).
+CANDIDATE_LIMIT = 5000
+SNIPPET_WORDS = 24
+
+
+@dataclass(frozen=True)
+class CandidateSet:
+    candidates: list[CapabilityCandidate]
+    frequencies: list[int]
+    document_count: int
+
+
+@dataclass(frozen=True)
+class Highlight:
+    title: SafeString
+    snippet: SafeString
+
+
+def highlight_html(text: str) -> SafeString:
+    """Escape engine output, then turn the sentinels into <mark> elements."""
+    escaped = escape(text.replace(_STOP + _START, ""))
+    return mark_safe(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))
+
+
+def _published_document_count() -> int:
+    return Capability.objects.published().filter(artifact__status=Status.PUBLISHED).count()
+
+
+class SearchBackend(Protocol):
+    def candidates(self, *, terms: list[Term]) -> CandidateSet: ...
+
+    def name_matches(self, *, text: str) -> list[NameMatch]: ...
+
+    def highlights(
+        self, *, terms: list[Term], capability_ids: list[int]
+    ) -> dict[int, Highlight]: ...
+
+
+# ---- PostgreSQL -----------------------------------------------------------------------
+
+_VECTOR = RawSQL(f'"{TABLE}"."search_vector"', (), output_field=SearchVectorField())
+
+
+def _ts_filter(weights: str) -> Func:
+    return Func(_VECTOR, Value(weights), function="ts_filter", output_field=SearchVectorField())
+
+
+class PostgresBackend:
+    @staticmethod
+    def term_query(term: Term) -> SearchQuery:
+        if term.phrase:
+            return SearchQuery(term.word, search_type="phrase", config="english")
+        queries = [SearchQuery(w, search_type="websearch", config="english") for w in term.words]
+        if term.prefix:
+            # Prefixes are matched unstemmed; the word itself is matched stemmed above.
+            queries.append(SearchQuery(f"{term.word}:*", search_type="raw", config="simple"))
+        return reduce(operator.or_, queries)
+
+    def any_query(self, terms: list[Term]) -> SearchQuery:
+        return reduce(operator.or_, (self.term_query(t) for t in terms))
+
+    def candidates(self, *, terms: list[Term]) -> CandidateSet:
+        any_query = self.any_query(terms)
+        grades = {}
+        for i, term in enumerate(terms):
+            query = self.term_query(term)
+            grades[f"f{i}"] = Case(
+                When(SearchVectorExact(_ts_filter("{a}"), query), then=Value(3)),
+                When(SearchVectorExact(_ts_filter("{b}"), query), then=Value(2)),
+                When(SearchVectorExact(_VECTOR, query), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        rows = (
+            SearchDocument.objects.filter(
+                capability__status=Status.PUBLISHED, artifact__status=Status.PUBLISHED
+            )
+            .filter(SearchVectorExact(_VECTOR, any_query))
+            .annotate(rank=SearchRank(_VECTOR, any_query, weights=[0.2, 0.4, 0.6, 1.0]), **grades)
+            .values_list(
+                "capability_id",
+                "artifact_id",
+                "artifact__kind",
+                "artifact__pricing_model",
+                "artifact__rank",
+                "artifact__name",
+                "rank",
+                *grades,
+            )
+            .order_by("-rank", "capability_id")[:CANDIDATE_LIMIT]
+        )
+        candidates = [
+            CapabilityCandidate(
+                capability_id=row[0],
+                artifact_id=row[1],
+                artifact=ArtifactInfo(kind=row[2], pricing_model=row[3], rank=row[4], name=row[5]),
+                native_rank=round(row[6], 6),
+                fields=tuple(row[7:]),
+            )
+            for row in rows
+        ]
+        counted = len(terms_split(terms)[0])
+        frequencies = [sum(1 for c in candidates if c.fields[i] > 0) for i in range(counted)]
+        return CandidateSet(
+            candidates=candidates,
+            frequencies=frequencies,
+            document_count=_published_document_count(),
+        )
+
+    def name_matches(self, *, text: str) -> list[NameMatch]:
+        # lower(name) % text uses the trigram GIN index; % means similarity >= the
+        # pg_trgm threshold, which defaults to NAME_SIMILARITY_THRESHOLD (0.3).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, kind, pricing_model, rank, name, similarity(lower(name), %s) "
+                "FROM catalog_artifact WHERE status = %s AND lower(name) %% %s",
+                [text, Status.PUBLISHED, text],
+            )
+            rows = cursor.fetchall()
+        return [
+            NameMatch(
+                artifact_id=r[0],
+                artifact=ArtifactInfo(kind=r[1], pricing_model=r[2], rank=r[3], name=r[4]),
+                similarity=round(float(r[5]), 4),
+            )
+            for r in rows
+        ]
+
+    def highlights(self, *, terms: list[Term], capability_ids: list[int]) -> dict[int, Highlight]:
+        if not capability_ids:
+            return {}
+        query = self.any_query(terms) if terms else None
+        documents = SearchDocument.objects.filter(capability_id__in=capability_ids)
+        if query is None:
+            rows = documents.values_list("capability_id", "title", "description")
+            return {r[0]: Highlight(title=escape(r[1]), snippet=escape(r[2])) for r in rows}
+        rows = documents.annotate(
+            title_hl=SearchHeadline(
+                "title", query, config="english", start_sel=_START, stop_sel=_STOP,
+                highlight_all=True,
+            ),
+            snippet_hl=SearchHeadline(
+                "description", query, config="english", start_sel=_START, stop_sel=_STOP,
+                max_words=SNIPPET_WORDS, min_words=12, max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        ).values_list("capability_id", "title_hl", "snippet_hl")  # fmt: skip
+        return {
+            r[0]: Highlight(title=highlight_html(r[1]), snippet=highlight_html(r[2])) for r in rows
+        }
+
+
+# ---- SQLite (FTS5) --------------------------------------------------------------------
+
+_GROUPS = ((3, "{title tags}"), (2, "{description}"), (1, "{extra}"))
+
+
+def fts_quote(word: str) -> str:
+    """One FTS5 string token: wrapped in double quotes, inner quotes doubled."""
+    return '"' + word.replace('"', '""') + '"'
+
+
+def fts_term(term: Term) -> str:
+    if term.phrase:
+        return fts_quote(term.word)
+    parts = [fts_quote(w) for w in term.words]
+    if term.prefix:
+        parts.append(fts_quote(term.word) + " *")
+    return "(" + " OR ".join(parts) + ")"
+
+
+class SqliteBackend:
+    def candidates(self, *, terms: list[Term]) -> CandidateSet:
+        fts_terms = [fts_term(t) for t in terms]
+        any_match = " OR ".join(fts_terms)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT f.rowid, a.id, a.kind, a.pricing_model, a.rank, a.name,
+                       bm25({FTS_TABLE}, 10.0, 10.0, 4.0, 2.0)
+                  FROM {FTS_TABLE} f
+                  JOIN catalog_capability c ON c.id = f.rowid
+                  JOIN catalog_artifact a ON a.id = c.artifact_id
+                 WHERE {FTS_TABLE} MATCH %s AND c.status = %s AND a.status = %s
+                """,
+                [any_match, Status.PUBLISHED, Status.PUBLISHED],
+            )
+            rows = cursor.fetchall()
+            # For each term and field group, the documents it occurs in: one UNION ALL.
+            branches, params = [], []
+            for i, fts in enumerate(fts_terms):
+                for grade, columns in _GROUPS:
+                    branches.append(
+                        f"SELECT {i}, {grade}, rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+                    )
+                    params.append(f"{columns} : {fts}")
+            cursor.execute(" UNION ALL ".join(branches), params)
+            grades: dict[int, list[int]] = {}
+            for term_index, grade, rowid in cursor.fetchall():
+                per_term = grades.setdefault(rowid, [0] * len(terms))
+                per_term[term_index] = max(per_term[term_index], grade)
+        candidates = [
+            CapabilityCandidate(
+                capability_id=r[0],
+                artifact_id=r[1],
+                artifact=ArtifactInfo(kind=r[2], pricing_model=r[3], rank=r[4], name=r[5]),
+                # bm25 is lower-is-better; negate so that higher is better everywhere.
+                native_rank=round(-r[6], 6),
+                fields=tuple(grades.get(r[0], [0] * len(terms))),
+            )
+            for r in rows
+        ]
+        counted = len(terms_split(terms)[0])
+        frequencies = [sum(1 for c in candidates if c.fields[i] > 0) for i in range(counted)]
+        return CandidateSet(
+            candidates=candidates,
+            frequencies=frequencies,
+            document_count=_published_document_count(),
+        )
+
+    def name_matches(self, *, text: str) -> list[NameMatch]:
+        # SQLite has no trigram index: compare against every published name in Python with
+        # the same formula as pg_trgm. Fine at the embedded default's catalog sizes.
+        rows = Artifact.objects.published().values_list(
+            "id", "kind", "pricing_model", "rank", "name"
+        )
+        matches = []
+        for artifact_id, kind, pricing, rank, name in rows:
+            similarity = round(trigram_similarity(text, name), 4)
+            if similarity >= NAME_SIMILARITY_THRESHOLD:
+                matches.append(
+                    NameMatch(
+                        artifact_id=artifact_id,
+                        artifact=ArtifactInfo(
+                            kind=kind, pricing_model=pricing, rank=rank, name=name
+                        ),
+                        similarity=similarity,
+                    )
+                )
+        return matches
+
+    def highlights(self, *, terms: list[Term], capability_ids: list[int]) -> dict[int, Highlight]:
+        if not capability_ids:
+            return {}
+        placeholders = ", ".join(["%s"] * len(capability_ids))
+        with connection.cursor() as cursor:
+            if terms:
+                cursor.execute(
+                    f"""
+                    SELECT rowid, highlight({FTS_TABLE}, 0, %s, %s),
+                           snippet({FTS_TABLE}, 2, %s, %s, '…', {SNIPPET_WORDS})
+                      FROM {FTS_TABLE}
+                     WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})
+                    """,
+                    [
+                        _START,
+                        _STOP,
+                        _START,
+                        _STOP,
+                        " OR ".join(fts_term(t) for t in terms),
+                        *capability_ids,
+                    ],
+                )
+            else:
+                cursor.execute(
+                    f"SELECT capability_id, title, description FROM {TABLE} "
+                    f"WHERE capability_id IN ({placeholders})",
+                    list(capability_ids),
+                )
+            rows = cursor.fetchall()
+        return {
+            r[0]: Highlight(title=highlight_html(r[1]), snippet=highlight_html(r[2])) for r in rows
+        }
+
+
+def backend_get() -> SearchBackend:
+    if connection.vendor == "postgresql":
+        return PostgresBackend()
+    if connection.vendor == "sqlite":
+        return SqliteBackend()
+    raise NotImplementedError(f"No search backend for {connection.vendor}.")

@@ -1,0 +1,269 @@
+"""The search index: one searchable document per capability, kept in sync by the database.
+
+Why a separate table (comparisons_searchdocument) instead of columns on catalog_capability:
+tag names live in a many-to-many table, and neither a generated column nor FTS5 can read
+across tables. The document table holds the capability's own text plus its tag names,
+denormalised; triggers on catalog_capability, catalog_capability_tags and catalog_tag keep
+it current whichever code path edits the catalog (admin, importers, the demo loader,
+factories). The catalog app stays unaware of search.
+
+- PostgreSQL: a stored generated tsvector over the document with field weights
+  (title and tags A, description B, "unique" and "best for" C), a GIN index on it, and a
+  trigram GIN index on lower(artifact name) for typo-tolerant name matches.
+- SQLite: an FTS5 external-content table over the document table (porter stemming,
+  diacritics folded), synced by the standard insert/delete/update triggers.
+
+`search_index_install` is idempotent. It runs from migration 0003 and again after every
+`migrate` (post_migrate), because SQLite rebuilds a table for some schema changes and drops
+that table's triggers with it, and a PostgreSQL TRUNCATE (test flushes) skips row triggers.
+"""
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+TABLE = "comparisons_searchdocument"
+FTS_TABLE = "comparisons_searchdocument_fts"
+
+# ---- PostgreSQL -----------------------------------------------------------------------
+
+_PG_TABLE = f"""
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE TABLE IF NOT EXISTS {TABLE} (
+    capability_id bigint PRIMARY KEY,
+    artifact_id bigint NOT NULL,
+    title text NOT NULL DEFAULT '',
+    tags text NOT NULL DEFAULT '',
+    description text NOT NULL DEFAULT '',
+    extra text NOT NULL DEFAULT '',
+    search_vector tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('english'::regconfig, title), 'A')
+        || setweight(to_tsvector('english'::regconfig, tags), 'A')
+        || setweight(to_tsvector('english'::regconfig, description), 'B')
+        || setweight(to_tsvector('english'::regconfig, extra), 'C')
+    ) STORED
+);
+CREATE INDEX IF NOT EXISTS searchdocument_vector_gin ON {TABLE} USING gin (search_vector);
+CREATE INDEX IF NOT EXISTS searchdocument_artifact ON {TABLE} (artifact_id);
+CREATE INDEX IF NOT EXISTS artifact_name_trgm
+    ON catalog_artifact USING gin (lower(name) gin_trgm_ops);
+"""
+
+_PG_DOCUMENT_SELECT = """
+    SELECT c.id, c.artifact_id, c.title,
+           coalesce((SELECT string_agg(t.name, ' ' ORDER BY t.name)
+                       FROM catalog_capability_tags ct JOIN catalog_tag t ON t.id = ct.tag_id
+                      WHERE ct.capability_id = c.id), ''),
+           c.description,
+           concat_ws(' ', nullif(c."unique", ''), nullif(c.best_for, ''))
+      FROM catalog_capability c
+"""
+
+_PG_UPSERT_TAIL = """
+    ON CONFLICT (capability_id) DO UPDATE SET
+        artifact_id = EXCLUDED.artifact_id, title = EXCLUDED.title, tags = EXCLUDED.tags,
+        description = EXCLUDED.description, extra = EXCLUDED.extra
+"""
+
+_PG_TRIGGERS = f"""
+CREATE OR REPLACE FUNCTION comparisons_searchdocument_refresh(cap_ids bigint[])
+RETURNS void LANGUAGE sql AS $$
+    DELETE FROM {TABLE} d WHERE d.capability_id = ANY(cap_ids)
+       AND NOT EXISTS (SELECT 1 FROM catalog_capability c WHERE c.id = d.capability_id);
+    INSERT INTO {TABLE} (capability_id, artifact_id, title, tags, description, extra)
+    {_PG_DOCUMENT_SELECT} WHERE c.id = ANY(cap_ids)
+    {_PG_UPSERT_TAIL};
+$$;
+
+CREATE OR REPLACE FUNCTION comparisons_searchdocument_on_capability() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM comparisons_searchdocument_refresh(ARRAY[OLD.id]);
+        RETURN OLD;
+    END IF;
+    PERFORM comparisons_searchdocument_refresh(ARRAY[NEW.id]);
+    RETURN NEW;
+END $$;
+
+CREATE OR REPLACE FUNCTION comparisons_searchdocument_on_capability_tag() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM comparisons_searchdocument_refresh(ARRAY[OLD.capability_id]);
+        RETURN OLD;
+    END IF;
+    PERFORM comparisons_searchdocument_refresh(ARRAY[NEW.capability_id]);
+    RETURN NEW;
+END $$;
+
+CREATE OR REPLACE FUNCTION comparisons_searchdocument_on_tag() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM comparisons_searchdocument_refresh(
+        ARRAY(SELECT capability_id FROM catalog_capability_tags WHERE tag_id = NEW.id));
+    RETURN NEW;
+END $$;
+
+DROP TRIGGER IF EXISTS comparisons_searchdoc_capability ON catalog_capability;
+CREATE TRIGGER comparisons_searchdoc_capability
+    AFTER INSERT OR DELETE OR UPDATE OF title, description, "unique", best_for, artifact_id
+    ON catalog_capability FOR EACH ROW
+    EXECUTE FUNCTION comparisons_searchdocument_on_capability();
+
+DROP TRIGGER IF EXISTS comparisons_searchdoc_capability_tag ON catalog_capability_tags;
+CREATE TRIGGER comparisons_searchdoc_capability_tag
+    AFTER INSERT OR DELETE OR UPDATE ON catalog_capability_tags FOR EACH ROW
+    EXECUTE FUNCTION comparisons_searchdocument_on_capability_tag();
+
+DROP TRIGGER IF EXISTS comparisons_searchdoc_tag ON catalog_tag;
+CREATE TRIGGER comparisons_searchdoc_tag
+    AFTER UPDATE OF name ON catalog_tag FOR EACH ROW
+    EXECUTE FUNCTION comparisons_searchdocument_on_tag();
+"""
+
+_PG_REFILL = f"""
+DELETE FROM {TABLE};
+INSERT INTO {TABLE} (capability_id, artifact_id, title, tags, description, extra)
+{_PG_DOCUMENT_SELECT};
+"""
+
+_PG_DROP = f"""
+DROP TRIGGER IF EXISTS comparisons_searchdoc_capability ON catalog_capability;
+DROP TRIGGER IF EXISTS comparisons_searchdoc_capability_tag ON catalog_capability_tags;
+DROP TRIGGER IF EXISTS comparisons_searchdoc_tag ON catalog_tag;
+DROP FUNCTION IF EXISTS comparisons_searchdocument_on_capability();
+DROP FUNCTION IF EXISTS comparisons_searchdocument_on_capability_tag();
+DROP FUNCTION IF EXISTS comparisons_searchdocument_on_tag();
+DROP FUNCTION IF EXISTS comparisons_searchdocument_refresh(bigint[]);
+DROP INDEX IF EXISTS artifact_name_trgm;
+DROP TABLE IF EXISTS {TABLE};
+"""
+
+# ---- SQLite ---------------------------------------------------------------------------
+
+_SQLITE_TABLE = f"""
+CREATE TABLE IF NOT EXISTS {TABLE} (
+    capability_id integer PRIMARY KEY,
+    artifact_id integer NOT NULL,
+    title text NOT NULL DEFAULT '',
+    tags text NOT NULL DEFAULT '',
+    description text NOT NULL DEFAULT '',
+    extra text NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS searchdocument_artifact ON {TABLE} (artifact_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
+    title, tags, description, extra,
+    content='{TABLE}', content_rowid='capability_id',
+    tokenize='porter unicode61 remove_diacritics 2'
+);
+"""
+
+
+def _sqlite_upsert(where: str) -> str:
+    return f"""
+    INSERT INTO {TABLE} (capability_id, artifact_id, title, tags, description, extra)
+    SELECT c.id, c.artifact_id, c.title,
+           coalesce((SELECT group_concat(name, ' ') FROM (
+                SELECT t.name AS name FROM catalog_capability_tags ct
+                  JOIN catalog_tag t ON t.id = ct.tag_id
+                 WHERE ct.capability_id = c.id ORDER BY t.name)), ''),
+           c.description,
+           trim(c."unique" || ' ' || c.best_for)
+      FROM catalog_capability c WHERE {where}
+    ON CONFLICT (capability_id) DO UPDATE SET
+        artifact_id = excluded.artifact_id, title = excluded.title, tags = excluded.tags,
+        description = excluded.description, extra = excluded.extra;
+    """
+
+
+_FTS_COLUMNS = "title, tags, description, extra"
+_TAGGED_WITH_NEW = (
+    "c.id IN (SELECT capability_id FROM catalog_capability_tags WHERE tag_id = new.id)"
+)
+
+# Each statement is separate: the sqlite3 driver executes one statement per call.
+_SQLITE_TRIGGERS = [
+    f"""CREATE TRIGGER IF NOT EXISTS comparisons_searchdoc_ai AFTER INSERT ON {TABLE} BEGIN
+        INSERT INTO {FTS_TABLE} (rowid, {_FTS_COLUMNS})
+        VALUES (new.capability_id, new.title, new.tags, new.description, new.extra);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS comparisons_searchdoc_ad AFTER DELETE ON {TABLE} BEGIN
+        INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, {_FTS_COLUMNS})
+        VALUES ('delete', old.capability_id, old.title, old.tags, old.description, old.extra);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS comparisons_searchdoc_au AFTER UPDATE ON {TABLE} BEGIN
+        INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, {_FTS_COLUMNS})
+        VALUES ('delete', old.capability_id, old.title, old.tags, old.description, old.extra);
+        INSERT INTO {FTS_TABLE} (rowid, {_FTS_COLUMNS})
+        VALUES (new.capability_id, new.title, new.tags, new.description, new.extra);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS comparisons_searchdoc_capability_ai
+        AFTER INSERT ON catalog_capability BEGIN {_sqlite_upsert("c.id = new.id")} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS comparisons_searchdoc_capability_au
+        AFTER UPDATE OF title, description, "unique", best_for, artifact_id ON catalog_capability
+        BEGIN {_sqlite_upsert("c.id = new.id")} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS comparisons_searchdoc_capability_ad
+        AFTER DELETE ON catalog_capability BEGIN
+        DELETE FROM {TABLE} WHERE capability_id = old.id;
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS comparisons_searchdoc_capability_tag_ai
+        AFTER INSERT ON catalog_capability_tags
+        BEGIN {_sqlite_upsert("c.id = new.capability_id")} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS comparisons_searchdoc_capability_tag_ad
+        AFTER DELETE ON catalog_capability_tags
+        BEGIN {_sqlite_upsert("c.id = old.capability_id")} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS comparisons_searchdoc_tag_au
+        AFTER UPDATE OF name ON catalog_tag BEGIN
+        {_sqlite_upsert(_TAGGED_WITH_NEW)}
+    END""",
+]
+
+_SQLITE_TRIGGER_NAMES = [
+    "comparisons_searchdoc_ai",
+    "comparisons_searchdoc_ad",
+    "comparisons_searchdoc_au",
+    "comparisons_searchdoc_capability_ai",
+    "comparisons_searchdoc_capability_au",
+    "comparisons_searchdoc_capability_ad",
+    "comparisons_searchdoc_capability_tag_ai",
+    "comparisons_searchdoc_capability_tag_ad",
+    "comparisons_searchdoc_tag_au",
+]
+
+
+def _sqlite_statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def search_index_install(*, connection: BaseDatabaseWrapper) -> None:
+    """Create (if missing) the document table, its index and triggers, and refill it."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_PG_TABLE)
+            cursor.execute(_PG_TRIGGERS)
+            cursor.execute(_PG_REFILL)
+        elif connection.vendor == "sqlite":
+            for statement in _sqlite_statements(_SQLITE_TABLE):
+                cursor.execute(statement)
+            for statement in _SQLITE_TRIGGERS:
+                cursor.execute(statement)
+            cursor.execute(f"DELETE FROM {TABLE}")
+            cursor.execute(_sqlite_upsert("1"))
+            # Whatever the delete triggers did to an index that was out of step, rebuild
+            # re-reads every document from the content table.
+            cursor.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('rebuild')")
+
+
+def search_index_uninstall(*, connection: BaseDatabaseWrapper) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_PG_DROP)
+        elif connection.vendor == "sqlite":
+            for name in _SQLITE_TRIGGER_NAMES:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+            cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+
+
+def search_index_installed(*, connection: BaseDatabaseWrapper) -> bool:
+    with connection.cursor() as cursor:
+        return TABLE in connection.introspection.table_names(cursor)

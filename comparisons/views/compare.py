@@ -1,0 +1,211 @@
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from comparisons.charts import score_chart_build
+from comparisons.pairs import (
+    LoadedPair,
+    compare_index_get,
+    compare_path,
+    pair_canonical,
+    pair_exists,
+    pair_load,
+    pair_parse,
+    related_pairs_get,
+    side_facts_build,
+)
+from comparisons.seo import breadcrumbs_ld, graph_ld, software_application_ld
+from comparisons.verdict import (
+    SHOW_CHOICES,
+    aligned_filter,
+    capabilities_align,
+    facts_build,
+    lead_build,
+    verdict_build,
+)
+
+# Capabilities shown per side before "+N more".
+CAPABILITIES_SHOWN = 5
+SIDES = ("a", "b")
+# HTMX targets this view renders as fragments; anything else gets the whole page.
+FRAGMENTS = {"caps-a": "side_capabilities", "caps-b": "side_capabilities", "aligned": "aligned"}
+SEARCH_TERMS = 3
+
+
+def _search_path() -> str:
+    # The search page may land after this one; its path is fixed by the design.
+    try:
+        return reverse("search")
+    except NoReverseMatch:
+        return "/search/"
+
+
+def _search_url(*, pair: LoadedPair, side_facts: dict) -> str:
+    """Search pre-filled with what the pair has in common, else what each side does most."""
+    terms = [name.lower() for _, name in pair.shared_tags[:SEARCH_TERMS]]
+    if not terms:
+        for key in SIDES:
+            for capability in side_facts[key].capabilities:
+                if capability.tags:
+                    terms.append(capability.tags[0][1].lower())
+                    break
+    query = " ".join(dict.fromkeys(terms)) or f"{pair.a.name} {pair.b.name}"
+    return f"{_search_path()}?{urlencode({'q': query})}"
+
+
+def _query(request: HttpRequest, **changes) -> str:
+    params = request.GET.copy()
+    for name, values in changes.items():
+        params.setlist(name, values)
+    return params.urlencode()
+
+
+def _sides(*, request: HttpRequest, pair: LoadedPair, expanded: set[str]) -> dict[str, dict]:
+    sides = {}
+    for key in SIDES:
+        artifact = pair.side(key)
+        capabilities = artifact.published_capabilities
+        shown = capabilities if key in expanded else capabilities[:CAPABILITIES_SHOWN]
+        more_query = _query(request, all=sorted(expanded | {key}))
+        sides[key] = {
+            "key": key,
+            "artifact": artifact,
+            "capabilities": shown,
+            "hidden_count": len(capabilities) - len(shown),
+            "more_url": f"{pair.path}?{more_query}",
+            "shown_ids": {c.id for c in shown},
+        }
+    return sides
+
+
+def _aligned(*, rows, sides: dict) -> list[dict]:
+    def link(key, capability):
+        side = sides[key]
+        if capability.id in side["shown_ids"]:
+            return {"title": capability.title, "href": f"#cap-{capability.id}"}
+        return {"title": capability.title, "href": f"{side['more_url']}#cap-{capability.id}"}
+
+    return [
+        {
+            "tag_slug": row.tag_slug,
+            "tag_name": row.tag_name,
+            "presence": row.presence,
+            "a": [link("a", c) for c in row.a],
+            "b": [link("b", c) for c in row.b],
+        }
+        for row in rows
+    ]
+
+
+@require_GET
+@vary_on_headers("HX-Request", "HX-Target")
+def compare(request: HttpRequest, pair: str) -> HttpResponse:
+    parsed = pair_parse(pair=pair)
+    if parsed is None or parsed[0] == parsed[1]:
+        raise Http404("No such comparison.")
+    canonical = pair_canonical(first=parsed[0], second=parsed[1])
+    if parsed != canonical:
+        if not pair_exists(first=parsed[0], second=parsed[1]):
+            raise Http404("No such comparison.")
+        query = request.GET.urlencode()
+        path = compare_path(first=parsed[0], second=parsed[1])
+        return HttpResponsePermanentRedirect(f"{path}?{query}" if query else path)
+    loaded = pair_load(first=canonical[0], second=canonical[1])
+    if loaded is None:
+        raise Http404("No such comparison.")
+
+    side_facts = {key: side_facts_build(artifact=loaded.side(key)) for key in SIDES}
+    a, b = side_facts["a"], side_facts["b"]
+    # Unknown filter values fall back to "everything": a shared URL never breaks the page.
+    show = request.GET.get("show", "all")
+    show = show if show in SHOW_CHOICES else "all"
+    all_rows = capabilities_align(a=a, b=b)
+    tag_options = sorted(
+        {(r.tag_slug, r.tag_name) for r in all_rows if r.tag_slug}, key=lambda t: t[1].lower()
+    )
+    tag = request.GET.get("tag", "")
+    tag = tag if tag in {slug for slug, _ in tag_options} else ""
+    expanded = {v for v in request.GET.getlist("all") if v in SIDES}
+    sides = _sides(request=request, pair=loaded, expanded=expanded)
+    aligned = _aligned(rows=aligned_filter(rows=all_rows, show=show, tag=tag), sides=sides)
+    context = {
+        "pair": loaded,
+        "a": loaded.a,
+        "b": loaded.b,
+        "sides": [sides["a"], sides["b"]],
+        "aligned": aligned,
+        "aligned_total": len(all_rows),
+        "show": show,
+        "tag": tag,
+        "show_choices": [
+            (value, label.replace("the first", a.name).replace("the second", b.name))
+            for value, label in SHOW_CHOICES.items()
+        ],
+        "tag_options": tag_options,
+        "expanded": sorted(expanded),
+    }
+
+    fragment = None
+    if request.htmx and not request.htmx.history_restore_request:
+        fragment = FRAGMENTS.get(request.htmx.target or "")
+    if fragment == "side_capabilities":
+        context["side"] = sides[request.htmx.target.removeprefix("caps-")]
+        return render(request, "comparisons/compare.html#side_capabilities", context)
+    if fragment == "aligned":
+        return render(request, "comparisons/compare.html#aligned", context)
+
+    evidence = loaded.evidence
+    canonical_url = request.build_absolute_uri(loaded.path)
+    lead = lead_build(a=a, b=b, evidence=evidence)
+    crumbs = [
+        ("Home", request.build_absolute_uri(reverse("home"))),
+        ("Compare", request.build_absolute_uri(reverse("compare_index"))),
+        (f"{a.name} vs {b.name}", canonical_url),
+    ]
+    context.update(
+        facts=facts_build(a=a, b=b),
+        lead=lead,
+        verdict=verdict_build(
+            a=a,
+            b=b,
+            evidence=evidence,
+            editor_text=loaded.override.verdict if loaded.override else "",
+        ),
+        evidence=evidence,
+        chart=score_chart_build(
+            series=[(a.name, loaded.breakdown("a")), (b.name, loaded.breakdown("b"))]
+        ),
+        search_url=_search_url(pair=loaded, side_facts=side_facts),
+        related=related_pairs_get(pair=loaded),
+        canonical_url=canonical_url,
+        noindex=not loaded.indexable,
+        jsonld=graph_ld(
+            nodes=[
+                breadcrumbs_ld(items=crumbs),
+                *(
+                    software_application_ld(
+                        artifact=artifact,
+                        url=request.build_absolute_uri(artifact.get_absolute_url()),
+                    )
+                    for artifact in (loaded.a, loaded.b)
+                ),
+            ]
+        ),
+    )
+    return render(request, "comparisons/compare.html", context)
+
+
+@require_GET
+def compare_index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "comparisons/compare_index.html",
+        {
+            "index": compare_index_get(),
+            "canonical_url": request.build_absolute_uri(reverse("compare_index")),
+        },
+    )

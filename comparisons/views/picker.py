@@ -1,0 +1,132 @@
+"""The compare picker: choose two artifacts by name or slug and land on their comparison.
+
+Works as a plain GET form; HTMX only fills the suggestions. Anything a visitor types is
+resolved here, and whatever cannot be resolved comes back as the picker page with a message
+and a 400, never an error page.
+"""
+
+from django import forms
+from django.core.exceptions import TooManyFieldsSent
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from catalog.models import Artifact
+
+MAX_INPUT = 200
+SUGGESTIONS = 8
+CANDIDATES = 5
+
+
+class PickForm(forms.Form):
+    a = forms.CharField(max_length=MAX_INPUT, required=False)
+    b = forms.CharField(max_length=MAX_INPUT, required=False)
+
+
+def _published():
+    return Artifact.objects.published().select_related("vendor")
+
+
+def _artifacts_suggest(*, term: str, limit: int) -> list[Artifact]:
+    """Published artifacts whose name, slug or vendor starts to match `term`, best first."""
+    match = Q(name__icontains=term) | Q(vendor__name__icontains=term)
+    if slug := slugify(term):
+        match |= Q(slug__startswith=slug)
+    return list(_published().filter(match).order_by("-rank", "name", "pk")[:limit])
+
+
+def _artifact_find(text: str) -> Artifact | None:
+    """The one published artifact `text` names: its slug first, else its exact name."""
+    artifact = _published().filter(slug=text.lower()).first()
+    if artifact is not None:
+        return artifact
+    named = list(_published().filter(name__iexact=text)[:2])
+    return named[0] if len(named) == 1 else None
+
+
+def comparison_url(*, first: str, second: str) -> str:
+    """The canonical comparison address: slugs in sorted order."""
+    pair = "-vs-".join(sorted([first, second]))
+    try:
+        return reverse("compare", args=[pair])
+    except NoReverseMatch:
+        # The comparison page may not be routed yet; its address is fixed by the design.
+        return f"/compare/{pair}/"
+
+
+def _pick_url(*, a: str, b: str) -> str:
+    query = QueryDict(mutable=True)
+    query.update({"a": a, "b": b})
+    return f"{reverse('compare_pick')}?{query.urlencode()}"
+
+
+def _picker_page(request, *, status: int = 200, message: str = "", **context) -> HttpResponse:
+    context.setdefault("fixed", None)
+    return render(request, "catalog/picker.html", {"message": message, **context}, status=status)
+
+
+@require_GET
+def compare_pick(request: HttpRequest) -> HttpResponse:
+    try:
+        data = request.GET
+    except TooManyFieldsSent:
+        return _picker_page(request, status=400, message="That address carries too much to read.")
+    form = PickForm(data)
+    if not form.is_valid():
+        return _picker_page(
+            request, status=400, message=f"Type a name of at most {MAX_INPUT} characters."
+        )
+    texts = {key: form.cleaned_data[key].strip() for key in ("a", "b")}
+    given = [key for key in ("a", "b") if texts[key]]
+    if not given:
+        return _picker_page(request)
+
+    found = {key: _artifact_find(texts[key]) for key in given}
+    for key in given:
+        if found[key] is None:
+            other = next((texts[k] for k in given if k != key), "")
+            candidates = [
+                (candidate, _pick_url(**{key: candidate.slug, ("b" if key == "a" else "a"): other}))
+                for candidate in _artifacts_suggest(term=texts[key], limit=CANDIDATES)
+            ]
+            return _picker_page(
+                request,
+                status=400,
+                message=f"“{texts[key]}” is not in the catalog. "
+                "Pick one of the suggestions or type its exact name.",
+                candidates=candidates,
+                a_value=texts["a"],
+                b_value=texts["b"],
+            )
+
+    if len(given) == 1:
+        # One artifact chosen (the "compare with…" entry without JavaScript): ask for the other.
+        return _picker_page(request, fixed=found[given[0]])
+
+    first, second = found["a"], found["b"]
+    if first.pk == second.pk:
+        return _picker_page(
+            request,
+            status=400,
+            message=f"Pick a different artifact to compare {first.name} with.",
+            fixed=first,
+        )
+    return redirect(comparison_url(first=first.slug, second=second.slug))
+
+
+@require_GET
+@vary_on_headers("HX-Request", "HX-Trigger-Name")
+def compare_suggest(request: HttpRequest) -> HttpResponse:
+    """Suggestions for the picker's <datalist>, read from whichever input asked."""
+    name = request.htmx.trigger_name if request.htmx.trigger_name in ("a", "b") else "q"
+    try:
+        form = PickForm({"a": request.GET.get(name, "")})
+    except TooManyFieldsSent:
+        form = PickForm({"a": ""})
+    term = form.cleaned_data["a"].strip() if form.is_valid() else ""
+    suggestions = _artifacts_suggest(term=term, limit=SUGGESTIONS) if term else []
+    return render(request, "catalog/picker.html#suggestions", {"suggestions": suggestions})

@@ -1,0 +1,148 @@
+import logging
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from catalog.models import ArtifactKind, PricingModel
+from catalog.selectors import artifact_published_get
+from comparisons.evidence import (
+    choice_record_safely,
+    request_client_key,
+    request_counts,
+    search_record_safely,
+)
+from comparisons.models import Intent
+from comparisons.search.normalise import QUERY_MAX_LENGTH
+from comparisons.search.service import SearchOutcome, search_run
+
+logger = logging.getLogger(__name__)
+
+# Shown when there is nothing to show yet: jobs the demo catalog answers well.
+EXAMPLE_INTENTS = (
+    "transcribe interviews",
+    "generate images from text",
+    "cheap model with a long context window",
+    "text to speech with natural voices",
+    "open weights model to run locally",
+    "agent that fixes bugs in my repository",
+)
+
+
+class SearchFilters(forms.Form):
+    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *ArtifactKind.choices])
+    pricing = forms.ChoiceField(
+        required=False, choices=[("", "Any pricing"), *PricingModel.choices]
+    )
+
+
+def _options(choices, counts: dict[str, int], selected: str) -> list[dict]:
+    return [
+        {
+            "value": value,
+            "label": label,
+            "count": counts.get(value, 0),
+            "selected": value == selected,
+        }
+        for value, label in choices
+    ]
+
+
+def _is_live_keystroke(request: HttpRequest) -> bool:
+    """As-you-type requests mostly carry half-typed words: they show results but are not
+    evidence. Enter, the button, a filter, a page link or a chosen result records it."""
+    return bool(request.htmx) and request.htmx.trigger_name == "q"
+
+
+def _search_evidence_record(*, request: HttpRequest, outcome: SearchOutcome) -> None:
+    search_record_safely(
+        intent_text=outcome.intent,
+        query=outcome.query,
+        capability_ids=outcome.evidence_capability_ids,
+        result_count=outcome.unfiltered_total,
+        client_key=request_client_key(request),
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def search(request: HttpRequest) -> HttpResponse:
+    raw_query = request.GET.get("q", "")
+    filters = SearchFilters(request.GET)
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    template = "comparisons/search.html#results" if partial else "comparisons/search.html"
+
+    errors = []
+    if len(raw_query) > QUERY_MAX_LENGTH:
+        errors.append(
+            f"Searches are limited to {QUERY_MAX_LENGTH} characters and this one has "
+            f"{len(raw_query):,}. Describe the job in a few words instead."
+        )
+    if not filters.is_valid():
+        errors.append("That kind or pricing filter does not exist; pick one from the lists.")
+    if errors:
+        context = {"errors": errors, "query": raw_query[:QUERY_MAX_LENGTH], "outcome": None}
+        return render(request, template, context, status=400)
+
+    outcome = search_run(
+        query=raw_query,
+        kind=filters.cleaned_data["kind"],
+        pricing=filters.cleaned_data["pricing"],
+        page_number=request.GET.get("page", 1),
+    )
+    if outcome.intent and request_counts(request) and not _is_live_keystroke(request):
+        _search_evidence_record(request=request, outcome=outcome)
+
+    popular = []
+    if not outcome.intent:
+        popular = list(
+            Intent.objects.filter(is_spam=False, last_result_count__gt=0, search_count__gt=0)
+            .order_by("-search_count", "text")
+            .values_list("text", flat=True)[:8]
+        )
+    context = {
+        "outcome": outcome,
+        "query": outcome.query,
+        "kind_options": _options(
+            SearchFilters.base_fields["kind"].choices, outcome.kind_counts, outcome.kind
+        ),
+        "pricing_options": _options(
+            SearchFilters.base_fields["pricing"].choices, outcome.pricing_counts, outcome.pricing
+        ),
+        "examples": EXAMPLE_INTENTS,
+        "popular": popular,
+        "query_max_length": QUERY_MAX_LENGTH,
+        "oob": partial,
+    }
+    return render(request, template, context)
+
+
+@require_GET
+def search_choose(request: HttpRequest, slug: str) -> HttpResponse:
+    """A click on a search result: record the choice, then go to the artifact's page.
+
+    The target is always built from a published artifact's own URL, never taken from the
+    request, so this can not be used as an open redirect.
+    """
+    artifact = artifact_published_get(slug=slug)
+    if artifact is None:
+        raise Http404("No published artifact with that name.")
+    raw_query = request.GET.get("q", "")
+    if 0 < len(raw_query) <= QUERY_MAX_LENGTH and request_counts(request):
+        try:
+            # The search itself counts too (once per window): live results are not
+            # recorded until the searcher acts on them.
+            outcome = search_run(query=raw_query, with_page=False)
+            if outcome.intent:
+                _search_evidence_record(request=request, outcome=outcome)
+                choice_record_safely(
+                    intent_text=outcome.intent,
+                    query=outcome.query,
+                    artifact=artifact,
+                    client_key=request_client_key(request),
+                )
+        except Exception:
+            logger.exception("Could not record a search choice; redirecting anyway.")
+    return HttpResponseRedirect(artifact.get_absolute_url())

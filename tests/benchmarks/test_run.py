@@ -1,0 +1,47 @@
+"""The benchmark's bookkeeping: budget verdicts, the table, and BENCHMARKS.md's markers."""
+
+import pytest
+
+from benchmarks import run
+
+
+def _result(kind: str, *, rps=100.0, p95=10.0, p99=20.0, cache="", completed=100):
+    scenario = run.Scenario("Page", "cached", "/", kind=kind)
+    return run.Result(
+        scenario=scenario, rps=rps, p50=5.0, p95=p95, p99=p99, errors=0, cache=cache,
+        alone=5.0, completed=completed,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("result", "verdict"),
+    [
+        (_result("compare", rps=150, p99=49), "PASS"),
+        (_result("compare", rps=149, p99=10), "FAIL"),
+        (_result("compare", rps=500, p99=50), "FAIL"),
+        (_result("cached", rps=700, cache="hit"), "PASS"),
+        (_result("cached", rps=700, cache="miss"), "FAIL"),
+        (_result("cached", rps=699, cache="hit"), "FAIL"),
+        (_result("search", p95=49), "PASS"),
+        (_result("search", p95=1, completed=0), "FAIL"),
+        (_result("catalog", p95=59), "PASS"),
+        (_result("catalog", p95=60), "FAIL"),
+    ],
+)
+def test_budget_verdicts(result, verdict):
+    assert run.verdict(result, floor_rps=1000).startswith(verdict)
+
+
+def test_table_marks_rows_that_never_answered():
+    text = run.table([_result("floor", rps=1000), _result("search", completed=0)], 1000)
+    assert "timeout | timeout | timeout" in text.splitlines()[-1]
+
+
+def test_report_keeps_the_notes_around_the_markers(tmp_path, monkeypatch):
+    report = tmp_path / "BENCHMARKS.md"
+    report.write_text(f"# Benchmarks\n\nintro\n\n{run.BEGIN}\nold\n{run.END}\n\n## Notes\n")
+    monkeypatch.setattr(run, "REPORT", report)
+    run.report_write("new table")
+    assert report.read_text() == (
+        f"# Benchmarks\n\nintro\n\n{run.BEGIN}\nnew table\n{run.END}\n\n## Notes\n"
+    )

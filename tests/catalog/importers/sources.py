@@ -1,0 +1,24 @@
+"""Where importer tests find their inputs: hand-written fixtures, and the real catalogs."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Real public catalogs kept beside the project (never copied into it); CI always has them.
+SHARED_DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
+REAL_OPENROUTER = SHARED_DATA / "openrouter-models-2026-08-19.json"
+REAL_TOOLS = SHARED_DATA / "ai-tools-enriched-2026-08-22.json"
+REAL_COMPARISONS = SHARED_DATA / "ai-tools-comparisons-2026-08-22.json"
+
+
+def fixture_load(name: str):
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def real_data_required(*paths: Path) -> None:
+    missing = [p.name for p in paths if not p.is_file()]
+    if missing:
+        pytest.skip(f"real catalog files not found in {SHARED_DATA}: {', '.join(missing)}")

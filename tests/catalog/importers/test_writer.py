@@ -1,0 +1,309 @@
+"""Records into rows: idempotence, curation, review flags, adoption, dry runs, batches."""
+
+import copy
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError
+from django.urls import reverse
+
+from catalog.importers import openrouter
+from catalog.importers.common import ArtifactRecord, CapabilityRecord, ParseResult, TagRecord
+from catalog.importers.writer import records_import
+from catalog.models import Artifact, Capability, Status, Tag, Vendor
+from catalog.services import artifact_mark_curated
+from tests.catalog.importers.sources import fixture_load
+from tests.factories import ArtifactFactory, TagFactory, VendorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _import(payload=None, **options):
+    payload = fixture_load("openrouter-models.json") if payload is None else payload
+    parsed = openrouter.records_parse(payload=payload)
+    return records_import(source=openrouter.SOURCE, parsed=parsed, **options)
+
+
+def _history_rows() -> int:
+    return Artifact.history.count() + Capability.history.count()
+
+
+def _model(payload, model_id):
+    return next(m for m in payload["data"] if isinstance(m, dict) and m.get("id") == model_id)
+
+
+def test_a_first_import_creates_drafts_with_vendors_tags_and_capabilities():
+    report = _import()
+    assert (report.created, report.updated, report.unchanged) == (13, 0, 0)
+    assert len(report.skipped) == 5
+    assert Artifact.objects.filter(external_source="openrouter").count() == 13
+    assert set(Artifact.objects.values_list("status", flat=True)) == {Status.DRAFT}
+    lumen = Artifact.objects.select_related("vendor").get(external_id="acme/lumen-flash")
+    assert (lumen.name, lumen.slug, lumen.vendor.name) == ("Lumen Flash", "lumen-flash", "Acme")
+    assert (lumen.starting_price, lumen.price_unit) == (Decimal("0.000000065"), "prompt_token")
+    assert lumen.prices["completion_token"] == "0.00000026"
+    assert lumen.input_modalities == ["image", "text", "video"]
+    caps = {c.title: c for c in lumen.capabilities.prefetch_related("tags")}
+    assert [t.slug for t in caps["Function calling"].tags.all()] == ["function-calling"]
+    assert caps["Long context"].status == Status.PUBLISHED
+    assert report.counts["vendors created"] == Vendor.objects.count()
+    assert report.counts["tags created"] == Tag.objects.count()
+    # Imports are audited like editor changes.
+    assert lumen.history.first().history_change_reason == "Imported from openrouter"
+
+
+def test_varies_is_not_free_and_a_price_per_image_is_paid():
+    _import()
+    router = Artifact.objects.get(external_id="openrouter/auto")
+    assert router.price_varies and router.starting_price is None
+    canvas = Artifact.objects.get(external_id="pixelworks/canvas-2-pro")
+    assert (canvas.price_unit, canvas.starting_price) == ("image", Decimal("0.000007324219"))
+    assert not canvas.price_varies
+
+
+def test_importing_the_same_file_twice_writes_nothing_the_second_time():
+    _import()
+    history = _history_rows()
+    report = _import()
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 13)
+    assert not report.counts
+    assert _history_rows() == history
+
+
+def test_publish_publishes_what_it_creates_only():
+    ArtifactFactory(slug="lumen-flash", status=Status.DRAFT, external_id="")
+    _import(publish=True)
+    assert Artifact.objects.get(external_id="vectorco/embed-small").status == Status.PUBLISHED
+    # An adopted entry keeps the status an editor gave it.
+    assert Artifact.objects.get(external_id="acme/lumen-flash").status == Status.DRAFT
+
+
+def test_a_changed_source_updates_only_what_changed():
+    _import()
+    payload = fixture_load("openrouter-models.json")
+    _model(payload, "acme/lumen-flash")["pricing"]["prompt"] = "0.00000007"
+    _model(payload, "acme/lumen-flash")["supported_parameters"].remove("tools")
+    report = _import(payload)
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 12)
+    assert report.changes == [
+        ("update", "acme/lumen-flash", ("capabilities", "prices", "starting_price"))
+    ]
+    lumen = Artifact.objects.get(external_id="acme/lumen-flash")
+    assert lumen.starting_price == Decimal("0.00000007")
+    # A capability the source no longer supports is hidden, not deleted.
+    hidden = lumen.capabilities.get(title="Function calling")
+    assert hidden.status == Status.DRAFT
+    assert report.counts["capabilities hidden"] == 1
+    # And it comes back when the source supports it again.
+    _import()
+    hidden.refresh_from_db()
+    assert hidden.status == Status.PUBLISHED
+
+
+def test_curated_fields_are_never_overwritten():
+    _import()
+    lumen = Artifact.objects.get(external_id="acme/lumen-flash")
+    lumen.summary = "Our own words about it."
+    lumen.starting_price = Decimal("0.0000001")
+    artifact_mark_curated(artifact=lumen, fields=["summary", "starting_price"])
+    lumen.save()
+    payload = fixture_load("openrouter-models.json")
+    model = _model(payload, "acme/lumen-flash")
+    model["description"] = "The source now says something else."
+    model["pricing"]["prompt"] = "0.00000009"
+    model["context_length"] = 2_000_000
+    report = _import(payload)
+    lumen.refresh_from_db()
+    assert lumen.summary == "Our own words about it."
+    # Price and unit move together, so a curated price keeps its unit too.
+    assert (lumen.starting_price, lumen.price_unit) == (Decimal("0.0000001"), "prompt_token")
+    assert lumen.context_length == 2_000_000
+    assert report.changes == [
+        ("update", "acme/lumen-flash", ("capabilities", "context_length", "prices"))
+    ]
+
+
+def test_artifacts_the_source_no_longer_lists_go_to_review_and_come_back():
+    _import()
+    payload = fixture_load("openrouter-models.json")
+    payload["data"] = [
+        m
+        for m in payload["data"]
+        if not (isinstance(m, dict) and m.get("id", "").startswith("vectorco/"))
+    ]
+    report = _import(payload)
+    assert report.marked_for_review == 2
+    flagged = Artifact.objects.filter(needs_review=True)
+    assert set(flagged.values_list("external_id", flat=True)) == {
+        "vectorco/embed-small",
+        "vectorco/rerank-lite",
+    }
+    assert Artifact.objects.count() == 13  # never deleted
+    # Invalid but still listed records are not "missing".
+    assert not Artifact.objects.filter(
+        needs_review=True, external_id__startswith="broken/"
+    ).exists()
+    report = _import()
+    assert report.updated == 2
+    assert not Artifact.objects.filter(needs_review=True).exists()
+
+
+def test_a_dry_run_reports_the_same_numbers_and_writes_nothing(django_assert_max_num_queries):
+    history = _history_rows()
+    dry = _import(dry_run=True)
+    assert Artifact.objects.count() == Vendor.objects.count() == Tag.objects.count() == 0
+    assert _history_rows() == history
+    assert dry.dry_run
+    real = _import()
+    assert (dry.created, dry.updated, dry.unchanged) == (real.created, real.updated, real.unchanged)
+    assert dry.counts == real.counts
+    assert dry.skipped == real.skipped
+
+
+def test_a_hand_made_entry_with_the_same_slug_is_adopted_and_keeps_its_values():
+    acme = VendorFactory(name="Acme Research", slug="acme-research")
+    mine = ArtifactFactory(
+        slug="lumen-flash",
+        name="Lumen Flash",
+        vendor=acme,
+        summary="Written by an editor.",
+        pricing_model="open_source",
+        starting_price=None,
+        price_unit="",
+        context_length=None,
+        external_id="",
+    )
+    report = _import()
+    mine.refresh_from_db()
+    assert (mine.external_source, mine.external_id) == ("openrouter", "acme/lumen-flash")
+    assert mine.summary == "Written by an editor."
+    assert mine.vendor == acme
+    # Pricing stays whole as the editor wrote it; unset fields are filled in.
+    assert (mine.pricing_model, mine.starting_price) == ("open_source", None)
+    assert mine.context_length == 1_000_000
+    assert {"summary", "vendor", "pricing_model", "starting_price"} <= set(mine.curated_fields)
+    assert Artifact.objects.filter(slug__startswith="lumen-flash").count() == 1
+    assert not Vendor.objects.filter(name="Acme").exists()  # no vendor nobody uses
+    assert any("adopted" in note for note in report.notes)
+    assert _import().updated == 0
+
+
+def test_a_slug_taken_by_another_artifact_gets_the_vendor_appended():
+    ArtifactFactory(slug="lumen-flash", external_source="elsewhere", external_id="lumen")
+    _import()
+    assert Artifact.objects.get(external_id="acme/lumen-flash").slug == "lumen-flash-acme"
+
+
+def test_existing_tags_and_vendors_are_reused_by_normalised_name():
+    TagFactory(slug="function-calling", name="Tool use")
+    VendorFactory(name="ACME", slug="acme-inc")
+    report = _import()
+    tags = Tag.objects.filter(capabilities__title="Function calling").distinct()
+    assert [t.name for t in tags] == ["Tool use"]
+    assert Artifact.objects.get(external_id="acme/lumen-flash").vendor.slug == "acme-inc"
+    assert Vendor.objects.filter(name__iexact="acme").count() == 1
+    assert report.counts["vendors created"] == Vendor.objects.count() - 1
+
+
+def _records(count: int, *, broken_at: int | None = None) -> ParseResult:
+    tag = TagRecord(slug="text-generation", name="Text generation")
+    records = []
+    for n in range(count):
+        title = "" if n == broken_at else "Writes text"
+        records.append(
+            ArtifactRecord(
+                external_id=f"bulk/model-{n}",
+                slug=f"bulk-model-{n}",
+                vendor=f"Vendor {n % 7}",
+                fields={"name": f"Bulk Model {n}", "summary": "A generated test record.",
+                        "starting_price": Decimal("0.000001"), "price_unit": "prompt_token",
+                        "prices": {"prompt_token": "0.000001"}, "context_length": 8192 + n},
+                capabilities=(
+                    CapabilityRecord(title=title, description="It writes.", tags=(tag,)),
+                    CapabilityRecord(title="Reads", description="It reads.", tags=(tag,)),
+                ),
+            )
+        )  # fmt: skip
+    return ParseResult(records=records, seen_ids={r.external_id for r in records})
+
+
+def test_a_database_failure_rolls_back_its_whole_batch():
+    parsed = _records(30, broken_at=25)
+    with pytest.raises(IntegrityError):
+        records_import(source="bulk", parsed=parsed, batch_size=10)
+    # Batches one and two went in whole; the third left nothing behind, not even artifacts.
+    assert Artifact.objects.count() == 20
+    assert Capability.objects.count() == 40
+    assert not Artifact.objects.filter(capabilities__isnull=True).exists()
+
+
+def test_queries_do_not_grow_with_the_number_of_records(django_assert_max_num_queries):
+    small, large = _records(10), _records(300)
+    with django_assert_max_num_queries(25):
+        records_import(source="small", parsed=small, batch_size=500)
+    with django_assert_max_num_queries(25):
+        records_import(source="large", parsed=large, batch_size=500)
+    with django_assert_max_num_queries(10):
+        records_import(source="large", parsed=large, batch_size=500)
+
+
+def _change_form_data(page) -> dict:
+    """What the admin change form would post back untouched."""
+
+    def value(v):
+        if v is None:
+            return ""
+        if isinstance(v, list | tuple):
+            return [getattr(x, "pk", x) for x in v]
+        return getattr(v, "pk", v)
+
+    form = page.context["adminform"].form
+    data = {name: value(form.initial.get(name)) for name in form.fields}
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for name, v in formset.management_form.initial.items():
+            data[f"{formset.prefix}-{name}"] = v
+        for sub in formset.forms:
+            for name in sub.fields:
+                data[f"{sub.prefix}-{name}"] = value(sub.initial.get(name))
+            data[f"{sub.prefix}-id"] = sub.instance.pk or ""
+    return {k: v for k, v in data.items() if v is not False}
+
+
+def test_an_editor_edit_in_admin_survives_the_next_import(editor_client):
+    _import()
+    lumen = Artifact.objects.get(external_id="acme/lumen-flash")
+    url = reverse("admin:catalog_artifact_change", args=[lumen.pk])
+    data = _change_form_data(editor_client.get(url))
+    data["summary"] = "An editor's summary."
+    response = editor_client.post(url, data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    lumen.refresh_from_db()
+    assert "summary" in lumen.curated_fields
+    assert "capabilities" not in lumen.curated_fields
+    _import()
+    lumen.refresh_from_db()
+    assert lumen.summary == "An editor's summary."
+
+
+def test_an_editor_edit_to_a_capability_hands_them_all_to_editors(editor_client):
+    _import()
+    lumen = Artifact.objects.get(external_id="acme/lumen-flash")
+    capability = lumen.capabilities.get(title="Function calling")
+    url = reverse("admin:catalog_capability_change", args=[capability.pk])
+    form = editor_client.get(url).context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in form.initial.items() if k in form.fields}
+    data.update(
+        description="Calls your functions, in our words.",
+        tags=[t.pk for t in form.initial["tags"]],
+        artifact=lumen.pk,
+    )
+    assert editor_client.post(url, data).status_code == 302
+    lumen.refresh_from_db()
+    assert "capabilities" in lumen.curated_fields
+    payload = copy.deepcopy(fixture_load("openrouter-models.json"))
+    _model(payload, "acme/lumen-flash")["supported_parameters"] = []
+    _import(payload)
+    capability.refresh_from_db()
+    assert capability.description == "Calls your functions, in our words."
+    assert capability.status == Status.PUBLISHED

@@ -1,0 +1,212 @@
+"""Recording search evidence: client keys, bots, the dedup window, failures, concurrency."""
+
+import logging
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from comparisons import evidence
+from comparisons.evidence import (
+    DEDUP_WINDOW,
+    choice_record,
+    client_key_derive,
+    search_record,
+    user_agent_is_bot,
+)
+from comparisons.models import ChoiceEvent, Intent, Match, SearchEvent
+from tests.factories import ArtifactFactory, CapabilityFactory
+
+BROWSER = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 Safari/605.1.15"
+
+
+def test_client_key_is_keyed_and_never_contains_the_address(settings):
+    key = client_key_derive(address="203.0.113.7", user_agent=BROWSER)
+    assert len(key) == 64 and "203.0.113.7" not in key
+    assert key == client_key_derive(address="203.0.113.7", user_agent=BROWSER)
+    assert key != client_key_derive(address="203.0.113.8", user_agent=BROWSER)
+    assert key != client_key_derive(address="203.0.113.7", user_agent=BROWSER + " x")
+    settings.SECRET_KEY = "another-secret-for-this-test-only"
+    assert key != client_key_derive(address="203.0.113.7", user_agent=BROWSER)
+
+
+@pytest.mark.parametrize(
+    ("agent", "bot"),
+    [
+        (BROWSER, False),
+        ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/130.0 Safari/537.36", False),
+        ("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", True),
+        ("Mozilla/5.0 (compatible; bingbot/2.0)", True),
+        ("facebookexternalhit/1.1", True),
+        ("curl/8.5.0", True),
+        ("python-requests/2.32", True),
+        ("Mozilla/5.0 HeadlessChrome/120.0", True),
+        ("", True),
+        (None, True),
+        ("   ", True),
+    ],
+)
+def test_bot_user_agents(agent, bot):
+    assert user_agent_is_bot(agent) is bot
+
+
+@pytest.fixture
+def capability(db):
+    return CapabilityFactory(title="Transcribes audio", description="Speech to text.")
+
+
+def _record(capability, *, client="c1", now=None, intent="transcribe audio"):
+    return search_record(
+        intent_text=intent,
+        query=intent,
+        capability_ids=[capability.pk],
+        result_count=1,
+        client_key=client,
+        now=now,
+    )
+
+
+def test_dedup_window_per_client_and_intent(capability):
+    start = timezone.now() - timedelta(hours=5)
+    assert _record(capability, now=start) is not None
+    assert _record(capability, now=start + timedelta(minutes=5)) is None
+    assert _record(capability, client="c2", now=start + timedelta(minutes=5)) is not None
+    assert _record(capability, intent="transcribe podcasts", now=start) is not None
+    assert _record(capability, now=start + DEDUP_WINDOW + timedelta(seconds=1)) is not None
+    intent = Intent.objects.get(text="transcribe audio")
+    assert intent.search_count == 3
+    assert Match.objects.get(intent=intent, capability=capability).times_matched == 3
+    assert SearchEvent.objects.filter(intent=intent).count() == 3
+
+
+def test_choices_dedup_and_never_exceed_matches(capability):
+    artifact = capability.artifact
+    other = ArtifactFactory()
+    assert _record(capability) is not None
+    first = choice_record(
+        intent_text="transcribe audio", query="q", artifact=artifact, client_key="c1"
+    )
+    assert first is not None
+    again = choice_record(
+        intent_text="transcribe audio", query="q", artifact=artifact, client_key="c1"
+    )
+    assert again is None
+    # Another client's choice is stored but cannot push chosen above matched (1).
+    choice_record(intent_text="transcribe audio", query="q", artifact=artifact, client_key="c2")
+    choice_record(intent_text="transcribe audio", query="q", artifact=other, client_key="c1")
+    match = Match.objects.get(capability=capability)
+    assert (match.times_matched, match.times_chosen) == (1, 1)
+    assert ChoiceEvent.objects.count() == 3
+
+
+def test_spam_intents_store_events_but_no_matches(capability):
+    Intent.objects.create(text="buy cheap pills", is_spam=True)
+    assert _record(capability, intent="buy cheap pills") is not None
+    assert not Match.objects.exists()
+
+
+def test_view_records_browsers_but_not_bots_or_prefetches(capability, client):
+    client.get("/search/", {"q": "transcribes audio"}, HTTP_USER_AGENT="Googlebot/2.1")
+    client.get("/search/", {"q": "transcribes audio"})
+    client.get("/search/", {"q": "transcribes audio"}, HTTP_USER_AGENT=BROWSER,
+               HTTP_SEC_PURPOSE="prefetch")  # fmt: skip
+    assert SearchEvent.objects.count() == 0
+    client.get("/search/", {"q": "transcribes audio"}, HTTP_USER_AGENT=BROWSER)
+    event = SearchEvent.objects.get()
+    assert list(event.matched_capabilities.all()) == [capability]
+    assert event.client_key == client_key_derive(address="127.0.0.1", user_agent=BROWSER)
+    assert not event.is_simulated
+
+
+def test_recording_failure_is_logged_and_search_still_answers(
+    capability, client, monkeypatch, caplog
+):
+    def broken(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(evidence, "search_record", broken)
+    with caplog.at_level(logging.ERROR, logger="comparisons.evidence"):
+        response = client.get("/search/", {"q": "transcribes audio"}, HTTP_USER_AGENT=BROWSER)
+    assert response.status_code == 200
+    assert capability.artifact.name in response.content.decode()
+    assert "Could not record a search event" in caplog.text
+
+
+def test_choice_redirect_records_and_only_goes_to_our_artifact_pages(capability, client):
+    artifact = capability.artifact
+    url = f"/search/choose/{artifact.slug}/"
+    response = client.get(url, {"q": "transcribes audio"}, HTTP_USER_AGENT=BROWSER)
+    assert response.status_code == 302
+    assert response["Location"] == artifact.get_absolute_url()
+    assert ChoiceEvent.objects.get().artifact == artifact
+    assert SearchEvent.objects.count() == 1  # the search behind the click counts too
+    evil = client.get(url, {"q": "x", "next": "https://evil.example/"})
+    assert evil["Location"] == artifact.get_absolute_url()
+    assert client.get("/search/choose/no-such-thing/", {"q": "x"}).status_code == 404
+    draft = ArtifactFactory(status="draft")
+    assert client.get(f"/search/choose/{draft.slug}/").status_code == 404
+    assert client.get("/search/choose/%2F%2Fevil.example/").status_code == 404
+
+
+# ---- concurrency (PostgreSQL: real row locks between connections) -------------------------
+
+
+def _parallel(n: int, work) -> None:
+    barrier = threading.Barrier(n)
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait()
+            work(i)
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_searches_lose_no_increment():
+    capabilities = [
+        CapabilityFactory(title=f"Transcribes audio quickly {i}", description="Speech to text.")
+        for i in range(3)
+    ]
+    n = 12
+
+    def search(i: int) -> None:
+        response = Client().get(
+            "/search/", {"q": "transcribes audio"}, HTTP_USER_AGENT=f"{BROWSER} client/{i}"
+        )
+        assert response.status_code == 200
+
+    _parallel(n, search)
+    intent = Intent.objects.get(text="transcribes audio")
+    assert intent.search_count == n
+    assert SearchEvent.objects.filter(intent=intent).count() == n
+    matches = Match.objects.filter(intent=intent)
+    assert {m.capability_id for m in matches} == {c.pk for c in capabilities}
+    assert all(m.times_matched == n for m in matches)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_repeats_of_one_client_count_once():
+    CapabilityFactory(title="Transcribes audio", description="Speech to text.")
+
+    def search(i: int) -> None:
+        Client().get("/search/", {"q": "transcribes audio"}, HTTP_USER_AGENT=BROWSER)
+
+    _parallel(8, search)
+    assert SearchEvent.objects.count() == 1
+    assert Intent.objects.get().search_count == 1

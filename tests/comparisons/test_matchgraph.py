@@ -1,0 +1,234 @@
+"""The match graph rebuild: formula, idempotence, restoration, spam, and the commands."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from catalog.models import Artifact, Capability
+from comparisons.evidence import choice_record, search_record
+from comparisons.matchgraph import (
+    centrality_normalise,
+    match_graph_compute,
+    match_graph_rebuild,
+)
+from comparisons.models import ChoiceEvent, Intent, Match, PairEvidence, SearchEvent
+from tests.factories import ArtifactFactory, CapabilityFactory
+
+# ---- the formula (no database) -----------------------------------------------------------
+
+
+def test_centrality_flows_from_intents_to_artifacts_and_is_normalised():
+    # Intent 1 (3 searches) matched capabilities 10 (artifact A) and 11 (artifact B) equally;
+    # intent 2 (1 search) matched only capability 12 (artifact B).
+    values = match_graph_compute(
+        intent_events={1: 3, 2: 1},
+        edges={(1, 10): 3, (1, 11): 3, (2, 12): 1},
+        capability_artifact={10: 100, 11: 200, 12: 200},
+    )
+    # A: 3 * 1/2 = 1.5; B: 3 * 1/2 + 1 = 2.5 -> normalised by the largest.
+    assert values == {200: 1.0, 100: 0.6}
+    assert all(0 <= v <= 1 for v in values.values())
+
+
+def test_choices_shift_the_flow():
+    plain = match_graph_compute(
+        intent_events={1: 1}, edges={(1, 10): 1, (1, 11): 1}, capability_artifact={10: 1, 11: 2}
+    )
+    chosen = match_graph_compute(
+        intent_events={1: 1}, edges={(1, 10): 1, (1, 11): 3}, capability_artifact={10: 1, 11: 2}
+    )
+    assert plain[1] == plain[2] == 1.0
+    assert chosen[2] == 1.0 and chosen[1] < 1.0
+
+
+def test_no_flow_is_no_data():
+    assert centrality_normalise({}) == {}
+    assert centrality_normalise({1: 0.0}) == {}
+
+
+# ---- the rebuild ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def history(db):
+    """Three artifacts, a few intents, searches from several clients, choices and spam."""
+    whisper = ArtifactFactory(name="Whisperish", slug="whisperish")
+    gram = ArtifactFactory(name="Gramophone", slug="gramophone")
+    painter = ArtifactFactory(name="Painter", slug="painter")
+    c_w = CapabilityFactory(artifact=whisper, title="Transcribes audio")
+    c_w2 = CapabilityFactory(artifact=whisper, title="Subtitles video")
+    c_g = CapabilityFactory(artifact=gram, title="Transcribes calls")
+    c_p = CapabilityFactory(artifact=painter, title="Paints images")
+    plan = [
+        ("transcribe audio", [c_w, c_w2, c_g], 5),
+        ("transcribe calls", [c_g, c_w], 3),
+        ("paint images", [c_p], 2),
+        ("spammy spam", [c_w, c_p], 4),
+    ]
+    for intent, caps, clients in plan:
+        for n in range(clients):
+            search_record(
+                intent_text=intent,
+                query=intent,
+                capability_ids=[c.pk for c in caps],
+                result_count=len(caps),
+                client_key=f"client-{n}",
+            )
+    for n in range(2):
+        choice_record(
+            intent_text="transcribe audio", query="q", artifact=whisper, client_key=f"client-{n}"
+        )
+    choice_record(intent_text="transcribe calls", query="q", artifact=gram, client_key="x")
+    Intent.objects.filter(text="spammy spam").update(is_spam=True)
+    return {"whisper": whisper, "gram": gram, "painter": painter}
+
+
+def _snapshot() -> dict:
+    return {
+        "intents": sorted(
+            Intent.objects.values_list("text", "search_count", "last_result_count", "last_seen")
+        ),
+        "matches": sorted(
+            Match.objects.values_list(
+                "intent__text", "capability_id", "times_matched", "times_chosen", "last_seen"
+            )
+        ),
+        "pairs": sorted(
+            PairEvidence.objects.values_list(
+                "artifact_a_id", "artifact_b_id", "intent__text", "times_both_matched"
+            )
+        ),
+        "capabilities": sorted(
+            Capability.objects.values_list("id", "times_matched", "match_success_rate")
+        ),
+        "artifacts": sorted(
+            Artifact.objects.values_list("id", "times_matched", "match_graph", "rank")
+        ),
+    }
+
+
+def test_rebuild_counts_from_events(history):
+    report = match_graph_rebuild()
+    whisper, gram, painter = history["whisper"], history["gram"], history["painter"]
+    assert report.events == 10  # the 4 spam searches do not count
+
+    for artifact in (whisper, gram, painter):
+        artifact.refresh_from_db()
+    # Times matched = counted searches in which any of the artifact's capabilities matched.
+    assert whisper.times_matched == 8 and gram.times_matched == 8 and painter.times_matched == 2
+    assert whisper.match_graph == 1.0 or gram.match_graph == 1.0
+    assert all(0 <= a.match_graph <= 1 for a in (whisper, gram, painter))
+
+    transcribe = Intent.objects.get(text="transcribe audio")
+    match = Match.objects.get(intent=transcribe, capability__title="Transcribes audio")
+    assert (match.times_matched, match.times_chosen) == (5, 2)
+    assert not Match.objects.filter(intent__is_spam=True).exists()
+    assert Intent.objects.get(text="spammy spam").search_count == 4  # still shown to editors
+
+    rate = Capability.objects.get(title="Transcribes audio").match_success_rate
+    assert 0 < rate < 1
+
+    # Pair evidence: one row per unordered pair and intent, lower id first, exact counts.
+    pairs = {
+        (p.artifact_a_id, p.artifact_b_id, p.intent.text): p.times_both_matched
+        for p in PairEvidence.objects.select_related("intent")
+    }
+    low, high = sorted([whisper.pk, gram.pk])
+    assert pairs == {(low, high, "transcribe audio"): 5, (low, high, "transcribe calls"): 3}
+
+
+def test_pair_evidence_equals_a_direct_count_over_events(history):
+    match_graph_rebuild()
+    for pair in PairEvidence.objects.all():
+        events = SearchEvent.objects.filter(intent=pair.intent, intent__is_spam=False)
+        both = (
+            events.filter(matched_capabilities__artifact=pair.artifact_a_id)
+            .filter(matched_capabilities__artifact=pair.artifact_b_id)
+            .distinct()
+            .count()
+        )
+        assert pair.artifact_a_id < pair.artifact_b_id
+        assert pair.times_both_matched == both
+
+
+def test_rebuild_twice_is_identical(history):
+    match_graph_rebuild()
+    first = _snapshot()
+    match_graph_rebuild()
+    assert _snapshot() == first
+
+
+def test_rebuild_after_deleting_derived_data_restores_it(history):
+    match_graph_rebuild()
+    before = _snapshot()
+    Match.objects.all().delete()
+    PairEvidence.objects.all().delete()
+    Intent.objects.update(search_count=0, last_result_count=0, last_seen=None)
+    Capability.objects.update(times_matched=0, match_success_rate=None)
+    Artifact.objects.update(times_matched=0, match_graph=None, rank=0)
+    match_graph_rebuild()
+    assert _snapshot() == before
+
+
+def test_live_counters_agree_with_the_rebuild(history):
+    Intent.objects.filter(is_spam=True).delete()  # live counters predate the spam mark
+    live = sorted(Match.objects.values_list("intent_id", "capability_id", "times_matched"))
+    match_graph_rebuild()
+    assert sorted(Match.objects.values_list("intent_id", "capability_id", "times_matched")) == live
+
+
+def test_unmarking_spam_counts_again(history):
+    match_graph_rebuild()
+    Intent.objects.update(is_spam=False)
+    assert match_graph_rebuild().events == 14
+
+
+def test_no_events_means_no_data(db):
+    artifact = ArtifactFactory(match_graph=0.5, times_matched=3)
+    match_graph_rebuild()
+    artifact.refresh_from_db()
+    assert artifact.match_graph is None and artifact.times_matched == 0
+
+
+def test_rebuild_drops_its_temporary_tables(history):
+    match_graph_rebuild()
+    with connection.cursor() as cursor:
+        names = connection.introspection.table_names(cursor)
+    assert not [n for n in names if n.startswith("mg_")]
+
+
+# ---- commands -------------------------------------------------------------------------------
+
+
+def test_rebuild_command_shows_progress(history):
+    out = StringIO()
+    call_command("rebuild_match_graph", stdout=out)
+    text = out.getvalue()
+    assert "[1/7] intents" in text and "[7/7] ranks" in text and "Match graph rebuilt" in text
+
+
+def test_replay_demo_searches(demo_catalog):
+    out = StringIO()
+    call_command("replay_demo_searches", searches=400, stdout=out)
+    assert "Replaying searches: 400/400 (100%)" in out.getvalue()
+    assert SearchEvent.objects.exists()
+    assert not SearchEvent.objects.filter(is_simulated=False).exists()
+    assert ChoiceEvent.objects.filter(is_simulated=True).exists()
+    assert Intent.objects.count() > 50
+    for slug in ("qwen3-5-flash", "flux-1-pro"):
+        artifact = Artifact.objects.get(slug=slug)
+        direct = (
+            SearchEvent.objects.filter(
+                intent__is_spam=False, matched_capabilities__artifact=artifact
+            )
+            .distinct()
+            .count()
+        )
+        assert artifact.times_matched == direct > 0
+        assert artifact.match_graph is not None and 0 < artifact.match_graph <= 1
+    # A second run replaces the simulated history instead of adding to it.
+    first = SearchEvent.objects.count()
+    call_command("replay_demo_searches", searches=400, stdout=StringIO())
+    assert SearchEvent.objects.count() == first

@@ -1,0 +1,137 @@
+"""Pure search rules: normalisation, terms, trigram similarity and scoring (no database)."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from comparisons.search.normalise import (
+    INTENT_MAX_LENGTH,
+    MAX_TERMS,
+    intent_normalise,
+    query_clean,
+    query_terms,
+    terms_split,
+)
+from comparisons.search.scoring import (
+    ArtifactInfo,
+    CapabilityCandidate,
+    NameMatch,
+    artifacts_score,
+    capability_score,
+    trigram_similarity,
+    trigrams,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "intent"),
+    [
+        ("Transcribe  Podcasts!", "transcribe podcasts"),
+        ("transcribe podcasts", "transcribe podcasts"),
+        ("  TRANSCRIBE\tpodcasts??  ", "transcribe podcasts"),
+        ("text-to-speech", "text to speech"),
+        ("c++", "c++"),
+        ("C#", "c#"),
+        ("gpt-4o", "gpt 4o"),
+        ("Qwen3.5-Flash", "qwen3.5 flash"),
+        ("\uff46\uff55\uff4c\uff4c", "full"),  # fullwidth letters
+        ("Straße", "strasse"),
+        ('"', ""),
+        ("*", ""),
+        ("😀🎉", ""),
+        ("a\x00b", "a b"),
+        ("\u202eevil\u202c text", "evil text"),
+        ("مرحبا بالعالم", "مرحبا بالعالم"),
+        (None, ""),
+    ],
+)
+def test_intent_normalise(raw, intent):
+    assert intent_normalise(raw) == intent
+
+
+def test_query_clean_keeps_text_but_drops_controls():
+    assert query_clean("  hello\x00 wor\u200bld \x07") == "hello world"
+
+
+@given(st.text(max_size=2000))
+def test_intent_normalise_is_idempotent_and_bounded(text):
+    intent = intent_normalise(text)
+    assert len(intent) <= INTENT_MAX_LENGTH
+    assert intent_normalise(intent) == intent
+    assert "\x00" not in intent
+
+
+@given(st.text(max_size=500))
+def test_query_terms_are_plain_words(text):
+    counted, phrase = terms_split(query_terms(intent_normalise(text)))
+    assert len(counted) <= MAX_TERMS
+    for term in counted:
+        assert all(w.isalnum() for w in term.words)
+    if phrase is not None:
+        assert len(counted) >= 2
+
+
+def test_query_terms_drop_stopwords_and_add_synonyms_and_prefix():
+    terms = query_terms("cheap model with a long context window")
+    counted, phrase = terms_split(terms)
+    assert [t.word for t in counted] == ["cheap", "model", "long", "context", "window"]
+    assert "low" in counted[0].alternatives
+    assert counted[-1].prefix and not counted[0].prefix
+    assert phrase is not None and phrase.word == "cheap model with a long context window"
+
+
+def test_single_word_has_no_phrase_term():
+    assert [t.phrase for t in query_terms("transcr")] == [False]
+    assert query_terms("the of and") == []
+
+
+def test_trigrams_follow_pg_trgm():
+    # PostgreSQL: show_trgm('flux.1 [pro]')
+    assert trigrams("FLUX.1 [pro]") == {
+        "  1", "  f", "  p", " 1 ", " fl", " pr", "flu", "lux", "pro", "ro ", "ux ",
+    }  # fmt: skip
+    assert trigram_similarity("flx pro", "FLUX.1 [pro]") == pytest.approx(6 / 13)
+    assert trigram_similarity("", "anything") == 0.0
+
+
+def _info(rank=50, name="A"):
+    return ArtifactInfo(kind="model", pricing_model="paid", rank=rank, name=name)
+
+
+def test_capability_score_weights_fields_and_rare_terms():
+    # The same two terms: title/tags beat description beat "unique" text.
+    assert capability_score(fields=(3, 3), idfs=(1, 1)) == 1.0
+    assert capability_score(fields=(2, 2), idfs=(1, 1)) == pytest.approx(0.6)
+    assert capability_score(fields=(1, 0), idfs=(1, 1)) == pytest.approx(0.175)
+    # Matching the rare term is worth more than matching the common one.
+    rare_only = capability_score(fields=(3, 0), idfs=(3, 1))
+    common_only = capability_score(fields=(0, 3), idfs=(3, 1))
+    assert rare_only > common_only
+    assert capability_score(fields=(3, 3), idfs=(1, 1), phrase_field=3) == 1.5
+
+
+def test_artifacts_score_ranks_best_capability_then_rank_then_name():
+    candidates = [
+        CapabilityCandidate(1, 10, _info(rank=20, name="Low"), 0.1, (3, 3)),
+        CapabilityCandidate(2, 20, _info(rank=90, name="High"), 0.2, (3, 3)),
+        CapabilityCandidate(3, 30, _info(rank=99, name="Partial"), 0.9, (3, 0)),
+        CapabilityCandidate(4, 20, _info(rank=90, name="High"), 0.1, (0, 0)),
+    ]
+    scored = artifacts_score(
+        candidates=candidates, document_count=100, frequencies=[10, 10], name_matches=[]
+    )
+    assert [a.artifact_id for a in scored] == [20, 10, 30]
+    assert scored[0].capability_ids == [2]  # the capability matching nothing is left out
+
+
+def test_name_matches_add_to_score_above_threshold_only():
+    scored = artifacts_score(
+        candidates=[],
+        document_count=0,
+        frequencies=[],
+        name_matches=[
+            NameMatch(artifact_id=1, artifact=_info(name="Qwen3.5-Flash"), similarity=0.67),
+            NameMatch(artifact_id=2, artifact=_info(name="Other"), similarity=0.1),
+        ],
+    )
+    assert [(a.artifact_id, a.score) for a in scored] == [(1, 0.67)]

@@ -1,0 +1,109 @@
+"""Sitemap and robots.txt: published pages only, and only pairs with a reason to exist."""
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalog.models import Artifact
+from comparisons.pairs import shared_tag_pairs_get
+from tests.factories import (
+    ArtifactFactory,
+    CapabilityFactory,
+    ComparisonOverrideFactory,
+    PairEvidenceFactory,
+    TagFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def locations(client) -> list[str]:
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    return re.findall(r"<loc>http://testserver(.*?)</loc>", response.content.decode())
+
+
+def test_published_artifacts_and_pages(client):
+    ArtifactFactory(slug="shown")
+    ArtifactFactory(slug="drafted", status="draft")
+    ArtifactFactory(slug="gone", status="archived")
+    locs = locations(client)
+    assert "/artifacts/shown/" in locs
+    assert not [loc for loc in locs if "drafted" in loc or "gone" in loc]
+    assert {"/", "/compare/", "/methodology/"} <= set(locs)
+
+
+def test_only_pairs_with_a_reason(client):
+    chat = TagFactory(slug="chat")
+    a, b, c, d = (ArtifactFactory(slug=s) for s in ("aa", "bb", "cc", "dd"))
+    e, f = ArtifactFactory(slug="ee"), ArtifactFactory(slug="ff")
+    CapabilityFactory(artifact=a, tags=[chat])
+    CapabilityFactory(artifact=b, tags=[chat])
+    PairEvidenceFactory(artifact_a=c, artifact_b=d, times_both_matched=2)
+    ComparisonOverrideFactory(artifact_a=e, artifact_b=f)
+    pairs = sorted(
+        loc for loc in locations(client) if loc.startswith("/compare/") and "-vs-" in loc
+    )
+    assert pairs == ["/compare/aa-vs-bb/", "/compare/cc-vs-dd/", "/compare/ee-vs-ff/"]
+
+
+def test_noindex_unapproved_and_unpublished_pairs_are_left_out(client):
+    chat = TagFactory(slug="chat")
+    a, b, c = (ArtifactFactory(slug=s) for s in ("aa", "bb", "cc"))
+    draft = ArtifactFactory(slug="dd", status="draft")
+    for artifact in (a, b, c, draft):
+        CapabilityFactory(artifact=artifact, tags=[chat])
+    ComparisonOverrideFactory(artifact_a=a, artifact_b=b, noindex=True)
+    ComparisonOverrideFactory(artifact_a=c, artifact_b=a, approved=False)
+    # A draft capability's tag doesn't make a pair.
+    CapabilityFactory(artifact=a, status="draft", tags=[TagFactory(slug="x")])
+    CapabilityFactory(artifact=c, tags=[TagFactory(slug="x")])
+    pairs = [loc for loc in locations(client) if "-vs-" in loc]
+    assert pairs == ["/compare/bb-vs-cc/"]
+
+
+def test_lastmod_from_real_updates(client):
+    chat = TagFactory(slug="chat")
+    a, b = ArtifactFactory(slug="aa"), ArtifactFactory(slug="bb")
+    for artifact in (a, b):
+        CapabilityFactory(artifact=artifact, tags=[chat])
+    Artifact.objects.filter(pk=a.pk).update(updated_at=datetime(2025, 3, 4, tzinfo=UTC))
+    Artifact.objects.filter(pk=b.pk).update(updated_at=datetime(2025, 5, 6, tzinfo=UTC))
+    body = client.get("/sitemap.xml").content.decode()
+    entry = body.split("<loc>http://testserver/compare/aa-vs-bb/</loc>")[1].split("</url>")[0]
+    assert "<lastmod>2025-05-06</lastmod>" in entry
+    artifact_entry = body.split("<loc>http://testserver/artifacts/aa/</loc>")[1].split("</url>")[0]
+    assert "<lastmod>2025-03-04</lastmod>" in artifact_entry
+
+
+def test_shared_tag_pairs_in_one_query_and_capped():
+    tags = [TagFactory(slug=f"t{i}") for i in range(3)]
+    for n in range(6):
+        CapabilityFactory(artifact=ArtifactFactory(slug=f"a{n}"), tags=tags[: 1 + n % 3])
+    with CaptureQueriesContext(connection) as queries:
+        pairs = shared_tag_pairs_get(limit=4)
+    assert len(queries.captured_queries) == 1
+    assert len(pairs) == 4
+    assert pairs[0].basis == "3 shared tags"
+    assert all(p.a_slug < p.b_slug for p in pairs)
+    assert len(shared_tag_pairs_get()) == 15  # every one of the 6 x 5 / 2 pairs shares t0
+
+
+def test_sitemap_never_lists_all_pairs(client):
+    for n in range(12):
+        CapabilityFactory(
+            artifact=ArtifactFactory(slug=f"solo-{n:02}"), tags=[TagFactory(slug=f"own-{n}")]
+        )
+    assert not [loc for loc in locations(client) if "-vs-" in loc]
+
+
+def test_robots(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "Disallow: /admin/" in lines and "Disallow: /search/" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines

@@ -1,0 +1,50 @@
+"""Searching by intent: live results while typing, and a chosen result becomes evidence."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from comparisons.models import Match
+from tests.e2e.helpers import reload_marker_present, reload_marker_set
+
+pytestmark = pytest.mark.e2e
+
+INTENT = "transcribe interviews"
+
+
+def times_matched(page: Page):
+    facts = page.get_by_role("table", name=re.compile("^Facts about"))
+    return facts.get_by_role("row", name=re.compile("^Times Matched")).get_by_role("cell")
+
+
+def test_live_results_and_a_chosen_result_counts_after_a_rebuild(page: Page):
+    page.goto("/search/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Search the match graph")
+    reload_marker_set(page)
+
+    box = page.get_by_role("searchbox", name="What do you need?")
+    box.press_sequentially(INTENT, delay=20)
+    results = page.locator(".search-result")
+    expect(results.first).to_be_visible()
+    expect(page.locator(".search-count")).to_contain_text(f"for “{INTENT}”")
+    expect(page).to_have_url(re.compile(r"/search/\?(.+&)?q=transcribe(\+|%20)interviews"))
+    assert reload_marker_present(page), "typing reloaded the page instead of swapping results"
+
+    first = results.first.locator(".search-result-title a")
+    chosen = first.inner_text()
+    first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(chosen)
+    artifact_address = page.url
+    expect(times_matched(page)).to_have_text("not matched yet")
+
+    call_command("rebuild_match_graph", stdout=StringIO())
+
+    page.goto(artifact_address)
+    expect(times_matched(page)).to_have_text(re.compile(r"^[1-9][\d,]*$"))
+    chosen_matches = Match.objects.filter(
+        intent__text=INTENT, capability__artifact__name=chosen, times_chosen__gt=0
+    )
+    assert chosen_matches.exists(), "the click on the result was not counted as a choice"
