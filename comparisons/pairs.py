@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import zip_longest
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, Max, Prefetch, Q, QuerySet, Sum, When
 from django.urls import reverse
 
 from catalog.models import Artifact, Capability, Status
@@ -223,6 +223,31 @@ def artifacts_sharing_tags(*, exclude_ids: list[int], tag_ids: set[int], limit: 
     )
 
 
+def artifacts_matched_together(*, artifact: Artifact, limit: int) -> list[Artifact]:
+    """Published artifacts matched in the same searches as `artifact`, strongest evidence
+    first (at most 2 queries). Each carries `together`: searches in which both matched."""
+    other = Case(When(artifact_a=artifact.id, then=F("artifact_b")), default=F("artifact_a"))
+    rows = list(
+        PairEvidence.objects.filter(Q(artifact_a=artifact.id) | Q(artifact_b=artifact.id))
+        .annotate(other=other)
+        .values("other")
+        .annotate(together=Sum("times_both_matched"))
+        .order_by("-together", "other")[: limit * 2]
+    )
+    if not rows:
+        return []
+    found = Artifact.objects.published().select_related("vendor").in_bulk(
+        [row["other"] for row in rows]
+    )
+    alternatives = []
+    for row in rows:
+        if row["other"] in found:
+            alternative = found[row["other"]]
+            alternative.together = row["together"]
+            alternatives.append(alternative)
+    return alternatives[:limit]
+
+
 def _evidence_pairs(queryset, *, limit: int) -> list[PairLink]:
     rows = (
         queryset.filter(
@@ -332,6 +357,8 @@ def artifact_comparisons_get(
             basis=_tags_basis(other.shared_total),
         )
         for other in alternatives
+        # Alternatives from the match graph are already linked through `evidence`.
+        if hasattr(other, "shared_total")
     ]
     return _merged(overrides, evidence, by_tags, limit=limit)
 

@@ -9,6 +9,7 @@ from comparisons.pairs import (
     artifact_comparisons_get,
     artifact_tag_ids,
     artifacts_for_page,
+    artifacts_matched_together,
     artifacts_sharing_tags,
 )
 from comparisons.seo import breadcrumbs_ld, graph_ld, software_application_ld
@@ -22,11 +23,14 @@ def artifact_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if artifact is None:
         raise Http404("No published artifact with that name.")
     breakdown = artifact_breakdown_get(artifact=artifact, weights_by_kind=weights_by_kind_get())
-    alternatives = artifacts_sharing_tags(
-        exclude_ids=[artifact.id],
-        tag_ids=artifact_tag_ids(artifact=artifact),
-        limit=ALTERNATIVES_SHOWN,
-    )
+    # The match graph first (what searchers found together), then shared capability tags.
+    alternatives = artifacts_matched_together(artifact=artifact, limit=ALTERNATIVES_SHOWN)
+    if len(alternatives) < ALTERNATIVES_SHOWN:
+        alternatives += artifacts_sharing_tags(
+            exclude_ids=[artifact.id, *(other.id for other in alternatives)],
+            tag_ids=artifact_tag_ids(artifact=artifact),
+            limit=ALTERNATIVES_SHOWN - len(alternatives),
+        )
     canonical_url = request.build_absolute_uri(artifact.get_absolute_url())
     crumbs = [
         ("Home", request.build_absolute_uri(reverse("home"))),

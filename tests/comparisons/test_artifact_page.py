@@ -104,3 +104,27 @@ def test_a_price_that_varies_by_request(client):
         slug="router", starting_price=None, price_unit="", prices={"request": "varies"}
     )
     assert "Varies by request" in page(client, router)
+
+
+def test_alternatives_from_the_match_graph_come_first(client, artifact):
+    chat = TagFactory(slug="chat")
+    rival = ArtifactFactory(slug="rival", name="Rival")
+    CapabilityFactory(artifact=rival, tags=[chat])
+    strong = ArtifactFactory(slug="strong", name="Strongly matched")
+    weak = ArtifactFactory(slug="weak", name="Weakly matched")
+    PairEvidenceFactory(artifact_a=strong, artifact_b=artifact, times_both_matched=9)
+    PairEvidenceFactory(artifact_a=artifact, artifact_b=strong, times_both_matched=3)
+    PairEvidenceFactory(artifact_a=weak, artifact_b=artifact, times_both_matched=2)
+    draft = ArtifactFactory(slug="draft-one", name="Draft one", status="draft")
+    PairEvidenceFactory(artifact_a=draft, artifact_b=artifact, times_both_matched=50)
+    body = page(client, artifact)
+    alternatives = body.split('id="alternatives-heading"')[1].split("</section>")[0]
+    assert "Draft one" not in alternatives
+    assert (
+        alternatives.index("Strongly matched")
+        < alternatives.index("Weakly matched")
+        < alternatives.index("Rival")
+    )
+    assert "Matched together in 12 searches" in alternatives
+    assert "Matched together in 2 searches" in alternatives
+    assert "Shares 1 capability tag" in alternatives
