@@ -236,8 +236,10 @@ def artifacts_matched_together(*, artifact: Artifact, limit: int) -> list[Artifa
     )
     if not rows:
         return []
-    found = Artifact.objects.published().select_related("vendor").in_bulk(
-        [row["other"] for row in rows]
+    found = (
+        Artifact.objects.published()
+        .select_related("vendor")
+        .in_bulk([row["other"] for row in rows])
     )
     alternatives = []
     for row in rows:
