@@ -6,6 +6,8 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog.models import Capability
@@ -294,6 +296,23 @@ def test_related_comparisons_link_canonical_pairs(client, pair):
     CapabilityFactory(artifact=ArtifactFactory(slug="aardvark", name="Aardvark"), tags=[tag])
     body = html(client.get("/compare/alpha-vs-beta/"))
     assert 'href="/compare/aardvark-vs-' in body
+
+
+def test_related_comparisons_prefer_match_graph_evidence(client, pair):
+    a, _ = pair
+    tag = a.capabilities.first().tags.first()
+    CapabilityFactory(artifact=ArtifactFactory(slug="aardvark", name="Aardvark"), tags=[tag])
+    with CaptureQueriesContext(connection) as without_evidence:
+        client.get("/compare/alpha-vs-beta/")
+    for n in range(6):
+        other = ArtifactFactory(slug=f"evidenced-{n}", name=f"Evidenced {n}")
+        PairEvidenceFactory(artifact_a=a, artifact_b=other, times_both_matched=10 - n)
+    with CaptureQueriesContext(connection) as with_evidence:
+        related = html(client.get("/compare/alpha-vs-beta/")).split("Related comparisons")[1]
+    assert related.count('href="/compare/alpha-vs-evidenced-') == 6
+    assert "aardvark" not in related
+    # Six pairs with evidence fill the list, so the costly tag-overlap lookups are skipped.
+    assert len(with_evidence) == len(without_evidence) - 2
 
 
 def test_different_prices_same_unit_marks_the_cheaper(client, pair):
