@@ -107,11 +107,6 @@ class ArtifactQuerySet(models.QuerySet):
     def with_output(self, modality: str):
         return self.filter(output_modalities__contains=modality_lookup(modality))
 
-    def with_tag(self, tag_slug: str):
-        return self.filter(
-            capabilities__tags__slug=tag_slug, capabilities__status=Status.PUBLISHED
-        ).distinct()
-
     def by_rank(self):
         return self.order_by("-rank", "name")
 

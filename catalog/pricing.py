@@ -20,10 +20,14 @@ UNIT_LABELS = {
     "seat": "seat",
 }
 
-# The human form rescales tiny unit prices to the quantity people actually buy.
-_HUMAN_SCALE = {
+# People compare token prices per million tokens.
+TOKEN_SCALE = {
     "prompt_token": (Decimal(1_000_000), "1M input tokens"),
     "completion_token": (Decimal(1_000_000), "1M output tokens"),
+}
+# The human form rescales tiny unit prices to the quantity people actually buy.
+_HUMAN_SCALE = {
+    **TOKEN_SCALE,
     "second": (Decimal(60), "minute"),
     "image": (Decimal(1), "image"),
     "request": (Decimal(1), "request"),

@@ -1,8 +1,8 @@
 """Reads of catalog data. Views and other apps read through these functions."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
-from catalog.models import Artifact, RankWeights, Status
+from catalog.models import Artifact, RankWeights
 from catalog.ranking import COMPONENTS, Breakdown, Weights, breakdown_build, weights_for_kind
 
 
@@ -38,10 +38,3 @@ def artifact_published_get(*, slug: str) -> Artifact | None:
 
 def artifacts_top(*, limit: int = 12) -> QuerySet[Artifact]:
     return Artifact.objects.published().for_cards().by_rank()[:limit]
-
-
-def artifacts_with_capability_counts() -> QuerySet[Artifact]:
-    published = Q(capabilities__status=Status.PUBLISHED)
-    return Artifact.objects.annotate(
-        capability_count=Count("capabilities", filter=published, distinct=True),
-    )

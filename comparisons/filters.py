@@ -31,7 +31,7 @@ from catalog.models import (
     Tag,
     Vendor,
 )
-from catalog.pricing import UNIT_LABELS
+from catalog.pricing import TOKEN_SCALE, UNIT_LABELS
 
 MAX_TEXT_LENGTH = 200
 MAX_TEXT_TERMS = 8
@@ -43,11 +43,8 @@ TOP_TAGS_PER_CARD = 3
 # value's count is computed as if the field's own selection were not there.
 OR_FACETS = {"kind": "kind", "pricing_model": "pricing_model", "vendor": "vendor__slug"}
 
-# People compare token prices per million tokens, so the ceiling is asked in that scale.
-CEILING_SCALE = {
-    PriceUnit.PROMPT_TOKEN: (Decimal(1_000_000), "1M input tokens"),
-    PriceUnit.COMPLETION_TOKEN: (Decimal(1_000_000), "1M output tokens"),
-}
+# The ceiling is asked in the scale people compare token prices in (per 1M tokens).
+CEILING_SCALE = TOKEN_SCALE
 
 
 def ceiling_unit_label(unit: str) -> str:
