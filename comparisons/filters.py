@@ -2,25 +2,29 @@
 
 Every public input is hostile: each field validates its own value (choices, ranges, lengths,
 how many values a repeated parameter may carry), and an invalid field is left out of the
-filtering while the others still apply (docs/browse.md). The queries are fixed in number
-whatever the filters: one for the vendor choices, one for the tag choices, the page and its
-count, one aggregate for all scalar facet counts, one for vendor counts, one for tag counts,
-and one for the tags shown on the page's cards.
+filtering while the others still apply (docs/browse.md).
+
+The FilterSet states what each filter means, in SQL (`qs`). The page itself is answered
+from the browse snapshot (comparisons/snapshot.py), which evaluates the same cleaned values
+in memory: results, their order and every facet count without a query, plus one query for
+the filters only SQL can answer (text, price ceiling), one for the page's artifacts and one
+for the tags on its cards. Tests hold the two paths to the same answers.
 """
 
 import functools
 import operator
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 import django_filters
+import numpy as np
 from django import forms
-from django.core.validators import MaxLengthValidator
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Lower
+from django.core.validators import EMPTY_VALUES, MaxLengthValidator
+from django.db.models import Count, Q, QuerySet
 
-from catalog.fields import Modality, modality_lookup
+from catalog.fields import Modality
 from catalog.models import (
     Artifact,
     ArtifactKind,
@@ -28,20 +32,23 @@ from catalog.models import (
     PriceUnit,
     PricingModel,
     Status,
-    Tag,
-    Vendor,
 )
 from catalog.pricing import TOKEN_SCALE, UNIT_LABELS
+from comparisons.snapshot import BrowseSnapshot, browse_snapshot_get
+from comparisons.sorting import DEFAULT_ORDERING, DEFAULT_SORT, SORT_CHOICES, SORT_ORDERINGS
 
 MAX_TEXT_LENGTH = 200
 MAX_TEXT_TERMS = 8
 MAX_TAGS = 10
 MAX_CONTEXT = 100_000_000
 TOP_TAGS_PER_CARD = 3
+VENDORS_SHOWN = 100
 
 # Fields whose values combine with OR: picking a second kind widens the results, so each
 # value's count is computed as if the field's own selection were not there.
 OR_FACETS = {"kind": "kind", "pricing_model": "pricing_model", "vendor": "vendor__slug"}
+# Filters the snapshot cannot answer in memory: substring text and exact decimal prices.
+SQL_FILTERS = ("q", "max_price")
 
 # The ceiling is asked in the scale people compare token prices in (per 1M tokens).
 CEILING_SCALE = TOKEN_SCALE
@@ -49,45 +56,6 @@ CEILING_SCALE = TOKEN_SCALE
 
 def ceiling_unit_label(unit: str) -> str:
     return f"per {CEILING_SCALE.get(unit, (1, UNIT_LABELS[unit]))[1]}"
-
-
-SORT_CHOICES = [
-    ("-rank", "Highest rank"),
-    ("-times_matched", "Most matched in searches"),
-    ("price", "Lowest price"),
-    ("newest", "Newest"),
-    ("name", "Name (A to Z)"),
-]
-DEFAULT_ORDERING = ("-rank", Lower("name"), "pk")
-
-_UNIT_ORDER = Case(
-    *[When(price_unit=unit, then=Value(i)) for i, unit in enumerate(PriceUnit.values)],
-    default=Value(len(PriceUnit.values)),
-)
-SORT_ORDERINGS = {
-    "-rank": DEFAULT_ORDERING,
-    "-times_matched": ("-times_matched", "-rank", Lower("name"), "pk"),
-    # Free first (free is free in any unit), then priced ones grouped by unit (a token is
-    # never compared with a month), cheapest first; unknown prices always last.
-    "price": (
-        Case(
-            When(starting_price__isnull=True, then=Value(2)),
-            When(starting_price=0, then=Value(0)),
-            default=Value(1),
-        ),
-        _UNIT_ORDER,
-        F("starting_price").asc(),
-        Lower("name"),
-        "pk",
-    ),
-    "newest": (
-        Case(When(release_date__isnull=True, then=Value(1)), default=Value(0)),
-        F("release_date").desc(),
-        "-created_at",
-        "pk",
-    ),
-    "name": (Lower("name"), "pk"),
-}
 
 
 def _at_most(limit: int, what: str) -> MaxLengthValidator:
@@ -208,13 +176,18 @@ class ArtifactFilter(django_filters.FilterSet):
         fields = []
         form = ArtifactFilterForm
 
-    def __init__(self, data=None, queryset=None, **kwargs):
+    def __init__(
+        self, data=None, queryset=None, *, snapshot: BrowseSnapshot | None = None, **kwargs
+    ):
         if queryset is None:
             queryset = Artifact.objects.published().select_related("vendor")
         super().__init__(data, queryset.order_by(*DEFAULT_ORDERING), **kwargs)
-        # Choices are read once here: callables would be re-queried on every iteration.
-        self.filters["vendor"].extra["choices"] = vendor_choices()
-        self.filters["tag"].extra["choices"] = tag_choices()
+        self.snapshot = snapshot or browse_snapshot_get()
+        # Only vendors and tags that would find something are offered. Callables, because
+        # forms deep-copy plain choices on every instance (thousands of vendors at scale).
+        snapshot = self.snapshot
+        self.filters["vendor"].extra["choices"] = lambda: snapshot.vendors
+        self.filters["tag"].extra["choices"] = lambda: snapshot.tag_choices
         for name, filter_ in self.filters.items():
             # Error containers always exist, so HTMX can swap messages in and out.
             filter_.extra.setdefault("widget", filter_.field_class.widget())
@@ -260,6 +233,54 @@ class ArtifactFilter(django_filters.FilterSet):
         scale = CEILING_SCALE.get(unit, (Decimal(1), ""))[0]
         return queryset.filter(price_unit=unit, starting_price__lte=value / scale)
 
+    def matching(self, *, ignoring: str = "") -> np.ndarray:
+        """Which snapshot artifacts the valid filters keep (all but `ignoring`)."""
+        masks = [mask for name, mask in self._masks.items() if name != ignoring]
+        return functools.reduce(operator.and_, masks, self.snapshot.everything())
+
+    def ordered_ids(self) -> np.ndarray:
+        """The results' ids in the chosen order: what `qs` returns, from the snapshot."""
+        sort = self._cleaned.get("sort") or DEFAULT_SORT
+        return self.snapshot.ordered_ids(self.matching(), sort)
+
+    @property
+    def _cleaned(self) -> dict:
+        """The valid fields' values ({} for an unbound filterset, which filters nothing)."""
+        self.form.is_valid()
+        return getattr(self.form, "cleaned_data", {})
+
+    @functools.cached_property
+    def _masks(self) -> dict[str, np.ndarray]:
+        """One mask per valid, non-empty filter; the SQL-only ones share one query."""
+        snapshot, masks, in_sql = self.snapshot, {}, {}
+        for name, value in self._cleaned.items():
+            if name == "sort" or value in EMPTY_VALUES:
+                continue
+            if name in SQL_FILTERS:
+                in_sql[name] = value
+            elif name in OR_FACETS:
+                masks[name] = snapshot.any_of(name, value if isinstance(value, list) else [value])
+            elif name in ("has_free_tier", "open_weights"):
+                masks[name] = getattr(snapshot, name) == value
+            elif name in ("input", "output"):
+                masks[name] = snapshot.having_modalities(f"{name}s", value)
+            elif name == "tag":
+                masks[name] = functools.reduce(operator.and_, map(snapshot.tagged, value))
+            elif name == "price_unit":
+                masks[name] = snapshot.price_unit == value
+            elif name == "min_rank":
+                masks[name] = snapshot.rank >= value
+            elif name == "min_context":
+                masks[name] = snapshot.context_length >= value
+            else:
+                raise AssertionError(f"The snapshot does not know the filter {name!r}.")
+        if in_sql:
+            queryset = Artifact.objects.published().order_by()
+            for name, value in in_sql.items():
+                queryset = self.filters[name].filter(queryset, value)
+            masks["sql"] = snapshot.with_ids(queryset.values_list("pk", flat=True))
+        return masks
+
     @property
     def active_params(self) -> dict[str, list[str]]:
         """The non-empty parameters this filter understands, for clean shareable URLs."""
@@ -270,21 +291,7 @@ class ArtifactFilter(django_filters.FilterSet):
         }
 
 
-def vendor_choices() -> list[tuple[str, str]]:
-    has_published = Artifact.objects.published().filter(vendor=OuterRef("pk"))
-    return list(
-        Vendor.objects.filter(Exists(has_published)).order_by("name").values_list("slug", "name")
-    )
-
-
-def tag_choices() -> list[tuple[str, str]]:
-    used = Capability.objects.published().filter(
-        tags=OuterRef("pk"), artifact__status=Status.PUBLISHED
-    )
-    return list(Tag.objects.filter(Exists(used)).order_by("name").values_list("slug", "name"))
-
-
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class FacetOption:
     param: str
     value: str
@@ -310,10 +317,11 @@ class Facets:
     output: list[FacetOption]
     tag: list[FacetOption]
 
-    def all_options(self) -> list[FacetOption]:
+    def counted_options(self) -> list[FacetOption]:
+        """Every option shown with a count beside it: all but the vendors, whose counts are
+        part of their <option> text."""
         return [
             *self.kind,
-            *self.vendor,
             *self.pricing_model,
             self.has_free_tier,
             self.open_weights,
@@ -324,54 +332,25 @@ class Facets:
 
 
 def artifact_facets_count(*, filterset: ArtifactFilter) -> Facets:
-    """Three queries: one aggregate for every scalar value, one for vendors, one for tags."""
+    """Counts from the browse snapshot: array operations, no query."""
     filterset.form.is_valid()  # fills cleaned_data with the fields that are valid
-    cleaned = filterset.form.cleaned_data
     data = filterset.form.data
-    chosen = {name: _facet_condition(name, cleaned.get(name)) for name in OR_FACETS}
-
-    def others(excluded: str | None) -> Q:
-        return _all(cond for name, cond in chosen.items() if name != excluded)
-
-    # Everything but the OR fields, which each value's count re-applies selectively.
-    base = filterset.filter_queryset(filterset.queryset.all(), skip=(*OR_FACETS, "sort")).order_by()
-
-    scalar: dict[str, tuple[str, str, Q]] = {}
-    for value, _ in ArtifactKind.choices:
-        scalar[f"c{len(scalar)}"] = ("kind", value, Q(kind=value) & others("kind"))
-    for value, _ in PricingModel.choices:
-        scalar[f"c{len(scalar)}"] = (
-            "pricing_model",
-            value,
-            Q(pricing_model=value) & others("pricing_model"),
-        )
-    everything = others(None)
-    for field in ("has_free_tier", "open_weights"):
-        scalar[f"c{len(scalar)}"] = (field, "true", Q(**{field: True}) & everything)
-    for param, field in (("input", "input_modalities"), ("output", "output_modalities")):
-        for value, _ in Modality.choices:
-            condition = Q(**{f"{field}__contains": modality_lookup(value)})
-            scalar[f"c{len(scalar)}"] = (param, value, condition & everything)
-    row = base.aggregate(**{key: Count("pk", filter=cond) for key, (_, _, cond) in scalar.items()})
-    counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for key, (param, value, _) in scalar.items():
-        counts[param][value] = row[key] or 0
-
-    counts["vendor"] = dict(
-        base.filter(others("vendor"))
-        .values("vendor__slug")
-        .annotate(n=Count("pk"))
-        .values_list("vendor__slug", "n")
-    )
-    results = base.filter(everything).values("pk")
-    counts["tag"] = dict(
-        Capability.objects.published()
-        .filter(artifact__in=results, tags__isnull=False)
-        .order_by()
-        .values("tags__slug")
-        .annotate(n=Count("artifact", distinct=True))
-        .values_list("tags__slug", "n")
-    )
+    snapshot = filterset.snapshot
+    everything = filterset.matching()
+    # OR fields: every other filter applied, the field's own selection set aside.
+    coded = {
+        name: snapshot.value_counts(name, filterset.matching(ignoring=name)) for name in OR_FACETS
+    }
+    counts: dict[str, dict[str, int]] = {
+        name: dict(zip(snapshot.labels[name], coded[name].tolist(), strict=True))
+        for name in ("kind", "pricing_model")
+    }
+    for flag_name in ("has_free_tier", "open_weights"):
+        column = getattr(snapshot, flag_name)
+        counts[flag_name] = {"true": int(np.count_nonzero(column & everything))}
+    counts["input"] = snapshot.modality_counts("inputs", everything)
+    counts["output"] = snapshot.modality_counts("outputs", everything)
+    counts["tag"] = snapshot.tag_counts(everything)
 
     def options(param: str) -> list[FacetOption]:
         selected = set(data.getlist(param))
@@ -383,7 +362,8 @@ def artifact_facets_count(*, filterset: ArtifactFilter) -> Facets:
                 count=counts[param].get(value, 0),
                 selected=value in selected,
             )
-            for value, label in filterset.filters[param].extra["choices"]
+            for value, label in filterset.form.fields[param].choices
+            if value != ""  # the "any" entry of a single-choice field
         ]
 
     def flag(param: str) -> FacetOption:
@@ -397,7 +377,9 @@ def artifact_facets_count(*, filterset: ArtifactFilter) -> Facets:
 
     return Facets(
         kind=options("kind"),
-        vendor=options("vendor"),
+        vendor=vendors_shown(
+            vendors=snapshot.vendors, counts=coded["vendor"], selected=data.get("vendor", "")
+        ),
         pricing_model=options("pricing_model"),
         has_free_tier=flag("has_free_tier"),
         open_weights=flag("open_weights"),
@@ -407,9 +389,37 @@ def artifact_facets_count(*, filterset: ArtifactFilter) -> Facets:
     )
 
 
+def vendors_shown(
+    *, vendors: list[tuple[str, str]], counts: np.ndarray, selected: str
+) -> list[FacetOption]:
+    """The vendor options worth offering: vendors with results under the other filters, at
+    most VENDORS_SHOWN of them (those with the most results), and the selected vendor
+    whatever its count; in the vendors' (name) order. `counts` is aligned with `vendors`.
+    A catalog of thousands of vendors would otherwise send thousands of options with every
+    page and every filter change."""
+    counts = np.asarray(counts)
+    chosen = [i for i, (slug, _) in enumerate(vendors) if slug == selected]
+    with_results = np.setdiff1d(np.flatnonzero(counts), chosen)  # in name order
+    # Stable: among equal counts the earlier name wins.
+    busiest = with_results[np.argsort(-counts[with_results], kind="stable")[:VENDORS_SHOWN]]
+    return [
+        FacetOption("vendor", vendors[i][0], vendors[i][1], int(counts[i]), i in chosen)
+        for i in sorted({*busiest.tolist(), *chosen})
+    ]
+
+
+def artifacts_in_order(*, ids: Iterable[int]) -> list[Artifact]:
+    """The published artifacts of `ids`, for cards, in the order given: one query."""
+    ids = [int(i) for i in ids]
+    found = Artifact.objects.published().for_cards().in_bulk(ids)
+    return [found[i] for i in ids if i in found]
+
+
 def artifacts_top_tags_attach(*, artifacts: list[Artifact], limit: int = TOP_TAGS_PER_CARD):
     """Set `top_tags` on each artifact: its most used tags across published capabilities,
     for all the artifacts in one query."""
+    if not artifacts:
+        return
     rows = (
         Capability.tags.through.objects.filter(
             capability__artifact__in=[a.pk for a in artifacts],

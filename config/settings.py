@@ -174,6 +174,10 @@ if CATALOG_VERSION_STORE not in {"database", "redis", "file"} or (
     )
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", default=True)
 PAGE_CACHE_ALIAS = "default"
+# Data derived from the catalog and reused, per catalog version, across requests: the
+# browse snapshot behind /artifacts/ (comparisons/snapshot.py) and search statistics and
+# rankings (comparisons/search/). Off only in tests, whose writes never bump the version.
+CATALOG_DERIVED_CACHE = env_bool("DJANGO_DERIVED_CACHE", default=True)
 # Only bounds memory: entries are never stale, old versions' entries are just unreachable.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
 _REDIS_CACHE = {
@@ -187,6 +191,15 @@ CACHES = {
     else {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_PAGE_CACHE_ENTRIES", "500"))},
+    },
+    # Rendered pieces of pages reused within one catalog version (comparisons/fragments.py):
+    # apart from the pages, so that thousands of small fragments never evict a page.
+    "fragments": _REDIS_CACHE
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_FRAGMENT_CACHE_ENTRIES", "5000"))},
     },
     "catalog_version": _REDIS_CACHE
     if CATALOG_VERSION_STORE == "redis"

@@ -14,8 +14,9 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _page_cache_off(settings):
     """Tests see every write at once (their on_commit hooks never run, so the catalog version
-    would not move); tests of the cache itself turn it back on."""
+    would not move); tests of the caches themselves turn them back on."""
     settings.PAGE_CACHE_ENABLED = False
+    settings.CATALOG_DERIVED_CACHE = False
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
-from comparisons.filters import ArtifactFilter, artifact_facets_count, artifacts_top_tags_attach
+from comparisons.filters import ArtifactFilter, artifact_facets_count
+from comparisons.fragments import artifact_cards_render
 
 PAGE_SIZE = 24
 TOO_MANY_PARAMETERS = (
@@ -25,9 +26,10 @@ def artifact_list(request: HttpRequest) -> HttpResponse:
         # Django refuses to parse the query string at all; answer with the plain catalog.
         data, notice = QueryDict(), TOO_MANY_PARAMETERS
     filterset = ArtifactFilter(data)
-    page_obj = Paginator(filterset.qs, PAGE_SIZE).get_page(data.get("page"))
-    page_obj.object_list = list(page_obj.object_list)
-    artifacts_top_tags_attach(artifacts=page_obj.object_list)
+    page_obj = Paginator(filterset.ordered_ids(), PAGE_SIZE).get_page(data.get("page"))
+    cards = artifact_cards_render(
+        ids=[int(pk) for pk in page_obj.object_list], version=filterset.snapshot.version
+    )
 
     params = QueryDict(mutable=True)
     for name, values in filterset.active_params.items():
@@ -44,6 +46,7 @@ def artifact_list(request: HttpRequest) -> HttpResponse:
         "form": filterset.form,
         "facets": artifact_facets_count(filterset=filterset),
         "page_obj": page_obj,
+        "cards": cards,
         "params": params,
         "notice": notice,
         "fragment": fragment,

@@ -9,7 +9,7 @@ def _result(kind: str, *, rps=100.0, p95=10.0, p99=20.0, cache="", completed=100
     scenario = run.Scenario("Page", "cached", "/", kind=kind)
     return run.Result(
         scenario=scenario, rps=rps, p50=5.0, p95=p95, p99=p99, errors=0, cache=cache,
-        alone=5.0, completed=completed,
+        alone=5.0, first=50.0, completed=completed,
     )  # fmt: skip
 
 

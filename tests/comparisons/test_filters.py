@@ -12,6 +12,7 @@ from comparisons.filters import (
     ArtifactFilter,
     artifact_facets_count,
     artifacts_top_tags_attach,
+    vendors_shown,
 )
 from tests.factories import ArtifactFactory, CapabilityFactory, TagFactory, VendorFactory
 
@@ -74,7 +75,7 @@ def test_vendor_pricing_model_free_tier_and_open_weights():
 def test_vendor_choices_only_list_vendors_with_published_artifacts():
     ArtifactFactory(vendor=VendorFactory(slug="shown"))
     ArtifactFactory(vendor=VendorFactory(slug="hidden"), status=Status.DRAFT)
-    choices = [value for value, _ in _filter("").filters["vendor"].extra["choices"]]
+    choices = [value for value, _ in _filter("").form.fields["vendor"].choices if value]
     assert choices == ["shown"]
 
 
@@ -295,3 +296,17 @@ def test_any_input_filters_without_raising(catalog_of_two, pairs):
     assert isinstance(filterset.errors, dict)
     list(filterset.qs)
     artifact_facets_count(filterset=filterset)
+
+
+def test_vendor_options_are_those_with_results_capped_and_the_selected_one(monkeypatch):
+    monkeypatch.setattr("comparisons.filters.VENDORS_SHOWN", 2)
+    vendors = [(slug, slug.title()) for slug in ("acme", "bolt", "cyan", "dune", "echo", "fern")]
+    counts = [3, 0, 9, 0, 3, 1]
+    shown = vendors_shown(vendors=vendors, counts=counts, selected="bolt")
+    # The two with most results (a tie goes to the name), the selected one, in name order.
+    assert [(o.value, o.count, o.selected) for o in shown] == [
+        ("acme", 3, False),
+        ("bolt", 0, True),
+        ("cyan", 9, False),
+    ]
+    assert vendors_shown(vendors=vendors, counts=[0] * 6, selected="") == []

@@ -1,0 +1,49 @@
+"""How the catalog can be sorted: the choices offered and the SQL ordering of each.
+
+Every ordering ends with unique keys (the name, then the id), so pages never overlap and
+the browse snapshot (comparisons/snapshot.py) can reproduce each order exactly.
+"""
+
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Lower
+
+from catalog.models import PriceUnit
+
+SORT_CHOICES = [
+    ("-rank", "Highest rank"),
+    ("-times_matched", "Most matched in searches"),
+    ("price", "Lowest price"),
+    ("newest", "Newest"),
+    ("name", "Name (A to Z)"),
+]
+DEFAULT_SORT = "-rank"
+DEFAULT_ORDERING = ("-rank", Lower("name"), "pk")
+
+_UNIT_ORDER = Case(
+    *[When(price_unit=unit, then=Value(i)) for i, unit in enumerate(PriceUnit.values)],
+    default=Value(len(PriceUnit.values)),
+)
+SORT_ORDERINGS = {
+    DEFAULT_SORT: DEFAULT_ORDERING,
+    "-times_matched": ("-times_matched", "-rank", Lower("name"), "pk"),
+    # Free first (free is free in any unit), then priced ones grouped by unit (a token is
+    # never compared with a month), cheapest first; unknown prices always last.
+    "price": (
+        Case(
+            When(starting_price__isnull=True, then=Value(2)),
+            When(starting_price=0, then=Value(0)),
+            default=Value(1),
+        ),
+        _UNIT_ORDER,
+        F("starting_price").asc(),
+        Lower("name"),
+        "pk",
+    ),
+    "newest": (
+        Case(When(release_date__isnull=True, then=Value(1)), default=Value(0)),
+        F("release_date").desc(),
+        "-created_at",
+        "pk",
+    ),
+    "name": (Lower("name"), "pk"),
+}

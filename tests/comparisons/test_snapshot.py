@@ -1,0 +1,199 @@
+"""The browse snapshot gives exactly the answers of the FilterSet's SQL (results, their
+order, every facet count), and, reused across requests, never outlives a committed write."""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db.models import Q
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from catalog.fields import Modality, modality_lookup
+from catalog.models import Artifact, ArtifactKind, Capability, PriceUnit, PricingModel, Status
+from catalog.versioning import catalog_version_bump
+from comparisons.filters import ArtifactFilter, artifact_facets_count
+from comparisons.sorting import SORT_ORDERINGS
+from tests.factories import ArtifactFactory, CapabilityFactory, TagFactory, VendorFactory
+
+pytestmark = pytest.mark.django_db
+
+TAGS = ["chat", "code", "vision"]
+VENDORS = ["acme", "globex", "initech"]
+
+
+@pytest.fixture
+def varied_catalog():
+    """Fourteen published artifacts differing in every filtered fact, with ties in rank and
+    names that differ only by case, plus a draft and an archived one that must never show."""
+    tags = {slug: TagFactory(slug=slug, name=slug.title()) for slug in TAGS}
+    vendors = {slug: VendorFactory(slug=slug, name=slug.title()) for slug in VENDORS}
+    kinds = [ArtifactKind.MODEL, ArtifactKind.API, ArtifactKind.APP, ArtifactKind.MCP_SERVER]
+    pricing = list(PricingModel.values)
+    modalities = [["text"], ["text", "image"], ["audio"], ["image", "code"], []]
+    units = [PriceUnit.PROMPT_TOKEN, PriceUnit.IMAGE, PriceUnit.MONTH]
+    names = ["alpha", "Alpha", "beta", "Gamma", "delta", "Epsilon", "zeta"]
+    for n in range(14):
+        priced = n % 4 != 3
+        artifact = ArtifactFactory(
+            slug=f"a{n}",
+            name=f"{names[n % len(names)]} {n // len(names)}",
+            summary=f"Summary {'fast' if n % 2 else 'careful'} helper",
+            vendor=vendors[VENDORS[n % 3]],
+            kind=kinds[n % len(kinds)],
+            pricing_model=pricing[n % len(pricing)],
+            has_free_tier=n % 3 == 0,
+            open_weights=n % 5 == 0,
+            input_modalities=modalities[n % len(modalities)],
+            output_modalities=modalities[(n + 2) % len(modalities)],
+            rank=[10, 40, 40, 70][n % 4],
+            context_length=None if n % 6 == 0 else 8000 * (n + 1),
+            starting_price=Decimal(n % 3) / Decimal(1_000_000) if priced else None,
+            price_unit=units[n % 3] if priced else "",
+            release_date=None if n % 5 == 1 else date(2025, 1 + n % 12, 1),
+            times_matched=(n * 7) % 5,
+        )
+        CapabilityFactory(artifact=artifact, tags=[tags[TAGS[n % 3]]])
+        if n % 4 == 0:
+            CapabilityFactory(artifact=artifact, tags=[tags[TAGS[(n + 1) % 3]]])
+        if n % 5 == 0:  # a tag only on a draft capability does not count
+            CapabilityFactory(
+                artifact=artifact, status=Status.DRAFT, tags=[tags[TAGS[(n + 2) % 3]]]
+            )
+    for status in (Status.DRAFT, Status.ARCHIVED):
+        hidden = ArtifactFactory(
+            slug=f"hidden-{status}", rank=99, vendor=vendors["acme"], status=status
+        )
+        CapabilityFactory(artifact=hidden, tags=[tags["chat"]])
+
+
+PARAMETERS = st.lists(
+    st.one_of(
+        st.tuples(st.just("kind"), st.sampled_from(["model", "api", "app", "mcp_server"])),
+        st.tuples(st.just("vendor"), st.sampled_from(VENDORS)),
+        st.tuples(st.just("pricing_model"), st.sampled_from(PricingModel.values)),
+        st.tuples(
+            st.sampled_from(["has_free_tier", "open_weights"]), st.sampled_from(["true", "false"])
+        ),
+        st.tuples(st.sampled_from(["input", "output"]), st.sampled_from(Modality.values)),
+        st.tuples(st.just("tag"), st.sampled_from(TAGS)),
+        st.tuples(st.just("price_unit"), st.sampled_from(PriceUnit.values)),
+        st.tuples(st.just("max_price"), st.sampled_from(["0", "0.5", "1", "2"])),
+        st.tuples(st.just("min_rank"), st.sampled_from(["0", "40", "41", "70"])),
+        st.tuples(st.just("min_context"), st.sampled_from(["0", "16000", "64000"])),
+        st.tuples(st.just("q"), st.sampled_from(["alpha", "fast helper", "EPS", "zz"])),
+        st.tuples(st.just("sort"), st.sampled_from(list(SORT_ORDERINGS))),
+    ),
+    max_size=5,
+)
+
+
+def _query(pairs) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for key, value in pairs:
+        query.appendlist(key, value)
+    return query
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(pairs=PARAMETERS)
+def test_results_order_and_counts_match_the_sql(varied_catalog, pairs):
+    filterset = ArtifactFilter(_query(pairs))
+    results = filterset.qs
+    assert list(filterset.ordered_ids()) == [a.pk for a in results]
+
+    facets = artifact_facets_count(filterset=filterset)
+    data = filterset.form.data
+    for name, options in (("kind", facets.kind), ("pricing_model", facets.pricing_model)):
+        for option in options:
+            # The field's own selection set aside: as if only this value were chosen.
+            alone = _query([(k, v) for k, v in pairs if k != name] + [(name, option.value)])
+            assert option.count == ArtifactFilter(alone).qs.count(), (name, option.value, data)
+    for option in facets.vendor:
+        alone = _query([(k, v) for k, v in pairs if k != "vendor"] + [("vendor", option.value)])
+        assert option.count == ArtifactFilter(alone).qs.count(), ("vendor", option.value)
+    assert facets.has_free_tier.count == results.filter(has_free_tier=True).count()
+    assert facets.open_weights.count == results.filter(open_weights=True).count()
+    for param, field in (("input", "input_modalities"), ("output", "output_modalities")):
+        for option in getattr(facets, param):
+            having = Q(**{f"{field}__contains": modality_lookup(option.value)})
+            assert option.count == results.filter(having).count(), (param, option.value)
+    for option in facets.tag:
+        tagged = Capability.objects.published().filter(tags__slug=option.value)
+        expected = results.filter(pk__in=tagged.values("artifact_id")).count()
+        assert option.count == expected, ("tag", option.value)
+
+
+def test_snapshot_offers_only_what_published_capabilities_carry(varied_catalog):
+    filterset = ArtifactFilter(QueryDict())
+    assert [slug for slug, _ in filterset.snapshot.tag_choices] == sorted(TAGS)
+    assert [slug for slug, _ in filterset.snapshot.vendors] == VENDORS
+    assert len(filterset.ordered_ids()) == 14
+
+
+def test_an_empty_catalog_answers_with_no_results(client):
+    response = client.get("/artifacts/?kind=model&sort=price")
+    assert response.status_code == 200
+    assert response.context["page_obj"].paginator.count == 0
+
+
+def _card_slugs(response) -> list[str]:
+    return re.findall(r'<h3 class="card-title" id="card-([^"]+)"', response.text)
+
+
+def _catalog_queries(client, url: str) -> tuple[int, object]:
+    from django.db import connection
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response
+
+
+def test_reused_snapshot_is_rebuilt_after_every_committed_write(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.CATALOG_DERIVED_CACHE = True
+    with django_capture_on_commit_callbacks(execute=True):
+        ArtifactFactory(slug="first", name="First", kind=ArtifactKind.MODEL)
+    url = "/artifacts/?kind=model"
+    building, response = _catalog_queries(client, url)
+    assert _card_slugs(response) == ["first"]
+    reusing, response = _catalog_queries(client, url)
+    assert reusing < building  # the snapshot's own queries are gone
+
+    # A write whose transaction has not committed (its hooks not run) changes nothing...
+    ArtifactFactory(slug="uncommitted", name="Uncommitted", kind=ArtifactKind.MODEL)
+    _, response = _catalog_queries(client, url)
+    assert response.context["page_obj"].paginator.count == 1
+    # ...and the next request after a committed one sees it, in results and counts.
+    with django_capture_on_commit_callbacks(execute=True):
+        Artifact.objects.filter(slug="first").update(kind=ArtifactKind.APP)
+        catalog_version_bump()  # what every bulk write does
+    _, response = _catalog_queries(client, url)
+    assert _card_slugs(response) == ["uncommitted"]
+    kinds = {o.value: o.count for o in response.context["facets"].kind}
+    assert kinds["app"] == 1
+    assert kinds["model"] == 1
+
+
+def test_reused_cards_show_a_committed_edit_on_the_next_request(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.CATALOG_DERIVED_CACHE = True
+    with django_capture_on_commit_callbacks(execute=True):
+        artifact = ArtifactFactory(slug="renamed", name="Old name")
+    assert "Old name" in client.get("/artifacts/").text
+    _, response = _catalog_queries(client, "/artifacts/")
+    assert response.context["cards"] and "Old name" in response.text  # served from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        artifact.name = "New name"
+        artifact.save()
+    text = client.get("/artifacts/").text
+    assert "New name" in text
+    assert "Old name" not in text
