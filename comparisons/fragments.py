@@ -3,7 +3,7 @@
 The catalog shows 24 cards per page, each two template includes deep; rendering them is a
 third of an uncached catalog page (about 16 ms of 50 at 100,000 artifacts). A card depends
 only on its artifact and the catalog, so it is rendered once per catalog version and kept
-in the `fragments` cache under a key that holds the version: after any committed catalog
+in the `derived` cache under a key that holds the version: after any committed catalog
 write the old keys are never read again, exactly as for whole pages (comparisons/cache.py).
 Without a version (settings.CATALOG_DERIVED_CACHE off, or the store unreadable) every card
 is rendered fresh.
@@ -16,14 +16,13 @@ from django.utils.safestring import SafeString, mark_safe
 
 from comparisons.filters import artifacts_in_order, artifacts_top_tags_attach
 
-FRAGMENT_CACHE = "fragments"
 CARD_TEMPLATE = "components/artifact_card.html"
 
 
 def artifact_cards_render(*, ids: list[int], version: str | None) -> list[SafeString]:
     """The cards of the published artifacts `ids`, in order: cached ones from one cache
     read; the others read (two queries: artifacts, their tags), rendered and stored."""
-    cache = caches[FRAGMENT_CACHE] if version else None
+    cache = caches[settings.DERIVED_CACHE_ALIAS] if version else None
     keys = {pk: f"card:{version}:{pk}" for pk in ids} if cache else {}
     found = cache.get_many(list(keys.values())) if cache else {}
     missing = artifacts_in_order(ids=[pk for pk in ids if keys.get(pk) not in found])

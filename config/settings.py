@@ -113,6 +113,10 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # PostgreSQL's JIT compiles queries it expects to be costly: about 60 ms a query on
+        # the large catalog (BENCHMARKS.md), never repaid within a web request.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 else:
     DATABASES = {
         "default": {
@@ -178,6 +182,7 @@ PAGE_CACHE_ALIAS = "default"
 # browse snapshot behind /artifacts/ (comparisons/snapshot.py) and search statistics and
 # rankings (comparisons/search/). Off only in tests, whose writes never bump the version.
 CATALOG_DERIVED_CACHE = env_bool("DJANGO_DERIVED_CACHE", default=True)
+DERIVED_CACHE_ALIAS = "derived"
 # Only bounds memory: entries are never stale, old versions' entries are just unreachable.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
 _REDIS_CACHE = {
@@ -192,14 +197,15 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_PAGE_CACHE_ENTRIES", "500"))},
     },
-    # Rendered pieces of pages reused within one catalog version (comparisons/fragments.py):
-    # apart from the pages, so that thousands of small fragments never evict a page.
-    "fragments": _REDIS_CACHE
+    # Data derived from the catalog and reused within one catalog version (rendered cards,
+    # search rankings and statistics): apart from the pages, so that thousands of small
+    # entries never evict a page.
+    "derived": _REDIS_CACHE
     if REDIS_URL
     else {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "fragments",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_FRAGMENT_CACHE_ENTRIES", "5000"))},
+        "LOCATION": "derived",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_DERIVED_CACHE_ENTRIES", "5000"))},
     },
     "catalog_version": _REDIS_CACHE
     if CATALOG_VERSION_STORE == "redis"

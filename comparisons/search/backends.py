@@ -1,8 +1,10 @@
 """The two search backends behind one interface, chosen by `connection.vendor`.
 
-Each backend answers three questions for the shared ranking in scoring.py:
-- candidates: which published capabilities contain any query term, and for every term the
-  strongest field group it occurs in (plus the engine's own relevance);
+Each backend answers these questions for the shared ranking in scoring.py:
+- document_counts: how many published capabilities there are, and how many contain each
+  term (the corpus statistics behind idf, cached per catalog version by stats.py);
+- candidates: which published capabilities contain all (or any) of the given terms, and for
+  every term the strongest field group it occurs in (plus the engine's own relevance);
 - name_matches: which published artifacts have a name similar to the query (typos);
 - highlights: the title and a snippet of the shown capabilities, terms marked.
 
@@ -12,6 +14,7 @@ websearch_to_tsquery one at a time on PostgreSQL.
 """
 
 import operator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import reduce
 from typing import Protocol
@@ -24,7 +27,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection
-from django.db.models import Case, Func, IntegerField, Value, When
+from django.db.models import Case, Func, IntegerField, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -32,7 +35,7 @@ from django.utils.safestring import SafeString, mark_safe
 from catalog.models import Artifact, Capability, Status
 from comparisons.models import SearchDocument
 from comparisons.search.index import FTS_TABLE, TABLE
-from comparisons.search.normalise import Term, terms_split
+from comparisons.search.normalise import Term
 from comparisons.search.scoring import (
     NAME_SIMILARITY_THRESHOLD,
     ArtifactInfo,
@@ -44,17 +47,11 @@ from comparisons.search.scoring import (
 # Sentinels the engines wrap matched words in; replaced by <mark> after HTML escaping so
 # that capability text can never inject markup.
 _START, _STOP = "\x01", "\x02"
-# PostgreSQL only: the most relevant capabilities considered per search. Term
-# frequencies are still counted over every match (window function before the limit).
+# The most relevant capabilities (by the engine's own relevance) considered per search. It
+# bounds the work of ranking and the size of a cached ranking; term frequencies do not
+# depend on it (they are counted separately, over the whole corpus).
 CANDIDATE_LIMIT = 5000
 SNIPPET_WORDS = 24
-
-
-@dataclass(frozen=True)
-class CandidateSet:
-    candidates: list[CapabilityCandidate]
-    frequencies: list[int]
-    document_count: int
 
 
 @dataclass(frozen=True)
@@ -69,12 +66,30 @@ def highlight_html(text: str) -> SafeString:
     return mark_safe(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))
 
 
-def _published_document_count() -> int:
-    return Capability.objects.published().filter(artifact__status=Status.PUBLISHED).count()
+def _published_documents() -> QuerySet[SearchDocument]:
+    """The documents search may return: published capabilities of published artifacts."""
+    return SearchDocument.objects.filter(
+        capability__status=Status.PUBLISHED, artifact__status=Status.PUBLISHED
+    )
+
+
+def _published_capabilities() -> QuerySet[Capability]:
+    # The same set as _published_documents, read from the narrower capability table; no
+    # ordering, or a count over it as a subquery would sort every capability first.
+    return Capability.objects.published().filter(artifact__status=Status.PUBLISHED).order_by()
 
 
 class SearchBackend(Protocol):
-    def candidates(self, *, terms: list[Term]) -> CandidateSet: ...
+    def document_counts(self, *, terms: Sequence[Term | None]) -> list[int]:
+        """Per entry, the published capabilities containing the term (None: all of them)."""
+        ...
+
+    def candidates(
+        self, *, terms: list[Term], match_terms: list[Term], match_all: bool
+    ) -> list[CapabilityCandidate]:
+        """Published capabilities containing every one of match_terms (match_all) or any of
+        them, at most CANDIDATE_LIMIT by the engine's relevance, graded for each of terms."""
+        ...
 
     def name_matches(self, *, text: str) -> list[NameMatch]: ...
 
@@ -106,7 +121,23 @@ class PostgresBackend:
     def any_query(self, terms: list[Term]) -> SearchQuery:
         return reduce(operator.or_, (self.term_query(t) for t in terms))
 
-    def candidates(self, *, terms: list[Term]) -> CandidateSet:
+    def document_counts(self, *, terms: Sequence[Term | None]) -> list[int]:
+        # One statement per count. Several in one statement save nothing measurable (each
+        # is planned on its own either way) and, where JIT is on, their summed cost made
+        # PostgreSQL compile for 3 s on a million capabilities.
+        return [self._documents(term).count() for term in terms]
+
+    def _documents(self, term: Term | None) -> QuerySet:
+        if term is None:
+            return _published_capabilities()
+        return _published_documents().filter(SearchVectorExact(_VECTOR, self.term_query(term)))
+
+    def candidates(
+        self, *, terms: list[Term], match_terms: list[Term], match_all: bool
+    ) -> list[CapabilityCandidate]:
+        combine = operator.and_ if match_all else operator.or_
+        match = reduce(combine, (self.term_query(t) for t in match_terms))
+        # Relevance over every term, whichever matched: the same order in both modes.
         any_query = self.any_query(terms)
         grades = {}
         for i, term in enumerate(terms):
@@ -119,10 +150,8 @@ class PostgresBackend:
                 output_field=IntegerField(),
             )
         rows = (
-            SearchDocument.objects.filter(
-                capability__status=Status.PUBLISHED, artifact__status=Status.PUBLISHED
-            )
-            .filter(SearchVectorExact(_VECTOR, any_query))
+            _published_documents()
+            .filter(SearchVectorExact(_VECTOR, match))
             .annotate(rank=SearchRank(_VECTOR, any_query, weights=[0.2, 0.4, 0.6, 1.0]), **grades)
             .values_list(
                 "capability_id",
@@ -136,7 +165,7 @@ class PostgresBackend:
             )
             .order_by("-rank", "capability_id")[:CANDIDATE_LIMIT]
         )
-        candidates = [
+        return [
             CapabilityCandidate(
                 capability_id=row[0],
                 artifact_id=row[1],
@@ -146,13 +175,6 @@ class PostgresBackend:
             )
             for row in rows
         ]
-        counted = len(terms_split(terms)[0])
-        frequencies = [sum(1 for c in candidates if c.fields[i] > 0) for i in range(counted)]
-        return CandidateSet(
-            candidates=candidates,
-            frequencies=frequencies,
-            document_count=_published_document_count(),
-        )
 
     def name_matches(self, *, text: str) -> list[NameMatch]:
         # lower(name) % text uses the trigram GIN index; % means similarity >= the
@@ -217,20 +239,46 @@ def fts_term(term: Term) -> str:
 
 
 class SqliteBackend:
-    def candidates(self, *, terms: list[Term]) -> CandidateSet:
+    def document_counts(self, *, terms: Sequence[Term | None]) -> list[int]:
+        # One statement for all counts (no JIT here, unlike PostgreSQL), each a scalar
+        # subquery reading only its own term's index entries.
+        selects = [self._documents_sql(term) for term in terms]
+        sql = "SELECT " + ", ".join(f"(SELECT count(*) FROM ({q}))" for q, _ in selects)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [p for _, params in selects for p in params])
+            return list(cursor.fetchone())
+
+    @staticmethod
+    def _documents_sql(term: Term | None) -> tuple[str, tuple]:
+        if term is None:
+            return _published_capabilities().values("pk").query.sql_with_params()
+        sql = f"""
+            SELECT f.rowid
+              FROM {FTS_TABLE} f
+              JOIN catalog_capability c ON c.id = f.rowid
+              JOIN catalog_artifact a ON a.id = c.artifact_id
+             WHERE {FTS_TABLE} MATCH %s AND c.status = %s AND a.status = %s
+        """
+        return sql, (fts_term(term), Status.PUBLISHED, Status.PUBLISHED)
+
+    def candidates(
+        self, *, terms: list[Term], match_terms: list[Term], match_all: bool
+    ) -> list[CapabilityCandidate]:
         fts_terms = [fts_term(t) for t in terms]
-        any_match = " OR ".join(fts_terms)
+        match = (" AND " if match_all else " OR ").join(fts_term(t) for t in match_terms)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
                 SELECT f.rowid, a.id, a.kind, a.pricing_model, a.rank, a.name,
-                       bm25({FTS_TABLE}, 10.0, 10.0, 4.0, 2.0)
+                       bm25({FTS_TABLE}, 10.0, 10.0, 4.0, 2.0) AS relevance
                   FROM {FTS_TABLE} f
                   JOIN catalog_capability c ON c.id = f.rowid
                   JOIN catalog_artifact a ON a.id = c.artifact_id
                  WHERE {FTS_TABLE} MATCH %s AND c.status = %s AND a.status = %s
+                 ORDER BY relevance, f.rowid
+                 LIMIT %s
                 """,
-                [any_match, Status.PUBLISHED, Status.PUBLISHED],
+                [match, Status.PUBLISHED, Status.PUBLISHED, CANDIDATE_LIMIT],
             )
             rows = cursor.fetchall()
             # For each term and field group, the documents it occurs in: one UNION ALL.
@@ -246,7 +294,7 @@ class SqliteBackend:
             for term_index, grade, rowid in cursor.fetchall():
                 per_term = grades.setdefault(rowid, [0] * len(terms))
                 per_term[term_index] = max(per_term[term_index], grade)
-        candidates = [
+        return [
             CapabilityCandidate(
                 capability_id=r[0],
                 artifact_id=r[1],
@@ -257,13 +305,6 @@ class SqliteBackend:
             )
             for r in rows
         ]
-        counted = len(terms_split(terms)[0])
-        frequencies = [sum(1 for c in candidates if c.fields[i] > 0) for i in range(counted)]
-        return CandidateSet(
-            candidates=candidates,
-            frequencies=frequencies,
-            document_count=_published_document_count(),
-        )
 
     def name_matches(self, *, text: str) -> list[NameMatch]:
         # SQLite has no trigram index: compare against every published name in Python with

@@ -2,13 +2,28 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 
 from catalog.models import Artifact
-from comparisons.search.backends import Highlight, backend_get
-from comparisons.search.normalise import Term, intent_normalise, query_clean, query_terms
-from comparisons.search.scoring import ArtifactScore, artifacts_score
+from comparisons.search.backends import Highlight, SearchBackend, backend_get
+from comparisons.search.normalise import (
+    Term,
+    intent_normalise,
+    query_clean,
+    query_terms,
+    terms_split,
+)
+from comparisons.search.scoring import ArtifactScore, CapabilityCandidate, artifacts_score
+from comparisons.search.stats import (
+    corpus_stats,
+    derived_cache_get_many,
+    derived_cache_key,
+    derived_cache_set_many,
+    derived_cache_version,
+)
 
 PER_PAGE = 10
 # Matching capabilities shown under one result before "N more".
@@ -17,6 +32,24 @@ SHOWN_CAPABILITIES = 3
 # tail of weak matches would drown the graph in noise (and in rows).
 EVIDENCE_RESULTS = 5
 EVIDENCE_CAPABILITIES_PER_RESULT = 3
+# Capabilities kept per result in a ranking: the most that the page or the evidence reads.
+KEPT_CAPABILITIES = max(SHOWN_CAPABILITIES, EVIDENCE_CAPABILITIES_PER_RESULT)
+
+
+class RankedArtifact(NamedTuple):
+    """One result of a ranking, as the scorer ordered it, reduced to what the filters, the
+    evidence and the shown page read: a ranking is cached and read back on every search of
+    its intent, and tuples unpickle three times faster than the scorer's dataclasses
+    (2.8 ms instead of 8 ms for 2,630 results)."""
+
+    artifact_id: int
+    kind: str
+    pricing_model: str
+    score: float
+    name_similarity: float
+    # Best first, at most KEPT_CAPABILITIES of the capability_count that matched.
+    capability_ids: tuple[int, ...]
+    capability_count: int
 
 
 @dataclass(frozen=True)
@@ -58,22 +91,76 @@ class SearchOutcome:
         return self.total == 0
 
 
-def _scored(*, intent: str, terms: list[Term]) -> list[ArtifactScore]:
-    if not intent:
+def _candidates(
+    *, backend: SearchBackend, terms: list[Term], frequencies: list[int]
+) -> list[CapabilityCandidate]:
+    """AND first: the capabilities containing every term the corpus holds at all (a term no
+    published capability contains cannot match, so it does not empty the results). Only
+    when those cover less than a page of artifacts, the capabilities containing any term.
+
+    Why: matching any term of "research current events" on a million capabilities meant
+    ranking 215,164 of them (716 ms) for a top 10 that the 778 containing all three fill."""
+    counted, _ = terms_split(terms)
+    present = [t for t, df in zip(counted, frequencies, strict=True) if df > 0]
+    if not present:
         return []
+    # The capabilities containing every term are at most as many as those containing the
+    # rarest one: below a page, they cannot fill it, so the AND query is skipped.
+    if len(present) > 1 and min(df for df in frequencies if df > 0) >= PER_PAGE:
+        found = backend.candidates(terms=terms, match_terms=present, match_all=True)
+        if len({c.artifact_id for c in found}) >= PER_PAGE:
+            return found
+    return backend.candidates(terms=terms, match_terms=present, match_all=False)
+
+
+def _artifacts_score(*, intent: str, terms: list[Term], version: str | None) -> list[ArtifactScore]:
     backend = backend_get()
     name_matches = backend.name_matches(text=intent)
-    if terms:
-        found = backend.candidates(terms=terms)
+    counted, _ = terms_split(terms)
+    if not counted:
         return artifacts_score(
-            candidates=found.candidates,
-            document_count=found.document_count,
-            frequencies=found.frequencies,
-            name_matches=name_matches,
+            candidates=[], document_count=0, frequencies=[], name_matches=name_matches
         )
+    stats = corpus_stats(backend=backend, terms=counted, version=version)
     return artifacts_score(
-        candidates=[], document_count=0, frequencies=[], name_matches=name_matches
+        candidates=_candidates(backend=backend, terms=terms, frequencies=stats.frequencies),
+        document_count=stats.document_count,
+        frequencies=stats.frequencies,
+        name_matches=name_matches,
     )
+
+
+def _ranking(*, intent: str, terms: list[Term], version: str | None) -> list[RankedArtifact]:
+    return [
+        RankedArtifact(
+            artifact_id=a.artifact_id,
+            kind=a.artifact.kind,
+            pricing_model=a.artifact.pricing_model,
+            score=a.score,
+            name_similarity=a.name_similarity,
+            capability_ids=tuple(a.capability_ids[:KEPT_CAPABILITIES]),
+            capability_count=len(a.capabilities),
+        )
+        for a in _artifacts_score(intent=intent, terms=terms, version=version)
+    ]
+
+
+def _scored(*, intent: str, terms: list[Term]) -> list[RankedArtifact]:
+    """Every result of the intent, best first; reused per catalog version (see stats.py),
+    because it depends on nothing else: the filters and the page are applied to it
+    afterwards, and the caller records evidence for every search, cached or not. At most
+    CANDIDATE_LIMIT capabilities' artifacts plus the name matches."""
+    if not intent:
+        return []
+    version = derived_cache_version()
+    if version is None:
+        return _ranking(intent=intent, terms=terms, version=None)
+    key = derived_cache_key(kind="ranking", version=version, text=intent)
+    scored = derived_cache_get_many([key]).get(key)
+    if scored is None:
+        scored = _ranking(intent=intent, terms=terms, version=version)
+        derived_cache_set_many({key: scored}, timeout=settings.PAGE_CACHE_SECONDS)
+    return scored
 
 
 def search_run(
@@ -92,8 +179,8 @@ def search_run(
     terms = query_terms(intent)
     scored = _scored(intent=intent, terms=terms)
 
-    kind_counts = Counter(a.artifact.kind for a in scored)
-    pricing_counts = Counter(a.artifact.pricing_model for a in scored)
+    kind_counts = Counter(a.kind for a in scored)
+    pricing_counts = Counter(a.pricing_model for a in scored)
     evidence = [
         capability_id
         for entry in scored[:EVIDENCE_RESULTS]
@@ -102,8 +189,7 @@ def search_run(
     filtered = [
         a
         for a in scored
-        if (not kind or a.artifact.kind == kind)
-        and (not pricing or a.artifact.pricing_model == pricing)
+        if (not kind or a.kind == kind) and (not pricing or a.pricing_model == pricing)
     ]
     page = Paginator(filtered, PER_PAGE).get_page(page_number)
     results = _page_results(entries=list(page.object_list), terms=terms) if with_page else []
@@ -124,7 +210,7 @@ def search_run(
     )
 
 
-def _page_results(*, entries: list[ArtifactScore], terms: list[Term]) -> list[SearchResult]:
+def _page_results(*, entries: list[RankedArtifact], terms: list[Term]) -> list[SearchResult]:
     """Artifacts and headlines for the shown page only: two queries whatever the total."""
     if not entries:
         return []
@@ -149,7 +235,7 @@ def _page_results(*, entries: list[ArtifactScore], terms: list[Term]) -> list[Se
                 score=entry.score,
                 name_similarity=entry.name_similarity,
                 capabilities=hits,
-                more_capabilities=max(0, len(entry.capabilities) - len(hits)),
+                more_capabilities=max(0, entry.capability_count - len(hits)),
             )
         )
     return results
