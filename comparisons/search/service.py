@@ -145,14 +145,13 @@ def _ranking(*, intent: str, terms: list[Term], version: str | None) -> list[Ran
     ]
 
 
-def _scored(*, intent: str, terms: list[Term]) -> list[RankedArtifact]:
+def _scored(*, intent: str, terms: list[Term], version: str | None) -> list[RankedArtifact]:
     """Every result of the intent, best first; reused per catalog version (see stats.py),
     because it depends on nothing else: the filters and the page are applied to it
     afterwards, and the caller records evidence for every search, cached or not. At most
     CANDIDATE_LIMIT capabilities' artifacts plus the name matches."""
     if not intent:
         return []
-    version = derived_cache_version()
     if version is None:
         return _ranking(intent=intent, terms=terms, version=None)
     key = derived_cache_key(kind="ranking", version=version, text=intent)
@@ -177,7 +176,8 @@ def search_run(
     cleaned = query_clean(query)
     intent = intent_normalise(cleaned)
     terms = query_terms(intent)
-    scored = _scored(intent=intent, terms=terms)
+    version = derived_cache_version() if intent else None
+    scored = _scored(intent=intent, terms=terms, version=version)
 
     kind_counts = Counter(a.kind for a in scored)
     pricing_counts = Counter(a.pricing_model for a in scored)
@@ -192,7 +192,13 @@ def search_run(
         if (not kind or a.kind == kind) and (not pricing or a.pricing_model == pricing)
     ]
     page = Paginator(filtered, PER_PAGE).get_page(page_number)
-    results = _page_results(entries=list(page.object_list), terms=terms) if with_page else []
+    results = (
+        _page_results_reused(
+            entries=list(page.object_list), terms=terms, intent=intent, version=version
+        )
+        if with_page
+        else []
+    )
     return SearchOutcome(
         query=cleaned,
         intent=intent,
@@ -208,6 +214,24 @@ def search_run(
         evidence_artifact_ids=[a.artifact_id for a in scored[:EVIDENCE_RESULTS]],
         evidence_capability_ids=evidence,
     )
+
+
+def _page_results_reused(
+    *, entries: list[RankedArtifact], terms: list[Term], intent: str, version: str | None
+) -> list[SearchResult]:
+    """The shown page, reused per catalog version like the ranking: its artifacts and
+    headlines (two queries and the database's ts_headline work) were about 40% of a warm
+    search. Keyed by the intent (which fixes the terms) and the results shown, so any kind,
+    pricing or page selection showing the same results shares it."""
+    if version is None or not entries:
+        return _page_results(entries=entries, terms=terms)
+    shown = " ".join(str(entry.artifact_id) for entry in entries)
+    key = derived_cache_key(kind="page", version=version, text=f"{intent}\n{shown}")
+    results = derived_cache_get_many([key]).get(key)
+    if results is None:
+        results = _page_results(entries=entries, terms=terms)
+        derived_cache_set_many({key: results}, timeout=settings.PAGE_CACHE_SECONDS)
+    return results
 
 
 def _page_results(*, entries: list[RankedArtifact], terms: list[Term]) -> list[SearchResult]:

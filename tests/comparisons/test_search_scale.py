@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Artifact, Status
+from catalog.versioning import catalog_version_bump
 from comparisons.models import SearchEvent
 from comparisons.search import backends, service
 from comparisons.search.service import PER_PAGE, search_run
@@ -137,8 +138,10 @@ def test_a_second_identical_search_reuses_statistics_and_ranking(derived_cache):
         second = search_run(query=QUERY)
     assert len(warm) < len(cold)
     assert _counts(cold) == 3 and _counts(warm) == 0  # documents, then one per term
-    # The shown page and its highlights are read every time; the rest comes from the cache.
+    # The shown page (artifacts and highlights) is reused too: only the version is read.
+    assert len(warm) == 1
     assert [r.artifact for r in second.results] == [r.artifact for r in first.results]
+    assert [r.capabilities for r in second.results] == [r.capabilities for r in first.results]
     assert second.evidence_capability_ids == first.evidence_capability_ids
     with CaptureQueriesContext(connection) as ranking_only:
         search_run(query=QUERY, with_page=False)
@@ -215,3 +218,16 @@ def test_every_search_is_still_recorded_when_its_ranking_is_reused(derived_cache
         second.matched_capabilities.values_list("pk", flat=True).order_by("pk")
     )
     assert first.matched_capabilities.exists()
+
+
+def test_a_reused_page_shows_a_committed_rename_on_the_next_search(
+    derived_cache, django_capture_on_commit_callbacks
+):
+    _catalog(both=PER_PAGE + 2, each=3)
+    shown = search_run(query=QUERY).results[0].artifact
+    search_run(query=QUERY)  # served from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        Artifact.objects.filter(pk=shown.pk).update(name="A renamed one")
+        catalog_version_bump()  # what every write without signals does
+    names = {r.artifact.pk: r.artifact.name for r in search_run(query=QUERY).results}
+    assert names[shown.pk] == "A renamed one"
