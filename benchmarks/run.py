@@ -146,7 +146,7 @@ def rebuild_time(*, database: str, env: dict) -> tuple[float, str]:
 
 def server_start(*, port: int, env: dict, workers: int) -> subprocess.Popen:
     command = [
-        str(PYTHON), "-m", "gunicorn", "config.wsgi:application",
+        str(PYTHON), "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application",
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
         "--log-level", "warning", "--chdir", str(ROOT),
     ]  # fmt: skip

@@ -267,7 +267,7 @@ class ArtifactFilter(django_filters.FilterSet):
             elif name == "tag":
                 masks[name] = functools.reduce(operator.and_, map(snapshot.tagged, value))
             elif name == "price_unit":
-                masks[name] = snapshot.price_unit == value
+                masks[name] = snapshot.priced_in(value)
             elif name == "min_rank":
                 masks[name] = snapshot.rank >= value
             elif name == "min_context":

@@ -30,12 +30,22 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from catalog.fields import Modality
-from catalog.models import Artifact, ArtifactKind, Capability, PricingModel, Status, Tag, Vendor
+from catalog.models import (
+    Artifact,
+    ArtifactKind,
+    Capability,
+    PriceUnit,
+    PricingModel,
+    Status,
+    Tag,
+    Vendor,
+)
 from catalog.versioning import catalog_version_get
 from comparisons.sorting import DEFAULT_ORDERING, DEFAULT_SORT, SORT_ORDERINGS
 
 KINDS = list(ArtifactKind.values)
 PRICING_MODELS = list(PricingModel.values)
+PRICE_UNITS = list(PriceUnit.values)
 MODALITIES = list(Modality.values)
 # Facts a stale or unexpected value maps to: matched by no filter value.
 UNKNOWN = -1
@@ -63,7 +73,7 @@ class BrowseSnapshot:
     outputs: np.ndarray
     rank: np.ndarray
     context_length: np.ndarray  # UNKNOWN where not known
-    price_unit: np.ndarray  # the unit's text, "" when there is no price
+    price_unit: np.ndarray  # index into PRICE_UNITS, UNKNOWN when there is no price
     tags: np.ndarray  # one packed bit row per tag: the artifact has a published capability
     # Sort name -> positions in that order, filled on first use (see _order).
     orders: dict[str, np.ndarray]
@@ -95,6 +105,9 @@ class BrowseSnapshot:
         for code in {index[v] for v in values if v in index}:
             found |= codes == code  # a few comparisons beat np.isin's sort
         return found
+
+    def priced_in(self, unit: str) -> np.ndarray:
+        return self.price_unit == (PRICE_UNITS.index(unit) if unit in PRICE_UNITS else UNKNOWN)
 
     def having_modalities(self, column: str, values: Iterable[str]) -> np.ndarray:
         wanted = _modality_bits(values)
@@ -241,7 +254,7 @@ def _build(*, version: str | None) -> BrowseSnapshot:
         context_length=np.array(
             [UNKNOWN if v is None else v for v in column["context_length"]], dtype=np.int64
         ),
-        price_unit=np.array(column["price_unit"], dtype=object),
+        price_unit=_codes(column["price_unit"], PRICE_UNITS),
         tags=tags,
         orders={},
         vendors=[(slug, name) for _, slug, name in vendor_rows],
