@@ -142,14 +142,14 @@ class BrowseSnapshot:
 
     def ordered_ids(self, mask: np.ndarray, sort: str) -> np.ndarray:
         """The ids of `mask`'s artifacts in the order `sort` names."""
+        if sort == DEFAULT_SORT:  # the snapshot's own order
+            return self.ids[mask]
         order = self._order(sort)
         return self.ids[order[mask[order]]]
 
     def _order(self, sort: str) -> np.ndarray:
-        """Positions in `sort` order. The default order is the snapshot's own; the others
-        are asked of the database the first time they are used (one query each)."""
-        if sort == DEFAULT_SORT:
-            return np.arange(self.size)
+        """Positions in `sort` order (not the default, the snapshot's own), asked of the
+        database the first time they are used: one query each."""
         order = self.orders.get(sort)
         if order is None:
             ids = np.fromiter(
