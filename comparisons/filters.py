@@ -62,10 +62,6 @@ def _at_most(limit: int, what: str) -> MaxLengthValidator:
     return MaxLengthValidator(limit, message=f"Pick at most %(limit_value)d {what}.")
 
 
-def _all(conditions) -> Q:
-    return functools.reduce(operator.and_, conditions, Q())
-
-
 def _facet_condition(name: str, value) -> Q:
     """The condition an OR field puts on the results: any of the selected values."""
     if not value:
@@ -192,12 +188,6 @@ class ArtifactFilter(django_filters.FilterSet):
             # Error containers always exist, so HTMX can swap messages in and out.
             filter_.extra.setdefault("widget", filter_.field_class.widget())
             filter_.extra["widget"].attrs.setdefault("aria-describedby", f"err-{name}")
-
-    def filter_queryset(self, queryset, skip=()):
-        for name, value in self.form.cleaned_data.items():
-            if name not in skip:
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset
 
     def filter_text(self, queryset, name, value):
         for term in value.split()[:MAX_TEXT_TERMS]:

@@ -10,10 +10,10 @@ is rendered fresh.
 """
 
 from django.conf import settings
-from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from comparisons.derived import derived_cache_get_many, derived_cache_set_many
 from comparisons.filters import artifacts_in_order, artifacts_top_tags_attach
 
 CARD_TEMPLATE = "components/artifact_card.html"
@@ -22,14 +22,13 @@ CARD_TEMPLATE = "components/artifact_card.html"
 def artifact_cards_render(*, ids: list[int], version: str | None) -> list[SafeString]:
     """The cards of the published artifacts `ids`, in order: cached ones from one cache
     read; the others read (two queries: artifacts, their tags), rendered and stored."""
-    cache = caches[settings.DERIVED_CACHE_ALIAS] if version else None
-    keys = {pk: f"card:{version}:{pk}" for pk in ids} if cache else {}
-    found = cache.get_many(list(keys.values())) if cache else {}
+    keys = {pk: f"card:{version}:{pk}" for pk in ids} if version else {}
+    found = derived_cache_get_many(list(keys.values())) if keys else {}
     missing = artifacts_in_order(ids=[pk for pk in ids if keys.get(pk) not in found])
     artifacts_top_tags_attach(artifacts=missing)
     rendered = {a.pk: render_to_string(CARD_TEMPLATE, {"artifact": a}) for a in missing}
-    if cache and rendered:
-        cache.set_many(
+    if keys and rendered:
+        derived_cache_set_many(
             {keys[pk]: html for pk, html in rendered.items()},
             timeout=settings.PAGE_CACHE_SECONDS,
         )

@@ -26,7 +26,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from django.conf import settings
 from django.db import connection, transaction
 
 from catalog.fields import Modality
@@ -40,7 +39,7 @@ from catalog.models import (
     Tag,
     Vendor,
 )
-from catalog.versioning import catalog_version_get
+from comparisons.derived import derived_cache_version
 from comparisons.sorting import DEFAULT_ORDERING, DEFAULT_SORT, SORT_ORDERINGS
 
 KINDS = list(ArtifactKind.values)
@@ -271,9 +270,7 @@ def browse_snapshot_get() -> BrowseSnapshot:
     """The snapshot of the current catalog version, built at most once per version and
     process (threads of one process wait for a single build)."""
     global _current
-    if not settings.CATALOG_DERIVED_CACHE:
-        return browse_snapshot_build()
-    version = catalog_version_get()
+    version = derived_cache_version()
     if version is None:
         return browse_snapshot_build()
     snapshot = _current

@@ -8,6 +8,11 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 
 from catalog.models import Artifact
+from comparisons.derived import (
+    derived_cache_get_many,
+    derived_cache_set_many,
+    derived_cache_version,
+)
 from comparisons.search.backends import Highlight, SearchBackend, backend_get
 from comparisons.search.normalise import (
     Term,
@@ -17,13 +22,7 @@ from comparisons.search.normalise import (
     terms_split,
 )
 from comparisons.search.scoring import ArtifactScore, CapabilityCandidate, artifacts_score
-from comparisons.search.stats import (
-    corpus_stats,
-    derived_cache_get_many,
-    derived_cache_key,
-    derived_cache_set_many,
-    derived_cache_version,
-)
+from comparisons.search.stats import corpus_stats, derived_cache_key
 
 PER_PAGE = 10
 # Matching capabilities shown under one result before "N more".

@@ -15,19 +15,13 @@ computes fresh and stores nothing; a failing cache (Redis down) only costs the r
 """
 
 import hashlib
-import logging
 from dataclasses import dataclass
-from typing import Any
 
-from django.conf import settings
-from django.core.cache import caches
 from django.db import connection
 
-from catalog.versioning import catalog_version_get
+from comparisons.derived import derived_cache_get_many, derived_cache_set_many
 from comparisons.search.backends import SearchBackend
 from comparisons.search.normalise import Term
-
-logger = logging.getLogger(__name__)
 
 # Entries are never stale (the version is in the key); the timeout only bounds memory. A
 # count is a few bytes and recounting a common term costs up to a second: keep it a day.
@@ -41,34 +35,11 @@ class CorpusStats:
     frequencies: list[int]
 
 
-def derived_cache_version() -> str | None:
-    """The catalog version to key reused search data by, or None: compute fresh, store
-    nothing."""
-    if not settings.CATALOG_DERIVED_CACHE:
-        return None
-    return catalog_version_get()
-
-
 def derived_cache_key(*, kind: str, version: str, text: str) -> str:
     """A short key, safe for any cache (memcached: at most 250 printable ASCII characters).
     The vendor is part of it because the two engines stem and count differently."""
     digest = hashlib.sha256(f"{connection.vendor}\n{text}".encode()).hexdigest()
     return f"search:{kind}:{version}:{digest}"
-
-
-def derived_cache_get_many(keys: list[str]) -> dict[str, Any]:
-    try:
-        return caches[settings.DERIVED_CACHE_ALIAS].get_many(keys)
-    except Exception:
-        logger.warning("search cache unreadable; computing fresh", exc_info=True)
-        return {}
-
-
-def derived_cache_set_many(values: dict[str, Any], *, timeout: int) -> None:
-    try:
-        caches[settings.DERIVED_CACHE_ALIAS].set_many(values, timeout=timeout)
-    except Exception:
-        logger.warning("search cache unwritable", exc_info=True)
 
 
 def _term_identity(term: Term) -> str:

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.db.models import Q
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
@@ -147,8 +148,6 @@ def _card_slugs(response) -> list[str]:
 
 
 def _catalog_queries(client, url: str) -> tuple[int, object]:
-    from django.db import connection
-
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200

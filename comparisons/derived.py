@@ -1,0 +1,42 @@
+"""Data derived from the catalog and reused within one catalog version.
+
+Rendered cards (comparisons/fragments.py), search statistics, rankings and result pages
+(comparisons/search/) live in the `derived` cache, and the browse snapshot
+(comparisons/snapshot.py) in each process, all under the catalog version, which every
+committed catalog write replaces (catalog/versioning.py): nothing computed before an edit
+is read after it commits. Nothing is reused when settings.CATALOG_DERIVED_CACHE is off
+(tests, whose writes never move the version) or the version store cannot be read, and a
+failing cache (Redis down) only costs the reuse, never the page.
+"""
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+
+from catalog.versioning import catalog_version_get
+
+logger = logging.getLogger(__name__)
+
+
+def derived_cache_version() -> str | None:
+    """The catalog version to key reused data by, or None: compute fresh, store nothing."""
+    if not settings.CATALOG_DERIVED_CACHE:
+        return None
+    return catalog_version_get()
+
+
+def derived_cache_get_many(keys: list[str]) -> dict[str, Any]:
+    try:
+        return caches[settings.DERIVED_CACHE_ALIAS].get_many(keys)
+    except Exception:
+        logger.warning("derived cache unreadable; computing fresh", exc_info=True)
+        return {}
+
+
+def derived_cache_set_many(values: dict[str, Any], *, timeout: int) -> None:
+    try:
+        caches[settings.DERIVED_CACHE_ALIAS].set_many(values, timeout=timeout)
+    except Exception:
+        logger.warning("derived cache unwritable", exc_info=True)
