@@ -31,7 +31,7 @@ def main() -> None:
     django.setup()
     from django.db import connection, transaction
 
-    from comparisons.matchgraph import match_graph_rebuild
+    from comparisons.search.matchgraph import match_graph_rebuild
 
     if connection.vendor != "postgresql":
         raise SystemExit("This benchmark needs PostgreSQL (set DATABASE_URL).")

@@ -1,6 +1,6 @@
 """The catalog version: a token that changes after every committed write to the catalog.
 
-Cached pages are keyed by it (see comparisons/cache.py), so a page cached before an edit
+Cached pages are keyed by it (see comparisons/caching/pages.py), so a page cached before an edit
 can never be served after the edit's transaction commits. Who bumps it:
 
 - signals, for every ORM save, delete and tag change of a catalog model (admin edits,

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
+from comparisons.compare.pairs import compare_path
 from comparisons.models import (
     ChoiceEvent,
     ComparisonOverride,
@@ -10,7 +11,6 @@ from comparisons.models import (
     PairEvidence,
     SearchEvent,
 )
-from comparisons.pairs import compare_path
 
 
 class ComparisonOverrideForm(forms.ModelForm):
@@ -116,7 +116,7 @@ class IntentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Rebuild the match graph (all intents)", permissions=["change"])
     def rebuild_match_graph(self, request, queryset):
-        from comparisons.tasks import match_graph_rebuild_task
+        from comparisons.search.tasks import match_graph_rebuild_task
 
         result = match_graph_rebuild_task.enqueue()
         if result.is_finished:

@@ -41,7 +41,7 @@ class SearchEvent(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["intent", "client_key", "-created_at"], name="event_dedup"),
-            # The per-client hourly cap (comparisons/evidence.py).
+            # The per-client hourly cap (comparisons/search/evidence.py).
             models.Index(fields=["client_key", "-created_at"], name="event_client_recent"),
         ]
 

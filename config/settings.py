@@ -55,14 +55,15 @@ INSTALLED_APPS = [
     "axes",
     "catalog",
     "comparisons",
+    "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before sessions, CSRF and auth, so that a cache hit skips them (see comparisons/cache.py).
-    "comparisons.cache.PageCacheMiddleware",
+    # Before sessions, CSRF and auth, so that a cache hit skips them (comparisons/caching/pages.py).
+    "comparisons.caching.pages.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -160,7 +161,7 @@ STORAGES = {
 }
 
 # --- Caching ------------------------------------------------------------------------
-# Public pages are cached whole (comparisons/cache.py) under the catalog version
+# Public pages are cached whole (comparisons/caching/pages.py) under the catalog version
 # (catalog/versioning.py), which every committed catalog write replaces. Pages live in local
 # memory per process by default, or in Redis when REDIS_URL is set. The version lives where
 # every worker reads the same value: the database (a DatabaseCache table, created by
@@ -179,7 +180,7 @@ if CATALOG_VERSION_STORE not in {"database", "redis", "file"} or (
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", default=True)
 PAGE_CACHE_ALIAS = "default"
 # Data derived from the catalog and reused, per catalog version, across requests: the
-# browse snapshot behind /artifacts/ (comparisons/snapshot.py) and search statistics and
+# browse snapshot behind /artifacts/ (comparisons/browse/snapshot.py) and search statistics and
 # rankings (comparisons/search/). Off only in tests, whose writes never bump the version.
 CATALOG_DERIVED_CACHE = env_bool("DJANGO_DERIVED_CACHE", default=True)
 DERIVED_CACHE_ALIAS = "derived"

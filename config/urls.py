@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from comparisons.views.ops import healthz
+from config.health import healthz
 
 admin.site.site_header = "Unfragile editors"
 admin.site.site_title = "Unfragile editors"

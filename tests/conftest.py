@@ -34,8 +34,8 @@ def editor_client(client, editor):
 
 @pytest.fixture
 def demo_catalog(db):
-    from catalog.demo import demo_catalog_load
     from catalog.services import artifact_scores_recompute
+    from demo.catalog import demo_catalog_load
 
     demo_catalog_load()
     artifact_scores_recompute()

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 
 from catalog.models import Artifact
-from comparisons.derived import (
+from comparisons.caching.derived import (
     derived_cache_get_many,
     derived_cache_set_many,
     derived_cache_version,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from comparisons.derived import derived_cache_get_many, derived_cache_set_many
+from comparisons.caching.derived import derived_cache_get_many, derived_cache_set_many
 from comparisons.search.backends import SearchBackend
 from comparisons.search.normalise import Term
 

@@ -6,8 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from catalog.demo import demo_data_read, tags_read
 from catalog.models import Artifact, Capability, Tag, Vendor
+from demo.catalog import demo_data_read, tags_read
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import ArtifactKind, PriceUnit, Status
-from comparisons.views.catalog import PAGE_SIZE
+from comparisons.browse.views import PAGE_SIZE
 from tests.factories import ArtifactFactory, CapabilityFactory, TagFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from catalog.models import Capability
 from catalog.versioning import catalog_version_bump, catalog_version_get
-from comparisons.cache import page_cache_key, response_storable
+from comparisons.caching.pages import page_cache_key, response_storable
 from tests.factories import ArtifactFactory, CapabilityFactory, TagFactory
 
 pytestmark = pytest.mark.django_db

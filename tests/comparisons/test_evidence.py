@@ -9,15 +9,15 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from comparisons import evidence
-from comparisons.evidence import (
+from comparisons.models import ChoiceEvent, Intent, Match, SearchEvent
+from comparisons.search import evidence
+from comparisons.search.evidence import (
     DEDUP_WINDOW,
     choice_record,
     client_key_derive,
     search_record,
     user_agent_is_bot,
 )
-from comparisons.models import ChoiceEvent, Intent, Match, SearchEvent
 from tests.factories import ArtifactFactory, CapabilityFactory
 
 BROWSER = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 Safari/605.1.15"
@@ -128,7 +128,7 @@ def test_recording_failure_is_logged_and_search_still_answers(
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(evidence, "search_record", broken)
-    with caplog.at_level(logging.ERROR, logger="comparisons.evidence"):
+    with caplog.at_level(logging.ERROR, logger="comparisons.search.evidence"):
         response = client.get("/search/", {"q": "transcribes audio"}, HTTP_USER_AGENT=BROWSER)
     assert response.status_code == 200
     assert capability.artifact.name in response.content.decode()

@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from comparisons.evidence import CLIENT_SEARCHES_PER_HOUR, search_record
-from comparisons.matchgraph import match_graph_rebuild
 from comparisons.models import Intent, SearchEvent
+from comparisons.search.evidence import CLIENT_SEARCHES_PER_HOUR, search_record
+from comparisons.search.matchgraph import match_graph_rebuild
 from tests.factories import ArtifactFactory, CapabilityFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catalog.models import ArtifactKind, PriceUnit, Status
-from comparisons.filters import (
+from comparisons.browse.filters import (
     MAX_TAGS,
     ArtifactFilter,
     artifact_facets_count,
@@ -299,7 +299,7 @@ def test_any_input_filters_without_raising(catalog_of_two, pairs):
 
 
 def test_vendor_options_are_those_with_results_capped_and_the_selected_one(monkeypatch):
-    monkeypatch.setattr("comparisons.filters.VENDORS_SHOWN", 2)
+    monkeypatch.setattr("comparisons.browse.filters.VENDORS_SHOWN", 2)
     vendors = [(slug, slug.title()) for slug in ("acme", "bolt", "cyan", "dune", "echo", "fern")]
     counts = [3, 0, 9, 0, 3, 1]
     shown = vendors_shown(vendors=vendors, counts=counts, selected="bolt")

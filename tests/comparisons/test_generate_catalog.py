@@ -10,7 +10,7 @@ from django.db import connection
 from catalog.models import Artifact, Capability, Tag, Vendor
 from comparisons.models import ChoiceEvent, Intent, SearchEvent
 from comparisons.search.normalise import intent_normalise
-from comparisons.synthetic import JOBS, SLUG_PREFIX, Sizes, SyntheticCatalog, capability_counts
+from demo.synthetic import JOBS, SLUG_PREFIX, Sizes, SyntheticCatalog, capability_counts
 from tests.factories import ArtifactFactory
 
 SMALL = Sizes(artifacts=60, capabilities=600, intents=200, events=3_000)

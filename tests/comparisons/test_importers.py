@@ -3,7 +3,7 @@
 import pytest
 
 from catalog.importers.common import ImportSourceError
-from comparisons.importers import PairRecord, comparison_pairs_parse
+from comparisons.compare.pairs_import import PairRecord, comparison_pairs_parse
 
 
 def test_valid_pairs_and_reasons_for_the_rest():

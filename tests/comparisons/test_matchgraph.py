@@ -7,13 +7,13 @@ from django.core.management import call_command
 from django.db import connection
 
 from catalog.models import Artifact, Capability
-from comparisons.evidence import choice_record, search_record
-from comparisons.matchgraph import (
+from comparisons.models import ChoiceEvent, Intent, Match, PairEvidence, SearchEvent
+from comparisons.search.evidence import choice_record, search_record
+from comparisons.search.matchgraph import (
     centrality_normalise,
     match_graph_compute,
     match_graph_rebuild,
 )
-from comparisons.models import ChoiceEvent, Intent, Match, PairEvidence, SearchEvent
 from tests.factories import ArtifactFactory, CapabilityFactory
 
 # ---- the formula (no database) -----------------------------------------------------------

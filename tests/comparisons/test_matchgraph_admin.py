@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from comparisons.evidence import search_record
 from comparisons.models import Intent, Match, SearchEvent
+from comparisons.search.evidence import search_record
 from tests.factories import CapabilityFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@ import pytest
 from django.urls import path, reverse
 
 from catalog.models import ArtifactKind, Status
-from comparisons.views import picker
+from comparisons.compare import picker
 from tests.factories import ArtifactFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db

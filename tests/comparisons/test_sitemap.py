@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Artifact
-from comparisons.pairs import shared_tag_pairs_get
+from comparisons.compare.pairs import shared_tag_pairs_get
 from tests.factories import (
     ArtifactFactory,
     CapabilityFactory,

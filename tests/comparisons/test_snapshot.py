@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from catalog.fields import Modality, modality_lookup
 from catalog.models import Artifact, ArtifactKind, Capability, PriceUnit, PricingModel, Status
 from catalog.versioning import catalog_version_bump
-from comparisons.filters import ArtifactFilter, artifact_facets_count
-from comparisons.sorting import SORT_ORDERINGS
+from comparisons.browse.filters import ArtifactFilter, artifact_facets_count
+from comparisons.browse.sorting import SORT_ORDERINGS
 from tests.factories import ArtifactFactory, CapabilityFactory, TagFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db

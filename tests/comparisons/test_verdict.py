@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from comparisons.verdict import (
+from comparisons.compare.verdict import (
     AlignedRow,
     CapabilityFacts,
     Evidence,

@@ -2,7 +2,7 @@ from catalog.importers import tools
 from catalog.importers.cli import ImportCommand
 from catalog.importers.writer import records_import
 from catalog.services import artifact_scores_recompute
-from comparisons.importers import comparison_pairs_import, comparison_pairs_parse
+from comparisons.compare.pairs_import import comparison_pairs_import, comparison_pairs_parse
 
 
 class Command(ImportCommand):

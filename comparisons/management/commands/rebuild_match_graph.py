@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from comparisons.matchgraph import match_graph_rebuild
+from comparisons.search.matchgraph import match_graph_rebuild
 
 
 class Command(BaseCommand):

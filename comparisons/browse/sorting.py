@@ -1,7 +1,7 @@
 """How the catalog can be sorted: the choices offered and the SQL ordering of each.
 
 Every ordering ends with unique keys (the name, then the id), so pages never overlap and
-the browse snapshot (comparisons/snapshot.py) can reproduce each order exactly.
+the browse snapshot (comparisons/browse/snapshot.py) can reproduce each order exactly.
 """
 
 from django.db.models import Case, F, Value, When

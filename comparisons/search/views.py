@@ -8,13 +8,13 @@ from django.views.decorators.vary import vary_on_headers
 
 from catalog.models import ArtifactKind, PricingModel
 from catalog.selectors import artifact_published_get
-from comparisons.evidence import (
+from comparisons.models import Intent
+from comparisons.search.evidence import (
     choice_record_safely,
     request_client_key,
     request_counts,
     search_record_safely,
 )
-from comparisons.models import Intent
 from comparisons.search.normalise import QUERY_MAX_LENGTH
 from comparisons.search.service import SearchOutcome, search_run
 
@@ -72,7 +72,7 @@ def search(request: HttpRequest) -> HttpResponse:
     raw_query = request.GET.get("q", "")
     filters = SearchFilters(request.GET)
     partial = bool(request.htmx) and not request.htmx.history_restore_request
-    template = "comparisons/search.html#results" if partial else "comparisons/search.html"
+    template = "search/search.html#results" if partial else "search/search.html"
 
     errors = []
     if len(raw_query) > QUERY_MAX_LENGTH:

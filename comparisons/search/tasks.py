@@ -3,7 +3,7 @@ real TASKS backend and the admin's "rebuild" action queues instead of blocking a
 
 from django.tasks import task
 
-from comparisons.matchgraph import match_graph_rebuild
+from comparisons.search.matchgraph import match_graph_rebuild
 
 
 @task

@@ -66,7 +66,7 @@ def _pick_url(*, a: str, b: str) -> str:
 
 def _picker_page(request, *, status: int = 200, message: str = "", **context) -> HttpResponse:
     context.setdefault("fixed", None)
-    return render(request, "catalog/picker.html", {"message": message, **context}, status=status)
+    return render(request, "compare/picker.html", {"message": message, **context}, status=status)
 
 
 @require_GET
@@ -129,4 +129,4 @@ def compare_suggest(request: HttpRequest) -> HttpResponse:
         form = PickForm({"a": ""})
     term = form.cleaned_data["a"].strip() if form.is_valid() else ""
     suggestions = _artifacts_suggest(term=term, limit=SUGGESTIONS) if term else []
-    return render(request, "catalog/picker.html#suggestions", {"suggestions": suggestions})
+    return render(request, "compare/picker.html#suggestions", {"suggestions": suggestions})

@@ -1,4 +1,4 @@
-"""Load a synthetic catalog of a requested size (see comparisons/synthetic.py).
+"""Load a synthetic catalog of a requested size (see demo/synthetic.py).
 
     manage.py generate_catalog                      # 100k artifacts, 1M capabilities, 1M searches
     manage.py generate_catalog --size 2000 --seed 7 # smaller; sizes scale with --size
@@ -24,11 +24,11 @@ from django.db.models import Max, Model
 
 from catalog.models import Artifact, Capability, Tag, Vendor
 from catalog.versioning import catalog_version_bump
-from comparisons.matchgraph import match_graph_rebuild
 from comparisons.models import ChoiceEvent, Intent, SearchEvent
 from comparisons.search import index as search_index
 from comparisons.search.index import search_index_installed
-from comparisons.synthetic import JOBS, SLUG_PREFIX, FirstIds, Sizes, SyntheticCatalog
+from comparisons.search.matchgraph import match_graph_rebuild
+from demo.synthetic import JOBS, SLUG_PREFIX, FirstIds, Sizes, SyntheticCatalog
 
 BATCH = 2_000
 

@@ -6,8 +6,8 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from comparisons.charts import score_chart_build
-from comparisons.pairs import (
+from comparisons.compare.charts import score_chart_build
+from comparisons.compare.pairs import (
     LoadedPair,
     compare_index_get,
     compare_path,
@@ -18,8 +18,8 @@ from comparisons.pairs import (
     related_pairs_get,
     side_facts_build,
 )
-from comparisons.seo import breadcrumbs_ld, graph_ld, software_application_ld
-from comparisons.verdict import (
+from comparisons.compare.seo import breadcrumbs_ld, graph_ld, software_application_ld
+from comparisons.compare.verdict import (
     SHOW_CHOICES,
     aligned_filter,
     capabilities_align,
@@ -154,9 +154,9 @@ def compare(request: HttpRequest, pair: str) -> HttpResponse:
         fragment = FRAGMENTS.get(request.htmx.target or "")
     if fragment == "side_capabilities":
         context["side"] = sides[request.htmx.target.removeprefix("caps-")]
-        return render(request, "comparisons/compare.html#side_capabilities", context)
+        return render(request, "compare/compare.html#side_capabilities", context)
     if fragment == "aligned":
-        return render(request, "comparisons/compare.html#aligned", context)
+        return render(request, "compare/compare.html#aligned", context)
 
     evidence = loaded.evidence
     canonical_url = request.build_absolute_uri(loaded.path)
@@ -196,14 +196,14 @@ def compare(request: HttpRequest, pair: str) -> HttpResponse:
             ]
         ),
     )
-    return render(request, "comparisons/compare.html", context)
+    return render(request, "compare/compare.html", context)
 
 
 @require_GET
 def compare_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
-        "comparisons/compare_index.html",
+        "compare/compare_index.html",
         {
             "index": compare_index_get(),
             "canonical_url": request.build_absolute_uri(reverse("compare_index")),

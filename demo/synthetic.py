@@ -48,7 +48,7 @@ class Job:
     weight: float = 1.0
 
 
-# The tag taxonomy of catalog/demo_data/SCHEMA.md and how people word each job:
+# The tag taxonomy of demo/data/SCHEMA.md and how people word each job:
 # "slug | name | inputs -> outputs | share of artifacts", then a line of verbs and a line of
 # objects (both ";"-separated).
 _JOB_TABLE = """

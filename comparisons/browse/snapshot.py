@@ -39,8 +39,8 @@ from catalog.models import (
     Tag,
     Vendor,
 )
-from comparisons.derived import derived_cache_version
-from comparisons.sorting import DEFAULT_ORDERING, DEFAULT_SORT, SORT_ORDERINGS
+from comparisons.browse.sorting import DEFAULT_ORDERING, DEFAULT_SORT, SORT_ORDERINGS
+from comparisons.caching.derived import derived_cache_version
 
 KINDS = list(ArtifactKind.values)
 PRICING_MODELS = list(PricingModel.values)

@@ -1,8 +1,8 @@
 """Data derived from the catalog and reused within one catalog version.
 
-Rendered cards (comparisons/fragments.py), search statistics, rankings and result pages
+Rendered cards (comparisons/browse/cards.py), search statistics, rankings and result pages
 (comparisons/search/) live in the `derived` cache, and the browse snapshot
-(comparisons/snapshot.py) in each process, all under the catalog version, which every
+(comparisons/browse/snapshot.py) in each process, all under the catalog version, which every
 committed catalog write replaces (catalog/versioning.py): nothing computed before an edit
 is read after it commits. Nothing is reused when settings.CATALOG_DERIVED_CACHE is off
 (tests, whose writes never move the version) or the version store cannot be read, and a

@@ -7,8 +7,8 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
-from comparisons.filters import ArtifactFilter, artifact_facets_count
-from comparisons.fragments import artifact_cards_render
+from comparisons.browse.cards import artifact_cards_render
+from comparisons.browse.filters import ArtifactFilter, artifact_facets_count
 
 PAGE_SIZE = 24
 TOO_MANY_PARAMETERS = (
@@ -52,7 +52,7 @@ def artifact_list(request: HttpRequest) -> HttpResponse:
         "fragment": fragment,
     }
     if fragment:
-        response = render(request, "catalog/artifact_list.html#results", context, status=status)
+        response = render(request, "browse/artifact_list.html#results", context, status=status)
         query = params.urlencode()
         return push_url(response, reverse("artifact_list") + (f"?{query}" if query else ""))
-    return render(request, "catalog/artifact_list.html", context, status=status)
+    return render(request, "browse/artifact_list.html", context, status=status)

@@ -3,14 +3,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from catalog.selectors import artifacts_top
-from comparisons.pairs import featured_pairs_get
+from comparisons.compare.pairs import featured_pairs_get
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
-        "comparisons/home.html",
+        "pages/home.html",
         {
             "top_artifacts": artifacts_top(limit=12),
             "featured_comparisons": featured_pairs_get(limit=6),

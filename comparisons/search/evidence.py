@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 
 DEDUP_WINDOW = timedelta(minutes=30)
 CLIENT_SEARCHES_PER_HOUR = 60
-_CLIENT_KEY_SALT = "comparisons.evidence.client_key"
+_CLIENT_KEY_SALT = "comparisons.search.evidence.client_key"
 
 # Substrings of user agents that announce an automated client. Case-insensitive.
 _BOT_USER_AGENT = re.compile(

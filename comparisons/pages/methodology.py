@@ -15,7 +15,7 @@ from catalog.ranking import (
     weights_for_kind,
 )
 from catalog.selectors import weights_by_kind_get
-from comparisons.verdict import CLOSE_GAP
+from comparisons.compare.verdict import CLOSE_GAP
 
 
 @require_GET
@@ -36,7 +36,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
     checklist = quality_checklist(inputs=QualityInputs(), today=date.today())
     return render(
         request,
-        "comparisons/methodology.html",
+        "pages/methodology.html",
         {
             "components": [COMPONENT_LABELS[c] for c in COMPONENTS],
             "weights": weights,

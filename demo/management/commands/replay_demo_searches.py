@@ -7,11 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Artifact
-from comparisons.demo_intents import DEMO_INTENTS
-from comparisons.evidence import choice_record, client_key_derive, search_record
-from comparisons.matchgraph import match_graph_rebuild
 from comparisons.models import ChoiceEvent, SearchEvent
+from comparisons.search.evidence import choice_record, client_key_derive, search_record
+from comparisons.search.matchgraph import match_graph_rebuild
 from comparisons.search.service import SearchOutcome, search_run
+from demo.intents import DEMO_INTENTS
 
 # How often people click a result, and which: most choose the first, some look further.
 CHOICE_PROBABILITY = 0.35

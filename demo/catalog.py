@@ -15,7 +15,7 @@ from django.db import transaction
 from catalog.fields import modalities_encode
 from catalog.models import Artifact, Capability, Status, Tag, Vendor
 
-DEMO_DATA_DIR = Path(__file__).resolve().parent / "demo_data"
+DEMO_DATA_DIR = Path(__file__).resolve().parent / "data"
 
 ARTIFACT_FIELDS = (
     "name", "kind", "summary", "homepage", "docs_url", "pricing_model", "has_free_tier",

@@ -16,8 +16,8 @@ from django.urls import reverse
 from catalog.models import Artifact, Capability, Status
 from catalog.ranking import COMPONENTS, Weights
 from catalog.selectors import artifact_breakdown_get, weights_by_kind_get
+from comparisons.compare.verdict import CapabilityFacts, Evidence, SharedIntent, SideFacts
 from comparisons.models import ComparisonOverride, PairEvidence
-from comparisons.verdict import CapabilityFacts, Evidence, SharedIntent, SideFacts
 
 PAIR_SEPARATOR = "-vs-"
 # The artifact slug column is 120 characters; anything longer can't name an artifact.

@@ -1,7 +1,7 @@
 """The verdict on a pair, and the facts table beside it, as pure functions.
 
 Everything here works on plain frozen dataclasses (no models, no database), so the
-rules are unit-tested directly. `comparisons.pairs` turns loaded artifacts into
+rules are unit-tested directly. `comparisons.compare.pairs` turns loaded artifacts into
 `SideFacts`. Each rule returns a `Reason` (a sentence plus what it rests on) or
 nothing; a rule never invents a claim the data does not support: unknown stays
 "no data", prices in different units are never compared, and a tie says so.

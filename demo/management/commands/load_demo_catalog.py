@@ -3,8 +3,8 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.demo import demo_catalog_load
 from catalog.services import artifact_scores_recompute
+from demo.catalog import demo_catalog_load
 
 
 class Command(BaseCommand):

@@ -4,15 +4,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from catalog.selectors import artifact_breakdown_get, weights_by_kind_get
-from comparisons.charts import score_chart_build
-from comparisons.pairs import (
+from comparisons.compare.charts import score_chart_build
+from comparisons.compare.pairs import (
     artifact_comparisons_get,
     artifact_tag_ids,
     artifacts_for_page,
     artifacts_matched_together,
     artifacts_sharing_tags,
 )
-from comparisons.seo import breadcrumbs_ld, graph_ld, software_application_ld
+from comparisons.compare.seo import breadcrumbs_ld, graph_ld, software_application_ld
 
 ALTERNATIVES_SHOWN = 8
 
@@ -39,7 +39,7 @@ def artifact_detail(request: HttpRequest, slug: str) -> HttpResponse:
     ]
     return render(
         request,
-        "catalog/artifact_detail.html",
+        "pages/artifact_detail.html",
         {
             "artifact": artifact,
             "breakdown": breakdown,

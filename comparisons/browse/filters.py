@@ -5,7 +5,7 @@ how many values a repeated parameter may carry), and an invalid field is left ou
 filtering while the others still apply (docs/browse.md).
 
 The FilterSet states what each filter means, in SQL (`qs`). The page itself is answered
-from the browse snapshot (comparisons/snapshot.py), which evaluates the same cleaned values
+from the browse snapshot (comparisons/browse/snapshot.py), which evaluates the same cleaned values
 in memory: results, their order and every facet count without a query, plus one query for
 the filters only SQL can answer (text, price ceiling), one for the page's artifacts and one
 for the tags on its cards. Tests hold the two paths to the same answers.
@@ -34,8 +34,8 @@ from catalog.models import (
     Status,
 )
 from catalog.pricing import TOKEN_SCALE, UNIT_LABELS
-from comparisons.snapshot import BrowseSnapshot, browse_snapshot_get
-from comparisons.sorting import DEFAULT_ORDERING, DEFAULT_SORT, SORT_CHOICES, SORT_ORDERINGS
+from comparisons.browse.snapshot import BrowseSnapshot, browse_snapshot_get
+from comparisons.browse.sorting import DEFAULT_ORDERING, DEFAULT_SORT, SORT_CHOICES, SORT_ORDERINGS
 
 MAX_TEXT_LENGTH = 200
 MAX_TEXT_TERMS = 8

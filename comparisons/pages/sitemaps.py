@@ -2,7 +2,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from catalog.models import Artifact
-from comparisons.pairs import PairLink, sitemap_pairs_get
+from comparisons.compare.pairs import PairLink, sitemap_pairs_get
 
 
 class StaticSitemap(Sitemap):

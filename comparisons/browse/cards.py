@@ -4,7 +4,7 @@ The catalog shows 24 cards per page, each two template includes deep; rendering 
 third of an uncached catalog page (about 16 ms of 50 at 100,000 artifacts). A card depends
 only on its artifact and the catalog, so it is rendered once per catalog version and kept
 in the `derived` cache under a key that holds the version: after any committed catalog
-write the old keys are never read again, exactly as for whole pages (comparisons/cache.py).
+write the old keys are never read again, exactly as for whole pages (comparisons/caching/pages.py).
 Without a version (settings.CATALOG_DERIVED_CACHE off, or the store unreadable) every card
 is rendered fresh.
 """
@@ -13,8 +13,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from comparisons.derived import derived_cache_get_many, derived_cache_set_many
-from comparisons.filters import artifacts_in_order, artifacts_top_tags_attach
+from comparisons.browse.filters import artifacts_in_order, artifacts_top_tags_attach
+from comparisons.caching.derived import derived_cache_get_many, derived_cache_set_many
 
 CARD_TEMPLATE = "components/artifact_card.html"
 
