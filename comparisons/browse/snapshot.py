@@ -9,7 +9,11 @@ about a millisecond, whatever the catalog's size.
 Exactness: the snapshot is rebuilt whenever the catalog version changes (catalog/
 versioning.py bumps it after every committed catalog write), so it is never older than the
 last committed edit, exactly like a cached page. With settings.CATALOG_DERIVED_CACHE off
-(tests) or the version store unreadable, every request builds a fresh one.
+(tests) or the version store unreadable, every request builds a fresh one. When only
+ranks and match counters changed (the facts version did not move: the incremental
+match-graph rebuild), the snapshot re-reads its rank column and the default order in one
+query and reorders itself (`browse_snapshot_rerank`, ~0.1 s at 100,000 artifacts) instead
+of reading everything again (~4 s).
 
 What stays in SQL: the free-text filter (`q`, substring matches on names and summaries)
 and the price ceiling (exact decimal comparison); both run as one extra query returning ids.
@@ -20,6 +24,7 @@ Memory: about 40 bytes per artifact plus one bit per artifact and tag, so 100,00
 artifacts and 40 tags take about 5 MB per worker process.
 """
 
+import dataclasses
 import functools
 import threading
 from collections.abc import Iterable
@@ -40,7 +45,7 @@ from catalog.models import (
     Vendor,
 )
 from comparisons.browse.sorting import DEFAULT_ORDERING, DEFAULT_SORT, SORT_ORDERINGS
-from comparisons.caching.derived import derived_cache_version
+from comparisons.caching.derived import derived_cache_versions
 
 KINDS = list(ArtifactKind.values)
 PRICING_MODELS = list(PricingModel.values)
@@ -79,6 +84,7 @@ class BrowseSnapshot:
     vendors: list[tuple[str, str]]  # (slug, name) of vendors with published artifacts
     tag_choices: list[tuple[str, str]]  # (slug, name) of tags on published capabilities
     version: str | None
+    facts: str | None = None  # the facts version read with `version` (catalog/versioning.py)
 
     @property
     def size(self) -> int:
@@ -187,14 +193,43 @@ def _codes(values: list[str], labels: list[str]) -> np.ndarray:
     return np.array([lookup.get(v, UNKNOWN) for v in values], dtype=np.int8)
 
 
-def browse_snapshot_build(*, version: str | None = None) -> BrowseSnapshot:
+def browse_snapshot_build(
+    *, version: str | None = None, facts: str | None = None
+) -> BrowseSnapshot:
     """Read the published catalog's filterable facts: four queries whatever its size."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # The tag pairs' DISTINCT hashes about a million rows: in memory, not on disk.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL work_mem = '64MB'")
-        return _build(version=version)
+        return dataclasses.replace(_build(version=version), facts=facts)
+
+
+def browse_snapshot_rerank(
+    snapshot: BrowseSnapshot, *, version: str | None, facts: str | None
+) -> BrowseSnapshot:
+    """The snapshot with fresh ranks, reordered in the default order (which sorts by rank):
+    one query. For when only ranks and match counters changed since `snapshot` was read;
+    when the published artifacts are not the same ones after all, a full build."""
+    rows = _rows(Artifact.objects.published().order_by(*DEFAULT_ORDERING), ["pk", "rank"])
+    ids = np.array(rows[0], dtype=np.int64)
+    by_id = np.argsort(snapshot.ids)
+    found = np.searchsorted(snapshot.ids[by_id], ids)
+    if len(ids) != snapshot.size or not (
+        (found < snapshot.size).all() and (snapshot.ids[by_id[found]] == ids).all()
+    ):
+        return browse_snapshot_build(version=version, facts=facts)
+    moved = by_id[found]  # new position -> old position
+    columns = {}
+    for item in dataclasses.fields(snapshot):
+        value = getattr(snapshot, item.name)
+        if item.name == "tags":
+            bits = np.unpackbits(value, axis=1, count=snapshot.size)
+            columns["tags"] = np.packbits(bits[:, moved], axis=1)
+        elif isinstance(value, np.ndarray) and value.shape[:1] == (snapshot.size,):
+            columns[item.name] = value[moved]
+    columns["rank"] = np.array(rows[1], dtype=snapshot.rank.dtype)
+    return dataclasses.replace(snapshot, **columns, orders={}, version=version, facts=facts)
 
 
 def _build(*, version: str | None) -> BrowseSnapshot:
@@ -268,15 +303,22 @@ _current: BrowseSnapshot | None = None
 
 def browse_snapshot_get() -> BrowseSnapshot:
     """The snapshot of the current catalog version, built at most once per version and
-    process (threads of one process wait for a single build)."""
+    process (threads of one process wait for a single build), and only reranked when the
+    facts version did not move since the last one."""
     global _current
-    version = derived_cache_version()
-    if version is None:
+    versions = derived_cache_versions()
+    if versions is None:
         return browse_snapshot_build()
+    version, facts = versions
     snapshot = _current
-    if snapshot is not None and snapshot.version == version:
+    if snapshot is not None and (snapshot.version, snapshot.facts) == versions:
         return snapshot
     with _lock:
-        if _current is None or _current.version != version:
-            _current = browse_snapshot_build(version=version)
+        snapshot = _current
+        if snapshot is not None and (snapshot.version, snapshot.facts) == versions:
+            return snapshot
+        if snapshot is not None and snapshot.facts == facts:
+            _current = browse_snapshot_rerank(snapshot, version=version, facts=facts)
+        else:
+            _current = browse_snapshot_build(version=version, facts=facts)
         return _current

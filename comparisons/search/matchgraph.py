@@ -759,5 +759,5 @@ def match_graph_rebuild(
                 },
             )
             if events or choices or changed:
-                catalog_version_bump()
+                catalog_version_bump(ranks_only=not full)
     return report
