@@ -50,7 +50,7 @@ urlpatterns = [path("artifacts/<slug:slug>/", lambda request, slug: None, name="
 
 
 @pytest.mark.urls(__name__)
-def test_the_comparison_url_falls_back_to_the_designed_path_before_it_is_routed():
+def test_the_comparison_url_puts_the_slugs_in_canonical_order():
     assert picker.comparison_url(first="zeta", second="alpha") == "/compare/alpha-vs-zeta/"
 
 
