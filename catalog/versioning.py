@@ -33,8 +33,9 @@ Where the token lives, so that every worker process sees the same one
 Local-memory page caches cannot see each other; the token is what keeps them exact.
 
 A second token, the *facts version*, moves with every bump except those of writers that
-change only data derived from search events, scores and ranks (`catalog_version_bump(ranks_only=True)`: the
-incremental match-graph rebuild, every few minutes). Data that does not depend on ranks
+change only data derived from search events, scores and ranks
+(`catalog_version_bump(ranks_only=True)`: the incremental match-graph rebuild, every few
+minutes). Data that does not depend on ranks
 (search statistics) is keyed by it, and the browse snapshot only re-reads its rank column
 when the facts version did not move (comparisons/browse/snapshot.py). Exactness: a bump
 writes the facts token before the version, and readers read the version before the facts
