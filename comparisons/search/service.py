@@ -152,7 +152,8 @@ def _candidates(
 
 def _artifacts_score(*, intent: str, terms: list[Term], version: str | None) -> list[ArtifactScore]:
     backend = backend_get()
-    name_matches = backend.name_matches(text=intent)
+    # A compound is one word to a name too: "no-code" is not a near miss of "Claude Code".
+    name_matches = backend.name_matches(text=intent.replace("-", ""))
     counted, _ = terms_split(terms)
     if not counted:
         return artifacts_score(

@@ -71,6 +71,9 @@ def test_demo_catalog_rankings(demo_catalog):
                         ("gpt-4o", "gpt-4o")]:  # fmt: skip
         assert _top(query, 1)[0].slug == slug, query
 
+    # A compound is one term: "no-code" is not about code.
+    assert _top("no-code", 1)[0].slug == "n8n"
+
     # Filters narrow the results; the filter counts describe the unfiltered results.
     everything = search_run(query="model")
     only_apps = search_run(query="model", kind="app")
@@ -271,3 +274,28 @@ def test_random_text_never_fails(client, query, page):
         assert response.status_code == 400
     else:
         assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_compound_terms_match_the_compound_not_its_parts():
+    builder = ArtifactFactory(name="Canvasly")
+    CapabilityFactory(
+        artifact=builder, title="Workflow canvas", description="A no-code canvas for automations."
+    )
+    for i in range(3):
+        CapabilityFactory(
+            artifact=ArtifactFactory(name=f"Bugfixer {i}"),
+            title="Writes code",
+            description="An agent that writes code and fixes bugs, no questions asked.",
+        )
+    speech = ArtifactFactory(name="Narrator")
+    CapabilityFactory(artifact=speech, title="Text to speech", description="Reads text aloud.")
+    listener = ArtifactFactory(name="Listener")
+    CapabilityFactory(
+        artifact=listener, title="Speech to text", description="Transcribes speech to text."
+    )
+    assert _top("no-code", 10) == [builder]
+    assert _top("No-Code canvas", 10) == [builder]
+    # Spelled with or without hyphens in the text, a compound matches in its own order.
+    assert _top("text-to-speech", 10) == [speech]
+    assert _top("speech-to-text", 10) == [listener]

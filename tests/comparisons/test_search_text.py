@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from comparisons.search.normalise import (
     INTENT_MAX_LENGTH,
     MAX_TERMS,
+    compound_is,
     intent_normalise,
     query_clean,
     query_terms,
@@ -29,7 +30,12 @@ from comparisons.search.scoring import (
         ("Transcribe  Podcasts!", "transcribe podcasts"),
         ("transcribe podcasts", "transcribe podcasts"),
         ("  TRANSCRIBE\tpodcasts??  ", "transcribe podcasts"),
-        ("text-to-speech", "text to speech"),
+        ("text-to-speech", "text-to-speech"),
+        ("No-Code", "no-code"),
+        ("how-to", "how-to"),
+        ("low-code", "low-code"),
+        ("text--to", "text to"),
+        ("-no-code-", "no-code"),
         ("c++", "c++"),
         ("C#", "c#"),
         ("gpt-4o", "gpt 4o"),
@@ -66,7 +72,10 @@ def test_query_terms_are_plain_words(text):
     counted, phrase = terms_split(query_terms(intent_normalise(text)))
     assert len(counted) <= MAX_TERMS
     for term in counted:
-        assert all(w.isalnum() for w in term.words)
+        if term.compound:
+            assert all(w.isalnum() for w in term.word.split(" ")) and " " in term.word
+        else:
+            assert all(w.isalnum() for w in term.words)
     if phrase is not None:
         assert len(counted) >= 2
 
@@ -135,3 +144,39 @@ def test_name_matches_add_to_score_above_threshold_only():
         ],
     )
     assert [(a.artifact_id, a.score) for a in scored] == [(1, 0.67)]
+
+
+@pytest.mark.parametrize(
+    ("intent", "words", "compounds"),
+    [
+        ("no-code", ["no code"], [True]),
+        ("low-code app builder", ["low code", "app", "builder"], [True, False, False]),
+        ("how-to videos", ["how to", "videos"], [True, False]),
+        ("text-to-speech voices", ["text to speech", "voices"], [True, False]),
+        # Without a joining hyphen the stopword is only a stopword.
+        ("no code", ["code"], [False]),
+        # Hyphenated words without a stopword stay separate words.
+        ("gpt 4o", ["gpt", "4o"], [False, False]),
+    ],
+)
+def test_compound_terms(intent, words, compounds):
+    counted, _ = terms_split(query_terms(intent))
+    assert [t.word for t in counted] == words
+    assert [t.compound for t in counted] == compounds
+    assert all(t.alternatives == () and not t.prefix for t in counted if t.compound)
+
+
+def test_last_compound_is_not_a_prefix_but_a_last_plain_word_is():
+    counted, _ = terms_split(query_terms("tools no-code"))
+    assert [t.prefix for t in counted] == [False, False]
+    counted, _ = terms_split(query_terms("no-code tools"))
+    assert [t.prefix for t in counted] == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("token", "compound"),
+    [("no-code", True), ("text-to-speech", True), ("low-code", True), ("gpt-4o", False),
+     ("qwen3.5-flash", False), ("nocode", False), ("to", False)],
+)  # fmt: skip
+def test_compound_is(token, compound):
+    assert compound_is(token) is compound
