@@ -9,7 +9,7 @@ PYTHON_BIN := $(shell for p in python3.13 python3.12 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then \
 	echo $$p; break; fi; done)
 
-.PHONY: install run test lint format migrate demo bench drill
+.PHONY: install run test lint format migrate demo bench drill relevance
 
 install: $(VENV)/.installed
 
@@ -60,3 +60,11 @@ bench: install
 DRILL_ARGS ?=
 drill: install
 	$(PY) benchmarks/load_faults.py $(DRILL_ARGS)
+
+# Search relevance (benchmarks/relevance.py): imports the OpenRouter snapshot into a
+# throwaway database on SQLite and on PostgreSQL (RELEVANCE_PG, default
+# postgres://postgres@127.0.0.1:5432), runs the labelled intents and the demo set, and
+# writes the tables into docs/search.md. RELEVANCE_ARGS="--backends sqlite" for one backend.
+RELEVANCE_ARGS ?=
+relevance: install
+	$(PY) benchmarks/relevance.py $(RELEVANCE_ARGS)

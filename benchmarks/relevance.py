@@ -352,7 +352,40 @@ def _worker(args: argparse.Namespace) -> None:
                 **metrics(flags, len(relevant)),
             }
         )
-    print(json.dumps({"vendor": connection.vendor, "rows": rows}))
+    parity = {q: _top_slugs(search_run, q) for q in vocabulary_queries(args.parity)}
+    print(json.dumps({"vendor": connection.vendor, "rows": rows, "parity": parity}))
+
+
+def _top_slugs(search_run, query: str) -> list[str]:
+    return [r.artifact.slug for r in search_run(query=query).results[:10]]
+
+
+def vocabulary_queries(count: int, seed: int = 20261130) -> list[str]:
+    """Queries drawn from the catalog's own vocabulary (published names with their versions
+    and punctuation, tag names, capability titles), alone and in pairs, the same on every
+    backend for the same catalog: the backend-parity check compares their top 10."""
+    import random
+
+    from catalog.models import Artifact, Capability, Tag
+
+    names = sorted(set(Artifact.objects.published().values_list("name", flat=True)))
+    tags = sorted(set(Tag.objects.values_list("name", flat=True)))
+    titles = sorted(set(Capability.objects.published().values_list("title", flat=True)))
+    pool = names + tags + titles
+    if not pool:
+        return []
+    rng = random.Random(seed)
+    queries = []
+    for _ in range(count):
+        shape = rng.random()
+        if shape < 0.4:
+            queries.append(rng.choice(pool))
+        elif shape < 0.7:
+            queries.append(f"{rng.choice(titles or pool)} {rng.choice(names)}")
+        else:
+            words = rng.choice(pool).split()
+            queries.append(" ".join(words[: rng.randint(1, len(words))]).lower())
+    return list(dict.fromkeys(queries))
 
 
 def _demo_facts(artifact_model, status) -> dict[str, dict]:
@@ -403,7 +436,7 @@ def _intents(name: str) -> list[dict]:
 # ---- the driver ------------------------------------------------------------------------
 
 
-def _run_backend(backend: str, *, catalog: str, snapshot: str, intents: str) -> dict:
+def _run_backend(backend: str, *, catalog: str, snapshot: str, intents: str, parity: int) -> dict:
     env = dict(os.environ)
     env.pop("REDIS_URL", None)
     database = f"relevance_{uuid.uuid4().hex[:10]}"
@@ -416,7 +449,7 @@ def _run_backend(backend: str, *, catalog: str, snapshot: str, intents: str) -> 
         try:
             done = subprocess.run(
                 [sys.executable, __file__, "--worker", "--catalog", catalog,
-                 "--snapshot", snapshot, "--intents", intents],
+                 "--snapshot", snapshot, "--intents", intents, "--parity", str(parity)],
                 env=env, cwd=ROOT, capture_output=True, text=True, check=False,
             )  # fmt: skip
         finally:
@@ -465,6 +498,26 @@ def _table(title: str, results: dict[str, dict]) -> list[str]:
     return lines
 
 
+def _parity(results: dict[str, dict]) -> list[str]:
+    """Whether every backend returned the same top 10 for the vocabulary queries."""
+    if len(results) < 2:
+        return []
+    first, *others = results.values()
+    queries = list(first["parity"])
+    differing = [
+        q for q in queries if any(other["parity"].get(q) != first["parity"][q] for other in others)
+    ]
+    lines = [
+        f"Backend parity: the same top 10 on {' and '.join(results)} for "
+        f"{len(queries) - len(differing)} of {len(queries)} queries drawn from the catalog's "
+        "names, tags and capability titles."
+    ]
+    for query in differing[:10]:
+        lines.append(f"- differs: `{query}`")
+    print("  " + lines[0], file=sys.stderr)
+    return [*lines, ""]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -473,6 +526,9 @@ def main() -> None:
     parser.add_argument("--intents", default="")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument(
+        "--parity", type=int, default=200, help="vocabulary queries compared across backends"
+    )
     # With --worker: use the database DATABASE_URL names as it is (no migrate, no import).
     parser.add_argument("--skip-load", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -490,8 +546,9 @@ def main() -> None:
         for backend in backends:
             print(f"relevance: {catalog} intents on {backend}...", file=sys.stderr)
             results[backend] = _run_backend(
-                backend, catalog=catalog, snapshot=args.snapshot, intents=intents
-            )
+                backend, catalog=catalog, snapshot=args.snapshot, intents=intents,
+                parity=args.parity,
+            )  # fmt: skip
             total = _overall(results[backend]["rows"])
             print(
                 f"  {catalog} {backend}: success@3 {total['success@3']:.3f}, precision@5 "
@@ -506,6 +563,7 @@ def main() -> None:
             else f"Demo catalog ({count} intents)"
         )
         lines += _table(title, results)
+        lines += _parity(results)
     if args.no_write or args.intents:
         print("\n".join(lines))
         return
