@@ -153,3 +153,32 @@ def capability_success_rates_get(*, capability_ids: Iterable[int]) -> dict[int, 
         .order_by()
         .values_list("id", "match_success_rate")
     )
+
+
+def constraint_capabilities_get(
+    *, artifact_ids: Iterable[int], constraints: Iterable[Constraint], per_artifact: int
+) -> dict[int, tuple[int, ...]]:
+    """For artifacts found by constraints alone: their published capabilities that answer
+    the constraints best (most modalities and tags in common), at most per_artifact each,
+    then in their own order. These are shown under the result and are its evidence."""
+    ids = list(artifact_ids)
+    if not ids:
+        return {}
+    wanted_in = {c.value for c in constraints if c.field == "input" and not c.negated}
+    wanted_out = {c.value for c in constraints if c.field == "output" and not c.negated}
+    wanted_tags = {c.value for c in constraints if c.field == "feature" and not c.negated}
+    rows = (
+        Capability.objects.published()
+        .filter(artifact_id__in=ids)
+        .order_by("artifact_id", "position", "id")
+        .values_list("artifact_id", "id", "input_types", "output_types", "tags__slug")
+    )
+    scored: dict[int, dict[int, int]] = defaultdict(dict)
+    for artifact_id, capability_id, inputs, outputs, tag in rows:
+        base = len(wanted_in & set(inputs)) + len(wanted_out & set(outputs))
+        previous = scored[artifact_id].get(capability_id, base)
+        scored[artifact_id][capability_id] = previous + (tag in wanted_tags)
+    return {
+        artifact_id: tuple(sorted(capabilities, key=lambda c: -capabilities[c])[:per_artifact])
+        for artifact_id, capabilities in scored.items()
+    }

@@ -50,7 +50,7 @@ MODALITY_WORDS: dict[str, str] = {
             "screenshot screenshots scan scans scanned diagram diagrams chart charts "
             "illustration illustrations artwork logo logos img jpeg jpg png graphics selfie "
             "selfies thumbnail thumbnails icon icons invoice invoices receipt receipts "
-            "handwriting handwritten whiteboard art"
+            "handwriting handwritten whiteboard art sketch sketches"
         ),
         "image",
     ),
@@ -137,6 +137,7 @@ TEXT_JOBS = _words(
     "translation chat chats chatbot chatbots assistant write writing writer essay essays "
     "email emails code coding programming programmer completion completions answer "
     "answers questions reasoning math classify classification analyze analyse analysis "
+    "analyzing analysing "
     "stt asr recognition transcriber understand understands understanding"
 )
 # Jobs that start from text someone writes: when no input is named, text goes in (a
@@ -155,7 +156,8 @@ SHORT_FORMS: dict[str, tuple[str | None, str | None]] = {
 }
 
 CHEAP_WORDS = _words(
-    "cheap cheaper cheapest affordable budget inexpensive economical low-cost cost-effective"
+    "cheap cheaper cheapest cheaply affordable budget inexpensive economical low-cost "
+    "cost-effective"
 )
 # Two-word forms, read on adjacent words.
 CHEAP_PAIRS = frozenset(

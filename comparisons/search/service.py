@@ -21,6 +21,7 @@ from comparisons.search.facts import (
     artifacts_meeting,
     capability_success_rates_get,
     catalog_families_get,
+    constraint_capabilities_get,
 )
 from comparisons.search.intent import (
     Constraint,
@@ -298,6 +299,9 @@ def _ranking(
         if artifact_id not in known
     ]
     facts = artifact_facts_get(artifact_ids=[*known, *extra])
+    capabilities = constraint_capabilities_get(
+        artifact_ids=extra, constraints=parsed.constraints, per_artifact=KEPT_CAPABILITIES
+    )
     relevance = {e.artifact_id: r for e, r in _with_prior(considered)}
     # Artifacts no word matched, met by the constraints: after every word match of equal
     # standing, in UnfragileRank order (or price order, for cheap).
@@ -308,8 +312,8 @@ def _ranking(
             pricing_model=facts[artifact_id].pricing_model,
             score=0.0,
             name_similarity=0.0,
-            capability_ids=(),
-            capability_count=0,
+            capability_ids=capabilities.get(artifact_id, ()),
+            capability_count=len(capabilities.get(artifact_id, ())),
         )
         for artifact_id in extra
         if artifact_id in facts
@@ -440,9 +444,13 @@ def _page_results(*, entries: list[RankedArtifact], terms: list[Term]) -> list[S
         return []
     artifacts = Artifact.objects.select_related("vendor").in_bulk([e.artifact_id for e in entries])
     shown = {e.artifact_id: e.capability_ids[:SHOWN_CAPABILITIES] for e in entries}
-    highlights = backend_get().highlights(
-        terms=terms, capability_ids=[c for ids in shown.values() for c in ids]
-    )
+    backend = backend_get()
+    wanted = [c for ids in shown.values() for c in ids]
+    highlights = backend.highlights(terms=terms, capability_ids=wanted)
+    # Capabilities shown because they meet the constraints, without the words: plain.
+    unmarked = [c for c in wanted if c not in highlights]
+    if unmarked:
+        highlights |= backend.highlights(terms=[], capability_ids=unmarked)
     results = []
     for entry in entries:
         artifact = artifacts.get(entry.artifact_id)

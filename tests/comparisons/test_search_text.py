@@ -1,5 +1,7 @@
 """Pure search rules: normalisation, terms, trigram similarity and scoring (no database)."""
 
+import math
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -19,6 +21,7 @@ from comparisons.search.scoring import (
     NameMatch,
     artifacts_score,
     capability_score,
+    idf_compute,
     trigram_similarity,
     trigrams,
 )
@@ -180,3 +183,82 @@ def test_last_compound_is_not_a_prefix_but_a_last_plain_word_is():
 )  # fmt: skip
 def test_compound_is(token, compound):
     assert compound_is(token) is compound
+
+
+# ---- exact values and boundaries (each would catch a changed constant or comparison) ----
+
+
+def test_idf_is_exact_and_smoothed():
+    assert idf_compute(document_count=99, document_frequency=9) == pytest.approx(math.log(11))
+    assert idf_compute(document_count=0, document_frequency=0) == pytest.approx(math.log(2))
+    # Rarer is heavier, by exactly the formula.
+    assert idf_compute(document_count=100, document_frequency=0) == pytest.approx(math.log(102))
+
+
+def test_capability_score_exact_mix_of_fields_and_idf():
+    # (3 * 1.0 + 1 * 0.6) / 4 = 0.9; plus the phrase in a description: 0.5 * 0.6.
+    assert capability_score(fields=(3, 2), idfs=(3, 1)) == pytest.approx(0.9)
+    assert capability_score(fields=(3, 2), idfs=(3, 1), phrase_field=2) == pytest.approx(1.2)
+    assert capability_score(fields=(1, 1), idfs=(2, 2), phrase_field=1) == pytest.approx(0.525)
+    assert capability_score(fields=(3,), idfs=(0,)) == 0.0
+
+
+def test_artifact_score_adds_exactly_a_share_of_the_second_capability():
+    candidates = [
+        CapabilityCandidate(1, 10, _info(), 0.5, (3, 3)),  # 1.0
+        CapabilityCandidate(2, 10, _info(), 0.4, (3, 0)),  # 0.5
+        CapabilityCandidate(3, 10, _info(), 0.3, (2, 0)),  # 0.3: the third never counts
+    ]
+    scored = artifacts_score(
+        candidates=candidates, document_count=9, frequencies=[4, 4], name_matches=[]
+    )
+    assert scored[0].score == pytest.approx(1.0 + 0.15 * 0.5)
+    assert scored[0].capability_ids == [1, 2, 3]
+
+
+@pytest.mark.parametrize(("similarity", "kept"), [(0.2999, False), (0.3, True), (0.3001, True)])
+def test_name_similarity_threshold_boundary(similarity, kept):
+    scored = artifacts_score(
+        candidates=[],
+        document_count=0,
+        frequencies=[],
+        name_matches=[NameMatch(artifact_id=1, artifact=_info(), similarity=similarity)],
+    )
+    assert [a.artifact_id for a in scored] == ([1] if kept else [])
+
+
+def test_name_similarity_adds_to_the_text_score():
+    scored = artifacts_score(
+        candidates=[CapabilityCandidate(1, 10, _info(), 0.5, (3,))],
+        document_count=9,
+        frequencies=[4],
+        name_matches=[NameMatch(artifact_id=10, artifact=_info(), similarity=0.5)],
+    )
+    assert scored[0].score == pytest.approx(1.5)
+    assert scored[0].name_similarity == 0.5
+
+
+@pytest.mark.parametrize(
+    ("intent", "prefix"), [("ab", False), ("abc", True), ("abcd", True), ("123", False)]
+)
+def test_prefix_from_three_characters_never_for_numbers(intent, prefix):
+    assert query_terms(intent)[0].prefix is prefix
+
+
+def test_at_most_max_terms():
+    words = [f"w{i}x" for i in range(MAX_TERMS + 1)]
+    counted, phrase = terms_split(query_terms(" ".join(words)))
+    assert [t.word for t in counted] == words[:MAX_TERMS]
+    assert phrase is not None
+    counted, _ = terms_split(query_terms(" ".join(words[: MAX_TERMS - 1])))
+    assert len(counted) == MAX_TERMS - 1
+
+
+def test_intent_is_cut_at_a_word_to_fit():
+    at_limit = " ".join(["abcd"] * 59 + ["abcde"])  # 59 * 5 + 5 = 300 characters
+    assert len(at_limit) == INTENT_MAX_LENGTH
+    assert intent_normalise(at_limit) == at_limit
+    # One character more, and the last word goes whole.
+    over = at_limit + "f"
+    assert intent_normalise(over) == " ".join(["abcd"] * 59)
+    assert intent_normalise(at_limit + " g") == at_limit
