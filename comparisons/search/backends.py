@@ -360,12 +360,20 @@ class SqliteBackend:
         placeholders = ", ".join(["%s"] * len(capability_ids))
         with connection.cursor() as cursor:
             if terms:
+                # Every asked capability, marked where the terms occur (a capability shown
+                # because it meets the parsed constraints may contain none of them).
                 cursor.execute(
                     f"""
-                    SELECT rowid, highlight({FTS_TABLE}, 0, %s, %s),
-                           snippet({FTS_TABLE}, 2, %s, %s, '…', {SNIPPET_WORDS})
-                      FROM {FTS_TABLE}
-                     WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})
+                    SELECT d.capability_id, coalesce(h.title, d.title),
+                           coalesce(h.snippet, d.description)
+                      FROM {TABLE} d
+                      LEFT JOIN (
+                        SELECT rowid, highlight({FTS_TABLE}, 0, %s, %s) AS title,
+                               snippet({FTS_TABLE}, 2, %s, %s, '…', {SNIPPET_WORDS}) AS snippet
+                          FROM {FTS_TABLE}
+                         WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})
+                      ) h ON h.rowid = d.capability_id
+                     WHERE d.capability_id IN ({placeholders})
                     """,
                     [
                         _START,
@@ -373,6 +381,7 @@ class SqliteBackend:
                         _START,
                         _STOP,
                         " OR ".join(fts_term(t) for t in terms),
+                        *capability_ids,
                         *capability_ids,
                     ],
                 )

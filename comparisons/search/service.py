@@ -444,13 +444,11 @@ def _page_results(*, entries: list[RankedArtifact], terms: list[Term]) -> list[S
         return []
     artifacts = Artifact.objects.select_related("vendor").in_bulk([e.artifact_id for e in entries])
     shown = {e.artifact_id: e.capability_ids[:SHOWN_CAPABILITIES] for e in entries}
-    backend = backend_get()
-    wanted = [c for ids in shown.values() for c in ids]
-    highlights = backend.highlights(terms=terms, capability_ids=wanted)
-    # Capabilities shown because they meet the constraints, without the words: plain.
-    unmarked = [c for c in wanted if c not in highlights]
-    if unmarked:
-        highlights |= backend.highlights(terms=[], capability_ids=unmarked)
+    # Capabilities shown because they meet the constraints, without the words, come back
+    # unmarked.
+    highlights = backend_get().highlights(
+        terms=terms, capability_ids=[c for ids in shown.values() for c in ids]
+    )
     results = []
     for entry in entries:
         artifact = artifacts.get(entry.artifact_id)
