@@ -97,7 +97,7 @@ class ArtifactAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = DERIVED_ARTIFACT_FIELDS
     inlines = [CapabilityInline]
-    actions = ["publish", "unpublish", "archive", "recompute_score"]
+    actions = ["publish", "unpublish", "archive", "recompute_score", "recompute_all_scores"]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["name", "slug", "vendor", "kind", "status", "summary"]}),
@@ -185,6 +185,30 @@ class ArtifactAdmin(SimpleHistoryAdmin):
         )
         self.message_user(
             request, f"Recomputed the score of {count} artifact(s).", messages.SUCCESS
+        )
+
+    @admin.action(
+        description="Recompute every artifact's score (in the background)",
+        permissions=["change"],
+    )
+    def recompute_all_scores(self, request, queryset):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        from jobs.services import JobAlreadyActive, task_run_start
+
+        try:
+            run = task_run_start(kind="scores_recompute", requested_by=request.user)
+        except JobAlreadyActive as active:
+            self.message_user(request, f"Not started: {active}.", messages.WARNING)
+            return
+        self.message_user(
+            request,
+            format_html(
+                'Score recompute queued: follow it in <a href="{}">background jobs</a> '
+                "(imports start there too).",
+                reverse("admin:jobs_taskrun_change", args=[run.pk]),
+            ),
         )
 
 
