@@ -319,6 +319,9 @@ AXES_VERBOSE = False
 
 # benchmarks/: a trivial view to measure the framework's floor (never on in production).
 BENCH_VIEWS = env_bool("DJANGO_BENCH_VIEWS")
+# Echoed by /healthz in X-Server-Nonce so that a benchmark knows it drives the server it
+# started (benchmarks/server_check.py); unset in production.
+SERVER_NONCE = os.environ.get("DJANGO_SERVER_NONCE", "")
 
 # The site's own knobs.
 SITE_NAME = "Unfragile"
