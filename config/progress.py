@@ -20,7 +20,7 @@ def progress_bar(*, label: str, total: int | None, stream: Any = None, unit: str
         file=_raw(stream if stream is not None else sys.stderr),
         disable=None,  # tqdm's "only on a terminal"
         unit=unit,
-        unit_scale=True,
+        unit_scale=False,
         dynamic_ncols=True,
         mininterval=0.5,
     )
