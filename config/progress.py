@@ -34,12 +34,11 @@ class ProgressCallback:
         self.bar: tqdm | None = None
 
     def __call__(self, done: int, total: int, note: str = "") -> None:
+        label = f"{self.label}: {note}" if note else self.label
         if self.bar is None:
-            self.bar = progress_bar(
-                label=self.label, total=total, stream=self.stream, unit=self.unit
-            )
-        if note:
-            self.bar.set_description(f"{self.label}: {note}", refresh=False)
+            self.bar = progress_bar(label=label, total=total, stream=self.stream, unit=self.unit)
+        elif note:
+            self.bar.set_description(label, refresh=False)
         self.bar.total = total
         self.bar.update(max(done - self.bar.n, 0))
         if total and done >= total:
