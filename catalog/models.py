@@ -30,6 +30,10 @@ class PricingModel(models.TextChoices):
     FREEMIUM = "freemium", "Freemium"
     PAID = "paid", "Paid"
     OPEN_SOURCE = "open_source", "Open source"
+    # The source lists no usable price (every price 0 without being a free variant, or
+    # only prices whose unit is unclear): neither free nor paid until a source or an
+    # editor says otherwise.
+    UNKNOWN = "unknown", "Price unknown"
 
 
 PRICE_VARIES = "varies"
@@ -43,6 +47,8 @@ class PriceUnit(models.TextChoices):
     REQUEST = "request", "request"
     MONTH = "month", "month"
     SEAT = "seat", "seat"
+    # Image generators bill the tokens of the picture they return, not the picture.
+    OUTPUT_IMAGE_TOKEN = "output_image_token", "output image token"
 
 
 def _unit_interval_or_null(field: str) -> models.CheckConstraint:
@@ -110,6 +116,11 @@ class ArtifactQuerySet(models.QuerySet):
     def by_rank(self):
         return self.order_by("-rank", "name")
 
+    def listed(self):
+        """Without artifacts their source stopped listing, unless an editor kept them: what
+        suggestions, featured lists and the sitemap may show."""
+        return self.exclude(delisted_at__isnull=False, delisting_kept=False)
+
     def for_cards(self):
         """What a list card shows, in one query plus one prefetch."""
         return self.select_related("vendor")
@@ -153,6 +164,56 @@ class Artifact(Timestamped):
     needs_review = models.BooleanField(
         default=False, help_text="Set by an import when the source no longer lists it."
     )
+    # The day an import found the source no longer listing it (NULL: listed, or never
+    # imported). Such an artifact leaves suggestions, featured lists and the sitemap until
+    # an editor keeps it.
+    delisted_at = models.DateField(
+        null=True, blank=True, help_text="The day the source stopped listing it."
+    )
+    delisting_kept = models.BooleanField(
+        "keep although delisted",
+        default=False,
+        help_text="Keep it in suggestions, featured lists and the sitemap although the source "
+        "stopped listing it.",
+    )
+    prices_unclear = models.BooleanField(
+        default=False,
+        help_text="Set by an import when a source price is implausible for its declared unit: "
+        "shown as 'unit unclear' until an editor checks it.",
+    )
+
+    # Model facts as the source states them; NULL or blank is "the source says nothing".
+    # Prices are US dollars per one unit, exactly as the source gives them.
+    max_output_tokens = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Tokens one reply can hold at most."
+    )
+    input_price = models.DecimalField(
+        max_digits=40, decimal_places=28, null=True, blank=True,
+        help_text="US dollars per input (prompt) token.",
+    )  # fmt: skip
+    output_price = models.DecimalField(
+        max_digits=40, decimal_places=28, null=True, blank=True,
+        help_text="US dollars per output (completion) token.",
+    )  # fmt: skip
+    cache_read_price = models.DecimalField(
+        max_digits=40, decimal_places=28, null=True, blank=True,
+        help_text="US dollars per input token read from the prompt cache.",
+    )  # fmt: skip
+    web_search_price = models.DecimalField(
+        max_digits=40, decimal_places=28, null=True, blank=True,
+        help_text="US dollars per web search.",
+    )  # fmt: skip
+    knowledge_cutoff = models.DateField(null=True, blank=True)
+    weights_url = models.URLField(
+        "open weights link",
+        max_length=300,
+        blank=True,
+        help_text="Where the weights are published.",
+    )
+    supports_tools = models.BooleanField(null=True, blank=True)
+    supports_structured_output = models.BooleanField(null=True, blank=True)
+    supports_reasoning = models.BooleanField(null=True, blank=True)
+    supports_web_search = models.BooleanField(null=True, blank=True)
 
     # Raw popularity inputs.
     stars = models.PositiveBigIntegerField(null=True, blank=True)
@@ -225,6 +286,47 @@ class Artifact(Timestamped):
         return PRICE_VARIES in (self.prices or {}).values()
 
 
+class ArtifactPrice(models.Model):
+    """One price the source lists for an artifact, in the unit it is charged in.
+
+    `unit` is one of catalog.pricing.PRICE_UNIT_DECLARATIONS. `amount` is US dollars per
+    one unit, exactly as the source gives it; NULL means the price varies per request.
+    A tier row (`min_prompt_tokens` > 0) applies to requests of at least that many prompt
+    tokens ("$5.00 above 272K"). `unit_clear` is False when the amount is implausible for
+    its unit and the artifact's modalities: it is shown as "unit unclear", never converted.
+    """
+
+    artifact = models.ForeignKey(Artifact, on_delete=models.CASCADE, related_name="price_rows")
+    key = models.CharField(max_length=40, help_text="The source's name for this price.")
+    unit = models.CharField(max_length=40)
+    amount = models.DecimalField(max_digits=40, decimal_places=28, null=True, blank=True)
+    min_prompt_tokens = models.PositiveIntegerField(default=0)
+    unit_clear = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["artifact", "min_prompt_tokens", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["artifact", "key", "min_prompt_tokens"], name="artifactprice_unique_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="artifactprice_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.amount} per {self.unit}"
+
+
+class CapabilityQuantity(models.TextChoices):
+    CONTEXT_TOKENS = "context_tokens", "tokens read in one request"
+    OUTPUT_TOKENS = "output_tokens", "tokens returned in one reply"
+    INPUT_TOKEN_PRICE = "input_token_price", "US dollars per input token"
+    OUTPUT_IMAGE_TOKEN_PRICE = "output_image_token_price", "US dollars per output image token"
+    WEB_SEARCH_PRICE = "web_search_price", "US dollars per web search"
+
+
 class CapabilityQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -248,11 +350,25 @@ class Capability(Timestamped):
         default=Status.PUBLISHED,
     )
 
+    # The number the capability rests on ("reads up to 1,050,000 tokens"), in a declared
+    # unit (CapabilityQuantity); NULL when it has none.
+    quantity = models.DecimalField(max_digits=40, decimal_places=28, null=True, blank=True)
+    quantity_unit = models.CharField(max_length=40, choices=CapabilityQuantity.choices, blank=True)
+    # Claims computed from the catalog (catalog.claims); the editors' `unique` and
+    # `vs_alternatives` win over them. `computed_basis` holds the numbers behind them.
+    computed_unique = models.TextField(blank=True)
+    computed_vs_alternatives = models.TextField(blank=True)
+    computed_basis = models.TextField("how we know", blank=True)
+
     # Derived from the match graph.
     times_matched = models.PositiveIntegerField(default=0)
     match_success_rate = models.FloatField(null=True, blank=True)
 
-    history = HistoricalRecords(m2m_fields=[tags])
+    # Computed claims change with the rest of the catalog: they are not edits to record.
+    history = HistoricalRecords(
+        m2m_fields=[tags],
+        excluded_fields=["computed_unique", "computed_vs_alternatives", "computed_basis"],
+    )
 
     objects = CapabilityQuerySet.as_manager()
 

@@ -21,6 +21,7 @@ class Command(ImportCommand):
             dry_run=dry_run,
             publish=publish,
             progress=self.progress("Importing models"),
+            allow_mass_review=options["allow_mass_review"],
         )
         self.report_write(report, list_changes=dry_run or options["verbosity"] > 1)
         if not dry_run and (report.created or report.updated):
