@@ -37,6 +37,8 @@ class PricingModel(models.TextChoices):
 
 
 PRICE_VARIES = "varies"
+# Importing sources (Artifact.external_source) by the name visitors know them by.
+SOURCE_NAMES = {"openrouter": "OpenRouter", "ai-tools": "the AI tools catalog"}
 
 
 class PriceUnit(models.TextChoices):
@@ -281,6 +283,11 @@ class Artifact(Timestamped):
         return self.status == Status.PUBLISHED
 
     @property
+    def external_source_name(self) -> str:
+        """The importing source as visitors know it ("OpenRouter"); "the source" if unknown."""
+        return SOURCE_NAMES.get(self.external_source, "the source")
+
+    @property
     def price_varies(self) -> bool:
         """The source prices it per request (a router, say): not free, and no fixed figure."""
         return PRICE_VARIES in (self.prices or {}).values()
@@ -383,6 +390,23 @@ class Capability(Timestamped):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def unique_text(self) -> str:
+        """The editors' "unique" line, else the one computed from the catalog."""
+        return self.unique or self.computed_unique
+
+    @property
+    def vs_alternatives_text(self) -> str:
+        """The editors' "vs alternatives" line, else the one computed from the catalog."""
+        return self.vs_alternatives or self.computed_vs_alternatives
+
+    @property
+    def claims_basis(self) -> str:
+        """The "how we know" note of the computed lines; empty when editors wrote both."""
+        if self.unique and self.vs_alternatives:
+            return ""
+        return self.computed_basis
 
 
 class RankWeights(Timestamped):

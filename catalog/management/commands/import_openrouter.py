@@ -1,7 +1,7 @@
 from catalog.importers import openrouter
 from catalog.importers.cli import ImportCommand
 from catalog.importers.writer import records_import
-from catalog.services import artifact_scores_recompute
+from catalog.services import artifact_scores_recompute, capability_claims_recompute
 
 
 class Command(ImportCommand):
@@ -27,3 +27,5 @@ class Command(ImportCommand):
         if not dry_run and (report.created or report.updated):
             count = artifact_scores_recompute()
             self.stdout.write(f"Recomputed the score of {count} artifacts.")
+            claims = capability_claims_recompute()
+            self.stdout.write(f"Recomputed the computed claims of {claims} capabilities.")
