@@ -28,6 +28,8 @@ FEATURES = {
     "Reasoning": ("reasoning", "Reasons step by step before answering"),
     "Web search": ("web_search", "Can search the web"),
 }
+# Titles with a rule of their own above; any other title is counted across the catalog.
+HANDLED = {"Text generation", "Long context", "Image generation", "Embeddings", *FEATURES}
 INPUT_CAPABILITIES = {
     "Image understanding": "image",
     "Video understanding": "video",
@@ -244,7 +246,7 @@ def claims_compute(
                 add(
                     title,
                     unique=f"{phrase}, which {_percent(lacking, known)}% of the {known} "
-                    f"published {words} do not",
+                    f"published {words} that list their features do not",
                     basis=f"{known - lacking} of {known} published {words} whose features the "
                     f"source lists support it.",
                 )
@@ -264,7 +266,7 @@ def claims_compute(
             writes = frozenset(rare[:1])
             writers = [m for m in everyone if writes <= m.outputs]
             _one_of(title, model, writers, set_name(writes=writes), add)
-        if title not in claims:
+        if title not in claims and title not in HANDLED and title not in INPUT_CAPABILITIES:
             # Anything else (reranking...): how many published models share the capability.
             peers = [m for m in others if title in m.titles] + [model]
             _one_of(title, model, peers, f"models with {title.lower()}", add)
@@ -313,6 +315,8 @@ def _one_of(title: str, model: ModelFacts, peers: list, words: str, add: Callabl
         return
     add(
         title,
-        unique=f"One of {len(peers)} published {words} in the catalog",
+        unique=f"One of {len(peers)} published {words} in the catalog"
+        if len(peers) > 1
+        else f"The only published one of the {words} in the catalog",
         basis=f"{len(peers)} published {words}, this one included.",
     )
