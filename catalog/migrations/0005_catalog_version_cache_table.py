@@ -26,6 +26,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalog", "0003_artifact_prices")]
+    dependencies = [("catalog", "0004_model_facts")]
 
     operations = [migrations.RunPython(forwards, backwards)]
