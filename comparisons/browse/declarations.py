@@ -392,7 +392,7 @@ class AllFeatures(CatalogFilter):
 
     @property
     def snapshot_fields(self) -> tuple[str, ...]:  # type: ignore[override]
-        return tuple(field for _, _, field in self.fields)
+        return tuple(name for _, _, name in self.fields)
 
     def form_filter(self) -> django_filters.Filter:
         choices = [(value, label) for value, label, _ in self.fields]
@@ -404,13 +404,13 @@ class AllFeatures(CatalogFilter):
         )
 
     def sql(self, queryset: QuerySet, value: Any, *, cleaned: dict[str, Any]) -> QuerySet:
-        by_value = {v: field for v, _, field in self.fields}
+        by_value = {v: name for v, _, name in self.fields}
         return queryset.filter(**{by_value[v]: True for v in value})
 
     def columns(self, values: dict[str, list]) -> dict[str, np.ndarray]:
         bits = np.zeros(len(values["pk"]), dtype=np.int16)
-        for i, (_, _, field) in enumerate(self.fields):
-            bits |= np.array([v is True for v in values[field]], dtype=np.int16) << i
+        for i, (_, _, name) in enumerate(self.fields):
+            bits |= np.array([v is True for v in values[name]], dtype=np.int16) << i
         return {self.name: bits}
 
     def _bits(self, chosen: Iterable[str]) -> int:
