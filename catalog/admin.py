@@ -1,18 +1,35 @@
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog import services
-from catalog.models import Artifact, Capability, RankWeights, Status, Tag, Vendor
+from catalog.models import (
+    SCORE_COMPONENTS,
+    SCORE_INTERVALS,
+    Artifact,
+    Capability,
+    Evaluation,
+    EvaluationAlias,
+    RankWeights,
+    Status,
+    Tag,
+    UsageFact,
+    Vendor,
+)
+from catalog.selectors import artifact_coverage_get
 
 DERIVED_ARTIFACT_FIELDS = (
-    "adoption",
-    "quality",
-    "ecosystem",
-    "match_graph",
-    "freshness",
+    *SCORE_COMPONENTS,
+    *SCORE_INTERVALS,
     "rank",
+    "rank_low",
+    "rank_high",
+    "rank_provisional",
+    "score_evidence",
+    "data_coverage",
     "times_matched",
     "score_computed_at",
     "curated_fields",
@@ -38,6 +55,14 @@ class CapabilityInline(admin.StackedInline):
         ("times_matched", "match_success_rate"),
     ]
     show_change_link = True
+
+
+class UsageFactInline(admin.TabularInline):
+    """Published usage figures (with their source and date): adoption signals."""
+
+    model = UsageFact
+    extra = 0
+    fields = ["metric", "value", "as_of", "source_url", "note"]
 
 
 @admin.register(Vendor)
@@ -96,7 +121,7 @@ class ArtifactAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["vendor"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = DERIVED_ARTIFACT_FIELDS
-    inlines = [CapabilityInline]
+    inlines = [CapabilityInline, UsageFactInline]
     actions = ["publish", "unpublish", "archive", "recompute_score"]
     save_on_top = True
     fieldsets = [
@@ -120,6 +145,7 @@ class ArtifactAdmin(SimpleHistoryAdmin):
                     "context_length",
                     ("input_modalities", "output_modalities"),
                     ("release_date", "last_reviewed_at"),
+                    "job",
                 ]
             },
         ),
@@ -131,18 +157,34 @@ class ArtifactAdmin(SimpleHistoryAdmin):
                 "fields": ["external_source", "external_id", "needs_review", "curated_fields"],
             },
         ),
+        ("Data coverage (not part of the rank)", {"fields": ["data_coverage"]}),
         (
             "Score (derived, read-only)",
             {
                 "fields": [
-                    ("rank", "times_matched"),
-                    ("adoption", "quality", "ecosystem", "match_graph", "freshness"),
+                    ("rank", "rank_low", "rank_high", "rank_provisional"),
+                    "times_matched",
+                    SCORE_COMPONENTS,
+                    SCORE_INTERVALS,
+                    "score_evidence",
                     "score_computed_at",
                     ("created_at", "updated_at"),
                 ]
             },
         ),
     ]
+
+    @admin.display(description="Data coverage")
+    def data_coverage(self, obj: Artifact) -> str:
+        if obj.pk is None:
+            return "no data"
+        items = artifact_coverage_get(artifact=obj, today=timezone.localdate())
+        passed = sum(item.passed for item in items)
+        missing = [(item.label,) for item in items if not item.passed]
+        summary = f"{passed} of {len(items)} items"
+        if not missing:
+            return summary
+        return summary + format_html_join("", "<br>missing: {}", missing)
 
     @admin.display(description="Starting price", ordering="starting_price")
     def price_display(self, obj: Artifact) -> str:
@@ -220,5 +262,58 @@ class CapabilityAdmin(SimpleHistoryAdmin):
 
 @admin.register(RankWeights)
 class RankWeightsAdmin(SimpleHistoryAdmin):
-    list_display = ["kind", "adoption", "quality", "ecosystem", "match_graph", "freshness"]
-    list_editable = ["adoption", "quality", "ecosystem", "match_graph", "freshness"]
+    list_display = ["kind", *SCORE_COMPONENTS]
+    list_editable = list(SCORE_COMPONENTS)
+
+
+@admin.register(EvaluationAlias)
+class EvaluationAliasAdmin(SimpleHistoryAdmin):
+    """Editors correct how leaderboard keys link to artifacts: an alias wins over the
+    automatic match; an alias without an artifact keeps a key linked to nothing."""
+
+    list_display = ["key", "source", "artifact", "note", "updated_at"]
+    list_filter = ["source"]
+    list_select_related = ["artifact"]
+    search_fields = ["key", "artifact__name", "note"]
+    autocomplete_fields = ["artifact"]
+
+    def _relink(self, request: HttpRequest) -> None:
+        report = services.evaluations_link()
+        self.message_user(request, report, messages.SUCCESS)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._relink(request)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._relink(request)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self._relink(request)
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(admin.ModelAdmin):
+    """Leaderboard entries as imported (read-only: change the links through aliases)."""
+
+    list_display = ["key", "board", "category", "rating", "position", "artifact", "published_on"]
+    list_filter = ["source", "board", "category", ("artifact", admin.EmptyFieldListFilter)]
+    list_select_related = ["artifact"]
+    search_fields = ["key", "artifact__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UsageFact)
+class UsageFactAdmin(SimpleHistoryAdmin):
+    list_display = ["artifact", "metric", "value", "as_of", "source_url"]
+    list_filter = ["metric"]
+    list_select_related = ["artifact"]
+    search_fields = ["artifact__name", "source_url"]
+    autocomplete_fields = ["artifact"]
