@@ -57,14 +57,6 @@ class CapabilityInline(admin.StackedInline):
     show_change_link = True
 
 
-class UsageFactInline(admin.TabularInline):
-    """Published usage figures (with their source and date): adoption signals."""
-
-    model = UsageFact
-    extra = 0
-    fields = ["metric", "value", "as_of", "source_url", "note"]
-
-
 @admin.register(Vendor)
 class VendorAdmin(SimpleHistoryAdmin):
     list_display = ["name", "slug", "homepage", "artifact_count"]
@@ -121,7 +113,7 @@ class ArtifactAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["vendor"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = DERIVED_ARTIFACT_FIELDS
-    inlines = [CapabilityInline, UsageFactInline]
+    inlines = [CapabilityInline]
     actions = ["publish", "unpublish", "archive", "recompute_score"]
     save_on_top = True
     fieldsets = [
@@ -312,8 +304,19 @@ class EvaluationAdmin(admin.ModelAdmin):
 
 @admin.register(UsageFact)
 class UsageFactAdmin(SimpleHistoryAdmin):
+    """Published usage figures (each with its source URL and date): adoption signals.
+    Saving one recomputes the scores."""
+
     list_display = ["artifact", "metric", "value", "as_of", "source_url"]
     list_filter = ["metric"]
     list_select_related = ["artifact"]
     search_fields = ["artifact__name", "source_url"]
     autocomplete_fields = ["artifact"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.artifact_scores_recompute(artifact_ids=[obj.artifact_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.artifact_scores_recompute(artifact_ids=[obj.artifact_id])

@@ -194,3 +194,23 @@ def test_the_real_leaderboards_import_and_reimport_unchanged(models):
     assert Evaluation.objects.filter(board="image", category="full").count() == 34
     again = _run(*files)
     assert " 0 created, 0 updated, " in again.splitlines()[0]
+
+
+def test_a_usage_fact_editors_enter_becomes_an_adoption_signal(editor_client):
+    app = ArtifactFactory(kind="app", slug="chat-app", name="Chat App")
+    response = editor_client.post(
+        reverse("admin:catalog_usagefact_add"),
+        {
+            "artifact": app.pk,
+            "metric": "weekly_users",
+            "value": "1000000",
+            "as_of": "2025-10-06",
+            "source_url": "https://example.com/users",
+            "note": "",
+        },
+    )
+    assert response.status_code == 302
+    app.refresh_from_db()
+    assert app.adoption == 1.0
+    assert app.score_evidence["adoption"][0]["url"] == "https://example.com/users"
+    assert app.score_evidence["adoption"][0]["as_of"] == "2025-10-06"

@@ -19,7 +19,7 @@ def test_a_lead_is_claimed_only_when_the_ranges_separate(b_high, separate):
     lead = lead_build(a=A, b=b, evidence=Evidence())
     if separate:
         assert reason.favours == "a"
-        assert "Alpha scores higher at 70/100 vs Beta at 50/100." == reason.sentence
+        assert reason.sentence == "Alpha scores higher at 70/100 vs Beta at 50/100."
         assert lead.startswith("Alpha ranks higher at 70/100 vs Beta at 50/100.")
     else:
         assert reason.favours is None
