@@ -1,7 +1,7 @@
 from datetime import date
 
 from django.db.models import Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -19,6 +19,7 @@ from catalog.ranking import (
     weights_for_kind,
 )
 from comparisons.compare.verdict import CLOSE_GAP
+from comparisons.htmx import HtmxHttpRequest
 
 _BOARDS = sorted({board for board, _ in BOARD_FOR_JOB.values()})
 
@@ -44,7 +45,7 @@ def _weights_and_dates() -> tuple[dict[str, Weights], dict[str, date | None]]:
 
 
 @require_GET
-def methodology(request: HttpRequest) -> HttpResponse:
+def methodology(request: HtmxHttpRequest) -> HttpResponse:
     overrides, dates = _weights_and_dates()
     weights = []
     for kind, label in ArtifactKind.choices:
@@ -86,7 +87,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def robots_txt(request: HttpRequest) -> HttpResponse:
+def robots_txt(request: HtmxHttpRequest) -> HttpResponse:
     sitemap = request.build_absolute_uri(reverse("sitemap"))
     lines = [
         "User-agent: *",
