@@ -111,12 +111,17 @@ def artifact_published_get(*, slug: str) -> Artifact | None:
     return Artifact.objects.published().select_related("vendor").filter(slug=slug).first()
 
 
+_GROUP_NAMES = {
+    "model": "models", "api": "APIs", "app": "apps", "agent": "agents",
+    "mcp_server": "MCP servers", "library": "libraries", "extension": "extensions",
+    "dataset": "datasets",
+}  # fmt: skip
+
+
 def rank_group_label(*, kind: str, job: str) -> str:
-    """The group an artifact's rank is compared within: "Models: Text", "Apps"."""
-    kind_label = ArtifactKind(kind).label if kind in ArtifactKind.values else kind
-    plural = {"Model": "Models", "API": "APIs", "App": "Apps", "Agent": "Agents",
-              "MCP server": "MCP servers", "Library": "Libraries", "Extension": "Extensions",
-              "Dataset": "Datasets"}.get(kind_label, kind_label)  # fmt: skip
+    """The group an artifact's rank is compared within, as words in a sentence:
+    "models: text", "models: image generation", "apps", "APIs"."""
+    plural = _GROUP_NAMES.get(kind, kind)
     return (
         f"{plural}: {JOB_LABELS[job].lower()}" if kind == "model" and job in JOB_LABELS else plural
     )

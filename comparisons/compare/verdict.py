@@ -54,7 +54,7 @@ class SideFacts:
     kind_label: str = "Model"
     rank: int = 0
     # The range the rank could take if every unknown input were 0 or 1 (catalog.ranking),
-    # and the group it was ranked in ("Models: text", "Apps"); "" = unknown, same group.
+    # and the group it was ranked in ("models: text", "apps"); "" = unknown, same group.
     rank_low: int | None = None
     rank_high: int | None = None
     rank_group: str = ""
@@ -152,8 +152,8 @@ def rank_standing(*, a: SideFacts, b: SideFacts) -> str | None:
     they come from different groups, or their ranges overlap (too close to call)."""
     if a.rank_group and b.rank_group and a.rank_group != b.rank_group:
         return (
-            f"{a.name} ({a.rank}/100 among {a.rank_group.lower()}) and {b.name} "
-            f"({b.rank}/100 among {b.rank_group.lower()}) are ranked in different groups, "
+            f"{a.name} ({a.rank}/100 among {a.rank_group}) and {b.name} "
+            f"({b.rank}/100 among {b.rank_group}) are ranked in different groups, "
             "so their ranks do not say which is better."
         )
     ranges = [(s.rank if s.rank_low is None else s.rank_low,
@@ -433,7 +433,8 @@ def facts_build(*, a: SideFacts, b: SideFacts) -> list[FactRow]:
             "UnfragileRank",
             FactCell(f"{a.rank}/100"),
             FactCell(f"{b.rank}/100"),
-            _better(a.rank, b.rank),
+            # No mark where the ranks cannot say who is ahead (ranges overlap, groups differ).
+            _better(a.rank, b.rank) if rank_standing(a=a, b=b) is None else None,
         ),
     ]
     for name in COMPONENTS:

@@ -36,5 +36,5 @@ def test_each_group_keeps_its_best_and_a_provisional_rank_after_a_confident_one(
         groups = artifacts_top_by_group(per_group=4)
     # Same rank 55: the confident one first, though "AA..." comes first by name.
     assert [(label, [a.name for a in members]) for label, members in groups] == [
-        ("Models: text", ["Model 5", "AA provisional", "Model 4", "Model 3"]),
+        ("models: text", ["Model 5", "AA provisional", "Model 4", "Model 3"]),
     ]

@@ -5,8 +5,8 @@ import pytest
 
 from comparisons.compare.verdict import Evidence, SideFacts, lead_build, rank_compare
 
-A = SideFacts(name="Alpha", rank=70, rank_low=60, rank_high=75, rank_group="Models: text")
-B = SideFacts(name="Beta", rank=50, rank_low=45, rank_high=59, rank_group="Models: text")
+A = SideFacts(name="Alpha", rank=70, rank_low=60, rank_high=75, rank_group="models: text")
+B = SideFacts(name="Beta", rank=50, rank_low=45, rank_high=59, rank_group="models: text")
 
 
 @pytest.mark.parametrize(
@@ -14,7 +14,7 @@ B = SideFacts(name="Beta", rank=50, rank_low=45, rank_high=59, rank_group="Model
     [(59, True), (60, False), (61, False)],  # just below, at and just above A's low end
 )
 def test_a_lead_is_claimed_only_when_the_ranges_separate(b_high, separate):
-    b = SideFacts(name="Beta", rank=50, rank_low=45, rank_high=b_high, rank_group="Models: text")
+    b = SideFacts(name="Beta", rank=50, rank_low=45, rank_high=b_high, rank_group="models: text")
     reason = rank_compare(a=A, b=b)
     lead = lead_build(a=A, b=b, evidence=Evidence())
     if separate:
@@ -38,7 +38,7 @@ def test_the_same_words_whichever_side_is_first():
 
 
 def test_ranks_from_different_groups_are_not_compared():
-    app = SideFacts(name="Gamma", rank=90, rank_low=90, rank_high=90, rank_group="Apps")
+    app = SideFacts(name="Gamma", rank=90, rank_low=90, rank_high=90, rank_group="apps")
     reason = rank_compare(a=A, b=app)
     assert reason.favours is None
     assert reason.sentence == (
@@ -46,3 +46,17 @@ def test_ranks_from_different_groups_are_not_compared():
         "different groups, so their ranks do not say which is better."
     )
     assert lead_build(a=A, b=app, evidence=Evidence()).startswith(reason.sentence)
+
+
+def test_the_facts_table_marks_a_better_rank_only_when_the_ranges_separate():
+    from comparisons.compare.verdict import facts_build
+
+    def rank_row(a, b):
+        return next(row for row in facts_build(a=a, b=b) if row.label == "UnfragileRank")
+
+    assert rank_row(A, B).better == "a"
+    overlapping = SideFacts(name="Beta", rank=50, rank_low=45, rank_high=60,
+                            rank_group="models: text")  # fmt: skip
+    assert rank_row(A, overlapping).better is None
+    app = SideFacts(name="Gamma", rank=90, rank_low=90, rank_high=90, rank_group="apps")
+    assert rank_row(A, app).better is None
