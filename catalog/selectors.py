@@ -128,7 +128,7 @@ def rank_group_label(*, kind: str, job: str) -> str:
 
 
 def artifacts_top_by_group(*, per_group: int = 4) -> list[tuple[str, list[Artifact]]]:
-    """The best published artifacts of each rank group ("Models: Text", "Apps"), in the
+    """The best published, listed artifacts of each rank group ("models: text", "apps"), in the
     order of ArtifactKind then job, in ONE query (a window function keeps the top
     `per_group` of each group, so the cost does not grow with the catalog)."""
     position = Window(
@@ -138,6 +138,7 @@ def artifacts_top_by_group(*, per_group: int = 4) -> list[tuple[str, list[Artifa
     )
     rows = (
         Artifact.objects.published()
+        .listed()
         .for_cards()
         .annotate(group_position=position)
         .filter(group_position__lte=per_group)

@@ -43,6 +43,12 @@ class ImportCommand(BaseCommand):
             "--publish", action="store_true", help="publish new artifacts (default: drafts)"
         )
         parser.add_argument(
+            "--allow-mass-review",
+            action="store_true",
+            help="mark artifacts for review even when more than a quarter of the source's "
+            "artifacts are missing from it",
+        )
+        parser.add_argument(
             "--max-bytes",
             type=int,
             default=DEFAULT_MAX_BYTES,

@@ -168,7 +168,7 @@ def test_real_file_prices_and_units(real_import):
     flux = Artifact.objects.filter(external_id__startswith="black-forest-labs/flux.2-")
     assert flux.count() == 4
     for model in flux:
-        assert model.price_unit == "image", model.external_id
+        assert model.price_unit == "output_image_token", model.external_id
         assert model.starting_price > 0 and model.pricing_model == "paid"
         assert not price_text(amount=model.starting_price, unit=model.price_unit).free
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0003_artifact_prices"),
+        ("catalog", "0004_model_facts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
