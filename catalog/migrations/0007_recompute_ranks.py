@@ -126,6 +126,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalog", "0005_score_registry_evaluations_usage")]
+    dependencies = [("catalog", "0006_score_registry_evaluations_usage")]
 
     operations = [migrations.RunPython(forwards, backwards)]

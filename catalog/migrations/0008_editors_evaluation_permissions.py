@@ -30,6 +30,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalog", "0006_recompute_ranks")]
+    dependencies = [("catalog", "0007_recompute_ranks")]
 
     operations = [migrations.RunPython(forwards, backwards)]

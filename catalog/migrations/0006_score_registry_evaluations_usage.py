@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0004_model_facts"),
+        ("catalog", "0005_catalog_version_cache_table"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
