@@ -21,7 +21,8 @@ SORT_CHOICES = [
     ("-knowledge_cutoff", "Most recent knowledge"),
 ]
 DEFAULT_SORT = "-rank"
-DEFAULT_ORDERING = ("-rank", Lower("name"), "pk")
+# A provisional rank (under half its inputs known) after a confident one of the same value.
+DEFAULT_ORDERING = ("-rank", "rank_provisional", Lower("name"), "pk")
 
 _UNIT_ORDER = Case(
     *[When(price_unit=unit, then=Value(i)) for i, unit in enumerate(PriceUnit.values)],
@@ -29,7 +30,7 @@ _UNIT_ORDER = Case(
 )
 SORT_ORDERINGS = {
     DEFAULT_SORT: DEFAULT_ORDERING,
-    "-times_matched": ("-times_matched", "-rank", Lower("name"), "pk"),
+    "-times_matched": ("-times_matched", "-rank", "rank_provisional", Lower("name"), "pk"),
     # Free first (free is free in any unit), then priced ones grouped by unit (a token is
     # never compared with a month), cheapest first; unknown prices always last.
     "price": (
