@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from catalog.models import Artifact, Capability, Status
 from catalog.ranking import COMPONENTS, Weights
-from catalog.selectors import artifact_breakdown_get, weights_by_kind_get
+from catalog.selectors import artifact_breakdown_get, rank_group_label, weights_by_kind_get
 from comparisons.compare.verdict import CapabilityFacts, Evidence, SharedIntent, SideFacts
 from comparisons.models import ComparisonOverride, PairEvidence
 
@@ -183,6 +183,9 @@ def side_facts_build(*, artifact: Artifact) -> SideFacts:
         name=artifact.name,
         kind_label=artifact.get_kind_display(),
         rank=artifact.rank,
+        rank_low=artifact.rank_low,
+        rank_high=artifact.rank_high,
+        rank_group=rank_group_label(kind=artifact.kind, job=artifact.job),
         components={c: getattr(artifact, c) for c in COMPONENTS},
         pricing_model=artifact.pricing_model,
         pricing_label=artifact.get_pricing_model_display(),
