@@ -1,6 +1,7 @@
 """Where importer tests find their inputs: hand-written fixtures, and the real catalogs."""
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,10 @@ from django.conf import settings
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Real public catalogs kept beside the project (never copied into it); CI always has them.
-SHARED_DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
+# SHARED_DATA_DIR points elsewhere (a second checkout beside the first, say).
+SHARED_DATA = Path(
+    os.environ.get("SHARED_DATA_DIR") or Path(settings.BASE_DIR).parent / "shared" / "data"
+)
 REAL_OPENROUTER = SHARED_DATA / "openrouter-models-2026-08-19.json"
 REAL_TOOLS = SHARED_DATA / "ai-tools-enriched-2026-08-22.json"
 REAL_COMPARISONS = SHARED_DATA / "ai-tools-comparisons-2026-08-22.json"
@@ -22,3 +26,9 @@ def real_data_required(*paths: Path) -> None:
     missing = [p.name for p in paths if not p.is_file()]
     if missing:
         pytest.skip(f"real catalog files not found in {SHARED_DATA}: {', '.join(missing)}")
+
+
+REAL_ARENA = {
+    board: SHARED_DATA / f"lmarena-leaderboard-{board}-2025-12-11.json"
+    for board in ("text", "vision", "image")
+}
