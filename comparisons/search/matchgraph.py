@@ -735,8 +735,10 @@ def match_graph_rebuild(
                     _components_write(cursor, changed, ("match_graph",))
                     step(7, lambda: artifact_scores_recompute())
                 else:
-                    columns = ("match_graph", "rank")
-                    step(7, lambda: _components_write(cursor, changed, columns))
+                    # The score's own service ranks them (it also keeps each rank's range).
+                    _components_write(cursor, [row[:2] for row in changed], ("match_graph",))
+                    ids = [row[0] for row in changed]
+                    step(7, lambda: ids and artifact_scores_recompute(artifact_ids=ids))
             finally:
                 _drop_temps(cursor)
             choices = _count(

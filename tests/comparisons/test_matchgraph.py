@@ -239,7 +239,7 @@ def test_rebuild_after_deleting_derived_data_restores_it(history):
     PairEvidence.objects.all().delete()
     Intent.objects.update(search_count=0, last_result_count=0, last_seen=None)
     Capability.objects.update(times_matched=0, match_success_rate=None)
-    Artifact.objects.update(times_matched=0, match_graph=None, rank=0)
+    Artifact.objects.update(times_matched=0, match_graph=None)
     match_graph_rebuild()
     assert _snapshot() == before
 
