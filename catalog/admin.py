@@ -205,7 +205,10 @@ class ArtifactAdmin(HistoryAdmin):
                 ]
             },
         ),
-        ("Popularity inputs", {"fields": [("stars", "downloads", "likes", "integrations")]}),
+        (
+            "Popularity inputs",
+            {"classes": ["collapse"], "fields": [("stars", "downloads", "likes", "integrations")]},
+        ),
         (
             "Import",
             {
@@ -217,6 +220,7 @@ class ArtifactAdmin(HistoryAdmin):
         (
             "Score (derived, read-only)",
             {
+                "classes": ["collapse"],
                 "fields": [
                     ("rank", "rank_low", "rank_high", "rank_provisional"),
                     ("times_matched", "score_computed_at"),
@@ -224,7 +228,7 @@ class ArtifactAdmin(HistoryAdmin):
                     tuple(f"{field}_2dp" for field in SCORE_INTERVALS),
                     "score_evidence",
                     ("created_at", "updated_at"),
-                ]
+                ],
             },
         ),
     ]
