@@ -147,6 +147,9 @@ class ArtifactAdmin(HistoryAdmin):
         "has_free_tier",
         "open_weights",
         "needs_review",
+        "prices_unclear",
+        "delisted_at",
+        "delisting_kept",
         "vendor",
     ]
     list_select_related = ["vendor"]
@@ -177,7 +180,10 @@ class ArtifactAdmin(HistoryAdmin):
                 "fields": [
                     ("pricing_model", "has_free_tier"),
                     ("starting_price", "price_unit", "price_reads_as"),
+                    ("input_price", "output_price"),
+                    ("cache_read_price", "web_search_price"),
                     "prices_read",
+                    "prices_unclear",
                 ]
             },
         ),
@@ -185,9 +191,12 @@ class ArtifactAdmin(HistoryAdmin):
             "Technical",
             {
                 "fields": [
-                    "context_length",
+                    ("context_length", "max_output_tokens"),
                     ("input_modalities", "output_modalities"),
-                    ("release_date", "last_reviewed_at"),
+                    ("release_date", "knowledge_cutoff", "last_reviewed_at"),
+                    "weights_url",
+                    ("supports_tools", "supports_structured_output"),
+                    ("supports_reasoning", "supports_web_search"),
                 ]
             },
         ),
@@ -196,7 +205,13 @@ class ArtifactAdmin(HistoryAdmin):
             "Import",
             {
                 "classes": ["collapse"],
-                "fields": ["external_source", "external_id", "needs_review", "curated_fields"],
+                "fields": [
+                    "external_source",
+                    "external_id",
+                    "needs_review",
+                    ("delisted_at", "delisting_kept"),
+                    "curated_fields",
+                ],
             },
         ),
         (
