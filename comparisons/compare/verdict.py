@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from catalog.pricing import UNIT_LABELS, price_compare, price_text
-from catalog.ranking import COMPONENT_LABELS, COMPONENTS
+from catalog.ranking import COMPONENT_LABELS, COMPONENTS, ranges_overlap
 
 NO_DATA = "no data"
 # A rank gap this small is within what a single missing field can move.
@@ -53,6 +53,11 @@ class SideFacts:
     name: str
     kind_label: str = "Model"
     rank: int = 0
+    # The range the rank could take if every unknown input were 0 or 1 (catalog.ranking),
+    # and the group it was ranked in ("models: text", "apps"); "" = unknown, same group.
+    rank_low: int | None = None
+    rank_high: int | None = None
+    rank_group: str = ""
     components: Mapping[str, float | None] = field(default_factory=dict)
     pricing_model: str = "paid"
     pricing_label: str = "Paid"
@@ -142,7 +147,30 @@ def _modalities_text(modalities: Sequence[str]) -> str:
 # --- the rules, strongest first --------------------------------------------------------
 
 
+def rank_standing(*, a: SideFacts, b: SideFacts) -> str | None:
+    """The sentence that replaces "ranks higher" when the ranks cannot say who is ahead:
+    they come from different groups, or their ranges overlap (too close to call)."""
+    if a.rank_group and b.rank_group and a.rank_group != b.rank_group:
+        return (
+            f"{a.name} ({a.rank}/100 among {a.rank_group}) and {b.name} "
+            f"({b.rank}/100 among {b.rank_group}) are ranked in different groups, "
+            "so their ranks do not say which is better."
+        )
+    ranges = [(s.rank if s.rank_low is None else s.rank_low,
+               s.rank if s.rank_high is None else s.rank_high) for s in (a, b)]  # fmt: skip
+    if a.rank != b.rank and ranges_overlap(a=ranges[0], b=ranges[1]):
+        return (
+            f"{a.name} ({a.rank}/100, could be {ranges[0][0]}\u2013{ranges[0][1]}) and "
+            f"{b.name} ({b.rank}/100, could be {ranges[1][0]}\u2013{ranges[1][1]}) are too "
+            "close to call: their ranges overlap."
+        )
+    return None
+
+
 def rank_compare(*, a: SideFacts, b: SideFacts) -> Reason:
+    standing = rank_standing(a=a, b=b)
+    if standing is not None:
+        return Reason("rank", standing)
     if a.rank == b.rank:
         return Reason("rank", f"{a.name} and {b.name} are tied at {a.rank}/100.")
     hi, lo, favours = (a, b, "a") if a.rank > b.rank else (b, a, "b")
@@ -178,7 +206,8 @@ def data_gaps_describe(*, a: SideFacts, b: SideFacts) -> Reason | None:
     if not parts:
         return None
     sentence = "; ".join(parts)
-    return Reason("data_gaps", f"{sentence[0].upper()}{sentence[1:]}: missing data counts as 0.")
+    ending = "missing data is left out of the rank, not counted as 0."
+    return Reason("data_gaps", f"{sentence[0].upper()}{sentence[1:]}: {ending}")
 
 
 def pricing_compare(*, a: SideFacts, b: SideFacts) -> list[Reason]:
@@ -320,7 +349,10 @@ def verdict_build(
 
 
 def lead_build(*, a: SideFacts, b: SideFacts, evidence: Evidence) -> str:
-    if a.rank == b.rank:
+    standing = rank_standing(a=a, b=b)
+    if standing is not None:
+        first = standing
+    elif a.rank == b.rank:
         first = f"{a.name} and {b.name} rank the same at {a.rank}/100."
     else:
         hi, lo = (a, b) if a.rank > b.rank else (b, a)
@@ -401,7 +433,8 @@ def facts_build(*, a: SideFacts, b: SideFacts) -> list[FactRow]:
             "UnfragileRank",
             FactCell(f"{a.rank}/100"),
             FactCell(f"{b.rank}/100"),
-            _better(a.rank, b.rank),
+            # No mark where the ranks cannot say who is ahead (ranges overlap, groups differ).
+            _better(a.rank, b.rank) if rank_standing(a=a, b=b) is None else None,
         ),
     ]
     for name in COMPONENTS:
