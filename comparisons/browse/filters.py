@@ -35,6 +35,7 @@ from comparisons.browse.declarations import (
     FILTERS_BY_NAME,
     GROUPS,
     MAX_TAGS,
+    AllFeatures,
     AllModalities,
     AllTags,
     AnyOf,
@@ -289,7 +290,7 @@ def artifact_facets_count(*, filterset: BaseArtifactFilter) -> Facets:
                 count=count,
                 selected=filterset.form[name].value() is True,
             )
-        elif isinstance(declared, AllModalities):
+        elif isinstance(declared, AllModalities | AllFeatures):
             facets[name] = options(name, declared.counts(snapshot, everything))
         elif isinstance(declared, AllTags):
             facets[name] = options(name, snapshot.tag_counts(everything))

@@ -15,6 +15,10 @@ SORT_CHOICES = [
     ("price", "Lowest price"),
     ("newest", "Newest"),
     ("name", "Name (A to Z)"),
+    ("-context", "Longest context"),
+    ("-max_output", "Longest output"),
+    ("output_price", "Lowest output price"),
+    ("-knowledge_cutoff", "Most recent knowledge"),
 ]
 DEFAULT_SORT = "-rank"
 # A provisional rank (under half its inputs known) after a confident one of the same value.
@@ -47,4 +51,14 @@ SORT_ORDERINGS = {
         "pk",
     ),
     "name": (Lower("name"), "pk"),
+    # Model facts: known values first in the asked direction, unknown ones always last.
+    "-context": (F("context_length").desc(nulls_last=True), "-rank", Lower("name"), "pk"),
+    "-max_output": (F("max_output_tokens").desc(nulls_last=True), "-rank", Lower("name"), "pk"),
+    "output_price": (F("output_price").asc(nulls_last=True), "-rank", Lower("name"), "pk"),
+    "-knowledge_cutoff": (
+        F("knowledge_cutoff").desc(nulls_last=True),
+        "-rank",
+        Lower("name"),
+        "pk",
+    ),
 }
