@@ -117,7 +117,7 @@ class VendorAdmin(HistoryAdmin):
 
     @admin.display(description="Artifacts", ordering="artifact_count")
     def artifact_count(self, obj: Vendor) -> int:
-        return obj.artifact_count
+        return obj.artifact_count  # type: ignore[attr-defined]
 
 
 @admin.register(Tag)
@@ -131,7 +131,7 @@ class TagAdmin(HistoryAdmin):
 
     @admin.display(description="Capabilities", ordering="capability_count")
     def capability_count(self, obj: Tag) -> int:
-        return obj.capability_count
+        return obj.capability_count  # type: ignore[attr-defined]
 
 
 @admin.register(Artifact)
@@ -471,7 +471,7 @@ class RankWeightsAdmin(HistoryAdmin):
     def get_changelist_form(self, request, **kwargs):
         form = super().get_changelist_form(request, **kwargs)
 
-        class LabelledWeights(form):
+        class LabelledWeights(form):  # type: ignore[misc, valid-type]
             # One row per kind: each input says which weight of which kind it is.
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
