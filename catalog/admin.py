@@ -117,7 +117,7 @@ class VendorAdmin(HistoryAdmin):
 
     @admin.display(description="Artifacts", ordering="artifact_count")
     def artifact_count(self, obj: Vendor) -> int:
-        return obj.artifact_count
+        return obj.artifact_count  # type: ignore[attr-defined]
 
 
 @admin.register(Tag)
@@ -131,7 +131,7 @@ class TagAdmin(HistoryAdmin):
 
     @admin.display(description="Capabilities", ordering="capability_count")
     def capability_count(self, obj: Tag) -> int:
-        return obj.capability_count
+        return obj.capability_count  # type: ignore[attr-defined]
 
 
 @admin.register(Artifact)
@@ -155,6 +155,9 @@ class ArtifactAdmin(HistoryAdmin):
         "has_free_tier",
         "open_weights",
         "needs_review",
+        "prices_unclear",
+        "delisted_at",
+        "delisting_kept",
         "vendor",
     ]
     list_select_related = ["vendor"]
@@ -190,7 +193,10 @@ class ArtifactAdmin(HistoryAdmin):
                 "fields": [
                     ("pricing_model", "has_free_tier"),
                     ("starting_price", "price_unit", "price_reads_as"),
+                    ("input_price", "output_price"),
+                    ("cache_read_price", "web_search_price"),
                     "prices_read",
+                    "prices_unclear",
                 ]
             },
         ),
@@ -198,25 +204,38 @@ class ArtifactAdmin(HistoryAdmin):
             "Technical",
             {
                 "fields": [
-                    "context_length",
+                    ("context_length", "max_output_tokens"),
                     ("input_modalities", "output_modalities"),
-                    ("release_date", "last_reviewed_at"),
+                    ("release_date", "knowledge_cutoff", "last_reviewed_at"),
+                    "weights_url",
+                    ("supports_tools", "supports_structured_output"),
+                    ("supports_reasoning", "supports_web_search"),
                     "job",
                 ]
             },
         ),
-        ("Popularity inputs", {"fields": [("stars", "downloads", "likes", "integrations")]}),
+        (
+            "Popularity inputs",
+            {"classes": ["collapse"], "fields": [("stars", "downloads", "likes", "integrations")]},
+        ),
         (
             "Import",
             {
                 "classes": ["collapse"],
-                "fields": ["external_source", "external_id", "needs_review", "curated_fields"],
+                "fields": [
+                    "external_source",
+                    "external_id",
+                    "needs_review",
+                    ("delisted_at", "delisting_kept"),
+                    "curated_fields",
+                ],
             },
         ),
         ("Data coverage (not part of the rank)", {"fields": ["data_coverage"]}),
         (
             "Score (derived, read-only)",
             {
+                "classes": ["collapse"],
                 "fields": [
                     ("rank", "rank_low", "rank_high", "rank_provisional"),
                     ("times_matched", "score_computed_at"),
@@ -224,7 +243,7 @@ class ArtifactAdmin(HistoryAdmin):
                     tuple(f"{field}_2dp" for field in SCORE_INTERVALS),
                     "score_evidence",
                     ("created_at", "updated_at"),
-                ]
+                ],
             },
         ),
     ]
@@ -456,7 +475,7 @@ class RankWeightsAdmin(HistoryAdmin):
     def get_changelist_form(self, request, **kwargs):
         form = super().get_changelist_form(request, **kwargs)
 
-        class LabelledWeights(form):
+        class LabelledWeights(form):  # type: ignore[misc, valid-type]
             # One row per kind: each input says which weight of which kind it is.
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)

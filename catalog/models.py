@@ -165,7 +165,7 @@ class ArtifactQuerySet(models.QuerySet):
         return self.select_related("vendor")
 
 
-class Artifact(ScoreComponentFields, Timestamped):
+class Artifact(ScoreComponentFields, Timestamped):  # type: ignore[misc, valid-type]
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=120, unique=True)
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="artifacts")
@@ -459,7 +459,7 @@ class Capability(Timestamped):
         return self.computed_basis
 
 
-class RankWeights(ComponentWeightFields, Timestamped):
+class RankWeights(ComponentWeightFields, Timestamped):  # type: ignore[misc, valid-type]
     """The weight of each score component for one artifact kind (editable in admin)."""
 
     kind = models.CharField(max_length=20, choices=ArtifactKind.choices, unique=True)

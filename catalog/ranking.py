@@ -149,7 +149,7 @@ def adoption_compute(*, inputs: Sequence[ScoreInputs], today: date) -> dict[int,
             for metric in metrics
         ]
         for row in members:
-            known = [scaled[row.id] for scaled in per_signal if scaled[row.id] is not None]
+            known = [v for scaled in per_signal if (v := scaled[row.id]) is not None]
             result[row.id] = Estimate.exact(sum(known) / len(known)) if known else None
     return result
 
@@ -473,9 +473,9 @@ def breakdown_build(
     scores = tuple(
         ComponentScore(
             name=name,
-            value=None if estimates[name] is None else estimates[name].value,
-            low=None if estimates[name] is None else estimates[name].low,
-            high=None if estimates[name] is None else estimates[name].high,
+            value=None if estimates[name] is None else estimates[name].value,  # type: ignore[union-attr]
+            low=None if estimates[name] is None else estimates[name].low,  # type: ignore[union-attr]
+            high=None if estimates[name] is None else estimates[name].high,  # type: ignore[union-attr]
             weight=weight[name],
             total_weight=total,
             known_weight=known_weight,
@@ -483,12 +483,12 @@ def breakdown_build(
         for name in COMPONENTS
     )
     rank = (
-        _points(sum(weight[n] * estimates[n].value for n in known) / known_weight)
+        _points(sum(weight[n] * estimates[n].value for n in known) / known_weight)  # type: ignore[union-attr]
         if known_weight > 0
         else 0
     )
-    low = _points(sum(weight[n] * estimates[n].low for n in known) / total)
-    high = _points((sum(weight[n] * estimates[n].high for n in known) + unknown_weight) / total)
+    low = _points(sum(weight[n] * estimates[n].low for n in known) / total)  # type: ignore[union-attr]
+    high = _points((sum(weight[n] * estimates[n].high for n in known) + unknown_weight) / total)  # type: ignore[union-attr]
     return Breakdown(
         components=scores,
         rank=rank,

@@ -117,10 +117,10 @@ def _board_entries(artifact_ids: set[int]) -> dict[int, dict[tuple[str, str], di
         "rating_high", "position", "position_low", "position_high", "board_size",
         "published_on", "source_url",
     ):  # fmt: skip
-        board = entries.setdefault(row.pop("artifact_id"), {})
-        row["published_on"] = row["published_on"].isoformat()
-        row["source_label"] = EvaluationSource(row["source"]).label
-        board.setdefault((row["board"], row["category"]), row)
+        board = entries.setdefault(row.pop("artifact_id"), {})  # type: ignore[misc]
+        row["published_on"] = row["published_on"].isoformat()  # type: ignore[typeddict-item]
+        row["source_label"] = EvaluationSource(row["source"]).label  # type: ignore[misc]
+        board.setdefault((row["board"], row["category"]), row)  # type: ignore[arg-type]
     return entries
 
 

@@ -67,9 +67,9 @@ class ArtifactFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         for declared in CATALOG_FILTERS:
-            if not isinstance(declared, SqlOnly) or cleaned.get(declared.name) in EMPTY_VALUES:
+            if not isinstance(declared, SqlOnly) or cleaned.get(declared.name) in EMPTY_VALUES:  # type: ignore[union-attr]
                 continue
-            if not all(cleaned.get(other) for other in declared.requires):
+            if not all(cleaned.get(other) for other in declared.requires):  # type: ignore[union-attr]
                 self.add_error(declared.name, declared.requires_message)
         return cleaned
 
