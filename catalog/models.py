@@ -6,8 +6,18 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from catalog.choices import (
+    ArtifactKind,
+    CapabilityQuantity,
+    EvaluationSource,
+    ModelJob,
+    PriceUnit,
+    PricingModel,
+    Status,
+    UsageMetric,
+)
 from catalog.fields import ModalitiesField, modality_lookup
-from catalog.ranking import JOBS, REGISTRY
+from catalog.ranking import REGISTRY
 
 SCORE_COMPONENTS = tuple(c.name for c in REGISTRY)
 # Components stored with the interval they are known to: <name>_low, <name>_high.
@@ -16,49 +26,9 @@ SCORE_INTERVALS = tuple(
 )
 
 
-class ArtifactKind(models.TextChoices):
-    MODEL = "model", "Model"
-    API = "api", "API"
-    APP = "app", "App"
-    AGENT = "agent", "Agent"
-    MCP_SERVER = "mcp_server", "MCP server"
-    LIBRARY = "library", "Library"
-    EXTENSION = "extension", "Extension"
-    DATASET = "dataset", "Dataset"
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-    ARCHIVED = "archived", "Archived"
-
-
-class PricingModel(models.TextChoices):
-    FREE = "free", "Free"
-    FREEMIUM = "freemium", "Freemium"
-    PAID = "paid", "Paid"
-    OPEN_SOURCE = "open_source", "Open source"
-    # The source lists no usable price (every price 0 without being a free variant, or
-    # only prices whose unit is unclear): neither free nor paid until a source or an
-    # editor says otherwise.
-    UNKNOWN = "unknown", "Price unknown"
-
-
 PRICE_VARIES = "varies"
 # Importing sources (Artifact.external_source) by the name visitors know them by.
 SOURCE_NAMES = {"openrouter": "OpenRouter", "ai-tools": "the AI tools catalog"}
-
-
-class PriceUnit(models.TextChoices):
-    PROMPT_TOKEN = "prompt_token", "prompt token"
-    COMPLETION_TOKEN = "completion_token", "completion token"
-    IMAGE = "image", "image"
-    SECOND = "second", "second"
-    REQUEST = "request", "request"
-    MONTH = "month", "month"
-    SEAT = "seat", "seat"
-    # Image generators bill the tokens of the picture they return, not the picture.
-    OUTPUT_IMAGE_TOKEN = "output_image_token", "output image token"
 
 
 def _unit_interval_or_null(field: str) -> models.CheckConstraint:
@@ -74,16 +44,6 @@ class Timestamped(models.Model):
 
     class Meta:
         abstract = True
-
-
-class ModelJob(models.TextChoices):
-    TEXT = JOBS[0]
-    CODE = JOBS[1]
-    VISION = JOBS[2]
-    IMAGE = JOBS[3]
-    VIDEO = JOBS[4]
-    SPEECH = JOBS[5]
-    EMBEDDINGS = JOBS[6]
 
 
 def _abstract(name: str, fields: dict) -> type[models.Model]:
@@ -376,14 +336,6 @@ class ArtifactPrice(models.Model):
         return f"{self.key}: {self.amount} per {self.unit}"
 
 
-class CapabilityQuantity(models.TextChoices):
-    CONTEXT_TOKENS = "context_tokens", "tokens read in one request"
-    OUTPUT_TOKENS = "output_tokens", "tokens returned in one reply"
-    INPUT_TOKEN_PRICE = "input_token_price", "US dollars per input token"
-    OUTPUT_IMAGE_TOKEN_PRICE = "output_image_token_price", "US dollars per output image token"
-    WEB_SEARCH_PRICE = "web_search_price", "US dollars per web search"
-
-
 class CapabilityQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -489,10 +441,6 @@ class RankWeights(ComponentWeightFields, Timestamped):  # type: ignore[misc, val
         return f"Weights for {self.get_kind_display()}"
 
 
-class EvaluationSource(models.TextChoices):
-    LMARENA = "lmarena", "LMArena"
-
-
 class Evaluation(Timestamped):
     """One entry of a public leaderboard as published: a rating with its 95% interval and
     the entry's position on its board. `artifact` is the catalog entry the key was linked
@@ -566,14 +514,6 @@ class EvaluationAlias(Timestamped):
 
     def __str__(self) -> str:
         return f"{self.key} -> {self.artifact or 'no artifact'}"
-
-
-class UsageMetric(models.TextChoices):
-    WEEKLY_USERS = "weekly_users", "weekly active users"
-    MONTHLY_USERS = "monthly_users", "monthly active users"
-    DAILY_USERS = "daily_users", "daily active users"
-    PAYING_CUSTOMERS = "paying_customers", "paying customers"
-    TOKEN_SHARE = "token_share", "share of a router's tokens (%)"
 
 
 class UsageFact(Timestamped):

@@ -38,8 +38,9 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.db.models import Q, QuerySet
 
+from catalog.choices import ArtifactKind, PriceUnit, PricingModel
 from catalog.fields import Modality
-from catalog.models import Artifact, ArtifactKind, Capability, PriceUnit, PricingModel
+from catalog.models import Artifact, Capability
 from catalog.pricing import TOKEN_SCALE, UNIT_LABELS
 
 if TYPE_CHECKING:
