@@ -5,6 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from catalog import services
 from catalog.models import Artifact, Capability, RankWeights, Status, Tag, Vendor
+from catalog.pricing import price_format
 
 DERIVED_ARTIFACT_FIELDS = (
     "adoption",
@@ -146,9 +147,12 @@ class ArtifactAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="Starting price", ordering="starting_price")
     def price_display(self, obj: Artifact) -> str:
-        if obj.starting_price is None:
-            return "no data"
-        return f"${obj.starting_price.normalize():f} / {obj.get_price_unit_display()}"
+        return price_format(
+            amount=obj.starting_price,
+            unit=obj.price_unit,
+            pricing_model=obj.pricing_model,
+            varies=obj.price_varies,
+        ).headline
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -33,7 +33,7 @@ from catalog.models import (
     PricingModel,
     Status,
 )
-from catalog.pricing import TOKEN_SCALE, UNIT_LABELS
+from catalog.pricing import TOKEN_SCALE, unit_label
 from comparisons.browse.snapshot import BrowseSnapshot, browse_snapshot_get
 from comparisons.browse.sorting import DEFAULT_ORDERING, DEFAULT_SORT, SORT_CHOICES, SORT_ORDERINGS
 
@@ -55,7 +55,7 @@ CEILING_SCALE = TOKEN_SCALE
 
 
 def ceiling_unit_label(unit: str) -> str:
-    return f"per {CEILING_SCALE.get(unit, (1, UNIT_LABELS[unit]))[1]}"
+    return f"per {CEILING_SCALE.get(unit, (1, unit_label(unit)))[1]}"
 
 
 def _at_most(limit: int, what: str) -> MaxLengthValidator:

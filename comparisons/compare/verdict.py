@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from catalog.pricing import UNIT_LABELS, price_compare, price_text
+from catalog.pricing import PriceText, price_compare, price_format, unit_label
 from catalog.ranking import COMPONENT_LABELS, COMPONENTS
 
 NO_DATA = "no data"
@@ -64,6 +64,15 @@ class SideFacts:
     output_modalities: tuple[str, ...] = ()
     capabilities: tuple[CapabilityFacts, ...] = ()
     times_matched: int = 0
+
+    @property
+    def price(self) -> PriceText:
+        return price_format(
+            amount=self.starting_price,
+            unit=self.price_unit,
+            pricing_model=self.pricing_model,
+            varies=self.price_varies,
+        )
 
     @property
     def tag_names(self) -> dict[str, str]:
@@ -227,22 +236,19 @@ def _price_reason(*, a: SideFacts, b: SideFacts) -> Reason:
             "so the prices are not compared.",
         )
     order = price_compare(a=(a.starting_price, a.price_unit), b=(b.starting_price, b.price_unit))
-    text_a = price_text(amount=a.starting_price, unit=a.price_unit).exact
-    text_b = price_text(amount=b.starting_price, unit=b.price_unit).exact
     if order is None:
         return Reason(
             "price",
-            f"Their prices are set per different units ({UNIT_LABELS.get(a.price_unit, '?')} "
-            f"vs {UNIT_LABELS.get(b.price_unit, '?')}), so neither can be called cheaper.",
+            f"Their prices are set per different units ({unit_label(a.price_unit)} "
+            f"vs {unit_label(b.price_unit)}), so neither can be called cheaper.",
         )
     if order == 0:
-        return Reason("price", f"Both start at the same price: {text_a}.")
+        return Reason("price", f"Both start at the same price: {a.price.headline}.")
     cheap, dear, key = (a, b, "a") if order < 0 else (b, a, "b")
-    cheap_text, dear_text = (text_a, text_b) if order < 0 else (text_b, text_a)
-    unit = UNIT_LABELS[a.price_unit]
     return Reason(
         "price",
-        f"{cheap.name} is cheaper per {unit}: {cheap_text} vs {dear_text} for {dear.name}.",
+        f"{cheap.name} is cheaper: {cheap.price.headline} vs {dear.price.headline} "
+        f"for {dear.name}.",
         key,
     )
 
@@ -345,7 +351,7 @@ def lead_build(*, a: SideFacts, b: SideFacts, evidence: Evidence) -> str:
 @dataclass(frozen=True)
 class FactCell:
     text: str
-    human: str = ""
+    exact: str = ""  # the exact per-unit price beside a rescaled headline
     meter: float | None = None  # a 0..1 value drawn as a bar beside the text
     note: str = ""
 
@@ -374,10 +380,8 @@ def _component_cell(value: float | None) -> FactCell:
 
 
 def _price_cell(side: SideFacts) -> FactCell:
-    if side.starting_price is None and side.price_varies:
-        return FactCell("Varies by request")
-    text = price_text(amount=side.starting_price, unit=side.price_unit)
-    return FactCell(text.exact, human=text.human)
+    text = side.price
+    return FactCell(text.headline, exact=text.exact)
 
 
 def _pricing_cell(side: SideFacts) -> FactCell:

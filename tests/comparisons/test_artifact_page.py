@@ -36,7 +36,10 @@ def test_facts_chart_and_all_capabilities(client, artifact):
     body = page(client, artifact)
     assert "<h1>Main Model</h1>" in body
     assert body.count('class="capability"') == 7  # all of them, no "+N more"
-    assert "$1.00e-6 per prompt token" in body and "$1 / 1M input tokens" in body
+    assert (
+        '<span class="fact-value">$1 / 1M input tokens</span>'
+        '<span class="fact-exact">$1.00e-6 per prompt token</span>'
+    ) in body
     assert "7 decomposed" in body
     assert '<svg class="score-chart-svg"' in body and "<desc" in body
     assert re.search(r"<th scope=\"row\">Adoption</th>\s*<td>25%</td>\s*<td>no data</td>", body)
@@ -44,10 +47,10 @@ def test_facts_chart_and_all_capabilities(client, artifact):
     assert "not matched yet" in body
 
 
-def test_unknown_price_is_no_data_and_zero_is_free(client):
+def test_unknown_price_is_price_unknown_and_zero_is_free(client):
     unknown = ArtifactFactory(slug="unknown", starting_price=None, price_unit="")
     assert re.search(
-        r"Starting Price</th><td><span class=\"fact-value\">no data", page(client, unknown)
+        r"Starting Price</th><td><span class=\"fact-value\">Price unknown", page(client, unknown)
     )
     free = ArtifactFactory(slug="free", starting_price=Decimal(0))
     assert re.search(r"Starting Price</th><td><span class=\"fact-value\">Free", page(client, free))

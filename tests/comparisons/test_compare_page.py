@@ -75,8 +75,11 @@ def test_seed_pair_renders_every_part(client, demo_catalog):
         "Pricing", "Starting Price", "Capabilities", "Times Matched",
     ]:  # fmt: skip
         fact_row(body, label)
-    assert "$6.50e-8 per prompt token" in fact_row(body, "Starting Price")
-    assert "$0.065 / 1M input tokens" in fact_row(body, "Starting Price")
+    price_row = fact_row(body, "Starting Price")
+    # The readable form leads, the seed's exact form sits beside it.
+    assert price_row.index("$0.065 / 1M input tokens") < price_row.index(
+        "$6.50e-8 per prompt token"
+    )
     assert re.search(r"\d+ decomposed .* \d+ decomposed", fact_row(body, "Capabilities"))
     assert "Unique:" in text and "vs alternatives:" in text
     flux_count = published_count("flux-1-pro")
@@ -89,6 +92,15 @@ def test_seed_pair_renders_every_part(client, demo_catalog):
     assert "Related comparisons" in text
     assert 'aria-label="Breadcrumb"' in body
     assert "<svg" in body and "<desc" in body
+
+
+def test_no_scientific_notation_outside_the_exact_form(client, demo_catalog):
+    body = html(client.get(SEED))
+    without_exact = re.sub(r'<span class="fact-exact">.*?</span>', "", body)
+    assert not re.search(r"\$[0-9.]+e-?[0-9]", text_of(without_exact))
+    for node in jsonld(body)["@graph"][1:]:
+        if "offers" in node:
+            assert "e-" not in node["offers"]["description"]
 
 
 def test_seed_pair_never_calls_flux_free(client, demo_catalog):
@@ -200,6 +212,7 @@ def test_head_has_canonical_open_graph_and_jsonld(client, pair):
     alpha = data["@graph"][1]
     assert alpha["name"] == "Alpha" and alpha["offers"]["priceCurrency"] == "USD"
     assert alpha["offers"]["price"] == "0.000001"
+    assert alpha["offers"]["description"] == "$1 / 1M input tokens"
     crumbs = [item["name"] for item in data["@graph"][0]["itemListElement"]]
     assert crumbs == ["Home", "Compare", "Alpha vs Beta"]
     assert 'name="robots"' not in body  # they share a tag: indexable

@@ -123,12 +123,10 @@ def test_cheaper_only_on_the_same_unit():
     dear = replace(FLUX, name="Dear", starting_price=Decimal("0.08"))
     reasons = pricing_compare(a=dear, b=FLUX)
     price = reasons[-1]
-    assert price.sentence == (
-        "FLUX.1 [pro] is cheaper per image: $0.0500 per image vs $0.0800 per image for Dear."
-    )
+    assert price.sentence == "FLUX.1 [pro] is cheaper: $0.05 / image vs $0.08 / image for Dear."
     assert price.favours == "b"
     same = pricing_compare(a=FLUX, b=replace(FLUX, name="Twin"))[-1]
-    assert same.sentence == "Both start at the same price: $0.0500 per image."
+    assert same.sentence == "Both start at the same price: $0.05 / image."
 
 
 @pytest.mark.parametrize(
@@ -275,15 +273,15 @@ def test_sub_scores_never_round_to_zero_or_one():
     assert (rows["Quality"].a.text, rows["Quality"].b.text) == ("0.00", "1.00")
 
 
-def test_starting_price_row_exact_human_and_units():
+def test_starting_price_row_readable_first_exact_beside_and_units():
     rows = rows_by_label(QWEN, FLUX)
     price = rows["Starting Price"]
-    assert price.a.text == "$6.50e-8 per prompt token"
-    assert price.a.human == "$0.065 / 1M input tokens"
-    assert price.b.text == "$0.0500 per image"
+    assert price.a.text == "$0.065 / 1M input tokens"
+    assert price.a.exact == "$6.50e-8 per prompt token"
+    assert (price.b.text, price.b.exact) == ("$0.05 / image", "")
     assert price.better is None and "not compared" in price.note
     unknown = rows_by_label(QWEN, replace(FLUX, starting_price=None, price_unit=""))
-    assert unknown["Starting Price"].b.text == "no data"
+    assert unknown["Starting Price"].b.text == "Price unknown"
     free = rows_by_label(QWEN, replace(FLUX, starting_price=Decimal(0), price_unit="image"))
     assert free["Starting Price"].b.text == "Free"
     cheaper = rows_by_label(replace(FLUX, starting_price=Decimal("0.01")), FLUX)
