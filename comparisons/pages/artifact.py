@@ -11,8 +11,10 @@ from comparisons.compare.pairs import (
     artifacts_for_page,
     artifacts_matched_together,
     artifacts_sharing_tags,
+    model_facts_build,
 )
 from comparisons.compare.seo import breadcrumbs_ld, graph_ld, software_application_ld
+from comparisons.compare.verdict import model_facts_single
 
 ALTERNATIVES_SHOWN = 8
 
@@ -31,6 +33,7 @@ def artifact_detail(request: HttpRequest, slug: str) -> HttpResponse:
             tag_ids=artifact_tag_ids(artifact=artifact),
             limit=ALTERNATIVES_SHOWN - len(alternatives),
         )
+    model = model_facts_build(artifact=artifact)
     canonical_url = request.build_absolute_uri(artifact.get_absolute_url())
     crumbs = [
         ("Home", request.build_absolute_uri(reverse("home"))),
@@ -43,6 +46,8 @@ def artifact_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "artifact": artifact,
             "breakdown": breakdown,
+            # Rows only models have (context, prices per unit, features...); none otherwise.
+            "model_facts": model_facts_single(model=model) if model is not None else [],
             "capabilities": artifact.published_capabilities,
             "chart": score_chart_build(series=[(artifact.name, breakdown)]),
             "alternatives": alternatives,

@@ -131,3 +131,13 @@ def test_alternatives_from_the_match_graph_come_first(client, artifact):
     assert "Matched together in 12 searches" in alternatives
     assert "Matched together in 2 searches" in alternatives
     assert "Shares 1 capability tag" in alternatives
+
+
+def test_fields_that_do_not_apply_to_a_kind_are_left_out(client):
+    library = ArtifactFactory(slug="langchain", kind="library", open_weights=False)
+    body = page(client, library)
+    assert "Open weights" not in body and "Context window" not in body
+    model = ArtifactFactory(slug="model-x", kind="model", context_length=None)
+    body = page(client, model)
+    assert re.search(r"Open weights</th><td><span class=\"fact-value\">No<", body)
+    assert re.search(r"Context window</th><td><span class=\"fact-value\">no data<", body)

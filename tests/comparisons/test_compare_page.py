@@ -269,6 +269,29 @@ def test_editor_override_replaces_the_verdict_in_either_order(client, pair):
     assert "Beta scores higher" not in text
 
 
+def test_editor_verdict_is_rendered_markdown_and_sanitised(client, pair):
+    a, b = pair
+    ComparisonOverrideFactory(
+        artifact_a=a, artifact_b=b,
+        verdict="**Different jobs.** See [docs](https://example.com/x).\n\n<script>x()</script>",
+    )  # fmt: skip
+    body = html(client.get("/compare/alpha-vs-beta/"))
+    verdict = re.search(r'<section class="compare-section verdict".*?</section>', body, re.S)
+    section = verdict.group(0)
+    assert "<strong>Different jobs.</strong>" in section
+    assert '<a href="https://example.com/x" rel="nofollow noopener noreferrer">docs</a>' in section
+    assert "**" not in section and "<script>" not in section
+
+
+def test_the_verdict_says_four_sentences_and_keeps_the_rest_under_why(client, demo_catalog):
+    body = html(client.get(SEED))
+    section = re.search(r'<section class="compare-section verdict".*?</section>', body, re.S)
+    shown = re.search(r"<h2[^>]*>Verdict</h2>\s*<p>(.*?)</p>", section.group(0), re.S).group(1)
+    assert shown.startswith("FLUX.1 [pro] for images, Qwen3.5-Flash for text.")
+    assert len(re.findall(r"[.!?](?:\s|$)", shown)) <= 4
+    assert "<summary>Why</summary>" in section.group(0)
+
+
 def test_noindex_override(client, pair):
     a, b = pair
     ComparisonOverrideFactory(artifact_a=a, artifact_b=b, noindex=True)
@@ -296,6 +319,30 @@ def test_no_evidence_says_so_without_inventing_any(client, pair):
     text = text_of(html(client.get("/compare/alpha-vs-beta/")))
     assert "No search has matched both of them yet" in text
     assert "both matched in" not in text
+
+
+@pytest.mark.parametrize(("simulated", "real"), [(2, 0), (1, 1), (0, 1)])
+def test_simulated_evidence_is_never_called_real(client, pair, simulated, real):
+    from django.utils import timezone
+
+    from comparisons.models import SearchEvent
+
+    a, b = pair
+    intent = IntentFactory(text="write emails")
+    PairEvidenceFactory(artifact_a=a, artifact_b=b, intent=intent, times_both_matched=12)
+    for flag, count in ((True, simulated), (False, real)):
+        for n in range(count):
+            SearchEvent.objects.create(
+                intent=intent, created_at=timezone.now(), client_key=f"k{flag}{n}",
+                is_simulated=flag,
+            )  # fmt: skip
+    text = text_of(html(client.get("/compare/alpha-vs-beta/")))
+    assert "real search" not in text
+    if real:
+        assert "evidence from 12 searches" in text and "simulated" not in text
+    else:
+        assert "evidence from 12 simulated searches" in text
+        assert "both matched in 12 simulated searches for \u201cwrite emails\u201d" in text
 
 
 def test_search_call_prefilled_from_shared_tags(client, pair):
