@@ -79,6 +79,19 @@ class ModelFacts:
     Prices are US dollars per PriceUnit code; tiers are (above this many prompt tokens,
     unit, price)."""
 
+    @property
+    def supported(self) -> tuple[str, ...] | None:
+        """Features the source says it supports, in FEATURE_LABELS order; None when the
+        source says nothing about any of them."""
+        if all(self.features.get(f) is None for f in FEATURE_LABELS):
+            return None
+        return tuple(f for f in FEATURE_LABELS if self.features.get(f))
+
+    @property
+    def features_known(self) -> bool:
+        """The source says yes or no for every feature."""
+        return all(self.features.get(f) is not None for f in FEATURE_LABELS)
+
     context_length: int | None = None
     max_output: int | None = None
     prices: Mapping[str, Decimal] = field(default_factory=dict)
@@ -86,7 +99,8 @@ class ModelFacts:
     cache_read: Decimal | None = None
     input_modalities: tuple[str, ...] = ()
     output_modalities: tuple[str, ...] = ()
-    features: tuple[str, ...] | None = None  # None: the source does not say
+    # Feature (a FEATURE_LABELS key) -> True, False, or None when the source does not say.
+    features: Mapping[str, bool | None] = field(default_factory=dict)
     open_weights: bool = False
     weights_url: str = ""
     knowledge_cutoff: date | None = None
@@ -375,7 +389,7 @@ def _fact_known(fact: str, *, a: SideFacts, b: SideFacts) -> bool:
         return False
     if fact == "context":
         return a.model.context_length is not None and b.model.context_length is not None
-    return a.model.features is not None and b.model.features is not None
+    return a.model.features_known and b.model.features_known
 
 
 def model_differences(*, a: SideFacts, b: SideFacts) -> list[Reason]:
@@ -413,14 +427,18 @@ def model_differences(*, a: SideFacts, b: SideFacts) -> list[Reason]:
                         key,
                     )
                 )
-    if ma.features is not None and mb.features is not None:
-        for side, key in _in_name_order(a, b):
-            mine, theirs = (ma, mb) if key == "a" else (mb, ma)
-            only = [FEATURE_LABELS.get(f, f) for f in mine.features if f not in theirs.features]
-            if only:
-                reasons.append(
-                    Reason("features", f"Only {side.name} supports {_names_list(only)}.", key)
-                )
+    for side, key in _in_name_order(a, b):
+        mine, theirs = (ma, mb) if key == "a" else (mb, ma)
+        # "Only A" where B's source says it does not: unknown is not a lack.
+        only = [
+            label
+            for f, label in FEATURE_LABELS.items()
+            if mine.features.get(f) is True and theirs.features.get(f) is False
+        ]
+        if only:
+            reasons.append(
+                Reason("features", f"Only {side.name} supports {_names_list(only)}.", key)
+            )
     return reasons
 
 
@@ -770,11 +788,11 @@ def _modalities_cell(modalities: Sequence[str]) -> FactCell:
     return FactCell(", ".join(sorted(modalities)) if modalities else NO_DATA)
 
 
-def _features_cell(features: Sequence[str] | None) -> FactCell:
-    if features is None:
+def _features_cell(model: ModelFacts) -> FactCell:
+    supported = model.supported
+    if supported is None:
         return FactCell(NO_DATA)
-    named = [FEATURE_LABELS.get(f, f.replace("_", " ")) for f in features]
-    return FactCell(", ".join(named) if named else "none listed")
+    return FactCell(", ".join(FEATURE_LABELS[f] for f in supported) if supported else "none")
 
 
 def _date_cell(value: date | None) -> FactCell:
@@ -854,9 +872,12 @@ def model_facts_rows(*, a: ModelFacts, b: ModelFacts) -> list[FactRow]:
         ),
         FactRow(
             "Supports",
-            _features_cell(a.features),
-            _features_cell(b.features),
-            _superset_better(a.features, b.features),
+            _features_cell(a),
+            _features_cell(b),
+            # A strict superset, as far as both sources say.
+            _superset_better(a.supported, b.supported)
+            if a.features_known and b.features_known
+            else None,
         ),
         FactRow(
             "Open weights",

@@ -483,9 +483,11 @@ _model = st.builds(
     ),
     input_modalities=st.lists(st.sampled_from(["text", "image", "audio"]), unique=True).map(tuple),
     output_modalities=st.lists(st.sampled_from(["text", "image"]), unique=True).map(tuple),
-    features=st.one_of(
-        st.none(),
-        st.lists(st.sampled_from(["tools", "reasoning", "web_search"]), unique=True).map(tuple),
+    features=st.fixed_dictionaries(
+        {
+            f: st.sampled_from([True, False, None])
+            for f in ("tools", "structured_output", "reasoning", "web_search")
+        }
     ),
     open_weights=st.booleans(),
 )
@@ -574,7 +576,12 @@ OPUS = replace(
         prices={"prompt_token": Decimal("0.000005"), "completion_token": Decimal("0.000025")},
         input_modalities=("image", "text"),
         output_modalities=("text",),
-        features=("reasoning", "tools"),
+        features={
+            "reasoning": True,
+            "tools": True,
+            "structured_output": False,
+            "web_search": False,
+        },
     ),
 )
 GPT = replace(
@@ -589,7 +596,7 @@ GPT = replace(
         price_tiers=((272_000, "prompt_token", Decimal("0.000005")),),
         input_modalities=("file", "image", "text"),
         output_modalities=("text",),
-        features=("reasoning", "structured_output", "tools", "web_search"),
+        features={"reasoning": True, "tools": True, "structured_output": True, "web_search": True},
     ),
 )
 
@@ -606,7 +613,7 @@ def test_model_rows_show_context_prices_tiers_modalities_and_features():
     assert rows["Input price"].b.note == "$5 above 272K"
     assert rows["Input price"].better == "b" and rows["Output price"].better == "b"
     assert rows["Input"].b.text == "file, image, text" and rows["Input"].better == "b"
-    assert rows["Supports"].b.text == "reasoning, structured output, tool calling, web search"
+    assert rows["Supports"].b.text == "tool calling, structured output, reasoning, web search"
     assert rows["Supports"].better == "b"
     assert rows["Knowledge cutoff"].a.text == "no data"
 
@@ -624,7 +631,7 @@ def test_the_lead_names_the_decisive_differences_of_two_models():
 def test_only_one_supports_a_feature_when_the_other_is_known_to_lack_it():
     text = " ".join(r.sentence for r in verdict_build(a=OPUS, b=GPT, evidence=NO_EVIDENCE).reasons)
     assert "Only GPT-5.4 supports structured output and web search." in text
-    unknown = replace(OPUS, model=replace(OPUS.model, features=None))
+    unknown = replace(OPUS, model=replace(OPUS.model, features={"reasoning": True}))
     text = " ".join(
         r.sentence for r in verdict_build(a=unknown, b=GPT, evidence=NO_EVIDENCE).reasons
     )
