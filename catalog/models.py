@@ -98,9 +98,6 @@ class ArtifactQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
-    def of_kind(self, kind: str):
-        return self.filter(kind=kind)
-
     def with_input(self, modality: str):
         return self.filter(input_modalities__contains=modality_lookup(modality))
 

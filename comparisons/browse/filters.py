@@ -1,8 +1,12 @@
 """Browsing the catalog: the FilterSet behind /artifacts/ and the counts shown beside each filter.
 
+Every filter is declared once in comparisons/browse/declarations.py; the FilterSet below is
+built from those declarations, and so are the snapshot's columns and the facet counts.
+
 Every public input is hostile: each field validates its own value (choices, ranges, lengths,
 how many values a repeated parameter may carry), and an invalid field is left out of the
-filtering while the others still apply (docs/browse.md).
+filtering while the others still apply (docs/browse.md). An empty value ("?kind=") means
+"not chosen", on every filter.
 
 The FilterSet states what each filter means, in SQL (`qs`). The page itself is answered
 from the browse snapshot (comparisons/browse/snapshot.py), which evaluates the same cleaned values
@@ -16,160 +20,63 @@ import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from typing import Any
 
 import django_filters
 import numpy as np
 from django import forms
-from django.core.validators import EMPTY_VALUES, MaxLengthValidator
-from django.db.models import Count, Q, QuerySet
+from django.core.validators import EMPTY_VALUES
+from django.db.models import Count, QuerySet
+from django.http import QueryDict
 
-from catalog.fields import Modality
-from catalog.models import (
-    Artifact,
-    ArtifactKind,
-    Capability,
-    PriceUnit,
-    PricingModel,
-    Status,
+from catalog.models import Artifact, Capability, Status
+from comparisons.browse.declarations import (
+    CATALOG_FILTERS,
+    FILTERS_BY_NAME,
+    GROUPS,
+    MAX_TAGS,
+    AllModalities,
+    AllTags,
+    AnyOf,
+    CatalogFilter,
+    Flag,
+    SqlOnly,
 )
-from catalog.pricing import TOKEN_SCALE, unit_label
 from comparisons.browse.snapshot import BrowseSnapshot, browse_snapshot_get
 from comparisons.browse.sorting import DEFAULT_ORDERING, DEFAULT_SORT, SORT_CHOICES, SORT_ORDERINGS
 
-MAX_TEXT_LENGTH = 200
-MAX_TEXT_TERMS = 8
-MAX_TAGS = 10
-MAX_CONTEXT = 100_000_000
+__all__ = ["MAX_TAGS", "ArtifactFilter", "artifact_facets_count", "vendors_shown"]
+
 TOP_TAGS_PER_CARD = 3
 VENDORS_SHOWN = 100
 
-# Fields whose values combine with OR: picking a second kind widens the results, so each
-# value's count is computed as if the field's own selection were not there.
-OR_FACETS = {"kind": "kind", "pricing_model": "pricing_model", "vendor": "vendor__slug"}
-# Filters the snapshot cannot answer in memory: substring text and exact decimal prices.
-SQL_FILTERS = ("q", "max_price")
 
-# The ceiling is asked in the scale people compare token prices in (per 1M tokens).
-CEILING_SCALE = TOKEN_SCALE
-
-
-def ceiling_unit_label(unit: str) -> str:
-    return f"per {CEILING_SCALE.get(unit, (1, unit_label(unit)))[1]}"
-
-
-def _at_most(limit: int, what: str) -> MaxLengthValidator:
-    return MaxLengthValidator(limit, message=f"Pick at most %(limit_value)d {what}.")
-
-
-def _facet_condition(name: str, value) -> Q:
-    """The condition an OR field puts on the results: any of the selected values."""
-    if not value:
-        return Q()
-    values = value if isinstance(value, list) else [value]
-    return Q(**{f"{OR_FACETS[name]}__in": values})
-
-
-def _published_capabilities_tagged(slug: str) -> QuerySet:
-    return Capability.objects.published().filter(tags__slug=slug).values("artifact_id")
-
-
-def _number_input(**attrs) -> forms.TextInput:
-    # A text box, not type=number: the browser's own range checks would silently stop htmx
-    # from sending the form, where the server's checks put a message beside the field.
-    return forms.TextInput(attrs={"class": "filter-number", "autocomplete": "off", **attrs})
-
-
-class IntegerFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
+def _without_empty_values(data: QueryDict | None) -> QueryDict | None:
+    """`data` less its blank values: "?kind=&vendor=" chooses nothing, like no parameter."""
+    if data is None:
+        return None
+    kept = QueryDict(mutable=True)
+    for name, values in data.lists():
+        if non_blank := [v for v in values if v.strip()]:
+            kept.setlist(name, non_blank)
+    return kept
 
 
 class ArtifactFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("max_price") is not None and not cleaned.get("price_unit"):
-            self.add_error("max_price", "Choose the unit this price ceiling is in.")
+        for declared in CATALOG_FILTERS:
+            if not isinstance(declared, SqlOnly) or cleaned.get(declared.name) in EMPTY_VALUES:
+                continue
+            if not all(cleaned.get(other) for other in declared.requires):
+                self.add_error(declared.name, declared.requires_message)
         return cleaned
 
 
-class ArtifactFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label="Name or description",
-        method="filter_text",
-        max_length=MAX_TEXT_LENGTH,
-        widget=forms.SearchInput(attrs={"placeholder": "e.g. flux, long context"}),
-    )
-    sort = django_filters.ChoiceFilter(
-        label="Sort by", choices=SORT_CHOICES, method="filter_sort", empty_label=None
-    )
-    kind = django_filters.MultipleChoiceFilter(
-        label="Kind",
-        choices=ArtifactKind.choices,
-        method="filter_any_of",
-        validators=[_at_most(len(ArtifactKind.choices), "kinds")],
-    )
-    vendor = django_filters.ChoiceFilter(
-        label="Vendor", choices=[], method="filter_any_of", empty_label="Any vendor"
-    )
-    pricing_model = django_filters.MultipleChoiceFilter(
-        label="Pricing",
-        choices=PricingModel.choices,
-        method="filter_any_of",
-        validators=[_at_most(len(PricingModel.choices), "pricing models")],
-    )
-    has_free_tier = django_filters.BooleanFilter(label="Has a free tier")
-    open_weights = django_filters.BooleanFilter(label="Open weights")
-    input = django_filters.MultipleChoiceFilter(
-        label="Accepts",
-        choices=Modality.choices,
-        method="filter_input",
-        validators=[_at_most(len(Modality.choices), "input modalities")],
-    )
-    output = django_filters.MultipleChoiceFilter(
-        label="Produces",
-        choices=Modality.choices,
-        method="filter_output",
-        validators=[_at_most(len(Modality.choices), "output modalities")],
-    )
-    tag = django_filters.MultipleChoiceFilter(
-        label="Capabilities",
-        choices=[],
-        method="filter_tags",
-        validators=[_at_most(MAX_TAGS, "capability tags")],
-    )
-    price_unit = django_filters.ChoiceFilter(
-        label="Priced per",
-        choices=[(unit, ceiling_unit_label(unit)) for unit in PriceUnit.values],
-        empty_label="Any unit",
-    )
-    max_price = django_filters.NumberFilter(
-        label="At most (US$)",
-        method="filter_max_price",
-        min_value=0,
-        max_digits=16,
-        decimal_places=8,
-        widget=_number_input(inputmode="decimal", placeholder="e.g. 0.5"),
-    )
-    min_rank = IntegerFilter(
-        label="Minimum UnfragileRank",
-        field_name="rank",
-        lookup_expr="gte",
-        min_value=0,
-        max_value=100,
-        widget=_number_input(inputmode="numeric", placeholder="0 to 100"),
-    )
-    min_context = IntegerFilter(
-        label="Minimum context (tokens)",
-        field_name="context_length",
-        lookup_expr="gte",
-        min_value=0,
-        max_value=MAX_CONTEXT,
-        widget=_number_input(inputmode="numeric", placeholder="e.g. 128000"),
-    )
-
+class BaseArtifactFilter(django_filters.FilterSet):
     class Meta:
         model = Artifact
-        fields = []
+        fields: list[str] = []
         form = ArtifactFilterForm
 
     def __init__(
@@ -177,51 +84,31 @@ class ArtifactFilter(django_filters.FilterSet):
     ):
         if queryset is None:
             queryset = Artifact.objects.published().select_related("vendor")
-        super().__init__(data, queryset.order_by(*DEFAULT_ORDERING), **kwargs)
+        super().__init__(
+            _without_empty_values(data), queryset.order_by(*DEFAULT_ORDERING), **kwargs
+        )
         self.snapshot = snapshot or browse_snapshot_get()
         # Only vendors and tags that would find something are offered. Callables, because
         # forms deep-copy plain choices on every instance (thousands of vendors at scale).
         snapshot = self.snapshot
-        self.filters["vendor"].extra["choices"] = lambda: snapshot.vendors
+        for declared in CATALOG_FILTERS:
+            if isinstance(declared, AnyOf) and declared.choices is None:
+                self.filters[declared.name].extra["choices"] = functools.partial(
+                    snapshot.labels.__getitem__, declared.name
+                )
         self.filters["tag"].extra["choices"] = lambda: snapshot.tag_choices
         for name, filter_ in self.filters.items():
             # Error containers always exist, so HTMX can swap messages in and out.
             filter_.extra.setdefault("widget", filter_.field_class.widget())
             filter_.extra["widget"].attrs.setdefault("aria-describedby", f"err-{name}")
 
-    def filter_text(self, queryset, name, value):
-        for term in value.split()[:MAX_TEXT_TERMS]:
-            queryset = queryset.filter(Q(name__icontains=term) | Q(summary__icontains=term))
-        return queryset
+    def filter_declared(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        if value in EMPTY_VALUES:
+            return queryset
+        return FILTERS_BY_NAME[name].sql(queryset, value, cleaned=self.form.cleaned_data)
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORT_ORDERINGS[value])
-
-    def filter_any_of(self, queryset, name, value):
-        return queryset.filter(_facet_condition(name, value))
-
-    def filter_input(self, queryset, name, value):
-        for modality in value:
-            queryset = queryset.with_input(modality)
-        return queryset
-
-    def filter_output(self, queryset, name, value):
-        for modality in value:
-            queryset = queryset.with_output(modality)
-        return queryset
-
-    def filter_tags(self, queryset, name, value):
-        # All selected tags must be present: each one narrows the results.
-        for slug in value:
-            queryset = queryset.filter(pk__in=_published_capabilities_tagged(slug))
-        return queryset
-
-    def filter_max_price(self, queryset, name, value):
-        unit = self.form.cleaned_data.get("price_unit")
-        if not unit:
-            return queryset
-        scale = CEILING_SCALE.get(unit, (Decimal(1), ""))[0]
-        return queryset.filter(price_unit=unit, starting_price__lte=value / scale)
 
     def matching(self, *, ignoring: str = "") -> np.ndarray:
         """Which snapshot artifacts the valid filters keep (all but `ignoring`)."""
@@ -242,33 +129,20 @@ class ArtifactFilter(django_filters.FilterSet):
     @functools.cached_property
     def _masks(self) -> dict[str, np.ndarray]:
         """One mask per valid, non-empty filter; the SQL-only ones share one query."""
-        snapshot, masks, in_sql = self.snapshot, {}, {}
+        masks, in_sql = {}, {}
         for name, value in self._cleaned.items():
             if name == "sort" or value in EMPTY_VALUES:
                 continue
-            if name in SQL_FILTERS:
+            mask = FILTERS_BY_NAME[name].mask(self.snapshot, value)
+            if mask is None:
                 in_sql[name] = value
-            elif name in OR_FACETS:
-                masks[name] = snapshot.any_of(name, value if isinstance(value, list) else [value])
-            elif name in ("has_free_tier", "open_weights"):
-                masks[name] = getattr(snapshot, name) == value
-            elif name in ("input", "output"):
-                masks[name] = snapshot.having_modalities(f"{name}s", value)
-            elif name == "tag":
-                masks[name] = functools.reduce(operator.and_, map(snapshot.tagged, value))
-            elif name == "price_unit":
-                masks[name] = snapshot.priced_in(value)
-            elif name == "min_rank":
-                masks[name] = snapshot.rank >= value
-            elif name == "min_context":
-                masks[name] = snapshot.context_length >= value
             else:
-                raise AssertionError(f"The snapshot does not know the filter {name!r}.")
+                masks[name] = mask
         if in_sql:
             queryset = Artifact.objects.published().order_by()
             for name, value in in_sql.items():
-                queryset = self.filters[name].filter(queryset, value)
-            masks["sql"] = snapshot.with_ids(queryset.values_list("pk", flat=True))
+                queryset = FILTERS_BY_NAME[name].sql(queryset, value, cleaned=self._cleaned)
+            masks["sql"] = self.snapshot.with_ids(queryset.values_list("pk", flat=True))
         return masks
 
     @property
@@ -279,6 +153,21 @@ class ArtifactFilter(django_filters.FilterSet):
             for name in self.filters
             if (values := [v for v in self.data.getlist(name) if v.strip()])
         }
+
+
+def _form_filters() -> dict[str, django_filters.Filter]:
+    """One form filter per declaration, in declaration order, the sort after the text box
+    (the order of parameters in shared URLs)."""
+    filters = {declared.name: declared.form_filter() for declared in CATALOG_FILTERS}
+    sort = django_filters.ChoiceFilter(
+        label="Sort by", choices=SORT_CHOICES, method="filter_sort", empty_label=None
+    )
+    names = list(filters)
+    names.insert(names.index("q") + 1, "sort")
+    return {name: sort if name == "sort" else filters[name] for name in names}
+
+
+ArtifactFilter = type("ArtifactFilter", (BaseArtifactFilter,), _form_filters())
 
 
 @dataclass(slots=True)
@@ -295,87 +184,133 @@ class FacetOption:
 
 
 @dataclass(frozen=True)
-class Facets:
-    """Counts beside each filter value (docs/browse.md says how each one is counted)."""
+class FilterField:
+    """One declared filter as the form draws it: its bound field and, for filters with
+    counts, its options (a single FacetOption for a flag)."""
 
-    kind: list[FacetOption]
-    vendor: list[FacetOption]
-    pricing_model: list[FacetOption]
-    has_free_tier: FacetOption
-    open_weights: FacetOption
-    input: list[FacetOption]
-    output: list[FacetOption]
-    tag: list[FacetOption]
+    declared: CatalogFilter
+    field: forms.BoundField
+    options: list[FacetOption] | FacetOption | None
+
+    @property
+    def widget(self) -> str:
+        return self.declared.widget
+
+    @property
+    def name(self) -> str:
+        return self.declared.name
+
+
+@dataclass(frozen=True)
+class FilterGroup:
+    """A fieldset of the filter form."""
+
+    name: str
+    legend: str
+    collapsible: bool
+    hint: str
+    fields: list[FilterField]
+
+    @property
+    def is_open(self) -> bool:
+        """Collapsible groups start open when one of their filters is set or in error."""
+        return any(f.field.value() or f.field.errors for f in self.fields)
+
+    @property
+    def error_ids(self) -> str:
+        return " ".join(f"err-{f.name}" for f in self.fields)
+
+
+class Facets(dict[str, Any]):
+    """Options and counts per filter name (docs/browse.md says how each one is counted),
+    plus the form's groups. `facets.kind` in templates reads `facets["kind"]`."""
+
+    def __init__(self, options: dict[str, Any], groups: list[FilterGroup]) -> None:
+        super().__init__(options)
+        self.groups = groups
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
     def counted_options(self) -> list[FacetOption]:
         """Every option shown with a count beside it: all but the vendors, whose counts are
         part of their <option> text."""
-        return [
-            *self.kind,
-            *self.pricing_model,
-            self.has_free_tier,
-            self.open_weights,
-            *self.input,
-            *self.output,
-            *self.tag,
-        ]
+        counted: list[FacetOption] = []
+        for name, options in self.items():
+            if name == "vendor":
+                continue
+            counted.extend(options if isinstance(options, list) else [options])
+        return counted
 
 
-def artifact_facets_count(*, filterset: ArtifactFilter) -> Facets:
-    """Counts from the browse snapshot: array operations, no query."""
+def artifact_facets_count(*, filterset: BaseArtifactFilter) -> Facets:
+    """Counts from the browse snapshot: array operations, no query. OR filters count each
+    value with the field's own selection set aside; the others count within the results."""
     filterset.form.is_valid()  # fills cleaned_data with the fields that are valid
     data = filterset.form.data
     snapshot = filterset.snapshot
     everything = filterset.matching()
-    # OR fields: every other filter applied, the field's own selection set aside.
-    coded = {
-        name: snapshot.value_counts(name, filterset.matching(ignoring=name)) for name in OR_FACETS
-    }
-    counts: dict[str, dict[str, int]] = {
-        name: dict(zip(snapshot.labels[name], coded[name].tolist(), strict=True))
-        for name in ("kind", "pricing_model")
-    }
-    for flag_name in ("has_free_tier", "open_weights"):
-        column = getattr(snapshot, flag_name)
-        counts[flag_name] = {"true": int(np.count_nonzero(column & everything))}
-    counts["input"] = snapshot.modality_counts("inputs", everything)
-    counts["output"] = snapshot.modality_counts("outputs", everything)
-    counts["tag"] = snapshot.tag_counts(everything)
 
-    def options(param: str) -> list[FacetOption]:
+    def options(param: str, counts: dict[str, int]) -> list[FacetOption]:
         selected = set(data.getlist(param))
         return [
             FacetOption(
                 param=param,
                 value=str(value),
                 label=str(label),
-                count=counts[param].get(value, 0),
+                count=counts.get(value, 0),
                 selected=value in selected,
             )
             for value, label in filterset.form.fields[param].choices
             if value != ""  # the "any" entry of a single-choice field
         ]
 
-    def flag(param: str) -> FacetOption:
-        return FacetOption(
-            param=param,
-            value="true",
-            label=str(filterset.filters[param].label),
-            count=counts[param]["true"],
-            selected=filterset.form[param].value() is True,
-        )
+    facets: dict[str, Any] = {}
+    for declared in CATALOG_FILTERS:
+        name = declared.name
+        if isinstance(declared, AnyOf):
+            coded = snapshot.value_counts(name, filterset.matching(ignoring=name))
+            if declared.multiple:
+                values = [value for value, _ in snapshot.labels[name]]
+                facets[name] = options(name, dict(zip(values, coded.tolist(), strict=True)))
+            else:
+                facets[name] = vendors_shown(
+                    vendors=snapshot.labels[name], counts=coded, selected=data.get(name, "")
+                )
+        elif isinstance(declared, Flag):
+            count = int(np.count_nonzero(snapshot.columns[name] & everything))
+            facets[name] = FacetOption(
+                param=name,
+                value="true",
+                label=str(filterset.filters[name].label),
+                count=count,
+                selected=filterset.form[name].value() is True,
+            )
+        elif isinstance(declared, AllModalities):
+            facets[name] = options(name, declared.counts(snapshot, everything))
+        elif isinstance(declared, AllTags):
+            facets[name] = options(name, snapshot.tag_counts(everything))
 
+    groups: dict[str, list[FilterField]] = defaultdict(list)
+    for declared in CATALOG_FILTERS:
+        groups[declared.group].append(
+            FilterField(declared, filterset.form[declared.name], facets.get(declared.name))
+        )
     return Facets(
-        kind=options("kind"),
-        vendor=vendors_shown(
-            vendors=snapshot.vendors, counts=coded["vendor"], selected=data.get("vendor", "")
-        ),
-        pricing_model=options("pricing_model"),
-        has_free_tier=flag("has_free_tier"),
-        open_weights=flag("open_weights"),
-        input=options("input"),
-        output=options("output"),
-        tag=options("tag"),
+        facets,
+        [
+            FilterGroup(
+                name=group,
+                legend=GROUPS[group]["legend"],
+                collapsible=GROUPS[group]["collapsible"],
+                hint=GROUPS[group].get("hint", ""),
+                fields=fields,
+            )
+            for group, fields in groups.items()
+        ],
     )
 
 

@@ -2,7 +2,7 @@
 
 Why: at 100,000 artifacts, answering /artifacts/ in SQL meant a semi-join over a million
 capability tags and four aggregates over the whole catalog on every request (2.9 s,
-BENCHMARKS.md). The snapshot reads the catalog once (four queries), then any combination
+BENCHMARKS.md). The snapshot reads the catalog once (three queries), then any combination
 of filters, its facet counts and any page in any sort order are array operations costing
 about a millisecond, whatever the catalog's size.
 
@@ -11,8 +11,10 @@ versioning.py bumps it after every committed catalog write), so it is never olde
 last committed edit, exactly like a cached page. With settings.CATALOG_DERIVED_CACHE off
 (tests) or the version store unreadable, every request builds a fresh one.
 
-What stays in SQL: the free-text filter (`q`, substring matches on names and summaries)
-and the price ceiling (exact decimal comparison); both run as one extra query returning ids.
+Which facts it holds comes from the filter declarations (comparisons/browse/declarations.py):
+each declared filter names the fields it reads and turns them into its columns. What stays
+in SQL: the free-text filter (`q`, substring matches on names and summaries) and the price
+ceiling (exact decimal comparison); both run as one extra query returning ids.
 The sort orders are computed by the database (window functions over the same orderings the
 FilterSet uses), so collation and NULL placement are the database's own.
 
@@ -20,7 +22,6 @@ Memory: about 40 bytes per artifact plus one bit per artifact and tag, so 100,00
 artifacts and 40 tags take about 5 MB per worker process.
 """
 
-import functools
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,55 +29,25 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import connection, transaction
 
-from catalog.fields import Modality
-from catalog.models import (
-    Artifact,
-    ArtifactKind,
-    Capability,
-    PriceUnit,
-    PricingModel,
-    Status,
-    Tag,
-    Vendor,
-)
+from catalog.models import Artifact, Capability, Status, Tag
+from comparisons.browse.declarations import CATALOG_FILTERS, AnyOf
 from comparisons.browse.sorting import DEFAULT_ORDERING, DEFAULT_SORT, SORT_ORDERINGS
 from comparisons.caching.derived import derived_cache_version
 
-KINDS = list(ArtifactKind.values)
-PRICING_MODELS = list(PricingModel.values)
-PRICE_UNITS = list(PriceUnit.values)
-MODALITIES = list(Modality.values)
-# Facts a stale or unexpected value maps to: matched by no filter value.
-UNKNOWN = -1
 # Rows fetched per round trip while streaming.
 CHUNK = 5000
 
 
-def _modality_bits(modalities: Iterable[str]) -> int:
-    bits = 0
-    for modality in modalities:
-        if modality in MODALITIES:
-            bits |= 1 << MODALITIES.index(modality)
-    return bits
-
-
 @dataclass(frozen=True)
 class BrowseSnapshot:
-    ids: np.ndarray  # artifact ids; every other column is aligned with it
-    kind: np.ndarray  # index into KINDS
-    pricing_model: np.ndarray  # index into PRICING_MODELS
-    vendor: np.ndarray  # index into vendors
-    has_free_tier: np.ndarray
-    open_weights: np.ndarray
-    inputs: np.ndarray  # bit i set: accepts MODALITIES[i]
-    outputs: np.ndarray
-    rank: np.ndarray
-    context_length: np.ndarray  # UNKNOWN where not known
-    price_unit: np.ndarray  # index into PRICE_UNITS, UNKNOWN when there is no price
+    ids: np.ndarray  # artifact ids, in the default order; every column is aligned with it
+    # One column per declared filter that has one (comparisons/browse/declarations.py).
+    columns: dict[str, np.ndarray]
+    # For each AnyOf filter: the (value, label) pairs behind its codes, in the order offered.
+    labels: dict[str, list[tuple[str, str]]]
     tags: np.ndarray  # one packed bit row per tag: the artifact has a published capability
     # Sort name -> positions in that order, filled on first use (see _order).
     orders: dict[str, np.ndarray]
-    vendors: list[tuple[str, str]]  # (slug, name) of vendors with published artifacts
     tag_choices: list[tuple[str, str]]  # (slug, name) of tags on published capabilities
     version: str | None
 
@@ -84,33 +55,13 @@ class BrowseSnapshot:
     def size(self) -> int:
         return len(self.ids)
 
+    @property
+    def vendors(self) -> list[tuple[str, str]]:
+        """(slug, name) of the vendors with published artifacts, by name."""
+        return self.labels["vendor"]
+
     def everything(self) -> np.ndarray:
         return np.ones(self.size, dtype=bool)
-
-    @functools.cached_property
-    def labels(self) -> dict[str, list[str]]:
-        """The values behind the codes of each coded column."""
-        return {
-            "kind": KINDS,
-            "pricing_model": PRICING_MODELS,
-            "vendor": [slug for slug, _ in self.vendors],
-        }
-
-    def any_of(self, column: str, values: Iterable[str]) -> np.ndarray:
-        """Artifacts whose `column` (kind, pricing_model or vendor) is any of `values`."""
-        index = {label: i for i, label in enumerate(self.labels[column])}
-        codes = getattr(self, column)
-        found = np.zeros(self.size, dtype=bool)
-        for code in {index[v] for v in values if v in index}:
-            found |= codes == code  # a few comparisons beat np.isin's sort
-        return found
-
-    def priced_in(self, unit: str) -> np.ndarray:
-        return self.price_unit == (PRICE_UNITS.index(unit) if unit in PRICE_UNITS else UNKNOWN)
-
-    def having_modalities(self, column: str, values: Iterable[str]) -> np.ndarray:
-        wanted = _modality_bits(values)
-        return (getattr(self, column) & wanted) == wanted
 
     def tagged(self, slug: str) -> np.ndarray:
         row = [tag for tag, _ in self.tag_choices].index(slug)
@@ -129,15 +80,11 @@ class BrowseSnapshot:
         counts = np.bitwise_count(self.tags & packed).sum(axis=1)
         return {slug: int(n) for (slug, _), n in zip(self.tag_choices, counts, strict=True)}
 
-    def value_counts(self, column: str, mask: np.ndarray) -> np.ndarray:
-        """For kind, pricing_model or vendor: how many artifacts of `mask` have each value,
-        aligned with `labels[column]`."""
-        values = getattr(self, column)[mask]
-        return np.bincount(values[values >= 0], minlength=len(self.labels[column]))
-
-    def modality_counts(self, column: str, mask: np.ndarray) -> dict[str, int]:
-        values = getattr(self, column)[mask]
-        return {m: int(np.count_nonzero(values & (1 << i))) for i, m in enumerate(MODALITIES)}
+    def value_counts(self, name: str, mask: np.ndarray) -> np.ndarray:
+        """For an AnyOf filter: how many artifacts of `mask` have each value, aligned with
+        `labels[name]`."""
+        values = self.columns[name][mask]
+        return np.bincount(values[values >= 0], minlength=len(self.labels[name]))
 
     def ordered_ids(self, mask: np.ndarray, sort: str) -> np.ndarray:
         """The ids of `mask`'s artifacts in the order `sort` names."""
@@ -182,13 +129,9 @@ def _rows(queryset, fields: list[str]) -> list[list]:
     return columns
 
 
-def _codes(values: list[str], labels: list[str]) -> np.ndarray:
-    lookup = {label: i for i, label in enumerate(labels)}
-    return np.array([lookup.get(v, UNKNOWN) for v in values], dtype=np.int8)
-
-
 def browse_snapshot_build(*, version: str | None = None) -> BrowseSnapshot:
-    """Read the published catalog's filterable facts: four queries whatever its size."""
+    """Read the published catalog's filterable facts: two queries whatever its size (the
+    artifacts' declared fields, the published capabilities' tags) plus the tag names."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # The tag pairs' DISTINCT hashes about a million rows: in memory, not on disk.
@@ -198,29 +141,19 @@ def browse_snapshot_build(*, version: str | None = None) -> BrowseSnapshot:
 
 
 def _build(*, version: str | None) -> BrowseSnapshot:
-    fields = [
-        "pk",
-        "kind",
-        "pricing_model",
-        "vendor_id",
-        "has_free_tier",
-        "open_weights",
-        "input_modalities",
-        "output_modalities",
-        "rank",
-        "context_length",
-        "price_unit",
-    ]
+    fields = list(dict.fromkeys(["pk", *(f for d in CATALOG_FILTERS for f in d.snapshot_fields)]))
     artifacts = Artifact.objects.published().order_by(*DEFAULT_ORDERING)
-    column = dict(zip(fields, _rows(artifacts, fields), strict=True))
-    ids = np.array(column["pk"], dtype=np.int64)
+    values = dict(zip(fields, _rows(artifacts, fields), strict=True))
+    ids = np.array(values["pk"], dtype=np.int64)
     size = len(ids)
+    columns: dict[str, np.ndarray] = {}
+    labels: dict[str, list[tuple[str, str]]] = {}
+    for declared in CATALOG_FILTERS:
+        columns.update(declared.columns(values))
+        if isinstance(declared, AnyOf):
+            labels[declared.name] = declared.labels(values)
 
-    vendors = Vendor.objects.filter(pk__in=set(column["vendor_id"])).order_by("name")
-    vendor_rows = list(vendors.values_list("pk", "slug", "name"))
-    vendor_index = {pk: i for i, (pk, _, _) in enumerate(vendor_rows)}
-
-    position = {pk: i for i, pk in enumerate(column["pk"])}
+    position = {pk: i for i, pk in enumerate(values["pk"])}
     pairs = (
         Capability.tags.through.objects.filter(capability__status=Status.PUBLISHED)
         .values_list("capability__artifact_id", "tag_id")
@@ -242,21 +175,10 @@ def _build(*, version: str | None) -> BrowseSnapshot:
 
     return BrowseSnapshot(
         ids=ids,
-        kind=_codes(column["kind"], KINDS),
-        pricing_model=_codes(column["pricing_model"], PRICING_MODELS),
-        vendor=np.array([vendor_index[v] for v in column["vendor_id"]], dtype=np.int32),
-        has_free_tier=np.array(column["has_free_tier"], dtype=bool),
-        open_weights=np.array(column["open_weights"], dtype=bool),
-        inputs=np.array([_modality_bits(v) for v in column["input_modalities"]], dtype=np.int16),
-        outputs=np.array([_modality_bits(v) for v in column["output_modalities"]], dtype=np.int16),
-        rank=np.array(column["rank"], dtype=np.int16),
-        context_length=np.array(
-            [UNKNOWN if v is None else v for v in column["context_length"]], dtype=np.int64
-        ),
-        price_unit=_codes(column["price_unit"], PRICE_UNITS),
+        columns=columns,
+        labels=labels,
         tags=tags,
         orders={},
-        vendors=[(slug, name) for _, slug, name in vendor_rows],
         tag_choices=[(slug, name) for _, slug, name in tag_rows],
         version=version,
     )

@@ -1,6 +1,6 @@
 from django.core.exceptions import TooManyFieldsSent
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -9,6 +9,7 @@ from django_htmx.http import push_url
 
 from comparisons.browse.cards import artifact_cards_render
 from comparisons.browse.filters import ArtifactFilter, artifact_facets_count
+from comparisons.htmx import HtmxHttpRequest
 
 PAGE_SIZE = 24
 TOO_MANY_PARAMETERS = (
@@ -18,7 +19,7 @@ TOO_MANY_PARAMETERS = (
 
 @require_GET
 @vary_on_headers("HX-Request")
-def artifact_list(request: HttpRequest) -> HttpResponse:
+def artifact_list(request: HtmxHttpRequest) -> HttpResponse:
     notice = ""
     try:
         data = request.GET

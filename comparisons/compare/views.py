@@ -1,8 +1,8 @@
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -21,6 +21,7 @@ from comparisons.compare.pairs import (
 )
 from comparisons.compare.seo import breadcrumbs_ld, graph_ld, software_application_ld
 from comparisons.compare.verdict import SHOW_CHOICES, facts_build, lead_build, verdict_build
+from comparisons.htmx import HtmxHttpRequest
 
 # Capabilities shown per side before "+N more".
 CAPABILITIES_SHOWN = 5
@@ -28,14 +29,6 @@ SIDES = ("a", "b")
 # HTMX targets this view renders as fragments; anything else gets the whole page.
 FRAGMENTS = {"caps-a": "side_capabilities", "caps-b": "side_capabilities", "aligned": "aligned"}
 SEARCH_TERMS = 3
-
-
-def _search_path() -> str:
-    # The search page may land after this one; its path is fixed by the design.
-    try:
-        return reverse("search")
-    except NoReverseMatch:
-        return "/search/"
 
 
 def _search_url(*, pair: LoadedPair, side_facts: dict) -> str:
@@ -48,17 +41,17 @@ def _search_url(*, pair: LoadedPair, side_facts: dict) -> str:
                     terms.append(capability.tags[0][1].lower())
                     break
     query = " ".join(dict.fromkeys(terms)) or f"{pair.a.name} {pair.b.name}"
-    return f"{_search_path()}?{urlencode({'q': query})}"
+    return f"{reverse('search')}?{urlencode({'q': query})}"
 
 
-def _query(request: HttpRequest, **changes) -> str:
+def _query(request: HtmxHttpRequest, **changes) -> str:
     params = request.GET.copy()
     for name, values in changes.items():
         params.setlist(name, values)
     return params.urlencode()
 
 
-def _sides(*, request: HttpRequest, pair: LoadedPair, expanded: set[str]) -> dict[str, dict]:
+def _sides(*, request: HtmxHttpRequest, pair: LoadedPair, expanded: set[str]) -> dict[str, dict]:
     sides = {}
     for key in SIDES:
         artifact = pair.side(key)
@@ -99,7 +92,7 @@ def _aligned(*, rows, sides: dict) -> list[dict]:
 
 @require_GET
 @vary_on_headers("HX-Request", "HX-Target")
-def compare(request: HttpRequest, pair: str) -> HttpResponse:
+def compare(request: HtmxHttpRequest, pair: str) -> HttpResponse:
     parsed = pair_parse(pair=pair)
     if parsed is None or parsed[0] == parsed[1]:
         raise Http404("No such comparison.")
@@ -195,7 +188,7 @@ def compare(request: HttpRequest, pair: str) -> HttpResponse:
 
 
 @require_GET
-def compare_index(request: HttpRequest) -> HttpResponse:
+def compare_index(request: HtmxHttpRequest) -> HttpResponse:
     return render(
         request,
         "compare/compare_index.html",

@@ -1,4 +1,4 @@
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -15,12 +15,13 @@ from comparisons.compare.pairs import (
 )
 from comparisons.compare.seo import breadcrumbs_ld, graph_ld, software_application_ld
 from comparisons.compare.verdict import model_facts_single
+from comparisons.htmx import HtmxHttpRequest
 
 ALTERNATIVES_SHOWN = 8
 
 
 @require_GET
-def artifact_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def artifact_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     artifact = next(iter(artifacts_for_page(slugs=[slug])), None)
     if artifact is None:
         raise Http404("No published artifact with that name.")

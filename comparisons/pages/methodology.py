@@ -1,6 +1,6 @@
 from datetime import date
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -16,10 +16,11 @@ from catalog.ranking import (
 )
 from catalog.selectors import weights_by_kind_get
 from comparisons.compare.verdict import CLOSE_GAP
+from comparisons.htmx import HtmxHttpRequest
 
 
 @require_GET
-def methodology(request: HttpRequest) -> HttpResponse:
+def methodology(request: HtmxHttpRequest) -> HttpResponse:
     overrides = weights_by_kind_get()
     weights = []
     for kind, label in ArtifactKind.choices:
@@ -49,7 +50,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def robots_txt(request: HttpRequest) -> HttpResponse:
+def robots_txt(request: HtmxHttpRequest) -> HttpResponse:
     sitemap = request.build_absolute_uri(reverse("sitemap"))
     lines = [
         "User-agent: *",

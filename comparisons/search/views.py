@@ -1,13 +1,14 @@
 import logging
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from catalog.models import ArtifactKind, PricingModel
 from catalog.selectors import artifact_published_get
+from comparisons.htmx import HtmxHttpRequest
 from comparisons.models import Intent
 from comparisons.search.evidence import (
     choice_record_safely,
@@ -50,13 +51,13 @@ def _options(choices, counts: dict[str, int], selected: str) -> list[dict]:
     ]
 
 
-def _is_live_keystroke(request: HttpRequest) -> bool:
+def _is_live_keystroke(request: HtmxHttpRequest) -> bool:
     """As-you-type requests mostly carry half-typed words: they show results but are not
     evidence. Enter, the button, a filter, a page link or a chosen result records it."""
     return bool(request.htmx) and request.htmx.trigger_name == "q"
 
 
-def _search_evidence_record(*, request: HttpRequest, outcome: SearchOutcome) -> None:
+def _search_evidence_record(*, request: HtmxHttpRequest, outcome: SearchOutcome) -> None:
     search_record_safely(
         intent_text=outcome.intent,
         query=outcome.query,
@@ -68,7 +69,7 @@ def _search_evidence_record(*, request: HttpRequest, outcome: SearchOutcome) -> 
 
 @require_GET
 @vary_on_headers("HX-Request")
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: HtmxHttpRequest) -> HttpResponse:
     raw_query = request.GET.get("q", "")
     filters = SearchFilters(request.GET)
     partial = bool(request.htmx) and not request.htmx.history_restore_request
@@ -120,7 +121,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def search_choose(request: HttpRequest, slug: str) -> HttpResponse:
+def search_choose(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """A click on a search result: record the choice, then go to the artifact's page.
 
     The target is always built from a published artifact's own URL, never taken from the

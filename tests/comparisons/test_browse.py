@@ -268,3 +268,43 @@ def test_no_inline_styles_scripts_or_hx_on(client, catalog):
         assert "hx-on" not in text
         for script in re.findall(r"<script[^>]*>", text):
             assert "src=" in script
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "kind=",
+        "input=",
+        "output=",
+        "pricing_model=",
+        "tag=",
+        "vendor=",
+        "price_unit=",
+        "min_rank=",
+        "min_context=",
+        "max_price=",
+        "has_free_tier=",
+        "open_weights=",
+        "q=",
+        "kind=&input=&output=&pricing_model=&tag=",
+    ],
+)
+def test_an_empty_filter_value_means_not_chosen(client, query):
+    ArtifactFactory(slug="only", name="Only one")
+    full = client.get(f"{URL}?{query}")
+    assert full.status_code == 200
+    assert full.context["page_obj"].paginator.count == 1
+    assert not full.context["form"].errors
+    fragment = client.get(f"{URL}?{query}", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
+    # Left out of the pushed URL: the address is the plain catalog.
+    assert fragment["HX-Push-Url"] == URL
+
+
+def test_an_empty_value_beside_a_chosen_one_keeps_the_chosen_one(client):
+    ArtifactFactory(slug="m", kind="model")
+    ArtifactFactory(slug="a", kind="app")
+    response = client.get(f"{URL}?kind=&kind=app", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert [c.split('"')[0] for c in response.text.split('id="card-')[1:]] == ["a"]
+    assert response["HX-Push-Url"] == f"{URL}?kind=app"

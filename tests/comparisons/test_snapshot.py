@@ -7,15 +7,15 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.db.models import Q
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalog.fields import Modality, modality_lookup
-from catalog.models import Artifact, ArtifactKind, Capability, PriceUnit, PricingModel, Status
+from catalog.fields import Modality
+from catalog.models import Artifact, ArtifactKind, PriceUnit, PricingModel, Status
 from catalog.versioning import catalog_version_bump
+from comparisons.browse.declarations import CATALOG_FILTERS, FILTERS_BY_NAME
 from comparisons.browse.filters import ArtifactFilter, artifact_facets_count
 from comparisons.browse.sorting import SORT_ORDERINGS
 from tests.factories import ArtifactFactory, CapabilityFactory, TagFactory, VendorFactory
@@ -71,22 +71,27 @@ def varied_catalog():
         CapabilityFactory(artifact=hidden, tags=[tags["chat"]])
 
 
+# Values drawn per parameter; "" (not chosen) for every filter: an empty value must change
+# nothing anywhere.
+PARAMETER_VALUES: dict[str, list[str]] = {
+    "kind": ["model", "api", "app", "mcp_server"],
+    "vendor": VENDORS,
+    "pricing_model": list(PricingModel.values),
+    "has_free_tier": ["true", "false"],
+    "open_weights": ["true", "false"],
+    "input": list(Modality.values),
+    "output": list(Modality.values),
+    "tag": TAGS,
+    "price_unit": list(PriceUnit.values),
+    "max_price": ["0", "0.5", "1", "2"],
+    "min_rank": ["0", "40", "41", "70"],
+    "min_context": ["0", "16000", "64000"],
+    "q": ["alpha", "fast helper", "EPS", "zz"],
+    "sort": list(SORT_ORDERINGS),
+}
 PARAMETERS = st.lists(
-    st.one_of(
-        st.tuples(st.just("kind"), st.sampled_from(["model", "api", "app", "mcp_server"])),
-        st.tuples(st.just("vendor"), st.sampled_from(VENDORS)),
-        st.tuples(st.just("pricing_model"), st.sampled_from(PricingModel.values)),
-        st.tuples(
-            st.sampled_from(["has_free_tier", "open_weights"]), st.sampled_from(["true", "false"])
-        ),
-        st.tuples(st.sampled_from(["input", "output"]), st.sampled_from(Modality.values)),
-        st.tuples(st.just("tag"), st.sampled_from(TAGS)),
-        st.tuples(st.just("price_unit"), st.sampled_from(PriceUnit.values)),
-        st.tuples(st.just("max_price"), st.sampled_from(["0", "0.5", "1", "2"])),
-        st.tuples(st.just("min_rank"), st.sampled_from(["0", "40", "41", "70"])),
-        st.tuples(st.just("min_context"), st.sampled_from(["0", "16000", "64000"])),
-        st.tuples(st.just("q"), st.sampled_from(["alpha", "fast helper", "EPS", "zz"])),
-        st.tuples(st.just("sort"), st.sampled_from(list(SORT_ORDERINGS))),
+    st.sampled_from(
+        [(name, value) for name, values in PARAMETER_VALUES.items() for value in [*values, ""]]
     ),
     max_size=5,
 )
@@ -108,26 +113,29 @@ def test_results_order_and_counts_match_the_sql(varied_catalog, pairs):
     results = filterset.qs
     assert list(filterset.ordered_ids()) == [a.pk for a in results]
 
+    # Every declared filter's counts, held to that filter's own SQL (declarations.py): an OR
+    # filter counts each value as if only it were chosen; the others count within the results.
     facets = artifact_facets_count(filterset=filterset)
-    data = filterset.form.data
-    for name, options in (("kind", facets.kind), ("pricing_model", facets.pricing_model)):
-        for option in options:
-            # The field's own selection set aside: as if only this value were chosen.
-            alone = _query([(k, v) for k, v in pairs if k != name] + [(name, option.value)])
-            assert option.count == ArtifactFilter(alone).qs.count(), (name, option.value, data)
-    for option in facets.vendor:
-        alone = _query([(k, v) for k, v in pairs if k != "vendor"] + [("vendor", option.value)])
-        assert option.count == ArtifactFilter(alone).qs.count(), ("vendor", option.value)
-    assert facets.has_free_tier.count == results.filter(has_free_tier=True).count()
-    assert facets.open_weights.count == results.filter(open_weights=True).count()
-    for param, field in (("input", "input_modalities"), ("output", "output_modalities")):
-        for option in getattr(facets, param):
-            having = Q(**{f"{field}__contains": modality_lookup(option.value)})
-            assert option.count == results.filter(having).count(), (param, option.value)
-    for option in facets.tag:
-        tagged = Capability.objects.published().filter(tags__slug=option.value)
-        expected = results.filter(pk__in=tagged.values("artifact_id")).count()
-        assert option.count == expected, ("tag", option.value)
+    result_ids = {a.pk for a in results}
+    for declared in CATALOG_FILTERS:
+        options = facets.get(declared.name)
+        if options is None:
+            continue
+        for option in options if isinstance(options, list) else [options]:
+            if declared.facet == "or":
+                others = [(k, v) for k, v in pairs if k != declared.name]
+                expected = ArtifactFilter(_query([*others, (declared.name, option.value)])).qs
+                assert option.count == expected.count(), (declared.name, option.value, pairs)
+            else:
+                alone = ArtifactFilter(_query([(declared.name, option.value)])).qs
+                expected_ids = result_ids & {a.pk for a in alone}
+                assert option.count == len(expected_ids), (declared.name, option.value, pairs)
+
+
+def test_every_declared_filter_is_drawn_from_the_property_test():
+    """A new declaration must be exercised by the snapshot-vs-SQL property above."""
+    drawn = set(PARAMETER_VALUES) - {"sort"}
+    assert drawn == set(FILTERS_BY_NAME)
 
 
 def test_snapshot_offers_only_what_published_capabilities_carry(varied_catalog):

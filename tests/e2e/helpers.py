@@ -65,7 +65,7 @@ class CatalogExpectations:
 
 def expected_counts() -> CatalogExpectations:
     published = Artifact.objects.published()
-    models = published.of_kind("model")
+    models = published.filter(kind="model")
     open_models = models.filter(open_weights=True)
     seeing = open_models.with_input("image")
     expected = CatalogExpectations(
