@@ -9,7 +9,7 @@ PYTHON_BIN := $(shell for p in python3.13 python3.12 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then \
 	echo $$p; break; fi; done)
 
-.PHONY: install run test lint format migrate demo bench drill
+.PHONY: install run test lint format migrate demo bench drill mutate relevance
 
 install: $(VENV)/.installed
 
@@ -60,3 +60,25 @@ bench: install
 DRILL_ARGS ?=
 drill: install
 	$(PY) benchmarks/load_faults.py $(DRILL_ARGS)
+
+# Search relevance (benchmarks/relevance.py): imports the OpenRouter snapshot into a
+# throwaway database on SQLite and on PostgreSQL (RELEVANCE_PG, default
+# postgres://postgres@127.0.0.1:5432), runs the labelled intents and the demo set, and
+# writes the tables into docs/search.md. RELEVANCE_ARGS="--backends sqlite" for one backend.
+RELEVANCE_ARGS ?=
+relevance: install
+	$(PY) benchmarks/relevance.py $(RELEVANCE_ARGS)
+
+# Mutation testing of the rule modules (mutmut, configured in pyproject.toml; docs/testing.md
+# has the scores). One module at a time: `make mutate MUTATE_MODULES=catalog.pricing`.
+# Each mutant runs only the tests that reached its function; results stay in mutants/ and
+# `$(VENV)/bin/mutmut results` / `mutmut show <name>` list and explain the survivors.
+MUTATE_MODULES ?= catalog.pricing catalog.ranking comparisons.compare.verdict \
+	comparisons.search.normalise comparisons.search.scoring
+MUTATE_CHILDREN ?= 2
+mutate: install
+	@for module in $(MUTATE_MODULES); do \
+		echo "== mutating $$module"; \
+		$(VENV)/bin/mutmut run --max-children $(MUTATE_CHILDREN) "$$module.*" > /dev/null || exit 1; \
+	done
+	$(PY) benchmarks/mutation_scores.py $(MUTATE_MODULES)

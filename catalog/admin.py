@@ -1,48 +1,105 @@
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from catalog import services
-from catalog.models import Artifact, Capability, RankWeights, Status, Tag, Vendor
-from catalog.pricing import price_format
-
-DERIVED_ARTIFACT_FIELDS = (
-    "adoption",
-    "quality",
-    "ecosystem",
-    "match_graph",
-    "freshness",
-    "rank",
-    "times_matched",
-    "score_computed_at",
-    "curated_fields",
-    "prices",
-    "created_at",
-    "updated_at",
+from catalog.display import admin_value, number_two_decimals, price_admin_text, prices_admin_lines
+from catalog.models import (
+    PRICE_VARIES,
+    Artifact,
+    Capability,
+    RankWeights,
+    Status,
+    Tag,
+    Vendor,
 )
 
+SCORE_COMPONENTS = ("adoption", "quality", "ecosystem", "match_graph", "freshness")
 
-class CapabilityInline(admin.StackedInline):
+
+def _two_decimals(field: str, description: str) -> Callable:
+    """A read-only admin column or field showing a float `field` with two decimals."""
+
+    @admin.display(description=description, ordering=field)
+    def show(self, obj) -> str:
+        return number_two_decimals(getattr(obj, field))
+
+    show.__name__ = f"{field}_2dp"
+    return show
+
+
+class TwoDecimalHistoryHelper(HistoricalRecordContextHelper):
+    """History diffs with two decimals for floats (0.41 -> 0.43, not 0.4093360343955374)."""
+
+    def prepare_delta_change_value(self, change, value):
+        return admin_value(super().prepare_delta_change_value(change, value))
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The admin every curated model uses: django-simple-history, numbers readable."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return TwoDecimalHistoryHelper(self.model, historical_record)
+
+
+class _LabelledRows(forms.BaseInlineFormSet):
+    """Each row's inputs named after their capability: a table's column headers are not
+    labels, so screen readers (and axe) need "Status of Reads PDFs"."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        title = form.instance.title if form.instance.pk else "a new capability"
+        for name, field in form.fields.items():
+            if field.widget.is_hidden:
+                continue
+            label = "Delete" if name == "DELETE" else str(field.label or name)
+            field.widget.attrs.setdefault("aria-label", f"{label} of {title}")
+
+
+class CapabilityInline(admin.TabularInline):
+    """Compact rows on the artifact page: the title links to the capability's own page,
+    where every field is edited; status and position change here."""
+
     model = Capability
     extra = 0
     ordering = ["position", "id"]
-    autocomplete_fields = ["tags"]
-    readonly_fields = ["times_matched", "match_success_rate"]
-    fields = [
-        ("title", "position", "status"),
-        "description",
-        ("unique", "vs_alternatives"),
-        ("best_for", "limitations"),
-        ("input_types", "output_types"),
-        "tags",
-        ("times_matched", "match_success_rate"),
-    ]
-    show_change_link = True
+    fields = ["capability_title", "tag_names", "status", "position"]
+    readonly_fields = ["capability_title", "tag_names"]
+    template = "admin/catalog/capability_rows.html"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type("LabelledCapabilityRows", (_LabelledRows, formset), {})
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Added from the capability form, which has room for the description and tags.
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Capability]:
+        return super().get_queryset(request).prefetch_related("tags")
+
+    @admin.display(description="Title")
+    def capability_title(self, obj: Capability) -> str:
+        url = reverse("admin:catalog_capability_change", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.title)
+
+    @admin.display(description="Tags")
+    def tag_names(self, obj: Capability) -> str:
+        return ", ".join(tag.name for tag in obj.tags.all()) or "no tags"
 
 
 @admin.register(Vendor)
-class VendorAdmin(SimpleHistoryAdmin):
+class VendorAdmin(HistoryAdmin):
     list_display = ["name", "slug", "homepage", "artifact_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -56,7 +113,7 @@ class VendorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(SimpleHistoryAdmin):
+class TagAdmin(HistoryAdmin):
     list_display = ["name", "slug", "capability_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -70,18 +127,18 @@ class TagAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Artifact)
-class ArtifactAdmin(SimpleHistoryAdmin):
+class ArtifactAdmin(HistoryAdmin):
+    # The columns an editor scans; the rest (matches, components) is on the change page.
     list_display = [
         "name",
         "vendor",
         "kind",
         "status",
         "rank",
-        "times_matched",
         "pricing_model",
         "price_display",
         "needs_review",
-        "updated_at",
+        "updated_on",
     ]
     list_filter = [
         "status",
@@ -94,23 +151,33 @@ class ArtifactAdmin(SimpleHistoryAdmin):
     ]
     list_select_related = ["vendor"]
     search_fields = ["name", "slug", "summary", "vendor__name", "external_id"]
-    autocomplete_fields = ["vendor"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = DERIVED_ARTIFACT_FIELDS
+    readonly_fields = (
+        *(f"{field}_2dp" for field in SCORE_COMPONENTS),
+        "rank",
+        "times_matched",
+        "score_computed_at",
+        "curated_fields",
+        "prices_read",
+        "price_reads_as",
+        "created_at",
+        "updated_at",
+    )
     inlines = [CapabilityInline]
     actions = ["publish", "unpublish", "archive", "recompute_score"]
     save_on_top = True
+    # Plain address inputs: the admin's default repeats each address above its input.
+    formfield_overrides = {models.URLField: {"widget": forms.URLInput(attrs={"size": 40})}}
     fieldsets = [
-        (None, {"fields": ["name", "slug", "vendor", "kind", "status", "summary"]}),
-        ("Links", {"fields": ["homepage", "docs_url", "license", "open_weights"]}),
+        (None, {"fields": [("name", "slug"), ("vendor", "kind", "status"), "summary"]}),
+        ("Links", {"fields": [("homepage", "docs_url"), ("license", "open_weights")]}),
         (
             "Pricing",
             {
                 "fields": [
-                    "pricing_model",
-                    "has_free_tier",
-                    ("starting_price", "price_unit"),
-                    "prices",
+                    ("pricing_model", "has_free_tier"),
+                    ("starting_price", "price_unit", "price_reads_as"),
+                    "prices_read",
                 ]
             },
         ),
@@ -136,23 +203,57 @@ class ArtifactAdmin(SimpleHistoryAdmin):
             "Score (derived, read-only)",
             {
                 "fields": [
-                    ("rank", "times_matched"),
-                    ("adoption", "quality", "ecosystem", "match_graph", "freshness"),
-                    "score_computed_at",
+                    ("rank", "times_matched", "score_computed_at"),
+                    tuple(f"{field}_2dp" for field in SCORE_COMPONENTS),
                     ("created_at", "updated_at"),
                 ]
             },
         ),
     ]
 
+    adoption_2dp = _two_decimals("adoption", "Adoption")
+    quality_2dp = _two_decimals("quality", "Quality")
+    ecosystem_2dp = _two_decimals("ecosystem", "Ecosystem")
+    match_graph_2dp = _two_decimals("match_graph", "Match graph")
+    freshness_2dp = _two_decimals("freshness", "Freshness")
+
     @admin.display(description="Starting price", ordering="starting_price")
     def price_display(self, obj: Artifact) -> str:
-        return price_format(
-            amount=obj.starting_price,
-            unit=obj.price_unit,
-            pricing_model=obj.pricing_model,
-            varies=obj.price_varies,
-        ).headline
+        return price_admin_text(
+            amount=obj.starting_price, unit=obj.price_unit, varies=obj.price_varies
+        )
+
+    @admin.display(description="Visitors read")
+    def price_reads_as(self, obj: Artifact) -> str:
+        return price_admin_text(
+            amount=obj.starting_price, unit=obj.price_unit, varies=obj.price_varies
+        )
+
+    @admin.display(description="Every imported price")
+    def prices_read(self, obj: Artifact) -> str:
+        lines = prices_admin_lines(prices=obj.prices or {}, varies_marker=PRICE_VARIES)
+        if not lines:
+            return "none imported"
+        return format_html_join("", "<div>{}</div>", ((line,) for line in lines))
+
+    @admin.display(description="Updated", ordering="updated_at")
+    def updated_on(self, obj: Artifact) -> str:
+        return timezone.localdate(obj.updated_at).isoformat()
+
+    def changelist_view(self, request, extra_context=None):
+        # Every key column fits at 1280 px once the navigation sidebar steps aside (the
+        # breadcrumbs still lead everywhere); the filters stay.
+        extra_context = {**(extra_context or {}), "is_nav_sidebar_enabled": False}
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "capability_add_url": reverse("admin:catalog_capability_add")
+            + "?"
+            + urlencode({"artifact": object_id}),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -163,6 +264,11 @@ class ArtifactAdmin(SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
         if change and any(formset.has_changed() for formset in formsets):
             services.artifacts_mark_capabilities_curated(artifact_ids=[form.instance.pk])
+            services.artifact_history_note(
+                artifact=form.instance,
+                user=request.user,
+                reason=_capability_rows_reason(formsets),
+            )
 
     def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str, verb: str):
         count = services.artifacts_set_status(artifacts=queryset, status=status)
@@ -192,37 +298,123 @@ class ArtifactAdmin(SimpleHistoryAdmin):
         )
 
 
+def _capability_rows_reason(formsets) -> str:
+    """What the compact capability rows changed, in words for the artifact's history."""
+    parts = []
+    for formset in formsets:
+        if formset.model is not Capability:
+            continue
+        for capability_form in formset.forms:
+            title = capability_form.instance.title
+            if capability_form in formset.deleted_forms:
+                parts.append(f"deleted capability “{title}”")
+            elif capability_form.has_changed():
+                fields = ", ".join(capability_form.changed_data)
+                parts.append(f"changed capability “{title}” ({fields})")
+    reason = "; ".join(parts) or "changed capabilities"
+    return reason[:1].upper() + reason[1:]
+
+
 @admin.register(Capability)
-class CapabilityAdmin(SimpleHistoryAdmin):
+class CapabilityAdmin(HistoryAdmin):
     list_display = [
         "title",
         "artifact",
         "position",
         "status",
         "times_matched",
-        "match_success_rate",
+        "match_success_rate_2dp",
     ]
     list_filter = ["status", "artifact__kind", "tags"]
     list_select_related = ["artifact"]
     search_fields = ["title", "description", "artifact__name"]
-    autocomplete_fields = ["artifact", "tags"]
-    readonly_fields = ["times_matched", "match_success_rate", "created_at", "updated_at"]
+    # Plain, labelled inputs (the autocomplete widget fails accessibility checks): the
+    # artifact by id with a lookup (scales to any catalog), tags in a list box.
+    raw_id_fields = ["artifact"]
+    readonly_fields = ["times_matched", "match_success_rate_2dp", "created_at", "updated_at"]
+
+    match_success_rate_2dp = _two_decimals("match_success_rate", "Match success rate")
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         services.artifacts_mark_capabilities_curated(artifact_ids=[obj.artifact_id])
 
+    def save_related(self, request, form, formsets, change):
+        # After the tags are saved, so the artifact's history sees the finished capability.
+        super().save_related(request, form, formsets, change)
+        capability = form.instance
+        if change:
+            fields = ", ".join(form.changed_data) or "nothing"
+            reason = f"Changed capability “{capability.title}” ({fields})"
+        else:
+            reason = f"Added capability “{capability.title}”"
+        services.artifact_history_note(
+            artifact=capability.artifact, user=request.user, reason=reason
+        )
+
     def delete_model(self, request, obj):
+        artifact, title = obj.artifact, obj.title
         super().delete_model(request, obj)
-        services.artifacts_mark_capabilities_curated(artifact_ids=[obj.artifact_id])
+        services.artifacts_mark_capabilities_curated(artifact_ids=[artifact.pk])
+        services.artifact_history_note(
+            artifact=artifact, user=request.user, reason=f"Deleted capability “{title}”"
+        )
 
     def delete_queryset(self, request, queryset):
-        artifact_ids = list(queryset.values_list("artifact_id", flat=True))
+        titles: dict[int, list[str]] = {}
+        for artifact_id, title in queryset.values_list("artifact_id", "title"):
+            titles.setdefault(artifact_id, []).append(title)
         super().delete_queryset(request, queryset)
-        services.artifacts_mark_capabilities_curated(artifact_ids=artifact_ids)
+        services.artifacts_mark_capabilities_curated(artifact_ids=list(titles))
+        for artifact in Artifact.objects.filter(pk__in=titles):
+            deleted = ", ".join(f"“{title}”" for title in titles[artifact.pk])
+            services.artifact_history_note(
+                artifact=artifact, user=request.user, reason=f"Deleted capabilities {deleted}"
+            )
+
+    def response_add(self, request, obj, post_url_continue=None) -> HttpResponse:
+        # Added from an artifact's page (its "Add a capability" link, which names the
+        # artifact in the address): plain "Save" goes back to that artifact's page.
+        from_artifact = request.GET.get("artifact") == str(obj.artifact_id)
+        plain_save = not {"_continue", "_addanother", "_popup"} & set(request.POST)
+        if from_artifact and plain_save:
+            self.message_user(
+                request, f"Capability “{obj.title}” added to {obj.artifact}.", messages.SUCCESS
+            )
+            return HttpResponseRedirect(
+                reverse("admin:catalog_artifact_change", args=[obj.artifact_id])
+            )
+        return super().response_add(request, obj, post_url_continue)
+
+
+class TwoDecimalInput(forms.NumberInput):
+    """A weight's input showing two decimals (0.30000000000000004 reads 0.30)."""
+
+    def format_value(self, value):
+        if value in (None, ""):
+            return None
+        try:
+            return number_two_decimals(float(value))
+        except (TypeError, ValueError):
+            return super().format_value(value)
 
 
 @admin.register(RankWeights)
-class RankWeightsAdmin(SimpleHistoryAdmin):
+class RankWeightsAdmin(HistoryAdmin):
     list_display = ["kind", "adoption", "quality", "ecosystem", "match_graph", "freshness"]
     list_editable = ["adoption", "quality", "ecosystem", "match_graph", "freshness"]
+    formfield_overrides = {models.FloatField: {"widget": TwoDecimalInput(attrs={"step": "0.01"})}}
+
+    def get_changelist_form(self, request, **kwargs):
+        form = super().get_changelist_form(request, **kwargs)
+
+        class LabelledWeights(form):
+            # One row per kind: each input says which weight of which kind it is.
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                kind = self.instance.get_kind_display() if self.instance.pk else "new kind"
+                for name, field in self.fields.items():
+                    label = str(field.label or name)
+                    field.widget.attrs["aria-label"] = f"{label} weight for {kind}"
+
+        return LabelledWeights

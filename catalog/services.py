@@ -34,6 +34,22 @@ def artifacts_mark_capabilities_curated(*, artifact_ids: Iterable[int]) -> None:
             Artifact.objects.filter(id=artifact.id).update(curated_fields=artifact.curated_fields)
 
 
+def artifact_history_note(*, artifact: Artifact, user, reason: str) -> None:
+    """Adds a row to the artifact's history saying what changed beside it (a capability
+    added, edited or deleted), by whom. Capabilities have their own history too; this row
+    is what an editor reading the artifact's History sees. The artifact itself is not saved
+    again (its fields, as stored now, are what the row records). `user`: the editor (a
+    User); `reason`: a sentence, cut to the history column's 100 characters with "…"."""
+    current = Artifact.objects.filter(pk=artifact.pk).first()
+    if current is None:
+        return
+    if len(reason) > 100:
+        reason = reason[:99] + "…"
+    Artifact.history.bulk_history_create(
+        [current], update=True, default_user=user, default_change_reason=reason
+    )
+
+
 def artifacts_set_status(*, artifacts: QuerySet[Artifact], status: str) -> int:
     # One save per artifact (not queryset.update) so that each change lands in the history.
     count = 0

@@ -1,8 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
-from simple_history.admin import SimpleHistoryAdmin
+from django.http import HttpRequest
+from django.utils.html import format_html
 
-from comparisons.compare.pairs import compare_path
+from catalog.admin import HistoryAdmin
+from catalog.markup import markdown_render
+from catalog.models import Artifact
+from comparisons.compare.pairs import compare_path, pair_load, side_facts_build
+from comparisons.compare.verdict import verdict_build
 from comparisons.models import (
     ChoiceEvent,
     ComparisonOverride,
@@ -13,14 +18,71 @@ from comparisons.models import (
 )
 
 
+def generated_verdict_get(*, first: Artifact | None, second: Artifact | None) -> str:
+    """The verdict the comparison page generates for this pair right now, or "" when the
+    page does not exist (an artifact missing or unpublished, or the same one twice)."""
+    if first is None or second is None:
+        return ""
+    loaded = pair_load(first=first.slug, second=second.slug)
+    if loaded is None:
+        return ""
+    return verdict_build(
+        a=side_facts_build(artifact=loaded.a),
+        b=side_facts_build(artifact=loaded.b),
+        evidence=loaded.evidence,
+    ).text
+
+
+def _same_text(first: str, second: str) -> bool:
+    return " ".join(first.split()) == " ".join(second.split())
+
+
 class ComparisonOverrideForm(forms.ModelForm):
     class Meta:
         model = ComparisonOverride
         fields = ["artifact_a", "artifact_b", "verdict", "approved", "featured", "noindex"]
         help_texts = {
             "artifact_b": "Order does not matter: the pair is stored with the lower slug first, "
-            "as in its URL."
+            "as in its URL.",
+            "verdict": "Markdown. Starts from the generated verdict: edit it to write your own. "
+            "Left as generated (or emptied), the page keeps generating it from the data.",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        if not (instance.pk and instance.verdict.strip()):
+            first = instance.artifact_a if instance.artifact_a_id else None
+            second = instance.artifact_b if instance.artifact_b_id else None
+            if first is None and second is None:
+                first, second = self._initial_artifacts()
+                if first is not None and second is not None:
+                    # Read by the page's read-only "generated verdict" before any save.
+                    instance.artifact_a, instance.artifact_b = first, second
+            self.generated = generated_verdict_get(first=first, second=second)
+            if self.generated and not self.is_bound:
+                self.initial["verdict"] = self.generated
+        else:
+            self.generated = ""
+
+    def _initial_artifacts(self) -> tuple[Artifact | None, Artifact | None]:
+        """The pair posted, or named in the add page's address (the public page's "Edit"
+        link)."""
+        source = self.data if self.is_bound else self.initial
+        ids = [source.get(self.add_prefix("artifact_a")), source.get(self.add_prefix("artifact_b"))]
+        try:
+            numbers = [int(i) for i in ids]
+        except (TypeError, ValueError):
+            return None, None
+        found = Artifact.objects.in_bulk(numbers)
+        return found.get(numbers[0]), found.get(numbers[1])
+
+    def clean_verdict(self) -> str:
+        verdict = self.cleaned_data.get("verdict", "")
+        # Saved unchanged, the generated text would freeze: keep generating it instead.
+        if self.generated and _same_text(verdict, self.generated):
+            return ""
+        return verdict
 
     def clean(self):
         cleaned = super().clean()
@@ -35,13 +97,37 @@ class ComparisonOverrideForm(forms.ModelForm):
 
 
 @admin.register(ComparisonOverride)
-class ComparisonOverrideAdmin(SimpleHistoryAdmin):
+class ComparisonOverrideAdmin(HistoryAdmin):
     form = ComparisonOverrideForm
     list_display = ["__str__", "has_verdict", "approved", "featured", "noindex", "updated_at"]
     list_filter = ["approved", "featured", "noindex"]
     list_select_related = ["artifact_a", "artifact_b"]
     search_fields = ["artifact_a__name", "artifact_b__name", "verdict"]
-    autocomplete_fields = ["artifact_a", "artifact_b"]
+    # Artifacts by id with a lookup: labelled inputs that scale to any catalog (the
+    # autocomplete widget fails accessibility checks). "Edit" on a comparison fills both.
+    raw_id_fields = ["artifact_a", "artifact_b"]
+    readonly_fields = ["generated_verdict", "verdict_preview"]
+    fieldsets = [
+        (None, {"fields": [("artifact_a", "artifact_b")]}),
+        ("Verdict", {"fields": ["generated_verdict", "verdict", "verdict_preview"]}),
+        ("Listing", {"fields": [("approved", "featured", "noindex")]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).select_related("artifact_a", "artifact_b")
+
+    @admin.display(description="Generated verdict (now)")
+    def generated_verdict(self, obj: ComparisonOverride) -> str:
+        first = obj.artifact_a if obj.artifact_a_id else None
+        second = obj.artifact_b if obj.artifact_b_id else None
+        text = generated_verdict_get(first=first, second=second)
+        return text or "Shown once both artifacts are chosen and published."
+
+    @admin.display(description="Preview (as saved)")
+    def verdict_preview(self, obj: ComparisonOverride) -> str:
+        if not obj.verdict.strip():
+            return "No own verdict saved: the page shows the generated one."
+        return format_html('<div class="verdict-preview">{}</div>', markdown_render(obj.verdict))
 
     @admin.display(boolean=True, description="own verdict")
     def has_verdict(self, obj: ComparisonOverride) -> bool:

@@ -417,6 +417,8 @@ def model_differences(*, a: SideFacts, b: SideFacts) -> list[Reason]:
         set_a, set_b = set(getattr(ma, what)), set(getattr(mb, what))
         if not set_a or not set_b:
             continue
+        if what == "output_modalities" and not set_a & set_b:
+            continue  # different jobs: the split has said it
         for side, key in _in_name_order(a, b):
             mine, theirs = (set_a, set_b) if key == "a" else (set_b, set_a)
             if mine - theirs:

@@ -27,7 +27,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection
-from django.db.models import Case, Func, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Func, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -101,10 +101,12 @@ class SearchBackend(Protocol):
 # ---- PostgreSQL -----------------------------------------------------------------------
 
 _VECTOR = RawSQL(f'"{TABLE}"."search_vector"', (), output_field=SearchVectorField())
+# The same document with every word kept (no stopwords, no stemming): compounds only.
+_SIMPLE_VECTOR = RawSQL(f'"{TABLE}"."simple_vector"', (), output_field=SearchVectorField())
 
 
-def _ts_filter(weights: str) -> Func:
-    return Func(_VECTOR, Value(weights), function="ts_filter", output_field=SearchVectorField())
+def _ts_filter(vector: RawSQL, weights: str) -> Func:
+    return Func(vector, Value(weights), function="ts_filter", output_field=SearchVectorField())
 
 
 class PostgresBackend:
@@ -112,14 +114,26 @@ class PostgresBackend:
     def term_query(term: Term) -> SearchQuery:
         if term.phrase:
             return SearchQuery(term.word, search_type="phrase", config="english")
+        if term.compound:
+            return SearchQuery(term.word, search_type="phrase", config="simple")
         queries = [SearchQuery(w, search_type="websearch", config="english") for w in term.words]
         if term.prefix:
             # Prefixes are matched unstemmed; the word itself is matched stemmed above.
             queries.append(SearchQuery(f"{term.word}:*", search_type="raw", config="simple"))
         return reduce(operator.or_, queries)
 
-    def any_query(self, terms: list[Term]) -> SearchQuery:
-        return reduce(operator.or_, (self.term_query(t) for t in terms))
+    @staticmethod
+    def term_vector(term: Term) -> RawSQL:
+        return _SIMPLE_VECTOR if term.compound else _VECTOR
+
+    def term_match(self, term: Term, vector: RawSQL | None = None):
+        """The condition "the document contains the term" (a boolean expression)."""
+        return SearchVectorExact(vector or self.term_vector(term), self.term_query(term))
+
+    def any_query(self, terms: list[Term]) -> SearchQuery | None:
+        """Every non-compound term, for the english vector's rank and headlines."""
+        plain = [self.term_query(t) for t in terms if not t.compound]
+        return reduce(operator.or_, plain) if plain else None
 
     def document_counts(self, *, terms: Sequence[Term | None]) -> list[int]:
         # One statement per count. Several in one statement save nothing measurable (each
@@ -130,29 +144,42 @@ class PostgresBackend:
     def _documents(self, term: Term | None) -> QuerySet:
         if term is None:
             return _published_capabilities()
-        return _published_documents().filter(SearchVectorExact(_VECTOR, self.term_query(term)))
+        return _published_documents().filter(self.term_match(term))
+
+    def _rank(self, terms: list[Term]):
+        ranks = []
+        plain = self.any_query(terms)
+        if plain is not None:
+            ranks.append(SearchRank(_VECTOR, plain, weights=[0.2, 0.4, 0.6, 1.0]))
+        compounds = [self.term_query(t) for t in terms if t.compound]
+        if compounds:
+            ranks.append(
+                SearchRank(
+                    _SIMPLE_VECTOR, reduce(operator.or_, compounds), weights=[0.2, 0.4, 0.6, 1.0]
+                )
+            )
+        return reduce(operator.add, ranks)
 
     def candidates(
         self, *, terms: list[Term], match_terms: list[Term], match_all: bool
     ) -> list[CapabilityCandidate]:
         combine = operator.and_ if match_all else operator.or_
-        match = reduce(combine, (self.term_query(t) for t in match_terms))
-        # Relevance over every term, whichever matched: the same order in both modes.
-        any_query = self.any_query(terms)
+        match = reduce(combine, (Q(self.term_match(t)) for t in match_terms))
         grades = {}
         for i, term in enumerate(terms):
-            query = self.term_query(term)
+            vector = self.term_vector(term)
             grades[f"f{i}"] = Case(
-                When(SearchVectorExact(_ts_filter("{a}"), query), then=Value(3)),
-                When(SearchVectorExact(_ts_filter("{b}"), query), then=Value(2)),
-                When(SearchVectorExact(_VECTOR, query), then=Value(1)),
+                When(self.term_match(term, _ts_filter(vector, "{a}")), then=Value(3)),
+                When(self.term_match(term, _ts_filter(vector, "{b}")), then=Value(2)),
+                When(self.term_match(term), then=Value(1)),
                 default=Value(0),
                 output_field=IntegerField(),
             )
         rows = (
             _published_documents()
-            .filter(SearchVectorExact(_VECTOR, match))
-            .annotate(rank=SearchRank(_VECTOR, any_query, weights=[0.2, 0.4, 0.6, 1.0]), **grades)
+            .filter(match)
+            # Relevance over every term, whichever matched: the same order in both modes.
+            .annotate(rank=self._rank(terms), **grades)
             .values_list(
                 "capability_id",
                 "artifact_id",
@@ -333,12 +360,20 @@ class SqliteBackend:
         placeholders = ", ".join(["%s"] * len(capability_ids))
         with connection.cursor() as cursor:
             if terms:
+                # Every asked capability, marked where the terms occur (a capability shown
+                # because it meets the parsed constraints may contain none of them).
                 cursor.execute(
                     f"""
-                    SELECT rowid, highlight({FTS_TABLE}, 0, %s, %s),
-                           snippet({FTS_TABLE}, 2, %s, %s, '…', {SNIPPET_WORDS})
-                      FROM {FTS_TABLE}
-                     WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})
+                    SELECT d.capability_id, coalesce(h.title, d.title),
+                           coalesce(h.snippet, d.description)
+                      FROM {TABLE} d
+                      LEFT JOIN (
+                        SELECT rowid, highlight({FTS_TABLE}, 0, %s, %s) AS title,
+                               snippet({FTS_TABLE}, 2, %s, %s, '…', {SNIPPET_WORDS}) AS snippet
+                          FROM {FTS_TABLE}
+                         WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})
+                      ) h ON h.rowid = d.capability_id
+                     WHERE d.capability_id IN ({placeholders})
                     """,
                     [
                         _START,
@@ -346,6 +381,7 @@ class SqliteBackend:
                         _START,
                         _STOP,
                         " OR ".join(fts_term(t) for t in terms),
+                        *capability_ids,
                         *capability_ids,
                     ],
                 )

@@ -8,8 +8,10 @@ it current whichever code path edits the catalog (admin, importers, the demo loa
 factories). The catalog app stays unaware of search.
 
 - PostgreSQL: a stored generated tsvector over the document with field weights
-  (title and tags A, description B, "unique" and "best for" C), a GIN index on it, and a
-  trigram GIN index on lower(artifact name) for typo-tolerant name matches.
+  (title and tags A, description B, "unique" and "best for" C), a GIN index on it, the
+  same with the `simple` config (every word kept, for compound phrases such as
+  "no-code"), and a trigram GIN index on lower(artifact name) for typo-tolerant name
+  matches.
 - SQLite: an FTS5 external-content table over the document table (porter stemming,
   diacritics folded), synced by the standard insert/delete/update triggers.
 
@@ -41,7 +43,16 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
         || setweight(to_tsvector('english'::regconfig, extra), 'C')
     ) STORED
 );
+-- Compounds ("no-code", "text-to-speech") are phrases of words the english config drops
+-- as stopwords: the simple config keeps every word, as FTS5 does.
+ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS simple_vector tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('simple'::regconfig, title), 'A')
+    || setweight(to_tsvector('simple'::regconfig, tags), 'A')
+    || setweight(to_tsvector('simple'::regconfig, description), 'B')
+    || setweight(to_tsvector('simple'::regconfig, extra), 'C')
+) STORED;
 CREATE INDEX IF NOT EXISTS searchdocument_vector_gin ON {TABLE} USING gin (search_vector);
+CREATE INDEX IF NOT EXISTS searchdocument_simple_gin ON {TABLE} USING gin (simple_vector);
 CREATE INDEX IF NOT EXISTS searchdocument_artifact ON {TABLE} (artifact_id);
 CREATE INDEX IF NOT EXISTS artifact_name_trgm
     ON catalog_artifact USING gin (lower(name) gin_trgm_ops);

@@ -19,7 +19,8 @@ PREFIX_MIN_LENGTH = 3
 
 # Intent tokens: letters and digits, with inner dots ("qwen3.5") and trailing + or #
 # ("c++", "c#") kept because they change the meaning; everything else folds to a space.
-_INTENT_TOKEN = re.compile(r"[^\W_]+(?:\.[^\W_]+)*[+#]*")
+# Inner hyphens are read too, and kept only where they make a compound (see below).
+_INTENT_TOKEN = re.compile(r"[^\W_]+(?:[.\-][^\W_]+)*[+#]*")
 # Search terms are plain runs of letters and digits: the only text that both PostgreSQL's
 # parser and SQLite's unicode61 tokenizer read the same way.
 _TERM = re.compile(r"[^\W_]+")
@@ -85,6 +86,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "chatbot": ("chat", "assistant"),
 }
 
+# Words that, joined by a hyphen to another word, make a compound with its own meaning:
+# "no-code" is not about code, "low-code" not about being low, "text-to-speech" not
+# "speech-to-text". Every stopword is one (alone it carries nothing, joined it carries the
+# point); so are these few ordinary words people join the same way.
+COMPOUND_PARTS = STOPWORDS | {"low", "non", "zero"}
+
 _DROP_CATEGORIES = {"Cf", "Cs", "Co", "Cn"}
 
 
@@ -107,16 +114,35 @@ def query_clean(raw: str | None) -> str:
     return " ".join(text.split())
 
 
+def compound_is(token: str) -> bool:
+    """Whether a hyphenated token is a compound term: one of its parts is in COMPOUND_PARTS
+    ("no-code", "how-to", "text-to-speech"), so splitting it would lose its meaning. Other
+    hyphenated tokens ("gpt-4o", "qwen3.5-flash") are plain words joined for layout."""
+    parts = token.split("-")
+    return len(parts) > 1 and any(part in COMPOUND_PARTS for part in parts)
+
+
+def _intent_tokens(text: str) -> list[str]:
+    tokens: list[str] = []
+    for token in _INTENT_TOKEN.findall(text):
+        if "-" in token and not compound_is(token):
+            tokens.extend(_INTENT_TOKEN.findall(token.replace("-", " ")))
+        else:
+            tokens.append(token)
+    return tokens
+
+
 def intent_normalise(raw: str | None) -> str:
     """The graph node for a query: "Transcribe  Podcasts!" and "transcribe podcasts" are one.
 
-    Clean, case-fold, keep word tokens (see _INTENT_TOKEN), join with single spaces, and cut
-    at a token boundary to fit Intent.text.
+    Clean, case-fold, keep word tokens (see _INTENT_TOKEN; a hyphen only inside a compound,
+    see compound_is), join with single spaces, and cut at a token boundary to fit
+    Intent.text.
     """
     text = query_clean(raw).casefold()
     # Case folding can itself produce compatibility characters (e.g. the Kelvin sign).
     text = unicodedata.normalize("NFKC", text)
-    tokens = _INTENT_TOKEN.findall(text)
+    tokens = _intent_tokens(text)
     result: list[str] = []
     length = 0
     for token in tokens:
@@ -139,29 +165,50 @@ class Term:
     # The whole query as a phrase: a bonus for capabilities that say it in that order
     # ("text to speech" is not "speech to text"). Never counted as a term of its own.
     phrase: bool = False
+    # A compound ("no-code"): word holds its parts joined by spaces ("no code") and matches
+    # them as a phrase, hyphenated or not, stopwords included.
+    compound: bool = False
 
     @property
     def words(self) -> tuple[str, ...]:
         return (self.word, *self.alternatives)
 
 
+def _term_words(intent: str) -> list[tuple[str, bool]]:
+    """(word, is_compound) per intent token: compounds whole, other tokens as their word
+    runs ("qwen3.5" gives "qwen3" and "5", as both engines read it)."""
+    words: list[tuple[str, bool]] = []
+    for token in intent.split():
+        if "-" in token and compound_is(token):
+            words.append((" ".join(_TERM.findall(token)), True))
+        else:
+            words.extend((word, False) for word in _TERM.findall(token))
+    return words
+
+
 def query_terms(intent: str) -> list[Term]:
     """The terms a backend looks for, from a normalised intent: word runs minus stopwords,
-    de-duplicated in order, at most MAX_TERMS; the last may also match as a prefix."""
+    compounds whole (see compound_is), de-duplicated in order, at most MAX_TERMS; the last
+    may also match as a prefix unless it is a compound."""
     seen: set[str] = set()
-    words: list[str] = []
-    for word in _TERM.findall(intent):
-        if word in STOPWORDS or word in seen:
+    words: list[tuple[str, bool]] = []
+    for word, compound in _term_words(intent):
+        if (word in STOPWORDS and not compound) or word in seen:
             continue
         seen.add(word)
-        words.append(word)
+        words.append((word, compound))
         if len(words) == MAX_TERMS:
             break
     if not words:
         return []
-    terms = [Term(word=w, alternatives=SYNONYMS.get(w, ())) for w in words]
+    terms = [
+        Term(word=w, alternatives=(), compound=True)
+        if compound
+        else Term(word=w, alternatives=SYNONYMS.get(w, ()))
+        for w, compound in words
+    ]
     last = terms[-1]
-    if len(last.word) >= PREFIX_MIN_LENGTH and not last.word.isdigit():
+    if not last.compound and len(last.word) >= PREFIX_MIN_LENGTH and not last.word.isdigit():
         terms[-1] = Term(word=last.word, alternatives=last.alternatives, prefix=True)
     if len(words) >= 2:
         phrase = " ".join(_TERM.findall(intent)[:INTENT_MAX_LENGTH])

@@ -1,6 +1,7 @@
 """Run a search: normalise, ask the backend, rank, filter, paginate, highlight one page."""
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -14,6 +15,21 @@ from comparisons.caching.derived import (
     derived_cache_version,
 )
 from comparisons.search.backends import Highlight, SearchBackend, backend_get
+from comparisons.search.facts import (
+    FACTS_LIMIT,
+    artifact_facts_get,
+    artifacts_meeting,
+    capability_success_rates_get,
+    catalog_families_get,
+    constraint_capabilities_get,
+)
+from comparisons.search.intent import (
+    Constraint,
+    ParsedIntent,
+    constraint_holds,
+    intent_parse,
+    job_price,
+)
 from comparisons.search.normalise import (
     Term,
     intent_normalise,
@@ -33,6 +49,11 @@ EVIDENCE_RESULTS = 5
 EVIDENCE_CAPABILITIES_PER_RESULT = 3
 # Capabilities kept per result in a ranking: the most that the page or the evidence reads.
 KEPT_CAPABILITIES = max(SHOWN_CAPABILITIES, EVIDENCE_CAPABILITIES_PER_RESULT)
+# How much the match graph's chosen-result rate of a result's best capability (smoothed,
+# 0 to 1) adds to its text score (an exact phrase in a title scores about 1.5).
+PRIOR_WEIGHT = 0.2
+# At most this many constraints may be dropped through the chips at once.
+MAX_DROPS = 12
 
 
 class RankedArtifact(NamedTuple):
@@ -67,13 +88,16 @@ class Ranking:
     rows: list[tuple]
     kind_counts: dict[str, int]
     pricing_counts: dict[str, int]
+    # False when no result met every constraint and they only ordered the results.
+    constraints_filtered: bool = True
 
     @classmethod
-    def of(cls, entries: list[RankedArtifact]) -> "Ranking":
+    def of(cls, entries: list[RankedArtifact], *, constraints_filtered: bool = True) -> "Ranking":
         return cls(
             rows=[tuple(entry) for entry in entries],
             kind_counts=dict(Counter(entry.kind for entry in entries)),
             pricing_counts=dict(Counter(entry.pricing_model for entry in entries)),
+            constraints_filtered=constraints_filtered,
         )
 
     def filtered(self, *, kind: str, pricing: str) -> list[tuple]:
@@ -122,6 +146,11 @@ class SearchOutcome:
     # What a recorded search counts as matched: the top results and their capabilities.
     evidence_artifact_ids: list[int] = field(default_factory=list)
     evidence_capability_ids: list[int] = field(default_factory=list)
+    # The constraints parsed from the intent and applied, and those the searcher dropped.
+    constraints: list[Constraint] = field(default_factory=list)
+    dropped: list[Constraint] = field(default_factory=list)
+    # Whether the constraints filtered (True) or, met by no result, only ordered them.
+    constraints_filtered: bool = True
 
     @property
     def is_empty(self) -> bool:
@@ -152,7 +181,8 @@ def _candidates(
 
 def _artifacts_score(*, intent: str, terms: list[Term], version: str | None) -> list[ArtifactScore]:
     backend = backend_get()
-    name_matches = backend.name_matches(text=intent)
+    # A compound is one word to a name too: "no-code" is not a near miss of "Claude Code".
+    name_matches = backend.name_matches(text=intent.replace("-", ""))
     counted, _ = terms_split(terms)
     if not counted:
         return artifacts_score(
@@ -167,36 +197,170 @@ def _artifacts_score(*, intent: str, terms: list[Term], version: str | None) -> 
     )
 
 
-def _ranking(*, intent: str, terms: list[Term], version: str | None) -> Ranking:
-    return Ranking.of(
-        [
-            RankedArtifact(
-                artifact_id=a.artifact_id,
-                kind=a.artifact.kind,
-                pricing_model=a.artifact.pricing_model,
-                score=a.score,
-                name_similarity=a.name_similarity,
-                capability_ids=tuple(a.capability_ids[:KEPT_CAPABILITIES]),
-                capability_count=len(a.capabilities),
-            )
-            for a in _artifacts_score(intent=intent, terms=terms, version=version)
-        ]
+def _ranked(*, intent: str, terms: list[Term], version: str | None) -> list[RankedArtifact]:
+    return [
+        RankedArtifact(
+            artifact_id=a.artifact_id,
+            kind=a.artifact.kind,
+            pricing_model=a.artifact.pricing_model,
+            score=a.score,
+            name_similarity=a.name_similarity,
+            capability_ids=tuple(a.capability_ids[:KEPT_CAPABILITIES]),
+            capability_count=len(a.capabilities),
+        )
+        for a in _artifacts_score(intent=intent, terms=terms, version=version)
+    ]
+
+
+def _with_prior(entries: list[RankedArtifact]) -> list[tuple[RankedArtifact, float]]:
+    """Each entry with its relevance: text score plus PRIOR_WEIGHT times the best chosen-
+    result rate among its kept capabilities (0 without match-graph evidence)."""
+    rates = capability_success_rates_get(
+        capability_ids={c for e in entries for c in e.capability_ids}
     )
+    return [
+        (e, e.score + PRIOR_WEIGHT * max((rates.get(c, 0.0) for c in e.capability_ids), default=0))
+        for e in entries
+    ]
 
 
-def _scored(*, intent: str, terms: list[Term], version: str | None) -> Ranking:
+def results_order(
+    *,
+    parsed: ParsedIntent,
+    entries: list[RankedArtifact],
+    facts: dict,
+    relevance: dict[int, float],
+) -> tuple[list[RankedArtifact], bool]:
+    """The results in the order shown, and whether the constraints filtered them.
+
+    Entries meeting every constraint are kept, in order of: the job's unit price (cheapest
+    first, unknown last) when the intent asks for cheap, then relevance (text score plus
+    the match-graph prior), then whether they give only the outputs asked for (when an
+    output is asked for), then the given order (UnfragileRank, then name).
+    When none meets them all, every entry stays, ordered first by whether its output
+    contradicts a parsed output, then by how many constraints it misses ("strongly
+    boost"). Entries without facts miss every constraint. Pure: no database."""
+    constraints = [c for c in parsed.constraints if not (c.field == "price" and c.value == "cheap")]
+    outputs = [c for c in constraints if c.field == "output"]
+
+    def misses(entry: RankedArtifact) -> tuple[int, int]:
+        known = facts.get(entry.artifact_id)
+        if known is None:
+            return (1 if outputs else 0, len(constraints))
+        wrong_output = any(not constraint_holds(c, known) for c in outputs)
+        return (int(wrong_output), sum(not constraint_holds(c, known) for c in constraints))
+
+    def price(entry: RankedArtifact) -> tuple[int, float]:
+        if not parsed.cheapest:
+            return (0, 0.0)
+        known = facts.get(entry.artifact_id)
+        cost = job_price(parsed, known) if known is not None else None
+        return (0, cost) if cost is not None else (1, 0.0)
+
+    wanted_outputs = {c.value for c in outputs if not c.negated}
+
+    def extra_outputs(entry: RankedArtifact) -> int:
+        # "describe a photo": a model answering only in text before one that also paints.
+        known = facts.get(entry.artifact_id)
+        return int(bool(wanted_outputs) and (known is None or not known.outputs <= wanted_outputs))
+
+    missed = {e.artifact_id: misses(e) for e in entries}
+    meeting = [e for e in entries if missed[e.artifact_id][1] == 0]
+    filtered = bool(meeting) or not constraints
+    chosen = meeting if meeting else entries
+    ordered = sorted(
+        chosen,
+        key=lambda e: (
+            *(() if filtered else missed[e.artifact_id]),
+            *price(e),
+            -relevance.get(e.artifact_id, e.score),
+            extra_outputs(e),
+        ),
+    )
+    return ordered, filtered
+
+
+def _ranking(
+    *, intent: str, terms: list[Term], version: str | None, parsed: ParsedIntent
+) -> Ranking:
+    entries = _ranked(intent=intent, terms=terms, version=version)
+    if not parsed.constraints:
+        with_prior = _with_prior(entries[:FACTS_LIMIT])
+        relevance = {e.artifact_id: r for e, r in with_prior}
+        head = sorted(entries[:FACTS_LIMIT], key=lambda e: -relevance[e.artifact_id])
+        return Ranking.of(head + entries[FACTS_LIMIT:])
+    considered = entries[:FACTS_LIMIT]
+    known = {e.artifact_id for e in considered}
+    extra = [
+        artifact_id
+        for artifact_id in artifacts_meeting(
+            constraints=parsed.constraints, cheapest=parsed.cheapest
+        )
+        if artifact_id not in known
+    ]
+    facts = artifact_facts_get(artifact_ids=[*known, *extra])
+    capabilities = constraint_capabilities_get(
+        artifact_ids=extra, constraints=parsed.constraints, per_artifact=KEPT_CAPABILITIES
+    )
+    relevance = {e.artifact_id: r for e, r in _with_prior(considered)}
+    # Artifacts no word matched, met by the constraints: after every word match of equal
+    # standing, in UnfragileRank order (or price order, for cheap).
+    supplement = [
+        RankedArtifact(
+            artifact_id=artifact_id,
+            kind=facts[artifact_id].kind,
+            pricing_model=facts[artifact_id].pricing_model,
+            score=0.0,
+            name_similarity=0.0,
+            capability_ids=capabilities.get(artifact_id, ()),
+            capability_count=len(capabilities.get(artifact_id, ())),
+        )
+        for artifact_id in extra
+        if artifact_id in facts
+    ]
+    ordered, filtered = results_order(
+        parsed=parsed, entries=considered + supplement, facts=facts, relevance=relevance
+    )
+    if not filtered:
+        ordered += entries[FACTS_LIMIT:]
+    return Ranking.of(ordered, constraints_filtered=filtered)
+
+
+def _families(version: str | None) -> frozenset[str]:
+    if version is None:
+        return catalog_families_get()
+    key = derived_cache_key(kind="families", version=version, text="")
+    families = derived_cache_get_many([key]).get(key)
+    if families is None:
+        families = catalog_families_get()
+        derived_cache_set_many({key: families}, timeout=settings.PAGE_CACHE_SECONDS)
+    return families
+
+
+def intent_parsed(*, intent: str, version: str | None) -> ParsedIntent:
+    """The constraints of an intent, with the catalog's name families."""
+    if not intent:
+        return ParsedIntent()
+    return intent_parse(intent, names=_families(version))
+
+
+def _scored(
+    *, intent: str, terms: list[Term], version: str | None, parsed: ParsedIntent
+) -> Ranking:
     """Every result of the intent, best first; reused per catalog version (see stats.py),
     because it depends on nothing else: the filters and the page are applied to it
     afterwards, and the caller records evidence for every search, cached or not. At most
-    CANDIDATE_LIMIT capabilities' artifacts plus the name matches."""
+    CANDIDATE_LIMIT capabilities' artifacts plus the name matches and the artifacts the
+    constraints alone find."""
     if not intent:
         return EMPTY_RANKING
     if version is None:
-        return _ranking(intent=intent, terms=terms, version=None)
-    key = derived_cache_key(kind="ranking", version=version, text=intent)
+        return _ranking(intent=intent, terms=terms, version=None, parsed=parsed)
+    applied = " ".join(c.key for c in parsed.constraints)
+    key = derived_cache_key(kind="ranking", version=version, text=f"{intent}\n{applied}")
     scored = derived_cache_get_many([key]).get(key)
     if scored is None:
-        scored = _ranking(intent=intent, terms=terms, version=version)
+        scored = _ranking(intent=intent, terms=terms, version=version, parsed=parsed)
         derived_cache_set_many({key: scored}, timeout=settings.PAGE_CACHE_SECONDS)
     return scored
 
@@ -208,15 +372,20 @@ def search_run(
     pricing: str = "",
     page_number: int | str = 1,
     with_page: bool = True,
+    drop: Sequence[str] = (),
 ) -> SearchOutcome:
     """Search published artifacts by intent. Never raises on odd text: every query is
     normalised to letters and digits before it reaches a backend. with_page=False skips
-    loading the shown page (for callers that only need the ranking and the evidence)."""
+    loading the shown page (for callers that only need the ranking and the evidence).
+    drop: keys of parsed constraints not to apply (the chips' links); others are ignored."""
     cleaned = query_clean(query)
     intent = intent_normalise(cleaned)
     terms = query_terms(intent)
     version = derived_cache_version() if intent else None
-    ranking = _scored(intent=intent, terms=terms, version=version)
+    parsed_all = intent_parsed(intent=intent, version=version)
+    dropped_keys = set(list(drop)[:MAX_DROPS])
+    parsed = parsed_all.without(dropped_keys)
+    ranking = _scored(intent=intent, terms=terms, version=version, parsed=parsed)
     top = [RankedArtifact._make(row) for row in ranking.rows[:EVIDENCE_RESULTS]]
     evidence = [
         capability_id
@@ -245,6 +414,9 @@ def search_run(
         pricing_counts=ranking.pricing_counts,
         evidence_artifact_ids=[entry.artifact_id for entry in top],
         evidence_capability_ids=evidence,
+        constraints=list(parsed.constraints),
+        dropped=[c for c in parsed_all.constraints if c.key in dropped_keys],
+        constraints_filtered=ranking.constraints_filtered,
     )
 
 
@@ -272,6 +444,8 @@ def _page_results(*, entries: list[RankedArtifact], terms: list[Term]) -> list[S
         return []
     artifacts = Artifact.objects.select_related("vendor").in_bulk([e.artifact_id for e in entries])
     shown = {e.artifact_id: e.capability_ids[:SHOWN_CAPABILITIES] for e in entries}
+    # Capabilities shown because they meet the constraints, without the words, come back
+    # unmarked.
     highlights = backend_get().highlights(
         terms=terms, capability_ids=[c for ids in shown.values() for c in ids]
     )

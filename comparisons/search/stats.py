@@ -44,8 +44,9 @@ def derived_cache_key(*, kind: str, version: str, text: str) -> str:
 
 def _term_identity(term: Term) -> str:
     # Everything the term's match depends on: its words (letters and digits only, so a
-    # space never occurs inside one) and whether the last also matches as a prefix.
-    return f"{'prefix' if term.prefix else 'exact'} {' '.join(term.words)}"
+    # space never occurs inside one, except in a compound's phrase) and how it matches.
+    mode = "compound" if term.compound else "prefix" if term.prefix else "exact"
+    return f"{mode} {' '.join(term.words)}"
 
 
 def corpus_stats(*, backend: SearchBackend, terms: list[Term], version: str | None) -> CorpusStats:

@@ -1,8 +1,11 @@
 import logging
+import re
+from urllib.parse import urlencode
 
 from django import forms
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -17,7 +20,7 @@ from comparisons.search.evidence import (
     search_record_safely,
 )
 from comparisons.search.normalise import QUERY_MAX_LENGTH
-from comparisons.search.service import SearchOutcome, search_run
+from comparisons.search.service import MAX_DROPS, SearchOutcome, search_run
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +40,31 @@ class SearchFilters(forms.Form):
     pricing = forms.ChoiceField(
         required=False, choices=[("", "Any pricing"), *PricingModel.choices]
     )
+
+
+# A chip's key, as intent.Constraint.key writes it: "output:image", "not-kind:app".
+_DROP_KEY = re.compile(r"^(?:not-)?[a-z]{2,10}:[a-z0-9+._\-]{1,60}$")
+
+
+def _chips(*, outcome: SearchOutcome, drops: list[str]) -> tuple[list[dict], list[dict]]:
+    """Links for the parsed constraints: each active one to the same search without it,
+    each dropped one back to the search with it. Plain links: they work without JS."""
+
+    def url(keys: list[str]) -> str:
+        params = [("q", outcome.query)]
+        params += [(name, value) for name, value in (("kind", outcome.kind),
+                   ("pricing", outcome.pricing)) if value]  # fmt: skip
+        params += [("drop", key) for key in keys]
+        return f"{reverse('search')}?{urlencode(params)}"
+
+    active = [
+        {"label": c.label, "key": c.key, "url": url([*drops, c.key])} for c in outcome.constraints
+    ]
+    dropped = [
+        {"label": c.label, "key": c.key, "url": url([d for d in drops if d != c.key])}
+        for c in outcome.dropped
+    ]
+    return active, dropped
 
 
 def _options(choices, counts: dict[str, int], selected: str) -> list[dict]:
@@ -83,6 +111,12 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         )
     if not filters.is_valid():
         errors.append("That kind or pricing filter does not exist; pick one from the lists.")
+    drops = list(dict.fromkeys(request.GET.getlist("drop")))
+    if len(drops) > MAX_DROPS or not all(_DROP_KEY.match(d) for d in drops):
+        errors.append(
+            "That link removes a search condition this page does not know; "
+            "use the links above the results instead."
+        )
     if errors:
         context = {"errors": errors, "query": raw_query[:QUERY_MAX_LENGTH], "outcome": None}
         return render(request, template, context, status=400)
@@ -92,6 +126,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         kind=filters.cleaned_data["kind"],
         pricing=filters.cleaned_data["pricing"],
         page_number=request.GET.get("page", 1),
+        drop=drops,
     )
     if outcome.intent and request_counts(request) and not _is_live_keystroke(request):
         _search_evidence_record(request=request, outcome=outcome)
@@ -103,9 +138,14 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
             .order_by("-search_count", "text")
             .values_list("text", flat=True)[:8]
         )
+    chips, dropped_chips = _chips(outcome=outcome, drops=drops)
     context = {
         "outcome": outcome,
         "query": outcome.query,
+        "chips": chips,
+        "dropped_chips": dropped_chips,
+        # Only the drops that apply: a new query's constraints start afresh.
+        "drops": [c["key"] for c in dropped_chips],
         "kind_options": _options(
             SearchFilters.base_fields["kind"].choices, outcome.kind_counts, outcome.kind
         ),

@@ -1,10 +1,13 @@
 """Editors curate the catalog in admin but cannot manage people."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from catalog.models import Artifact, Capability, Status
+from catalog.pricing import price_format
 from tests.factories import ArtifactFactory, CapabilityFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,34 +55,155 @@ def test_editor_can_add_a_capability_in_admin(editor_client):
     assert capability.output_types == ["image"]
 
 
-def test_editor_can_add_a_capability_inline_on_the_artifact(editor_client):
-    artifact = ArtifactFactory()
-    url = reverse("admin:catalog_artifact_change", args=[artifact.pk])
-    page = editor_client.get(url)
-    assert page.status_code == 200
+def _artifact_form_data(editor_client, artifact) -> dict:
+    """What the artifact's change form posts back untouched, capability rows included."""
+    page = editor_client.get(reverse("admin:catalog_artifact_change", args=[artifact.pk]))
     form = page.context["adminform"].form
-    data = {name: form.initial.get(name, "") for name in form.fields}
-    data = {k: ("" if v is None else v) for k, v in data.items()}
-    data.update(
-        vendor=artifact.vendor.pk,
-        input_modalities=["text"],
-        output_modalities=["text"],
-        starting_price="0.000001",
-        **_inline_management("capabilities", 1, 0),
-        **{
-            "capabilities-0-title": "Answers questions",
-            "capabilities-0-description": "Reads a question and writes an answer.",
-            "capabilities-0-position": "0",
-            "capabilities-0-status": "published",
-            "capabilities-0-input_types": ["text"],
-            "capabilities-0-output_types": ["text"],
-        },
-    )
-    for key in ("curated_fields",):
-        data.pop(key, None)
+    data = {k: ("" if v is None else v) for k, v in form.initial.items() if k in form.fields}
+    data.pop("curated_fields", None)
+    data.update(vendor=artifact.vendor.pk, input_modalities=["text"], output_modalities=["text"])
+    capabilities = list(artifact.capabilities.order_by("position", "id"))
+    data.update(_inline_management("capabilities", len(capabilities), len(capabilities)))
+    for number, capability in enumerate(capabilities):
+        data.update(
+            {
+                f"capabilities-{number}-id": capability.pk,
+                f"capabilities-{number}-artifact": artifact.pk,
+                f"capabilities-{number}-status": capability.status,
+                f"capabilities-{number}-position": capability.position,
+            }
+        )
+    return data
+
+
+def test_capabilities_show_as_compact_rows_linking_to_their_own_page(editor_client):
+    artifact = ArtifactFactory()
+    tag = TagFactory(name="Image generation")
+    capability = CapabilityFactory(artifact=artifact, title="Paints", tags=[tag])
+    page = editor_client.get(reverse("admin:catalog_artifact_change", args=[artifact.pk]))
+    html = page.content.decode()
+    edit = reverse("admin:catalog_capability_change", args=[capability.pk])
+    assert f'<a href="{edit}">Paints</a>' in html
+    assert "Image generation" in html
+    # No description box per capability: the rows stay compact.
+    assert 'name="capabilities-0-description"' not in html
+    add = reverse("admin:catalog_capability_add") + f"?artifact={artifact.pk}"
+    assert f'href="{add}"' in html
+
+
+def test_capability_rows_change_status_and_position_and_say_so_in_history(editor_client, editor):
+    artifact = ArtifactFactory()
+    capability = CapabilityFactory(artifact=artifact, title="Reads PDFs", position=0)
+    data = _artifact_form_data(editor_client, artifact)
+    data.update({"capabilities-0-status": "draft", "capabilities-0-position": "3"})
+    url = reverse("admin:catalog_artifact_change", args=[artifact.pk])
     response = editor_client.post(url, data)
     assert response.status_code == 302, response.context["errors"] if response.context else ""
-    assert artifact.capabilities.get().title == "Answers questions"
+    capability.refresh_from_db()
+    assert (capability.status, capability.position) == ("draft", 3)
+    latest = artifact.history.first()
+    assert latest.history_user == editor
+    assert latest.history_change_reason == "Changed capability “Reads PDFs” (status, position)"
+
+
+def test_adding_a_capability_from_the_artifact_lands_in_its_history(editor_client, editor):
+    artifact = ArtifactFactory(name="Painter")
+    before = artifact.history.count()
+    add = reverse("admin:catalog_capability_add") + f"?artifact={artifact.pk}"
+    response = editor_client.post(
+        add,
+        {
+            "artifact": artifact.pk,
+            "title": "Paints from prompts",
+            "description": "Turns a sentence into a picture.",
+            "input_types": ["text"],
+            "output_types": ["image"],
+            "position": 0,
+            "status": "published",
+        },
+    )
+    # Back to the artifact it was added from.
+    assert response.status_code == 302
+    assert response.url == reverse("admin:catalog_artifact_change", args=[artifact.pk])
+    assert artifact.history.count() == before + 1
+    latest = artifact.history.first()
+    assert latest.history_user == editor
+    assert latest.history_change_reason == "Added capability “Paints from prompts”"
+    history = editor_client.get(reverse("admin:catalog_artifact_history", args=[artifact.pk]))
+    assert "Added capability “Paints from prompts”" in history.content.decode()
+
+
+def test_editing_and_deleting_a_capability_land_in_the_artifact_history(editor_client, editor):
+    artifact = ArtifactFactory()
+    capability = CapabilityFactory(artifact=artifact, title="Old title")
+    url = reverse("admin:catalog_capability_change", args=[capability.pk])
+    form = editor_client.get(url).context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in form.initial.items() if k in form.fields}
+    data.update(artifact=artifact.pk, title="New title", tags=[])
+    assert editor_client.post(url, data).status_code == 302
+    assert artifact.history.first().history_change_reason == (
+        "Changed capability “New title” (title)"
+    )
+    delete = reverse("admin:catalog_capability_delete", args=[capability.pk])
+    assert editor_client.post(delete, {"post": "yes"}).status_code == 302
+    latest = artifact.history.first()
+    assert (latest.history_user, latest.history_change_reason) == (
+        editor,
+        "Deleted capability “New title”",
+    )
+
+
+def test_a_capability_opened_from_elsewhere_saves_as_usual(editor_client):
+    artifact = ArtifactFactory()
+    response = editor_client.post(
+        reverse("admin:catalog_capability_add"),
+        {
+            "artifact": artifact.pk,
+            "title": "Plain add",
+            "description": "Added from the capability list.",
+            "input_types": ["text"],
+            "output_types": ["text"],
+            "position": 0,
+            "status": "published",
+        },
+    )
+    assert response.url == reverse("admin:catalog_capability_changelist")
+
+
+def test_admin_shows_scores_with_two_decimals_and_prices_as_the_site_does(editor_client):
+    artifact = ArtifactFactory(
+        name="Floaty",
+        quality=0.4093360343955374,
+        adoption=None,
+        starting_price=Decimal("0.000000065"),
+        price_unit="prompt_token",
+        prices={"prompt_token": "0.000000065", "completion_token": "varies"},
+    )
+    CapabilityFactory(artifact=artifact, match_success_rate=0.123456)
+    change = editor_client.get(reverse("admin:catalog_artifact_change", args=[artifact.pk]))
+    html = change.content.decode()
+    assert "0.4093" not in html
+    assert "0.41" in html
+    site_price = price_format(amount=Decimal("0.000000065"), unit="prompt_token").headline
+    assert site_price in html
+    assert "completion token: Varies by request" in html
+    listing = editor_client.get(reverse("admin:catalog_artifact_changelist")).content.decode()
+    assert site_price in listing
+    capabilities = editor_client.get(reverse("admin:catalog_capability_changelist"))
+    assert "0.12" in capabilities.content.decode()
+    assert "0.123456" not in capabilities.content.decode()
+
+
+def test_history_diffs_show_two_decimals(editor_client):
+    artifact = ArtifactFactory(quality=0.1234567)
+    artifact.quality = 0.9876543
+    artifact.save()
+    html = editor_client.get(
+        reverse("admin:catalog_artifact_history", args=[artifact.pk])
+    ).content.decode()
+    assert "0.12" in html and "0.99" in html
+    assert "0.1234567" not in html and "0.9876543" not in html
+    assert "style=" not in html
 
 
 def test_editor_cannot_open_user_or_group_admin(editor_client):

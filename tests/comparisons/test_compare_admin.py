@@ -74,3 +74,52 @@ def test_changelist_answers(editor_client):
     ComparisonOverrideFactory(verdict="Own words.")
     response = editor_client.get(reverse("admin:comparisons_comparisonoverride_changelist"))
     assert response.status_code == 200
+
+
+def _generated(a, b) -> str:
+    from comparisons.admin import generated_verdict_get
+
+    return generated_verdict_get(first=a, second=b)
+
+
+def test_the_add_page_from_a_comparison_starts_from_the_generated_verdict(editor_client):
+    alpha, beta = ArtifactFactory(slug="alpha"), ArtifactFactory(slug="beta")
+    generated = _generated(alpha, beta)
+    assert generated
+    add = reverse("admin:comparisons_comparisonoverride_add")
+    page = editor_client.get(add, {"artifact_a": alpha.pk, "artifact_b": beta.pk})
+    form = page.context["adminform"].form
+    assert form.initial["verdict"] == generated
+    assert "Generated verdict (now)" in page.content.decode()
+    # Saved unchanged, the generated text stays generated (it follows the data later).
+    response = editor_client.post(
+        add + f"?artifact_a={alpha.pk}&artifact_b={beta.pk}",
+        form_data(alpha, beta, verdict=generated + "\n"),
+    )
+    assert response.status_code == 302
+    assert ComparisonOverride.objects.get().verdict == ""
+
+
+def test_an_edited_verdict_is_kept_and_previewed_as_markdown(editor_client):
+    alpha, beta = ArtifactFactory(slug="alpha"), ArtifactFactory(slug="beta")
+    override = ComparisonOverrideFactory(artifact_a=alpha, artifact_b=beta, verdict="")
+    change = reverse("admin:comparisons_comparisonoverride_change", args=[override.pk])
+    form = editor_client.get(change).context["adminform"].form
+    assert form.initial["verdict"] == _generated(alpha, beta)
+    response = editor_client.post(
+        change, form_data(alpha, beta, verdict="Pick **alpha** for long documents.")
+    )
+    assert response.status_code == 302
+    override.refresh_from_db()
+    assert override.verdict == "Pick **alpha** for long documents."
+    body = editor_client.get(change).content.decode()
+    assert "<strong>alpha</strong>" in body
+    # The public page renders the same Markdown.
+    assert "<strong>alpha</strong>" in editor_client.get("/compare/alpha-vs-beta/").content.decode()
+
+
+def test_no_generated_verdict_for_an_unpublished_side():
+    alpha = ArtifactFactory(slug="alpha")
+    draft = ArtifactFactory(slug="beta", status="draft")
+    assert _generated(alpha, draft) == ""
+    assert _generated(alpha, None) == ""

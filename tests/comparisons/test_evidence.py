@@ -210,3 +210,40 @@ def test_parallel_repeats_of_one_client_count_once():
     _parallel(8, search)
     assert SearchEvent.objects.count() == 1
     assert Intent.objects.get().search_count == 1
+
+
+# The window is checked both ways: a replayed or delayed request carries an earlier time
+# than one already stored, and must not count twice either. Exactly one window apart is
+# no longer "within" it.
+@pytest.mark.parametrize(
+    ("offset", "counts"),
+    [
+        (-DEDUP_WINDOW - timedelta(seconds=1), True),
+        (-DEDUP_WINDOW, True),
+        (-DEDUP_WINDOW + timedelta(seconds=1), False),
+        (timedelta(0), False),
+        (DEDUP_WINDOW - timedelta(seconds=1), False),
+        (DEDUP_WINDOW, True),
+        (DEDUP_WINDOW + timedelta(seconds=1), True),
+    ],
+)
+def test_dedup_window_both_ways_at_its_boundaries(capability, offset, counts):
+    start = timezone.now() - timedelta(hours=5)
+    assert _record(capability, now=start) is not None
+    assert (_record(capability, now=start + offset) is not None) is counts
+    assert Intent.objects.get(text="transcribe audio").search_count == (2 if counts else 1)
+
+    artifact = capability.artifact
+    first = choice_record(
+        intent_text="transcribe audio", query="q", artifact=artifact, client_key="c1", now=start
+    )
+    assert first is not None
+    second = choice_record(
+        intent_text="transcribe audio",
+        query="q",
+        artifact=artifact,
+        client_key="c1",
+        now=start + offset,
+    )
+    assert (second is not None) is counts
+    assert ChoiceEvent.objects.count() == (2 if counts else 1)

@@ -81,7 +81,10 @@ def test_intents_are_distinct_normalised_and_long_tailed():
     # A Zipf-like law: the head intent is searched far more than the median one, and
     # many intents are searched once or not at all.
     assert ranked[0] > 50 * ranked[len(ranked) // 2]
-    assert len(searches) < len(texts) or ranked[-1] <= 2
+    never_searched = len(texts) - len(searches)
+    searched_once = sum(1 for count in searches.values() if count == 1)
+    assert never_searched > len(texts) // 20  # 317 of 2,000 with this seed
+    assert searched_once > len(texts) // 10  # 449 of 2,000 with this seed
 
 
 def test_matches_are_capabilities_of_the_intent_job():

@@ -20,10 +20,12 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/131.0"
 TOP3 = {
     "generate images from text": ["flux-1-schnell", "imagen-3", "flux-1-pro"],
     "transcribe audio": ["deepgram", "assemblyai", "whisper-large-v3"],
+    # Cheapest first by the price per token; open-source models list none (hosting costs
+    # vary), so they come after every known price.
     "cheap model with a long context window": [
         "qwen3-5-flash",
-        "mistral-small-3-1",
-        "gpt-5",
+        "gpt-4o-mini",
+        "gemini-2-5-flash",
     ],
 }
 
@@ -71,16 +73,36 @@ def test_demo_catalog_rankings(demo_catalog):
                         ("gpt-4o", "gpt-4o")]:  # fmt: skip
         assert _top(query, 1)[0].slug == slug, query
 
+    # A compound is one term: "no-code" is not about code.
+    assert _top("no-code", 1)[0].slug == "n8n"
+
+    # "model" is a kind word: only models, until the chip is dropped.
+    models = search_run(query="model")
+    assert [c.key for c in models.constraints] == ["kind:model"]
+    assert models.kind_counts == {"model": models.total}
+    everything = search_run(query="model", drop=["kind:model"])
+    assert everything.constraints == [] and [c.key for c in everything.dropped] == ["kind:model"]
+    assert everything.total > models.total
+
     # Filters narrow the results; the filter counts describe the unfiltered results.
-    everything = search_run(query="model")
-    only_apps = search_run(query="model", kind="app")
+    only_apps = search_run(query="model", kind="app", drop=["kind:model"])
     assert 0 < only_apps.total < everything.total
     assert all(r.artifact.kind == "app" for r in only_apps.results)
     assert only_apps.kind_counts == everything.kind_counts
-    second = search_run(query="model", page_number=2)
+    second = search_run(query="model", page_number=2, drop=["kind:model"])
     assert second.page.number == 2
     assert not {r.artifact.pk for r in second.results} & {r.artifact.pk for r in everything.results}
     assert search_run(query="model", page_number="not-a-number").page.number == 1
+
+    # The demo's own complaints: image generation is images only, Imagen above any text
+    # model; running locally is open weights, not an MCP server.
+    fast = search_run(query="fast image generation")
+    assert fast.total == 10
+    assert all("image" in r.artifact.output_modalities for r in fast.results)
+    assert all(
+        r.artifact.slug != "github-mcp-server"
+        for r in search_run(query="run a model locally").results
+    )
 
 
 # ---- the index stays in sync with catalog edits ------------------------------------------
@@ -156,14 +178,17 @@ def test_search_page_query_count(small_catalog, client, django_assert_max_num_qu
     # per-term fields (one query on PostgreSQL, two on SQLite), names, the page and its
     # highlights; then the recording: a new intent costs a savepoint more than a known one,
     # and the hourly per-client cap costs a count (plus its advisory lock on PostgreSQL).
+    # The parsed constraints (input audio, output text) add the catalog's name families,
+    # the artifacts meeting them, the candidates' facts and tags, and the capabilities'
+    # chosen-result rates (the match-graph prior).
     # Reused counts and rankings: test_search_scale.py.
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(26):
         response = client.get("/search/", {"q": "transcribe audio"}, HTTP_USER_AGENT=BROWSER)
     assert response.status_code == 200
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(23):
         client.get("/search/", {"q": "transcribe audio"}, HTTP_USER_AGENT=BROWSER + " 2")
     assert SearchEvent.objects.count() == 2
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(13):
         client.get("/search/", {"q": "generate images from text"})  # not recorded: no agent
 
 
@@ -271,3 +296,28 @@ def test_random_text_never_fails(client, query, page):
         assert response.status_code == 400
     else:
         assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_compound_terms_match_the_compound_not_its_parts():
+    builder = ArtifactFactory(name="Canvasly")
+    CapabilityFactory(
+        artifact=builder, title="Workflow canvas", description="A no-code canvas for automations."
+    )
+    for i in range(3):
+        CapabilityFactory(
+            artifact=ArtifactFactory(name=f"Bugfixer {i}"),
+            title="Writes code",
+            description="An agent that writes code and fixes bugs, no questions asked.",
+        )
+    speech = ArtifactFactory(name="Narrator")
+    CapabilityFactory(artifact=speech, title="Text to speech", description="Reads text aloud.")
+    listener = ArtifactFactory(name="Listener")
+    CapabilityFactory(
+        artifact=listener, title="Speech to text", description="Transcribes speech to text."
+    )
+    assert _top("no-code", 10) == [builder]
+    assert _top("No-Code canvas", 10) == [builder]
+    # Spelled with or without hyphens in the text, a compound matches in its own order.
+    assert _top("text-to-speech", 10) == [speech]
+    assert _top("speech-to-text", 10) == [listener]

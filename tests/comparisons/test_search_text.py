@@ -1,5 +1,7 @@
 """Pure search rules: normalisation, terms, trigram similarity and scoring (no database)."""
 
+import math
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -7,6 +9,7 @@ from hypothesis import strategies as st
 from comparisons.search.normalise import (
     INTENT_MAX_LENGTH,
     MAX_TERMS,
+    compound_is,
     intent_normalise,
     query_clean,
     query_terms,
@@ -18,6 +21,7 @@ from comparisons.search.scoring import (
     NameMatch,
     artifacts_score,
     capability_score,
+    idf_compute,
     trigram_similarity,
     trigrams,
 )
@@ -29,7 +33,12 @@ from comparisons.search.scoring import (
         ("Transcribe  Podcasts!", "transcribe podcasts"),
         ("transcribe podcasts", "transcribe podcasts"),
         ("  TRANSCRIBE\tpodcasts??  ", "transcribe podcasts"),
-        ("text-to-speech", "text to speech"),
+        ("text-to-speech", "text-to-speech"),
+        ("No-Code", "no-code"),
+        ("how-to", "how-to"),
+        ("low-code", "low-code"),
+        ("text--to", "text to"),
+        ("-no-code-", "no-code"),
         ("c++", "c++"),
         ("C#", "c#"),
         ("gpt-4o", "gpt 4o"),
@@ -66,7 +75,10 @@ def test_query_terms_are_plain_words(text):
     counted, phrase = terms_split(query_terms(intent_normalise(text)))
     assert len(counted) <= MAX_TERMS
     for term in counted:
-        assert all(w.isalnum() for w in term.words)
+        if term.compound:
+            assert all(w.isalnum() for w in term.word.split(" ")) and " " in term.word
+        else:
+            assert all(w.isalnum() for w in term.words)
     if phrase is not None:
         assert len(counted) >= 2
 
@@ -135,3 +147,118 @@ def test_name_matches_add_to_score_above_threshold_only():
         ],
     )
     assert [(a.artifact_id, a.score) for a in scored] == [(1, 0.67)]
+
+
+@pytest.mark.parametrize(
+    ("intent", "words", "compounds"),
+    [
+        ("no-code", ["no code"], [True]),
+        ("low-code app builder", ["low code", "app", "builder"], [True, False, False]),
+        ("how-to videos", ["how to", "videos"], [True, False]),
+        ("text-to-speech voices", ["text to speech", "voices"], [True, False]),
+        # Without a joining hyphen the stopword is only a stopword.
+        ("no code", ["code"], [False]),
+        # Hyphenated words without a stopword stay separate words.
+        ("gpt 4o", ["gpt", "4o"], [False, False]),
+    ],
+)
+def test_compound_terms(intent, words, compounds):
+    counted, _ = terms_split(query_terms(intent))
+    assert [t.word for t in counted] == words
+    assert [t.compound for t in counted] == compounds
+    assert all(t.alternatives == () and not t.prefix for t in counted if t.compound)
+
+
+def test_last_compound_is_not_a_prefix_but_a_last_plain_word_is():
+    counted, _ = terms_split(query_terms("tools no-code"))
+    assert [t.prefix for t in counted] == [False, False]
+    counted, _ = terms_split(query_terms("no-code tools"))
+    assert [t.prefix for t in counted] == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("token", "compound"),
+    [("no-code", True), ("text-to-speech", True), ("low-code", True), ("gpt-4o", False),
+     ("qwen3.5-flash", False), ("nocode", False), ("to", False)],
+)  # fmt: skip
+def test_compound_is(token, compound):
+    assert compound_is(token) is compound
+
+
+# ---- exact values and boundaries (each would catch a changed constant or comparison) ----
+
+
+def test_idf_is_exact_and_smoothed():
+    assert idf_compute(document_count=99, document_frequency=9) == pytest.approx(math.log(11))
+    assert idf_compute(document_count=0, document_frequency=0) == pytest.approx(math.log(2))
+    # Rarer is heavier, by exactly the formula.
+    assert idf_compute(document_count=100, document_frequency=0) == pytest.approx(math.log(102))
+
+
+def test_capability_score_exact_mix_of_fields_and_idf():
+    # (3 * 1.0 + 1 * 0.6) / 4 = 0.9; plus the phrase in a description: 0.5 * 0.6.
+    assert capability_score(fields=(3, 2), idfs=(3, 1)) == pytest.approx(0.9)
+    assert capability_score(fields=(3, 2), idfs=(3, 1), phrase_field=2) == pytest.approx(1.2)
+    assert capability_score(fields=(1, 1), idfs=(2, 2), phrase_field=1) == pytest.approx(0.525)
+    assert capability_score(fields=(3,), idfs=(0,)) == 0.0
+
+
+def test_artifact_score_adds_exactly_a_share_of_the_second_capability():
+    candidates = [
+        CapabilityCandidate(1, 10, _info(), 0.5, (3, 3)),  # 1.0
+        CapabilityCandidate(2, 10, _info(), 0.4, (3, 0)),  # 0.5
+        CapabilityCandidate(3, 10, _info(), 0.3, (2, 0)),  # 0.3: the third never counts
+    ]
+    scored = artifacts_score(
+        candidates=candidates, document_count=9, frequencies=[4, 4], name_matches=[]
+    )
+    assert scored[0].score == pytest.approx(1.0 + 0.15 * 0.5)
+    assert scored[0].capability_ids == [1, 2, 3]
+
+
+@pytest.mark.parametrize(("similarity", "kept"), [(0.2999, False), (0.3, True), (0.3001, True)])
+def test_name_similarity_threshold_boundary(similarity, kept):
+    scored = artifacts_score(
+        candidates=[],
+        document_count=0,
+        frequencies=[],
+        name_matches=[NameMatch(artifact_id=1, artifact=_info(), similarity=similarity)],
+    )
+    assert [a.artifact_id for a in scored] == ([1] if kept else [])
+
+
+def test_name_similarity_adds_to_the_text_score():
+    scored = artifacts_score(
+        candidates=[CapabilityCandidate(1, 10, _info(), 0.5, (3,))],
+        document_count=9,
+        frequencies=[4],
+        name_matches=[NameMatch(artifact_id=10, artifact=_info(), similarity=0.5)],
+    )
+    assert scored[0].score == pytest.approx(1.5)
+    assert scored[0].name_similarity == 0.5
+
+
+@pytest.mark.parametrize(
+    ("intent", "prefix"), [("ab", False), ("abc", True), ("abcd", True), ("123", False)]
+)
+def test_prefix_from_three_characters_never_for_numbers(intent, prefix):
+    assert query_terms(intent)[0].prefix is prefix
+
+
+def test_at_most_max_terms():
+    words = [f"w{i}x" for i in range(MAX_TERMS + 1)]
+    counted, phrase = terms_split(query_terms(" ".join(words)))
+    assert [t.word for t in counted] == words[:MAX_TERMS]
+    assert phrase is not None
+    counted, _ = terms_split(query_terms(" ".join(words[: MAX_TERMS - 1])))
+    assert len(counted) == MAX_TERMS - 1
+
+
+def test_intent_is_cut_at_a_word_to_fit():
+    at_limit = " ".join(["abcd"] * 59 + ["abcde"])  # 59 * 5 + 5 = 300 characters
+    assert len(at_limit) == INTENT_MAX_LENGTH
+    assert intent_normalise(at_limit) == at_limit
+    # One character more, and the last word goes whole.
+    over = at_limit + "f"
+    assert intent_normalise(over) == " ".join(["abcd"] * 59)
+    assert intent_normalise(at_limit + " g") == at_limit

@@ -48,3 +48,62 @@ def test_live_results_and_a_chosen_result_counts_after_a_rebuild(page: Page):
         intent__text=INTENT, capability__artifact__name=chosen, times_chosen__gt=0
     )
     assert chosen_matches.exists(), "the click on the result was not counted as a choice"
+
+
+def chip(page: Page, label: str):
+    return page.locator(".search-chip", has_text=label)
+
+
+def test_chips_remove_a_condition_and_history_restores_every_control(page: Page):
+    page.goto("/search/?q=fast+image+generation")
+    box = page.get_by_role("searchbox", name="What do you need?")
+    expect(page.locator("#search-understood")).to_have_text("Results that meet:")
+    expect(chip(page, "Output: image")).to_be_visible()
+    expect(page.locator(".search-count")).to_have_text(re.compile(r"^10 artifacts for"))
+
+    # A chip is a link to the same search without it.
+    chip(page, "Output: image").click()
+    expect(page).to_have_url(re.compile(r"drop=output%3Aimage"))
+    expect(page.locator("#search-understood")).to_have_text("All conditions removed:")
+    expect(page.locator(".search-chip-dropped")).to_contain_text("restore")
+    wider = page.locator(".search-count").inner_text()
+    assert not wider.startswith("10 artifacts"), wider
+
+    # Typing a new search swaps the results in place and pushes its address.
+    box.fill("transcribe interviews")
+    box.press("Enter")
+    expect(page.locator(".search-count")).to_contain_text("for “transcribe interviews”")
+    expect(chip(page, "Input: audio")).to_be_visible()
+
+    # Back, Forward and reload each show the controls of the results they sit above.
+    page.go_back()
+    expect(page.locator(".search-count")).to_have_text(wider)
+    expect(box).to_have_value("fast image generation")
+    expect(page.locator(".search-chip-dropped")).to_contain_text("Output: image")
+    page.go_back()
+    expect(box).to_have_value("fast image generation")
+    expect(chip(page, "Output: image")).not_to_have_class(re.compile("dropped"))
+    expect(page.locator(".search-count")).to_have_text(re.compile(r"^10 artifacts for"))
+    page.go_forward()
+    expect(page.locator(".search-chip-dropped")).to_contain_text("Output: image")
+    page.go_forward()
+    expect(box).to_have_value("transcribe interviews")
+    expect(chip(page, "Input: audio")).to_be_visible()
+    page.reload()
+    expect(box).to_have_value("transcribe interviews")
+    expect(chip(page, "Input: audio")).to_be_visible()
+    expect(page.locator(".search-count")).to_contain_text("for “transcribe interviews”")
+
+
+def test_chips_work_without_javascript(nojs_page: Page):
+    page = nojs_page
+    page.goto("/search/?q=describe+what+is+in+a+photo")
+    expect(chip(page, "Input: image")).to_be_visible()
+    with page.expect_navigation():
+        chip(page, "Output: text").click()
+    expect(page).to_have_url(re.compile(r"drop=output%3Atext"))
+    expect(page.locator(".search-chip-dropped")).to_contain_text("Output: text")
+    with page.expect_navigation():
+        page.locator(".search-chip-dropped").click()
+    expect(chip(page, "Output: text")).to_be_visible()
+    expect(page).not_to_have_url(re.compile(r"drop="))

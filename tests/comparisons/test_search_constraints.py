@@ -1,0 +1,143 @@
+"""Parsed constraints on a small OpenRouter-shaped catalog imported for real, and the chips
+that show them; runs on SQLite and on PostgreSQL."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from comparisons.search.service import search_run
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/131.0"
+
+
+def _model(model_id, name, modality, prompt, completion="0", params=(), extra=None):
+    left, right = modality.split("->")
+    record = {
+        "id": model_id,
+        "name": name,
+        "created": 1760000000,
+        "description": f"{name}, a model.",
+        "context_length": 128000,
+        "architecture": {
+            "input_modalities": left.split("+"),
+            "output_modalities": right.split("+"),
+        },
+        "pricing": {"prompt": prompt, "completion": completion},
+        "supported_parameters": list(params),
+    }
+    return record | (extra or {})
+
+
+MODELS = [
+    # Image generators describe images in their own words: the trap for "photo" queries.
+    _model("acme/painter", "Painter", "text->image", "0.000001", extra={
+        "description": "Generates a photo or picture from a prompt, describe what you want.",
+        "pricing": {"prompt": "0.000001", "completion": "0", "image_output": "0.04"}}),
+    _model("acme/painter-pro", "Painter Pro", "text+image->image", "0.000002", extra={
+        "description": "Edits a photo and describes scenes as pictures.",
+        "pricing": {"prompt": "0.000002", "completion": "0", "image_output": "0.08"}}),
+    _model("acme/seer", "Seer", "text+image->text", "0.0000005", "0.000002"),
+    # Speech both ways: "turn text into natural speech" is only one of them.
+    _model("acme/voice", "Voice", "text->speech", "0.000015"),
+    _model("acme/ear", "Ear", "audio->transcription", "0.000001", extra={
+        "description": "Turns natural speech into text, and text into notes."}),
+    # Rerankers mention cheap, high volume, code: the trap for text queries.
+    _model("acme/rerank", "Sorter", "text->rerank", "0.0000001", extra={
+        "description": "Cheap reranking at high volume for chat and code search completion."}),
+    _model("acme/chat-mini", "Chatter Mini", "text->text", "0.0000001", "0.0000004",
+           params=("tools",)),
+    _model("acme/chat-max", "Chatter Max", "text->text", "0.000003", "0.000015",
+           params=("tools", "reasoning")),
+]  # fmt: skip
+
+
+@pytest.fixture
+def catalog(db, tmp_path):
+    source = tmp_path / "models.json"
+    source.write_text(json.dumps({"data": MODELS}))
+    call_command("import_openrouter", str(source), publish=True, verbosity=0)
+
+
+def _top(query: str, n: int = 5, **kwargs):
+    return [r.artifact for r in search_run(query=query, **kwargs).results[:n]]
+
+
+def test_the_issue_examples_find_the_job(catalog):
+    photo = _top("describe what is in a photo")
+    assert photo[0].name == "Seer"
+    assert all("image" in a.input_modalities and "text" in a.output_modalities for a in photo)
+
+    invoice = _top("read text from a scanned invoice")
+    assert [a.name for a in invoice] == ["Seer"]
+
+    cheap = _top("cheap model for high volume chat")
+    # Per input plus output token: 0.5 µ$ + 2 µ$ for Seer, 3 µ$ + 15 µ$ for Max.
+    assert [a.name for a in cheap] == ["Chatter Mini", "Seer", "Chatter Max"]
+
+    code = _top("code completion model for programming")
+    assert "Sorter" not in {a.name for a in code}
+    assert all(a.output_modalities == ["text"] for a in code)
+
+    speech = _top("turn text into natural speech")
+    assert [a.name for a in speech] == ["Voice"]
+
+
+def test_dropping_a_constraint_widens_the_search(catalog):
+    outcome = search_run(query="turn text into natural speech", drop=["output:audio"])
+    assert outcome.constraints == []
+    assert [c.label for c in outcome.dropped] == ["Output: audio"]
+    assert "Ear" in {r.artifact.name for r in outcome.results}
+    # An unknown key drops nothing.
+    assert [c.key for c in search_run(query="tts", drop=["output:video"]).constraints] == [
+        "output:audio"
+    ]
+
+
+def test_nothing_meets_every_constraint_so_they_only_order(catalog):
+    outcome = search_run(query="reasoning agent that generates images")
+    assert not outcome.constraints_filtered
+    top = [r.artifact for r in outcome.results]
+    # The output is never contradicted while a result has it.
+    assert {a.name for a in top[:2]} == {"Painter", "Painter Pro"}
+
+
+def test_chips_are_plain_links_to_the_search_without_them(catalog, client):
+    response = client.get("/search/", {"q": "describe what is in a photo"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        'href="/search/?q=describe+what+is+in+a+photo&amp;drop=input%3Aimage"' in body
+        and ">Input: image<" in body
+    )
+    assert 'href="/search/?q=describe+what+is+in+a+photo&amp;drop=output%3Atext"' in body
+    assert "Results that meet:" in body
+
+    dropped = client.get(
+        "/search/", {"q": "describe what is in a photo", "drop": ["output:text", "input:image"]}
+    )
+    body = dropped.content.decode()
+    assert dropped.status_code == 200
+    assert "All conditions removed:" in body
+    # The restore link keeps the other drop, and the form carries both to the next filter.
+    assert 'href="/search/?q=describe+what+is+in+a+photo&amp;drop=input%3Aimage"' in body
+    assert '<input type="hidden" name="drop" value="output:text">' in body
+
+    # A filter keeps its place in the chip links.
+    filtered = client.get("/search/", {"q": "tts", "kind": "model"}).content.decode()
+    assert 'href="/search/?q=tts&amp;kind=model&amp;drop=output%3Aaudio"' in filtered
+
+
+@pytest.mark.parametrize(
+    "drop",
+    [["<script>"], ["output"], ["x" * 80 + ":y"], [f"output:a{i}" for i in range(13)]],
+)
+def test_a_malformed_drop_is_a_clear_400(db, client, drop):
+    response = client.get("/search/", {"q": "tts", "drop": drop})
+    assert response.status_code == 400
+    assert "search condition" in response.content.decode()
+
+
+def test_twelve_drops_are_fine(db, client):
+    response = client.get("/search/", {"q": "tts", "drop": [f"output:a{i}" for i in range(12)]})
+    assert response.status_code == 200

@@ -1,0 +1,280 @@
+"""The intent parser and the constraint ordering: pure rules, no database."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from comparisons.search.intent import (
+    ArtifactFacts,
+    Constraint,
+    ParsedIntent,
+    constraint_holds,
+    context_label,
+    family_words,
+    intent_parse,
+    job_price,
+    name_key,
+)
+from comparisons.search.normalise import intent_normalise
+from comparisons.search.service import RankedArtifact, results_order
+
+
+def keys(query: str, names=()) -> list[str]:
+    return [c.key for c in intent_parse(intent_normalise(query), names=names).constraints]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # The issue's five examples.
+        ("describe what is in a photo", ["input:image", "output:text"]),
+        ("read text from a scanned invoice", ["input:image", "output:text"]),
+        (
+            "cheap model for high volume chat",
+            ["kind:model", "input:text", "output:text", "price:cheap"],
+        ),
+        ("code completion model for programming", ["kind:model", "input:text", "output:text"]),
+        ("turn text into natural speech", ["output:audio"]),
+        # Direction by verb, preposition and noun.
+        ("generate images from text", ["output:image"]),
+        ("fast image generation", ["output:image"]),
+        ("image understanding", ["input:image", "output:text"]),
+        ("speech to text for meetings", ["input:audio", "output:text"]),
+        ("convert audio to text", ["input:audio", "output:text"]),
+        ("text-to-speech", ["output:audio"]),
+        ("speech-to-text", ["input:audio", "output:text"]),
+        ("text-to-image model", ["kind:model", "output:image"]),
+        ("turn an image into a short video clip", ["input:image", "output:video"]),
+        ("edit a photo with a prompt", ["input:image", "output:image"]),
+        ("read this text aloud", ["output:audio"]),
+        ("chat with a pdf", ["input:file", "output:text"]),
+        ("embeddings for semantic search", ["output:embedding"]),
+        ("lowest cost vision model", ["kind:model", "input:image", "price:cheap"]),
+        ("tts", ["output:audio"]),
+        ("ocr", ["input:image", "output:text"]),
+        # A modality with no direction is not a constraint.
+        ("image model", ["kind:model"]),
+        ("video", []),
+        # Price, context, features, open weights, kinds.
+        ("free image generator", ["output:image", "price:free"]),
+        ("affordable text-to-speech", ["output:audio", "price:cheap"]),
+        ("summarize long documents", ["output:text", "context:100000"]),
+        ("model that can read a whole book", ["kind:model", "output:text", "context:200000"]),
+        ("analyze a large codebase", ["output:text", "context:1000000"]),
+        ("1m token context window", ["context:1000000"]),
+        ("model with 200k context", ["kind:model", "context:200000"]),
+        ("model with function calling", ["kind:model", "feature:function-calling"]),
+        ("llm that can use tools", ["kind:model", "feature:function-calling"]),
+        ("no-code tools", []),
+        ("json output", ["feature:structured-output"]),
+        ("model that thinks step by step", ["kind:model", "feature:reasoning"]),
+        ("model that can search the web", ["kind:model", "feature:web-search"]),
+        ("open weights model to run locally", ["kind:model", "open:weights"]),
+        ("self-hosted llm", ["kind:model", "open:weights"]),
+        ("mcp server for github", ["kind:mcp_server"]),
+        ("library for building rag apps", ["kind:library"]),
+        ("speech recognition api", ["kind:api+model", "input:audio", "output:text"]),
+        # Negations.
+        ("without an api key", ["key:none"]),
+        ("not an app", ["not-kind:app"]),
+        ("image model without reasoning", ["kind:model", "not-feature:reasoning"]),
+        # Names: versions and the catalog's families.
+        ("qwen3.5 for coding", ["input:text", "output:text", "name:qwen3.5"]),
+        # Text in is implied only for jobs that start from written text.
+        ("transcribe a podcast", ["input:audio", "output:text"]),
+        ("flux pro", []),
+        # Nothing to parse.
+        ("", []),
+        ("no-code", []),
+    ],
+)
+def test_intent_parse(query, expected):
+    assert keys(query) == expected
+
+
+def test_family_words_become_names_unless_they_are_cue_words():
+    names = family_words(["FLUX.1 [pro]", "GPT-4o", "Qwen3.5-Flash", "Text 2 Image", "Step 3"])
+    assert names == {"flux", "gpt", "qwen", "step"}
+    assert keys("flux pro", names) == ["name:flux"]
+    assert keys("gpt-4o", names) == ["name:4o", "name:gpt"]
+    # A cue phrase is read before names: "step by step" is reasoning.
+    assert keys("thinks step by step", names) == ["feature:reasoning"]
+
+
+def test_labels_and_drop():
+    parsed = intent_parse("cheap model for a whole book without reasoning")
+    assert [c.label for c in parsed.constraints] == [
+        "Kind: model",
+        "Cheapest first",
+        "Context ≥ 200K",
+        "Not reasoning",
+    ]
+    assert parsed.cheapest
+    dropped = parsed.without(["price:cheap", "not-a:key"])
+    assert [c.key for c in dropped.constraints] == [
+        "kind:model",
+        "context:200000",
+        "not-feature:reasoning",
+    ]
+    assert not dropped.cheapest
+
+
+@pytest.mark.parametrize(
+    ("tokens", "label"),
+    [(999, "999"), (1_000, "1K"), (1_500, "1.5K"), (999_999, "999.999K"), (1_000_000, "1M"),
+     (1_048_576, "1.04858M")],
+)  # fmt: skip
+def test_context_label(tokens, label):
+    assert context_label(tokens) == label
+
+
+def facts(**overrides) -> ArtifactFacts:
+    base = {
+        "kind": "model",
+        "pricing_model": "paid",
+        "has_free_tier": False,
+        "open_weights": False,
+        "inputs": frozenset({"text"}),
+        "outputs": frozenset({"text"}),
+        "context_length": 128_000,
+        "tags": frozenset(),
+        "prices": {},
+        "name": "Acme 2",
+    }
+    return ArtifactFacts(**(base | overrides))
+
+
+@pytest.mark.parametrize(
+    ("constraint", "overrides", "holds"),
+    [
+        (Constraint("input", "image"), {"inputs": frozenset({"image", "text"})}, True),
+        (Constraint("input", "image"), {}, False),
+        (Constraint("output", "text"), {}, True),
+        (Constraint("output", "image"), {}, False),
+        (Constraint("output", "image", negated=True), {}, True),
+        # The context boundary: at, just below, just above, and unknown.
+        (Constraint("context", "128000"), {"context_length": 128_000}, True),
+        (Constraint("context", "128000"), {"context_length": 127_999}, False),
+        (Constraint("context", "128000"), {"context_length": 128_001}, True),
+        (Constraint("context", "128000"), {"context_length": None}, False),
+        (Constraint("price", "free"), {}, False),
+        (Constraint("price", "free"), {"has_free_tier": True}, True),
+        (Constraint("price", "free"), {"pricing_model": "free"}, True),
+        (Constraint("price", "free"), {"pricing_model": "open_source"}, True),
+        (Constraint("price", "free"), {"pricing_model": "freemium"}, False),
+        (Constraint("price", "cheap"), {}, True),
+        (Constraint("feature", "reasoning"), {"tags": frozenset({"reasoning"})}, True),
+        (Constraint("feature", "reasoning"), {"tags": frozenset({"chat"})}, False),
+        (Constraint("open", "weights"), {"open_weights": True}, True),
+        (Constraint("open", "weights"), {"tags": frozenset({"local-inference"})}, True),
+        (Constraint("open", "weights"), {}, False),
+        (Constraint("kind", "api+model"), {"kind": "api"}, True),
+        (Constraint("kind", "api+model"), {"kind": "app"}, False),
+        (Constraint("name", "qwen3.5"), {"name": "Qwen3.5-Flash"}, True),
+        (Constraint("name", "qwen3.5"), {"name": "Qwen3 Max"}, False),
+        (Constraint("key", "none"), {"open_weights": True}, True),
+        (Constraint("key", "none"), {"pricing_model": "open_source"}, True),
+        (Constraint("key", "none"), {}, False),
+    ],
+)
+def test_constraint_holds(constraint, overrides, holds):
+    assert constraint_holds(constraint, facts(**overrides)) is holds
+
+
+def test_job_price_uses_the_jobs_own_unit():
+    chat = intent_parse("cheap chat model")
+    images = intent_parse("cheap image generator")
+    both = {"prompt_token": 1e-6, "completion_token": 2e-6, "output_image": 0.04}
+    assert job_price(chat, facts(prices=both)) == pytest.approx(3e-6)
+    assert job_price(images, facts(prices=both)) == pytest.approx(0.04)
+    assert job_price(chat, facts(prices={"prompt_token": 1e-6})) == pytest.approx(1e-6)
+    assert job_price(images, facts(prices={"prompt_token": 1e-6})) is None
+    assert job_price(chat, facts(pricing_model="free")) == 0.0
+    # Open source lists no price: hosting costs vary, so the price is unknown, not 0.
+    assert job_price(chat, facts(pricing_model="open_source")) is None
+    speech = intent_parse("cheap text-to-speech")
+    assert job_price(speech, facts(prices={"prompt_token": 1.5e-5})) == pytest.approx(1.5e-5)
+
+
+def entry(artifact_id: int, score: float = 1.0) -> RankedArtifact:
+    return RankedArtifact(artifact_id, "model", "paid", score, 0.0, (), 0)
+
+
+def order(parsed, entries, known, relevance=None):
+    ordered, filtered = results_order(
+        parsed=parsed, entries=entries, facts=known, relevance=relevance or {}
+    )
+    return [e.artifact_id for e in ordered], filtered
+
+
+def test_constraints_filter_when_anything_meets_them():
+    parsed = intent_parse("turn text into natural speech")
+    known = {
+        1: facts(inputs=frozenset({"audio"}), outputs=frozenset({"text"})),  # speech to text
+        2: facts(outputs=frozenset({"audio"})),
+        3: facts(outputs=frozenset({"audio", "text"})),
+    }
+    # Text relevance would put the speech-to-text model first; the output decides.
+    assert order(parsed, [entry(1, 3.0), entry(2, 1.0), entry(3, 2.0), entry(4, 5.0)], known) == (
+        [3, 2],
+        True,
+    )
+
+
+def test_constraints_boost_when_nothing_meets_them_and_wrong_outputs_go_last():
+    parsed = intent_parse("tool calling agents that generate images")
+    assert [c.key for c in parsed.constraints] == [
+        "kind:agent",
+        "output:image",
+        "feature:function-calling",
+    ]
+    known = {
+        1: facts(tags=frozenset({"function-calling"})),  # wrong output, one more miss
+        2: facts(outputs=frozenset({"image"})),  # right output, misses two
+        3: facts(outputs=frozenset({"image"}), tags=frozenset({"function-calling"})),
+    }
+    ids, filtered = order(parsed, [entry(1, 9.0), entry(2, 1.0), entry(3, 0.5)], known)
+    assert (ids, filtered) == ([3, 2, 1], False)
+
+
+def test_cheapest_first_unknown_prices_last_then_relevance():
+    parsed = intent_parse("cheap chat model")
+    known = {
+        1: facts(prices={"prompt_token": 3e-6}),
+        2: facts(prices={"prompt_token": 1e-7}),
+        3: facts(),  # unknown
+        4: facts(prices={"prompt_token": 1e-7}),
+    }
+    ids, _ = order(parsed, [entry(1), entry(2, 1.0), entry(3, 9.0), entry(4, 2.0)], known)
+    assert ids == [4, 2, 1, 3]
+
+
+def test_relevance_orders_within_and_extra_outputs_break_ties():
+    parsed = intent_parse("describe what is in a photo")
+    vision = facts(inputs=frozenset({"image", "text"}))
+    painter = facts(inputs=frozenset({"image", "text"}), outputs=frozenset({"image", "text"}))
+    known = {1: painter, 2: vision, 3: vision}
+    ids, _ = order(parsed, [entry(1, 1.0), entry(2, 1.0), entry(3, 0.5)], known)
+    assert ids == [2, 1, 3]
+    # The match-graph prior is part of relevance.
+    ids, _ = order(parsed, [entry(1, 1.0), entry(2, 1.0), entry(3, 0.5)], known, {3: 1.1})
+    assert ids == [3, 2, 1]
+
+
+def test_no_constraints_keep_the_given_order():
+    assert order(ParsedIntent(), [entry(2), entry(1)], {}) == ([2, 1], True)
+
+
+def test_name_key():
+    assert name_key("Qwen3.5-Flash") == "qwen35flash"
+    assert name_key("FLUX.1 [pro]") == "flux1pro"
+
+
+@given(st.text(max_size=300))
+def test_parser_never_fails_and_keys_round_trip(text):
+    parsed = intent_parse(intent_normalise(text), names=["qwen"])
+    for constraint in parsed.constraints:
+        assert constraint.label
+        assert parsed.without([constraint.key]).constraints == tuple(
+            c for c in parsed.constraints if c.key != constraint.key
+        )
