@@ -26,15 +26,15 @@ $(VENV)/.installed: pyproject.toml
 
 migrate: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py createcachetable
 
 demo: migrate
 	$(PY) manage.py load_demo_catalog
 	$(PY) manage.py replay_demo_searches --if-empty
 
+# The site and a background worker (for jobs editors start in admin), stopped together by
+# Ctrl-C; "Serving on ..." is printed once the site answers.
 run: demo
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) -m config.devserver --port $(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

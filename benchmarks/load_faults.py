@@ -32,6 +32,15 @@ from pathlib import Path
 
 import httpx
 
+if not __package__:  # run as a script: python benchmarks/load_faults.py
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.server_check import (
+    NONCE_ENV,
+    NONCE_HEADER,
+    nonce_new,
+    port_require_free,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_VERSION = sorted(os.listdir("/etc/postgresql"))[0] if os.path.isdir("/etc/postgresql") else ""
 SEARCHES = [
@@ -99,15 +108,22 @@ def psql(sql: str) -> None:
     subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True)
 
 
-async def wait_healthy(base: str, timeout: float = 60) -> None:
+async def wait_healthy(base: str, nonce: str, timeout: float = 60) -> None:
+    """Wait until the server started with `nonce` answers /healthz; exit if another does."""
     deadline = time.monotonic() + timeout
     async with httpx.AsyncClient() as client:
         while time.monotonic() < deadline:
             try:
-                if (await client.get(f"{base}/healthz")).status_code == 200:
-                    return
+                response = await client.get(f"{base}/healthz")
             except httpx.TransportError:
-                pass
+                response = None
+            if response is not None and response.status_code == 200:
+                if response.headers.get(NONCE_HEADER) != nonce:
+                    raise SystemExit(
+                        f"the server answering at {base} is not the one the drill started; "
+                        "refusing to measure it"
+                    )
+                return
             await asyncio.sleep(0.3)
     raise SystemExit("the server never became healthy")
 
@@ -223,12 +239,14 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--output", default=str(ROOT / "artifacts" / "load-faults.json"))
     args = parser.parse_args()
+    port_require_free(args.port)
 
     if not PG_VERSION:
         raise SystemExit("no local PostgreSQL cluster found under /etc/postgresql")
     if not pg_ready():
         pg("start")
         pg_wait_ready()
+    nonce = nonce_new()
     database = f"loaddrill_{os.getpid()}"
     psql(f"CREATE DATABASE {database}")
     var_dir = tempfile.mkdtemp(prefix="loaddrill-")
@@ -245,12 +263,12 @@ def main() -> int:
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
         "WEB_CONCURRENCY": str(args.workers),
         "GUNICORN_BIND": f"127.0.0.1:{args.port}",
+        NONCE_ENV: nonce,
     }
     server = None
     try:
         log("preparing the database, demo catalog and static files")
         manage(env, "migrate", "--noinput", "-v0")
-        manage(env, "createcachetable")
         manage(env, "load_demo_catalog")
         manage(env, "collectstatic", "--noinput", "-v0")
         slugs = json.loads(manage(env, "shell", "--no-imports", "-c", TOP_SLUGS))
@@ -263,7 +281,7 @@ def main() -> int:
             stderr=server_log,
         )
         base = f"http://127.0.0.1:{args.port}"
-        asyncio.run(wait_healthy(base))
+        asyncio.run(wait_healthy(base, nonce))
         pair = "-vs-".join(sorted(["qwen3-5-flash", "flux-1-pro"]))
         urls = [
             ("page", "/"),

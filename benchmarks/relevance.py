@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -541,14 +542,26 @@ def main() -> None:
     if not args.intents:
         runs.append(("demo", "demo"))
     lines = []
-    for catalog, intents in runs:
+    # Every (catalog, backend) run is its own process and database: run them side by side.
+    with ThreadPoolExecutor(max_workers=len(runs) * len(backends)) as pool:
+        futures = {
+            (catalog, backend): pool.submit(
+                _run_backend,
+                backend,
+                catalog=catalog,
+                snapshot=args.snapshot,
+                intents=intents,
+                parity=args.parity,
+            )
+            for catalog, intents in runs
+            for backend in backends
+        }
+        print(f"relevance: {len(futures)} runs started", file=sys.stderr)
+        done = {key: future.result() for key, future in futures.items()}
+    for catalog, _intents_name in runs:
         results = {}
         for backend in backends:
-            print(f"relevance: {catalog} intents on {backend}...", file=sys.stderr)
-            results[backend] = _run_backend(
-                backend, catalog=catalog, snapshot=args.snapshot, intents=intents,
-                parity=args.parity,
-            )  # fmt: skip
+            results[backend] = done[(catalog, backend)]
             total = _overall(results[backend]["rows"])
             print(
                 f"  {catalog} {backend}: success@3 {total['success@3']:.3f}, precision@5 "

@@ -32,6 +32,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+if not __package__:  # run as a script: python benchmarks/run.py
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.server_check import (
+    NONCE_ENV,
+    nonce_new,
+    port_require_free,
+    server_nonce,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 LUA = Path(__file__).with_name("report.lua")
@@ -127,7 +136,6 @@ def catalog_ensure(*, database: str, size: int, env: dict) -> str:
         )
     psql("postgres", f'CREATE DATABASE "{database}"')
     manage("migrate", "--noinput", "-v0", env=env)
-    manage("createcachetable", env=env)
     started = time.monotonic()
     manage("generate_catalog", "--size", str(size), "--skip-rebuild", env=env)
     return f"generated in {time.monotonic() - started:.0f}s"
@@ -145,19 +153,29 @@ def rebuild_time(*, database: str, env: dict) -> tuple[float, str]:
 
 
 def server_start(*, port: int, env: dict, workers: int) -> subprocess.Popen:
+    """Start gunicorn on 127.0.0.1:`port` and return it once it answers. Exits when the port
+    is already taken, or when whatever answers there is not the server started here."""
+    port_require_free(port)
+    nonce = nonce_new()
     command = [
         str(PYTHON), "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application",
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
         "--log-level", "warning", "--chdir", str(ROOT),
     ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    process = subprocess.Popen(
+        command, cwd=ROOT, env={**env, NONCE_ENV: nonce}, start_new_session=True
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_bench/floor", timeout=2)
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn on port {port} exited with status {process.returncode}")
+        answered = server_nonce(f"http://127.0.0.1:{port}")
+        if answered == nonce:
             return process
-        except OSError:
-            time.sleep(0.5)
+        if answered is not None:
+            process.terminate()
+            raise SystemExit(f"another server answers on port {port}; refusing to measure it")
+        time.sleep(0.5)
     process.terminate()
     raise SystemExit(f"gunicorn on port {port} did not answer within 60s")
 

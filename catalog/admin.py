@@ -164,7 +164,7 @@ class ArtifactAdmin(HistoryAdmin):
         "updated_at",
     )
     inlines = [CapabilityInline]
-    actions = ["publish", "unpublish", "archive", "recompute_score"]
+    actions = ["publish", "unpublish", "archive", "recompute_score", "recompute_all_scores"]
     save_on_top = True
     # Plain address inputs: the admin's default repeats each address above its input.
     formfield_overrides = {models.URLField: {"widget": forms.URLInput(attrs={"size": 40})}}
@@ -295,6 +295,30 @@ class ArtifactAdmin(HistoryAdmin):
         )
         self.message_user(
             request, f"Recomputed the score of {count} artifact(s).", messages.SUCCESS
+        )
+
+    @admin.action(
+        description="Recompute every artifact's score (in the background)",
+        permissions=["change"],
+    )
+    def recompute_all_scores(self, request, queryset):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        from jobs.services import JobAlreadyActive, task_run_start
+
+        try:
+            run = task_run_start(kind="scores_recompute", requested_by=request.user)
+        except JobAlreadyActive as active:
+            self.message_user(request, f"Not started: {active}.", messages.WARNING)
+            return
+        self.message_user(
+            request,
+            format_html(
+                'Score recompute queued: follow it in <a href="{}">background jobs</a> '
+                "(imports start there too).",
+                reverse("admin:jobs_taskrun_change", args=[run.pk]),
+            ),
         )
 
 

@@ -30,9 +30,15 @@ class PricingModel(models.TextChoices):
     FREEMIUM = "freemium", "Freemium"
     PAID = "paid", "Paid"
     OPEN_SOURCE = "open_source", "Open source"
+    # The source lists no usable price (every price 0 without being a free variant, or
+    # only prices whose unit is unclear): neither free nor paid until a source or an
+    # editor says otherwise.
+    UNKNOWN = "unknown", "Price unknown"
 
 
 PRICE_VARIES = "varies"
+# Importing sources (Artifact.external_source) by the name visitors know them by.
+SOURCE_NAMES = {"openrouter": "OpenRouter", "ai-tools": "the AI tools catalog"}
 
 
 class PriceUnit(models.TextChoices):
@@ -43,6 +49,8 @@ class PriceUnit(models.TextChoices):
     REQUEST = "request", "request"
     MONTH = "month", "month"
     SEAT = "seat", "seat"
+    # Image generators bill the tokens of the picture they return, not the picture.
+    OUTPUT_IMAGE_TOKEN = "output_image_token", "output image token"
 
 
 def _unit_interval_or_null(field: str) -> models.CheckConstraint:
@@ -107,6 +115,11 @@ class ArtifactQuerySet(models.QuerySet):
     def by_rank(self):
         return self.order_by("-rank", "name")
 
+    def listed(self):
+        """Without artifacts their source stopped listing, unless an editor kept them: what
+        suggestions, featured lists and the sitemap may show."""
+        return self.exclude(delisted_at__isnull=False, delisting_kept=False)
+
     def for_cards(self):
         """What a list card shows, in one query plus one prefetch."""
         return self.select_related("vendor")
@@ -150,6 +163,56 @@ class Artifact(Timestamped):
     needs_review = models.BooleanField(
         default=False, help_text="Set by an import when the source no longer lists it."
     )
+    # The day an import found the source no longer listing it (NULL: listed, or never
+    # imported). Such an artifact leaves suggestions, featured lists and the sitemap until
+    # an editor keeps it.
+    delisted_at = models.DateField(
+        null=True, blank=True, help_text="The day the source stopped listing it."
+    )
+    delisting_kept = models.BooleanField(
+        "keep although delisted",
+        default=False,
+        help_text="Keep it in suggestions, featured lists and the sitemap although the source "
+        "stopped listing it.",
+    )
+    prices_unclear = models.BooleanField(
+        default=False,
+        help_text="Set by an import when a source price is implausible for its declared unit: "
+        "shown as 'unit unclear' until an editor checks it.",
+    )
+
+    # Model facts as the source states them; NULL or blank is "the source says nothing".
+    # Prices are US dollars per one unit, exactly as the source gives them.
+    max_output_tokens = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Tokens one reply can hold at most."
+    )
+    input_price = models.DecimalField(
+        max_digits=40, decimal_places=28, null=True, blank=True,
+        help_text="US dollars per input (prompt) token.",
+    )  # fmt: skip
+    output_price = models.DecimalField(
+        max_digits=40, decimal_places=28, null=True, blank=True,
+        help_text="US dollars per output (completion) token.",
+    )  # fmt: skip
+    cache_read_price = models.DecimalField(
+        max_digits=40, decimal_places=28, null=True, blank=True,
+        help_text="US dollars per input token read from the prompt cache.",
+    )  # fmt: skip
+    web_search_price = models.DecimalField(
+        max_digits=40, decimal_places=28, null=True, blank=True,
+        help_text="US dollars per web search.",
+    )  # fmt: skip
+    knowledge_cutoff = models.DateField(null=True, blank=True)
+    weights_url = models.URLField(
+        "open weights link",
+        max_length=300,
+        blank=True,
+        help_text="Where the weights are published.",
+    )
+    supports_tools = models.BooleanField(null=True, blank=True)
+    supports_structured_output = models.BooleanField(null=True, blank=True)
+    supports_reasoning = models.BooleanField(null=True, blank=True)
+    supports_web_search = models.BooleanField(null=True, blank=True)
 
     # Raw popularity inputs.
     stars = models.PositiveBigIntegerField(null=True, blank=True)
@@ -217,9 +280,55 @@ class Artifact(Timestamped):
         return self.status == Status.PUBLISHED
 
     @property
+    def external_source_name(self) -> str:
+        """The importing source as visitors know it ("OpenRouter"); "the source" if unknown."""
+        return SOURCE_NAMES.get(self.external_source, "the source")
+
+    @property
     def price_varies(self) -> bool:
         """The source prices it per request (a router, say): not free, and no fixed figure."""
         return PRICE_VARIES in (self.prices or {}).values()
+
+
+class ArtifactPrice(models.Model):
+    """One price the source lists for an artifact, in the unit it is charged in.
+
+    `unit` is one of catalog.pricing.PRICE_UNIT_DECLARATIONS. `amount` is US dollars per
+    one unit, exactly as the source gives it; NULL means the price varies per request.
+    A tier row (`min_prompt_tokens` > 0) applies to requests of at least that many prompt
+    tokens ("$5.00 above 272K"). `unit_clear` is False when the amount is implausible for
+    its unit and the artifact's modalities: it is shown as "unit unclear", never converted.
+    """
+
+    artifact = models.ForeignKey(Artifact, on_delete=models.CASCADE, related_name="price_rows")
+    key = models.CharField(max_length=40, help_text="The source's name for this price.")
+    unit = models.CharField(max_length=40)
+    amount = models.DecimalField(max_digits=40, decimal_places=28, null=True, blank=True)
+    min_prompt_tokens = models.PositiveIntegerField(default=0)
+    unit_clear = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["artifact", "min_prompt_tokens", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["artifact", "key", "min_prompt_tokens"], name="artifactprice_unique_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="artifactprice_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.amount} per {self.unit}"
+
+
+class CapabilityQuantity(models.TextChoices):
+    CONTEXT_TOKENS = "context_tokens", "tokens read in one request"
+    OUTPUT_TOKENS = "output_tokens", "tokens returned in one reply"
+    INPUT_TOKEN_PRICE = "input_token_price", "US dollars per input token"
+    OUTPUT_IMAGE_TOKEN_PRICE = "output_image_token_price", "US dollars per output image token"
+    WEB_SEARCH_PRICE = "web_search_price", "US dollars per web search"
 
 
 class CapabilityQuerySet(models.QuerySet):
@@ -245,11 +354,25 @@ class Capability(Timestamped):
         default=Status.PUBLISHED,
     )
 
+    # The number the capability rests on ("reads up to 1,050,000 tokens"), in a declared
+    # unit (CapabilityQuantity); NULL when it has none.
+    quantity = models.DecimalField(max_digits=40, decimal_places=28, null=True, blank=True)
+    quantity_unit = models.CharField(max_length=40, choices=CapabilityQuantity.choices, blank=True)
+    # Claims computed from the catalog (catalog.claims); the editors' `unique` and
+    # `vs_alternatives` win over them. `computed_basis` holds the numbers behind them.
+    computed_unique = models.TextField(blank=True)
+    computed_vs_alternatives = models.TextField(blank=True)
+    computed_basis = models.TextField("how we know", blank=True)
+
     # Derived from the match graph.
     times_matched = models.PositiveIntegerField(default=0)
     match_success_rate = models.FloatField(null=True, blank=True)
 
-    history = HistoricalRecords(m2m_fields=[tags])
+    # Computed claims change with the rest of the catalog: they are not edits to record.
+    history = HistoricalRecords(
+        m2m_fields=[tags],
+        excluded_fields=["computed_unique", "computed_vs_alternatives", "computed_basis"],
+    )
 
     objects = CapabilityQuerySet.as_manager()
 
@@ -264,6 +387,23 @@ class Capability(Timestamped):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def unique_text(self) -> str:
+        """The editors' "unique" line, else the one computed from the catalog."""
+        return self.unique or self.computed_unique
+
+    @property
+    def vs_alternatives_text(self) -> str:
+        """The editors' "vs alternatives" line, else the one computed from the catalog."""
+        return self.vs_alternatives or self.computed_vs_alternatives
+
+    @property
+    def claims_basis(self) -> str:
+        """The "how we know" note of the computed lines; empty when editors wrote both."""
+        if self.unique and self.vs_alternatives:
+            return ""
+        return self.computed_basis
 
 
 class RankWeights(Timestamped):

@@ -22,16 +22,81 @@ FREE = "Free"
 FREE_OPEN_SOURCE = "Free (open source)"
 VARIES = "Varies by request"
 
-# The quantity people buy and compare, for units whose single price is too small to read.
+
+@dataclass(frozen=True)
+class UnitDeclaration:
+    """One unit a price can be charged in.
+
+    `label` names one unit ("input token"); `scale` and `per` give the quantity people buy
+    (1,000,000 and "1M input tokens"); a price is plausible for the unit when
+    `plausible_min <= amount <= plausible_max` (US dollars per one unit). The bounds come
+    from the prices vendors publish: no token costs more than $0.001 (o1-pro's output
+    token, the dearest in OpenRouter's catalog of 2026-08-19, is $0.0006), and a
+    per-image price below $0.0001 is a per-token price under the wrong name.
+    """
+
+    label: str
+    scale: Decimal
+    per: str
+    plausible_min: Decimal = Decimal(0)
+    plausible_max: Decimal = Decimal(1000)
+    per_token: bool = False
+
+
+_TOKEN_MAX = Decimal("0.001")
+_MILLION = Decimal(1_000_000)
+
+
+def _token(label: str, per: str) -> UnitDeclaration:
+    return UnitDeclaration(label, _MILLION, per, plausible_max=_TOKEN_MAX, per_token=True)
+
+
+# Every unit a stored price may have; the one declaration importers, facts rows and
+# formatting use. Keys are the values of Artifact.price_unit and ArtifactPrice.unit.
+PRICE_UNIT_DECLARATIONS: dict[str, UnitDeclaration] = {
+    "prompt_token": _token("input token", "1M input tokens"),
+    "completion_token": _token("output token", "1M output tokens"),
+    "cached_input_token": _token("cached input token", "1M cached input tokens"),
+    "cache_write_token": _token("cache write token", "1M cache write tokens"),
+    "cache_write_1h_token": _token("1-hour cache write token", "1M 1-hour cache write tokens"),
+    "reasoning_token": _token("reasoning token", "1M reasoning tokens"),
+    "audio_input_token": _token("audio input token", "1M audio input tokens"),
+    "audio_output_token": _token("audio output token", "1M audio output tokens"),
+    "cached_audio_input_token": _token("cached audio input token", "1M cached audio tokens"),
+    "image_token": _token("image token", "1M image tokens"),
+    "output_image_token": _token("output image token", "1M output image tokens"),
+    "input_image": UnitDeclaration(
+        "input image", Decimal(1), "input image", Decimal("0.0001"), Decimal(10)
+    ),
+    "image": UnitDeclaration("image", Decimal(1), "image", Decimal("0.0001"), Decimal(10)),
+    "request": UnitDeclaration("request", Decimal(1), "request", Decimal(0), Decimal(100)),
+    "web_search": UnitDeclaration("web search", Decimal(1), "web search", Decimal(0), Decimal(1)),
+    "second": UnitDeclaration("second", Decimal(60), "minute", Decimal(0), Decimal(10)),
+    "month": UnitDeclaration("month", Decimal(1), "month"),
+    "seat": UnitDeclaration("seat", Decimal(1), "seat"),
+}
+
+
+def price_plausible(*, amount: Decimal, unit: str) -> bool:
+    """Whether `amount` (US dollars per one `unit`) is a believable price for that unit.
+    An undeclared unit is never plausible. Zero is plausible (free)."""
+    declaration = PRICE_UNIT_DECLARATIONS.get(unit)
+    if declaration is None:
+        return False
+    if amount == 0:
+        return True
+    return declaration.plausible_min <= amount <= declaration.plausible_max
+
+
+# The quantity people buy and compare, for units whose single price is too small to read
+# (tokens per 1M, seconds per minute): from the declarations above.
 UNIT_SCALE: dict[str, tuple[Decimal, str]] = {
-    PriceUnit.PROMPT_TOKEN: (Decimal(1_000_000), "1M input tokens"),
-    PriceUnit.COMPLETION_TOKEN: (Decimal(1_000_000), "1M output tokens"),
-    PriceUnit.SECOND: (Decimal(60), "minute"),
+    code: (declaration.scale, declaration.per)
+    for code, declaration in PRICE_UNIT_DECLARATIONS.items()
+    if declaration.scale != 1
 }
 # Prices are compared per million tokens (also the catalog's price ceiling).
-TOKEN_SCALE = {
-    unit: UNIT_SCALE[unit] for unit in (PriceUnit.PROMPT_TOKEN, PriceUnit.COMPLETION_TOKEN)
-}
+TOKEN_SCALE = {unit: UNIT_SCALE[unit] for unit in ("prompt_token", "completion_token")}
 # Below a dollar the headline keeps this many significant digits (and at least the cents).
 SIGNIFICANT = 3
 
@@ -42,7 +107,8 @@ def unit_label(unit: str) -> str:
     try:
         return str(PriceUnit(unit).label)
     except ValueError:
-        return unit.replace("_", " ")
+        declaration = PRICE_UNIT_DECLARATIONS.get(unit)
+        return declaration.label if declaration else unit.replace("_", " ")
 
 
 def unit_scale(unit: str) -> tuple[Decimal, str]:

@@ -37,4 +37,4 @@ def artifact_published_get(*, slug: str) -> Artifact | None:
 
 
 def artifacts_top(*, limit: int = 12) -> QuerySet[Artifact]:
-    return Artifact.objects.published().for_cards().by_rank()[:limit]
+    return Artifact.objects.published().listed().for_cards().by_rank()[:limit]

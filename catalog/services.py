@@ -12,7 +12,10 @@ from catalog.selectors import weights_by_kind_get
 from catalog.versioning import catalog_version_bump
 
 # Editing these in admin does not make a field "curated": they are bookkeeping.
-_NOT_CURATABLE = {"status", "curated_fields", "needs_review", "last_reviewed_at"}
+_NOT_CURATABLE = {
+    "status", "curated_fields", "needs_review", "last_reviewed_at", "delisted_at",
+    "delisting_kept", "prices_unclear",
+}  # fmt: skip
 
 
 # In curated_fields: an editor changed this artifact's capabilities, so imports leave them all.
@@ -149,3 +152,88 @@ def artifact_scores_recompute(*, artifact_ids: list[int] | None = None) -> int:
         written = _scores_write(results=results, now=timezone.now())
         catalog_version_bump()
     return len(artifact_ids) if artifact_ids is not None else written
+
+
+def capability_claims_recompute() -> int:
+    """Recompute the computed Unique / vs-alternatives lines (and their "how we know"
+    note) of every imported model's capabilities against the published models
+    (catalog.claims). Editors' own text is never touched. Returns how many capabilities
+    changed; run after each import and by `recompute_scores`."""
+    from catalog.claims import ModelFacts, claims_compute
+    from catalog.models import ArtifactKind, ArtifactPrice, Capability
+
+    image_token = dict(
+        ArtifactPrice.objects.filter(
+            key="image_output", min_prompt_tokens=0, unit_clear=True, amount__isnull=False
+        ).values_list("artifact_id", "amount")
+    )
+    fields = (
+        "id", "input_modalities", "output_modalities", "context_length", "max_output_tokens",
+        "input_price", "supports_tools", "supports_structured_output", "supports_reasoning",
+        "supports_web_search", "status", "external_source",
+    )  # fmt: skip
+    titles: dict[int, set[str]] = {}
+    for artifact_id, title in Capability.objects.published().values_list("artifact_id", "title"):
+        titles.setdefault(artifact_id, set()).add(title)
+    facts, published, imported = {}, [], []
+    for row in Artifact.objects.filter(kind=ArtifactKind.MODEL).only(*fields):
+        fact = ModelFacts(
+            id=row.pk,
+            inputs=frozenset(row.input_modalities),
+            outputs=frozenset(row.output_modalities),
+            context_length=row.context_length,
+            max_output_tokens=row.max_output_tokens,
+            input_price=row.input_price,
+            output_image_token_price=image_token.get(row.pk),
+            supports={
+                "tools": row.supports_tools,
+                "structured_output": row.supports_structured_output,
+                "reasoning": row.supports_reasoning,
+                "web_search": row.supports_web_search,
+            },
+            titles=frozenset(titles.get(row.pk, ())),
+        )
+        facts[row.pk] = fact
+        if row.status == Status.PUBLISHED:
+            published.append(fact)
+        if row.external_source:
+            imported.append(row.pk)
+
+    claim_fields = ("computed_unique", "computed_vs_alternatives", "computed_basis")
+    capabilities = list(
+        Capability.objects.filter(artifact_id__in=imported).only(
+            "id", "artifact_id", "title", *claim_fields
+        )
+    )
+    own: dict[int, list[str]] = {}
+    for capability in capabilities:
+        own.setdefault(capability.artifact_id, []).append(capability.title)
+    claims = {
+        artifact_id: claims_compute(model=facts[artifact_id], titles=names, catalog=published)
+        for artifact_id, names in own.items()
+    }
+    changed = []
+    for capability in capabilities:
+        claim = claims[capability.artifact_id].get(capability.title)
+        wanted = (claim.unique, claim.vs_alternatives, claim.basis) if claim else ("", "", "")
+        current = (
+            capability.computed_unique,
+            capability.computed_vs_alternatives,
+            capability.computed_basis,
+        )
+        if wanted != current:
+            (
+                capability.computed_unique,
+                capability.computed_vs_alternatives,
+                capability.computed_basis,
+            ) = wanted
+            changed.append(capability)
+    if changed:
+        with transaction.atomic():
+            catalog_version_bump()
+            Capability.objects.bulk_update(
+                changed,
+                ["computed_unique", "computed_vs_alternatives", "computed_basis"],
+                batch_size=500,
+            )
+    return len(changed)

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.html import format_html
 
 from catalog.admin import HistoryAdmin
@@ -202,13 +203,24 @@ class IntentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Rebuild the match graph (all intents)", permissions=["change"])
     def rebuild_match_graph(self, request, queryset):
-        from comparisons.search.tasks import match_graph_rebuild_task
+        from jobs.services import JobAlreadyActive, task_run_start
 
-        result = match_graph_rebuild_task.enqueue()
-        if result.is_finished:
-            self.message_user(request, f"Match graph rebuilt: {result.return_value}.")
+        try:
+            run = task_run_start(kind="match_graph_full", requested_by=request.user)
+        except JobAlreadyActive as active:
+            self.message_user(request, f"Not started: {active}.", messages.WARNING)
+            return
+        run.refresh_from_db()
+        if run.state == run.State.SUCCEEDED:  # DJANGO_TASK_BACKEND=immediate
+            self.message_user(request, run.summary)
         else:
-            self.message_user(request, "Match graph rebuild queued.", messages.INFO)
+            self.message_user(
+                request,
+                format_html(
+                    'Match graph rebuild queued: follow it in <a href="{}">background jobs</a>.',
+                    reverse("admin:jobs_taskrun_change", args=[run.pk]),
+                ),
+            )
 
 
 @admin.register(SearchEvent)

@@ -1,5 +1,6 @@
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
@@ -19,4 +20,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError as error:
         logger.warning("health check failed: %s", error)
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+    response = HttpResponse("ok\n", content_type="text/plain")
+    if settings.SERVER_NONCE:
+        # Lets a benchmark check that it drives the server it started (benchmarks/).
+        response["X-Server-Nonce"] = settings.SERVER_NONCE
+    return response

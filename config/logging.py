@@ -26,3 +26,11 @@ class JsonLineFormatter(logging.Formatter):
             entry["error"] = f"{exc_type.__name__}: {exc}" if exc_type else ""
             entry["traceback"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
+
+
+class TextLineFormatter(logging.Formatter):
+    """One readable line per event for a terminal (`make run`): time, level, logger, message;
+    a request error's traceback follows on the next lines, once."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%H:%M:%S")

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_tasks_db",
+    "jobs",
     "catalog",
     "comparisons",
     "demo",
@@ -114,6 +116,11 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # PostgreSQL's JIT compiles queries it expects to be costly: about 60 ms a query on
         # the large catalog (BENCHMARKS.md), never repaid within a web request.
@@ -149,6 +156,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 # Outside production, whitenoise serves straight from the source folders (no collectstatic).
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+# Files served at the site's root by whitenoise: /favicon.ico, which browsers ask for unasked.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -160,12 +169,31 @@ STORAGES = {
     },
 }
 
+# --- Background jobs ------------------------------------------------------------------
+# Django's Tasks framework on django-tasks-db's database backend: the queue is a table, worked
+# by `manage.py run_worker` (make run starts one beside the site). DJANGO_TASK_BACKEND=immediate
+# runs every job inside the request that starts it instead (no worker; for small sites only).
+TASK_BACKEND = os.environ.get("DJANGO_TASK_BACKEND", "database")
+if TASK_BACKEND not in {"database", "immediate"}:
+    raise ImproperlyConfigured("DJANGO_TASK_BACKEND is database or immediate.")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if TASK_BACKEND == "database"
+        else "django.tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default"],
+    }
+}
+# A running job that has shown no progress for this long is taken for dead (its worker on
+# another host stopped) and requeued; on its own host a dead worker is noticed at once.
+TASK_RUN_STALE_SECONDS = int(os.environ.get("DJANGO_TASK_RUN_STALE_SECONDS", "1800"))
+
 # --- Caching ------------------------------------------------------------------------
 # Public pages are cached whole (comparisons/caching/pages.py) under the catalog version
 # (catalog/versioning.py), which every committed catalog write replaces. Pages live in local
 # memory per process by default, or in Redis when REDIS_URL is set. The version lives where
 # every worker reads the same value: the database (a DatabaseCache table, created by
-# `manage.py createcachetable`) by default, Redis when REDIS_URL is set, or a file under
+# a migration) by default, Redis when REDIS_URL is set, or a file under
 # VAR_DIR for single-host deployments (the trade-offs: catalog/versioning.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CATALOG_VERSION_STORE = os.environ.get(
@@ -216,19 +244,32 @@ CACHES = {
     },
 }
 
-# Everything goes to stderr, one JSON object per line, so request errors are greppable
-# and parseable by any log shipper.
+# Everything goes to stderr, one line per event: JSON objects in production (greppable and
+# parseable by any log shipper), readable text elsewhere (`make run`). DJANGO_LOG_FORMAT
+# (json or text) overrides. Each logger writes through the root handler only, so no line
+# is ever printed twice.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "json" if IS_PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("DJANGO_LOG_FORMAT is json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "config.logging.JsonLineFormatter"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "formatters": {
+        "json": {"()": "config.logging.JsonLineFormatter"},
+        "text": {"()": "config.logging.TextLineFormatter"},
+    },
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["stderr"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.request": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
-        "django.server": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        # Django's own handlers (console in DEBUG, mail_admins) would print a second copy.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"level": "WARNING"},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         # Every admin login would otherwise log four lines.
-        "axes": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "axes": {"level": "WARNING"},
+        # The worker adds a handler of its own when the logger has none: give it ours.
+        "django_tasks_db": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.tasks": {"handlers": [], "level": "INFO", "propagate": True},
     },
 }
 
@@ -278,6 +319,9 @@ AXES_VERBOSE = False
 
 # benchmarks/: a trivial view to measure the framework's floor (never on in production).
 BENCH_VIEWS = env_bool("DJANGO_BENCH_VIEWS")
+# Echoed by /healthz in X-Server-Nonce so that a benchmark knows it drives the server it
+# started (benchmarks/server_check.py); unset in production.
+SERVER_NONCE = os.environ.get("DJANGO_SERVER_NONCE", "")
 
 # The site's own knobs.
 SITE_NAME = "Unfragile"

@@ -39,3 +39,9 @@ def demo_catalog(db):
 
     demo_catalog_load()
     artifact_scores_recompute()
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    """Background jobs run inside the request that starts them (no worker process)."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

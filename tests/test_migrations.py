@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
 
-OUR_APPS = ("catalog", "comparisons")
+OUR_APPS = ("catalog", "comparisons", "jobs")
 
 
 def _our_tables() -> set[str]:
@@ -23,7 +23,10 @@ def test_migrations_reverse_to_zero_and_forward_again():
     # comparisons depends on catalog, so it goes first on the way down.
     call_command("migrate", "comparisons", "zero", verbosity=0)
     call_command("migrate", "catalog", "zero", verbosity=0)
+    call_command("migrate", "jobs", "zero", verbosity=0)
+    assert "catalog_version_cache" not in connection.introspection.table_names()
     assert not _our_tables() & set(connection.introspection.table_names())
     call_command("migrate", verbosity=0)
     assert _our_tables() <= set(connection.introspection.table_names())
+    assert "catalog_version_cache" in connection.introspection.table_names()
     assert Group.objects.filter(name="Editors").exists()

@@ -10,27 +10,14 @@ from catalog.importers.common import (
     json_parse,
     source_read,
 )
+from config.progress import ProgressCallback
 
 
-class ProgressBar:
-    """A one-line bar redrawn in place on a terminal; silent when output is redirected."""
+class ProgressBar(ProgressCallback):
+    """A bar redrawn in place on a terminal (tqdm); silent when output is redirected."""
 
-    def __init__(self, stream, *, label: str, width: int = 30):
-        self.stream = stream
-        self.label = label
-        self.width = width
-        self.enabled = stream.isatty()
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled or total <= 0:
-            return
-        filled = self.width * done // total
-        bar = "#" * filled + "." * (self.width - filled)
-        # Plain text: stderr's default style on a terminal is the error colour.
-        self.stream.write(f"\r{self.label} [{bar}] {done}/{total}", style_func=str, ending="")
-        if done >= total:
-            self.stream.write("", style_func=str)
-        self.stream.flush()
+    def __init__(self, stream, *, label: str):
+        super().__init__(label=label, stream=stream, unit="record")
 
 
 class ImportCommand(BaseCommand):
@@ -41,6 +28,12 @@ class ImportCommand(BaseCommand):
         )
         parser.add_argument(
             "--publish", action="store_true", help="publish new artifacts (default: drafts)"
+        )
+        parser.add_argument(
+            "--allow-mass-review",
+            action="store_true",
+            help="mark artifacts for review even when more than a quarter of the source's "
+            "artifacts are missing from it",
         )
         parser.add_argument(
             "--max-bytes",

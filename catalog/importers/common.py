@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import ROUND_UP, Decimal, InvalidOperation
+from decimal import ROUND_UP, Context, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 from urllib.error import HTTPError, URLError
@@ -28,6 +28,8 @@ FETCH_TIMEOUT_SECONDS = 30
 # every re-import look like a change.
 PRICE_PLACES = Decimal("1e-12")
 PRICE_MAX = Decimal("1e8")
+# Price rows and model-fact prices keep 28 decimal places: every source price exactly.
+PRICE_EXACT_PLACES = Decimal("1e-28")
 
 
 class ImportSourceError(Exception):
@@ -58,6 +60,24 @@ class CapabilityRecord:
     output_types: tuple[str, ...] = ()
     best_for: str = ""
     limitations: str = ""
+    # The number the capability rests on, in a CapabilityQuantity unit.
+    quantity: Decimal | None = None
+    quantity_unit: str = ""
+
+
+@dataclass(frozen=True)
+class PriceRecord:
+    """One price as the source lists it (see catalog.models.ArtifactPrice)."""
+
+    key: str
+    unit: str
+    amount: Decimal | None
+    min_prompt_tokens: int = 0
+    unit_clear: bool = True
+
+    @property
+    def identity(self) -> tuple:
+        return (self.key, self.min_prompt_tokens, self.unit, self.amount, self.unit_clear)
 
 
 @dataclass(frozen=True)
@@ -70,6 +90,8 @@ class ArtifactRecord:
     vendor: str
     fields: dict[str, Any]
     capabilities: tuple[CapabilityRecord, ...] = ()
+    # The full price list (ArtifactPrice rows); None when the source manages none.
+    prices: tuple[PriceRecord, ...] | None = None
 
 
 @dataclass
@@ -81,6 +103,10 @@ class ParseResult:
     seen_ids: set[str] = field(default_factory=set)
     # Skipped duplicates' ids -> the id of the record kept for the same product.
     aliases: dict[str, str] = field(default_factory=dict)
+    # How many records the source holds in all, and how many of them could not be used
+    # (not an object, no id, invalid): whether most were usable.
+    total: int = 0
+    unusable: int = 0
 
 
 @dataclass
@@ -271,6 +297,12 @@ def price_decimal(value: Any, *, what: str) -> Decimal:
     if amount >= PRICE_MAX:
         raise RecordError(f"{what} price {value!r} is implausibly large")
     return amount
+
+
+def price_exact(amount: Decimal) -> Decimal:
+    """The value an exact price column (28 decimal places) holds, rounded up so a tiny
+    charge never becomes zero."""
+    return amount.quantize(PRICE_EXACT_PLACES, rounding=ROUND_UP, context=Context(prec=60))
 
 
 def price_stored(amount: Decimal) -> Decimal:

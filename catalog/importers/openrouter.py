@@ -13,6 +13,7 @@ them documented in docs/importers.md:
 - capabilities are derived from the structured fields only, never from the prose.
 """
 
+import re
 from collections import Counter
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -23,28 +24,40 @@ from catalog.importers.common import (
     CapabilityRecord,
     ImportSourceError,
     ParseResult,
+    PriceRecord,
     RecordError,
     TagRecord,
     artifact_slug,
     price_decimal,
+    price_exact,
     price_plain,
     price_stored,
     text_clean,
 )
-from catalog.models import PRICE_VARIES, ArtifactKind, PriceUnit, PricingModel
+from catalog.models import (
+    PRICE_VARIES,
+    ArtifactKind,
+    CapabilityQuantity,
+    PriceUnit,
+    PricingModel,
+)
+from catalog.pricing import _human_amount, price_plausible
 
 SOURCE = "openrouter"
 
 # "Long context" means at least this many tokens in one request.
 LONG_CONTEXT_MIN_TOKENS = 200_000
 
-# OpenRouter's pricing keys (as its API reference defines them) -> the catalog's unit names.
+# OpenRouter's pricing keys (as its API reference defines them) -> the declared unit each is
+# charged in (catalog.pricing.PRICE_UNIT_DECLARATIONS). `image_output` is a price per
+# output image *token* (it equals `image_token` wherever both are listed, and is about
+# $0.00001: no image sells for that); `image` is a price per input image.
 PRICE_UNITS = {
     "prompt": "prompt_token",
     "completion": "completion_token",
     "request": "request",
     "image": "input_image",
-    "image_output": "output_image",
+    "image_output": "output_image_token",
     "image_token": "image_token",
     "audio": "audio_input_token",
     "audio_output": "audio_output_token",
@@ -57,13 +70,22 @@ PRICE_UNITS = {
 }
 # Pricing keys that are not prices of a unit.
 NOT_PRICES = {"discount", "overrides"}
-# The headline (starting) price is the first of these the model charges for.
+# The headline (starting) price is the first of these the model charges for, in a unit
+# that is clear for it.
 HEADLINE_UNITS = (
     ("prompt", PriceUnit.PROMPT_TOKEN),
-    ("image_output", PriceUnit.IMAGE),
+    ("image_output", PriceUnit.OUTPUT_IMAGE_TOKEN),
     ("request", PriceUnit.REQUEST),
     ("completion", PriceUnit.COMPLETION_TOKEN),
 )
+# Artifact fields holding one base price each.
+PRICE_FIELDS = {
+    "prompt": "input_price",
+    "completion": "output_price",
+    "input_cache_read": "cache_read_price",
+    "web_search": "web_search_price",
+}
+HUGGING_FACE = "https://huggingface.co/"
 
 # OpenRouter's modality names -> the catalog's; "rerank" has no equivalent (its output is
 # a relevance score) and is described by a capability instead.
@@ -104,6 +126,8 @@ TAGS = {
 }
 
 ROUTER_NAMESPACES = {"openrouter"}
+# Variants sold below the model's own price: never the source of the base model's price.
+DISCOUNTED_VARIANTS = {"batch"}
 
 
 def payload_models(payload: Any) -> list:
@@ -130,10 +154,12 @@ def records_parse(*, payload: Any) -> ParseResult:
     for position, item in enumerate(models):
         if not isinstance(item, dict):
             result.skipped.append((f"#{position}", "not an object"))
+            result.unusable += 1
             continue
         model_id = item.get("id")
         if not isinstance(model_id, str) or not model_id.strip() or len(model_id) > 190:
             result.skipped.append((f"#{position}", "no usable id"))
+            result.unusable += 1
             continue
         model_id = model_id.strip()
         alias = item.get("alias_target")
@@ -152,10 +178,18 @@ def records_parse(*, payload: Any) -> ParseResult:
             record, notes = _group_record(base=base, members=members, vendors=vendors_by_namespace)
         except RecordError as error:
             result.skipped.append((base, str(error)))
+            result.unusable += len(members)
             continue
         result.records.append(record)
         counts.update(notes)
 
+    result.total = len(models)
+    if not result.records:
+        raise ImportSourceError(
+            f"none of the {len(models)} record(s) is a usable model: expected OpenRouter's "
+            '/api/v1/models shape, {"data": [{"id": "vendor/model", "name": ..., '
+            '"pricing": {"prompt": ..., "completion": ...}}, ...]}'
+        )
     result.notes.extend(_notes(counts))
     return result
 
@@ -176,6 +210,11 @@ def _notes(counts: Counter) -> list[str]:
         "headline_unknown": "{n} model(s) charge only in units that cannot be a starting price "
         "(audio tokens, web searches...): starting price unknown, full list kept",
         "no_pricing": "{n} model(s) without pricing: price unknown",
+        "unit_unclear": "{n} model(s) list a price implausible for its unit (a per-token price "
+        "for a model that reads no text, a per-image price of a fraction of a cent...): "
+        "shown as 'unit unclear' and flagged for editors",
+        "time_window": "{n} model(s) with time-of-day price overrides: not stored, the base "
+        "price is",
         "unmapped_modality": "{n} model(s) with an output the catalog has no modality for "
         "(rerank): described by a capability instead",
     }
@@ -205,8 +244,11 @@ def _name_split(name: Any) -> tuple[str, str]:
 
 
 def _group_record(*, base: str, members: list[tuple[str, dict]], vendors: dict) -> tuple:
-    # The plain id describes the model; failing that a paid variant; failing that :free.
-    members = sorted(members, key=lambda m: (m[0] != "", m[0] == "free"))
+    # The plain id describes the model, whatever the order of the listing; failing that a
+    # variant at full price (not :batch, which is discounted), then :batch, then :free.
+    members = sorted(
+        members, key=lambda m: (m[0] != "", m[0] == "free", m[0] in DISCOUNTED_VARIANTS, m[0])
+    )
     primary_variant, item = members[0]
     free_only = primary_variant == "free"
     has_free_tier = any(variant == "free" for variant, _ in members)
@@ -234,8 +276,19 @@ def _group_record(*, base: str, members: list[tuple[str, dict]], vendors: dict) 
     notes["no_context"] += context_length is None
     inputs, outputs, raw_outputs = _modalities(item.get("architecture"))
     notes["unmapped_modality"] += bool(raw_outputs & UNMAPPED_MODALITIES)
-    pricing = _pricing(item.get("pricing"), free_only=free_only)
-    notes[pricing.pop("note")] += 1
+    pricing, price_rows, price_notes = _pricing(
+        item.get("pricing"),
+        free_only=free_only,
+        reads_text="text" in _raw_inputs(item.get("architecture")),
+    )
+    notes.update(price_notes)
+    parameters = item.get("supported_parameters")
+    if parameters is not None and not isinstance(parameters, list):
+        raise RecordError("supported_parameters is not a list")
+    parameter_names = {p for p in parameters or [] if isinstance(p, str)}
+    writes_text = "text" in outputs and not raw_outputs <= {"transcription"}
+    reasons = bool(item.get("reasoning")) or bool(parameter_names & REASONING_PARAMETERS)
+    max_output = _max_output(item.get("top_provider"))
 
     fields = {
         "name": name,
@@ -243,23 +296,35 @@ def _group_record(*, base: str, members: list[tuple[str, dict]], vendors: dict) 
         "summary": summary,
         "has_free_tier": has_free_tier,
         "open_weights": bool(item.get("hugging_face_id")),
+        "weights_url": _weights_url(item.get("hugging_face_id")),
         "context_length": context_length,
+        "max_output_tokens": max_output,
         "input_modalities": sorted(inputs),
         "output_modalities": sorted(outputs),
         "release_date": _release_date(item.get("created")),
+        "knowledge_cutoff": _knowledge_cutoff(item.get("knowledge_cutoff")),
+        **_supports(
+            writes_text=writes_text,
+            listed=parameters is not None,
+            parameters=parameter_names,
+            reasons=reasons,
+            web_search_priced="web_search" in pricing["prices"],
+        ),
         **pricing,
     }
-    parameters = item.get("supported_parameters") or []
-    if not isinstance(parameters, list):
-        raise RecordError("supported_parameters is not a list")
     capabilities = capabilities_derive(
         inputs=inputs,
         outputs=outputs,
         raw_outputs=raw_outputs,
-        parameters={p for p in parameters if isinstance(p, str)},
+        parameters=parameter_names,
         context_length=context_length,
         prices=fields["prices"],
-        reasons=bool(item.get("reasoning")),
+        reasons=reasons,
+        max_output_tokens=max_output,
+        input_price=fields["input_price"],
+        output_price=fields["output_price"],
+        output_image_token_price=_base_amount(price_rows, "image_output"),
+        web_search_price=fields["web_search_price"],
     )
     record = ArtifactRecord(
         external_id=base,
@@ -267,6 +332,7 @@ def _group_record(*, base: str, members: list[tuple[str, dict]], vendors: dict) 
         vendor=vendor[:120],
         fields=fields,
         capabilities=capabilities,
+        prices=price_rows,
     )
     return record, +notes
 
@@ -337,59 +403,250 @@ def _names(values: Any, what: str) -> set[str]:
     return {v.strip().lower() for v in values if v.strip()}
 
 
-def _pricing(pricing: Any, *, free_only: bool) -> dict:
-    """The price fields of one model, plus a "note" key naming the quirk it hit."""
-    unknown = {"starting_price": None, "price_unit": "", "pricing_model": PricingModel.PAID}
+REASONING_PARAMETERS = {"reasoning", "include_reasoning"}
+STRUCTURED_PARAMETERS = {"structured_outputs", "response_format"}
+_HUGGING_FACE_ID = re.compile(r"[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,96}")
+
+
+def _raw_inputs(architecture: Any) -> set[str]:
+    try:
+        inputs = architecture.get("input_modalities") if isinstance(architecture, dict) else None
+        if inputs is None and isinstance(architecture, dict):
+            modality = architecture.get("modality")
+            if isinstance(modality, str) and "->" in modality:
+                inputs = modality.split("->", 1)[0].split("+")
+        return _names(inputs, "input")
+    except RecordError:
+        return set()
+
+
+def _max_output(top_provider: Any) -> int | None:
+    """`top_provider.max_completion_tokens`: the longest reply, in tokens (None: unknown)."""
+    if top_provider is None:
+        return None
+    if not isinstance(top_provider, dict):
+        raise RecordError("top_provider is not an object")
+    value = top_provider.get("max_completion_tokens")
+    if value is None or value == 0:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
+        raise RecordError(f"max_completion_tokens {value!r} is not a token count")
+    return value
+
+
+def _weights_url(value: Any) -> str:
+    """The Hugging Face page of the weights, from `hugging_face_id` ("Org/Name")."""
+    if not isinstance(value, str) or not _HUGGING_FACE_ID.fullmatch(value.strip()):
+        return ""
+    return HUGGING_FACE + value.strip()
+
+
+def _knowledge_cutoff(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError as error:
+        raise RecordError(f"knowledge_cutoff {value!r} is not a date") from error
+
+
+def _supports(
+    *, writes_text: bool, listed: bool, parameters: set[str], reasons: bool, web_search_priced: bool
+) -> dict[str, bool | None]:
+    """What a text model supports, from `supported_parameters`. None ("no data") for a
+    model that writes no text, or when the source lists no parameters at all."""
+    if not writes_text or not listed:
+        return dict.fromkeys(
+            ("supports_tools", "supports_structured_output", "supports_reasoning",
+             "supports_web_search"),
+        )  # fmt: skip
+    return {
+        "supports_tools": "tools" in parameters,
+        "supports_structured_output": bool(parameters & STRUCTURED_PARAMETERS),
+        "supports_reasoning": reasons,
+        "supports_web_search": web_search_priced or "web_search_options" in parameters,
+    }
+
+
+def _base_amount(rows: tuple[PriceRecord, ...], key: str) -> Decimal | None:
+    for row in rows:
+        if row.key == key and row.min_prompt_tokens == 0 and row.unit_clear:
+            return row.amount
+    return None
+
+
+def price_unit_clear(*, key: str, amount: Decimal, reads_text: bool, bills_output: bool) -> bool:
+    """Whether a source price is believable in the unit its key declares, for this model.
+
+    Implausible for the unit (catalog.pricing.price_plausible), or a per-input-token price
+    on a model that reads no text and bills no output tokens (speech-to-text models list
+    their per-minute or per-hour price under `prompt`), is "unit unclear"."""
+    unit = PRICE_UNITS.get(key)
+    if unit is None or not price_plausible(amount=amount, unit=unit):
+        return False
+    return not (key == "prompt" and amount > 0 and not reads_text and not bills_output)
+
+
+def _tiers(overrides: Any, notes: Counter) -> list[tuple[int, dict]]:
+    """`pricing.overrides` as (min_prompt_tokens, prices) tiers; time-of-day windows are
+    counted in a note and left out."""
+    if overrides is None:
+        return []
+    if not isinstance(overrides, list):
+        raise RecordError("pricing.overrides is not a list")
+    tiers = []
+    for override in overrides:
+        if not isinstance(override, dict):
+            raise RecordError("a pricing override is not an object")
+        threshold = override.get("min_prompt_tokens")
+        if threshold is None:
+            notes["time_window"] = 1
+            continue
+        if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold <= 0:
+            raise RecordError(f"min_prompt_tokens {threshold!r} is not a token count")
+        prices = {k: v for k, v in override.items() if k in PRICE_UNITS and v is not None}
+        tiers.append((threshold, prices))
+    return sorted(tiers, key=lambda tier: tier[0])
+
+
+def _pricing(
+    pricing: Any, *, free_only: bool, reads_text: bool
+) -> tuple[dict, tuple[PriceRecord, ...], Counter]:
+    """The price fields of one model, its price rows, and notes naming the quirks hit."""
+    notes: Counter = Counter()
+    unknown = {
+        "starting_price": None,
+        "price_unit": "",
+        "pricing_model": PricingModel.UNKNOWN,
+        "prices_unclear": False,
+        **dict.fromkeys(PRICE_FIELDS.values()),
+    }
     if pricing is None:
-        return {**unknown, "prices": {}, "note": "no_pricing"}
+        notes["no_pricing"] += 1
+        return {**unknown, "prices": {}}, (), notes
     if not isinstance(pricing, dict):
         raise RecordError("pricing is not an object")
     amounts: dict[str, Decimal] = {}
     for key, value in pricing.items():
         if key in NOT_PRICES or value is None:
             continue
-        amounts[key] = price_decimal(value, what=str(key))
+        amounts[key] = price_exact(price_decimal(value, what=str(key)))
     varies = {key for key, amount in amounts.items() if amount == -1}
     negative = [key for key, amount in amounts.items() if amount < 0 and key not in varies]
     if negative:
         raise RecordError(f"negative {negative[0]} price")
 
     if varies:
+        notes["varies"] += 1
         prices = {PRICE_UNITS.get(key, key): PRICE_VARIES for key in sorted(varies)}
-        return {**unknown, "prices": prices, "note": "varies"}
+        rows = tuple(
+            PriceRecord(key=key, unit=PRICE_UNITS[key], amount=None)
+            for key in sorted(varies)
+            if key in PRICE_UNITS
+        )
+        return {**unknown, "pricing_model": PricingModel.PAID, "prices": prices}, rows, notes
     if free_only:
+        notes["free_only_price"] += 1
         prices = {PRICE_UNITS.get(key, key): "0" for key in sorted(amounts) if not amounts[key]}
-        return {
-            "starting_price": Decimal(0),
-            "price_unit": PriceUnit.PROMPT_TOKEN,
-            "pricing_model": PricingModel.FREE,
-            "prices": prices,
-            "note": "free_only_price",
-        }
-    charged = {key: amount for key, amount in amounts.items() if amount > 0}
-    prices = {PRICE_UNITS.get(key, key): price_plain(charged[key]) for key in sorted(charged)}
-    for key, unit in HEADLINE_UNITS:
-        if key in charged:
-            note = "headline_prompt" if key == "prompt" else "headline_elsewhere"
-            return {
-                "starting_price": price_stored(charged[key]),
-                "price_unit": unit,
-                "pricing_model": PricingModel.PAID,
+        zero = {key: Decimal(0) for key in ("prompt", "completion") if amounts.get(key, 0) == 0}
+        rows = tuple(
+            PriceRecord(key=key, unit=PRICE_UNITS[key], amount=amount)
+            for key, amount in zero.items()
+        )
+        return (
+            {
+                **unknown,
+                "starting_price": Decimal(0),
+                "price_unit": PriceUnit.PROMPT_TOKEN,
+                "pricing_model": PricingModel.FREE,
                 "prices": prices,
-                "note": note,
-            }
-    note = "all_zero" if not charged else "headline_unknown"
-    return {**unknown, "prices": prices, "note": note}
+                **{PRICE_FIELDS[key]: amount for key, amount in zero.items()},
+            },
+            rows,
+            notes,
+        )
+
+    bills_output = amounts.get("completion", Decimal(0)) > 0
+    charged = {key: amount for key, amount in amounts.items() if amount > 0}
+    clear = {
+        key: price_unit_clear(
+            key=key, amount=amount, reads_text=reads_text, bills_output=bills_output
+        )
+        for key, amount in charged.items()
+    }
+    rows = [
+        PriceRecord(key=key, unit=PRICE_UNITS[key], amount=charged[key], unit_clear=clear[key])
+        for key in sorted(charged)
+        if key in PRICE_UNITS
+    ]
+    for threshold, tier in _tiers(pricing.get("overrides"), notes):
+        for key in sorted(tier):
+            amount = price_exact(price_decimal(tier[key], what=f"{key} override"))
+            if amount < 0:
+                raise RecordError(f"negative {key} override price")
+            plausible = price_unit_clear(
+                key=key, amount=amount, reads_text=reads_text, bills_output=bills_output
+            )
+            rows.append(PriceRecord(key, PRICE_UNITS[key], amount, threshold, plausible))
+    unclear = not all(clear.values())
+    notes["unit_unclear"] += unclear
+    # `prices` keeps the source's full list by unit; an unclear one under "<unit>?".
+    prices = {
+        PRICE_UNITS.get(key, key) + ("" if clear[key] else "?"): price_plain(charged[key])
+        for key in sorted(charged)
+    }
+    base = {
+        **unknown,
+        "prices": prices,
+        "prices_unclear": unclear,
+        **{field: charged[key] for key, field in PRICE_FIELDS.items() if clear.get(key)},
+    }
+    for key, unit in HEADLINE_UNITS:
+        if clear.get(key):
+            notes["headline_prompt" if key == "prompt" else "headline_elsewhere"] += 1
+            return (
+                {
+                    **base,
+                    "starting_price": price_stored(charged[key]),
+                    "price_unit": unit,
+                    "pricing_model": PricingModel.PAID,
+                },
+                tuple(rows),
+                notes,
+            )
+    notes["all_zero" if not charged else "headline_unknown"] += 1
+    if any(clear.values()):
+        base["pricing_model"] = PricingModel.PAID
+    return base, tuple(rows), notes
 
 
-def _capability(title: str, description: str, tags: list[str], inputs, outputs) -> CapabilityRecord:
+def _capability(
+    title: str,
+    description: str,
+    tags: list[str],
+    inputs,
+    outputs,
+    quantity: Decimal | int | None = None,
+    quantity_unit: str = "",
+) -> CapabilityRecord:
     return CapabilityRecord(
         title=title,
         description=description,
         tags=tuple(TAGS[slug] for slug in tags),
         input_types=tuple(sorted(inputs)),
         output_types=tuple(sorted(outputs)),
+        quantity=None if quantity is None else Decimal(quantity),
+        quantity_unit=quantity_unit if quantity is not None else "",
     )
+
+
+def _per_million(amount: Decimal) -> str:
+    """ "$2.50" for 0.0000025 US dollars per token: the price of a million tokens."""
+    return f"${_human_amount(amount * 1_000_000)}"
+
+
+def _dollars(amount: Decimal) -> str:
+    return f"${_human_amount(amount)}"
 
 
 def capabilities_derive(
@@ -401,18 +658,34 @@ def capabilities_derive(
     context_length: int | None,
     prices: dict[str, str],
     reasons: bool,
+    max_output_tokens: int | None = None,
+    input_price: Decimal | None = None,
+    output_price: Decimal | None = None,
+    output_image_token_price: Decimal | None = None,
+    web_search_price: Decimal | None = None,
 ) -> tuple[CapabilityRecord, ...]:
     """What a model can do, read from structured fields only (modalities, supported
-    parameters, context length, price units), in a fixed order."""
+    parameters, context length, prices), in a fixed order. A capability that rests on a
+    number carries it (`quantity`, in a CapabilityQuantity unit) and states it."""
     caps = []
     writes_text = "text" in outputs and not raw_outputs <= {"transcription"}
     if writes_text:
+        facts = []
+        if max_output_tokens:
+            facts.append(f"returns up to {max_output_tokens:,} tokens per reply")
+        if input_price:
+            costs = f"costs {_per_million(input_price)} per 1M input tokens"
+            if output_price:
+                costs += f" and {_per_million(output_price)} per 1M output tokens"
+            facts.append(costs)
         caps.append(_capability(
             "Text generation",
-            "Writes text in reply to a prompt: answers, drafts, summaries and code.",
+            "Writes text in reply to a prompt: answers, drafts, summaries and code"
+            + (f"; {' and '.join(facts)}." if facts else "."),
             ["text-generation"], inputs & {"text"} or {"text"}, {"text"},
+            max_output_tokens, CapabilityQuantity.OUTPUT_TOKENS,
         ))  # fmt: skip
-    if writes_text and (reasons or parameters & {"reasoning", "include_reasoning"}):
+    if writes_text and (reasons or parameters & REASONING_PARAMETERS):
         caps.append(_capability(
             "Reasoning",
             "Works through a problem in intermediate reasoning steps before it answers.",
@@ -439,6 +712,7 @@ def capabilities_derive(
             f"Reads up to {context_length:,} tokens in one request, enough for long "
             "documents or a sizeable codebase.",
             ["long-context"], {"text"}, outputs & {"text"} or {"text"},
+            context_length, CapabilityQuantity.CONTEXT_TOKENS,
         ))  # fmt: skip
     if "image" in inputs:
         caps.append(_capability(
@@ -476,9 +750,14 @@ def capabilities_derive(
         caps.append(_capability(
             "Image generation",
             "Creates images from a text prompt"
-            + (" and can rework an image it is given." if edits else "."),
+            + (" and can rework an image it is given" if edits else "")
+            + (
+                f"; costs {_per_million(output_image_token_price)} per 1M output image tokens."
+                if output_image_token_price else "."
+            ),
             ["image-generation", "image-editing"] if edits else ["image-generation"],
             inputs, {"image"},
+            output_image_token_price, CapabilityQuantity.OUTPUT_IMAGE_TOKEN_PRICE,
         ))  # fmt: skip
     if "video" in outputs:
         caps.append(_capability(
@@ -502,8 +781,10 @@ def capabilities_derive(
     if "embedding" in outputs:
         caps.append(_capability(
             "Embeddings",
-            "Turns input into vectors for semantic search, clustering and retrieval.",
+            "Turns input into vectors for semantic search, clustering and retrieval"
+            + (f"; costs {_per_million(input_price)} per 1M input tokens." if input_price else "."),
             ["embeddings", "retrieval"], inputs, {"embedding"},
+            input_price, CapabilityQuantity.INPUT_TOKEN_PRICE,
         ))  # fmt: skip
     if "rerank" in raw_outputs:
         caps.append(_capability(
@@ -515,7 +796,9 @@ def capabilities_derive(
     if "web_search" in prices or "web_search_options" in parameters:
         caps.append(_capability(
             "Web search",
-            "Can search the web while answering and draw on what it finds.",
+            "Can search the web while answering and draw on what it finds"
+            + (f"; each search costs {_dollars(web_search_price)}." if web_search_price else "."),
             ["web-search"], {"text"}, {"text"},
+            web_search_price, CapabilityQuantity.WEB_SEARCH_PRICE,
         ))  # fmt: skip
     return tuple(caps)

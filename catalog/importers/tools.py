@@ -124,10 +124,12 @@ def records_parse(*, payload: Any) -> ParseResult:
     for position, item in enumerate(items):
         if not isinstance(item, dict):
             result.skipped.append((f"#{position}", "not an object"))
+            result.unusable += 1
             continue
         raw_slug = item.get("slug")
         if not isinstance(raw_slug, str) or not raw_slug.strip() or len(raw_slug) > 190:
             result.skipped.append((f"#{position}", "no usable slug"))
+            result.unusable += 1
             continue
         external_id = raw_slug.strip()
         result.seen_ids.add(external_id)
@@ -138,6 +140,7 @@ def records_parse(*, payload: Any) -> ParseResult:
             record = _tool_record(external_id=external_id, item=item, tag_names=names)
         except RecordError as error:
             result.skipped.append((external_id, str(error)))
+            result.unusable += 1
             continue
         identity = (tag_key(record.fields["name"]), tag_key(record.vendor))
         if identity in first_by_identity:
@@ -153,6 +156,13 @@ def records_parse(*, payload: Any) -> ParseResult:
         result.notes.append(
             f"{len(spellings)} tag spellings normalised into {len(names)} tags "
             "(case and punctuation ignored)"
+        )
+    result.total = len(items)
+    if not result.records:
+        raise ImportSourceError(
+            f"none of the {len(items)} record(s) is a usable tool: expected a JSON list of "
+            'tools, [{"slug": ..., "name": ..., "company": ..., "description": ..., '
+            '"keyFeatures": [...]}, ...]'
         )
     duplicates = sum(1 for _, reason in result.skipped if reason.startswith("duplicate"))
     if duplicates:

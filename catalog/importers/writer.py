@@ -8,7 +8,13 @@
   count as one. The pseudo-field "capabilities" (set when an editor touches an
   artifact's capabilities in admin) hands all of its capabilities to the editors.
 - Capabilities the source no longer derives are set to draft, never deleted; artifacts the
-  source no longer lists are flagged `needs_review`, never deleted.
+  source no longer lists get `delisted_at` (the day) and `needs_review` once, never
+  deleted, and never flagged again while they stay delisted.
+- An artifact's price list (ArtifactPrice rows) is replaced whole when it changes, unless
+  "prices" is curated.
+- Artifacts are marked only when the run read most of the source's records as usable,
+  and a run that would mark more than a quarter of the source's listed artifacts stops
+  before writing anything unless `allow_mass_review` is given.
 - Writes happen in batches, each in one transaction, with a constant number of queries
   per batch (bulk inserts and updates, history rows included).
 """
@@ -26,22 +32,32 @@ from catalog.importers.common import (
     ArtifactRecord,
     CapabilityRecord,
     ImportReport,
+    ImportSourceError,
     ParseResult,
+    PriceRecord,
     TagRecord,
     tag_key,
     vendor_slug,
 )
-from catalog.models import Artifact, Capability, Status, Tag, Vendor
+from catalog.models import Artifact, ArtifactPrice, Capability, Status, Tag, Vendor
 from catalog.services import CURATED_CAPABILITIES as CAPABILITIES
 from catalog.versioning import catalog_version_bump
 
 BATCH_SIZE = 250
 PRICE_FIELDS = {"starting_price", "price_unit"}
+# The pseudo-field naming the price list (ArtifactPrice rows and the `prices` summary).
+PRICE_LIST = "prices"
+# A run may mark at most this share of a source's listed artifacts without
+# `allow_mass_review`; and only a run that could use more than MIN_USABLE_SHARE of the
+# source's records marks any.
+MASS_REVIEW_SHARE = (1, 4)
+MIN_USABLE_SHARE = (1, 2)
 # An adopted entry keeps its pricing whole: a hand-written "open source, free" next to an
 # imported per-token price would describe no real offer.
 ADOPTED_PRICING = {"pricing_model", "has_free_tier", *PRICE_FIELDS}
 CAPABILITY_FIELDS = (
     "description", "input_types", "output_types", "best_for", "limitations", "position", "status",
+    "quantity", "quantity_unit",
 )  # fmt: skip
 
 Progress = Callable[[int, int], None]
@@ -100,6 +116,8 @@ class _Batch:
     new_capabilities: list[tuple[Capability, list[Tag]]] = field(default_factory=list)
     changed_capabilities: list[tuple[Capability, set[str]]] = field(default_factory=list)
     retagged: list[tuple[Capability, list[Tag]]] = field(default_factory=list)
+    # Artifacts whose price list is (re)written, with the rows they get.
+    prices: list[tuple[Artifact, tuple[PriceRecord, ...]]] = field(default_factory=list)
 
 
 def _is_set(value) -> bool:
@@ -107,8 +125,9 @@ def _is_set(value) -> bool:
 
 
 class _Importer:
-    def __init__(self, *, source, parsed, dry_run, publish, progress):
+    def __init__(self, *, source, parsed, dry_run, publish, progress, allow_mass_review=False):
         self.source = source
+        self.allow_mass_review = allow_mass_review
         self.parsed = parsed
         self.dry_run = dry_run
         self.publish = publish
@@ -177,11 +196,18 @@ class _Importer:
         for position, capability in enumerate(record.capabilities):
             batch.new_capabilities.append(self._new_capability(artifact, capability, position))
         self.report.counts["capabilities created"] += len(record.capabilities)
+        if record.prices:
+            batch.prices.append((artifact, record.prices))
         self.report.created += 1
         self.report.changes.append(("create", record.external_id, ()))
 
     def _plan_update(
-        self, record: ArtifactRecord, artifact: Artifact, existing_caps: list[Capability], batch
+        self,
+        record: ArtifactRecord,
+        artifact: Artifact,
+        existing_caps: list[Capability],
+        batch,
+        existing_prices: tuple = (),
     ) -> None:
         curated = set(artifact.curated_fields or [])
         changed: set[str] = set()
@@ -209,9 +235,13 @@ class _Importer:
             if name not in curated and getattr(artifact, name) != value:
                 setattr(artifact, name, value)
                 changed.add(name)
-        if artifact.needs_review:
-            artifact.needs_review = False
-            changed.add("needs_review")
+        if artifact.delisted_at is not None:
+            # Listed again: no longer delisted, and the flag that said so clears.
+            artifact.delisted_at, artifact.delisting_kept = None, False
+            changed |= {"delisted_at", "delisting_kept"}
+            if artifact.needs_review:
+                artifact.needs_review = False
+                changed.add("needs_review")
         if changed:
             artifact.clean_fields(exclude=["vendor", "slug"])
         if "vendor" not in curated:
@@ -220,6 +250,12 @@ class _Importer:
                 artifact.vendor = vendor
                 changed.add("vendor")
 
+        prices_changed = False
+        if record.prices is not None and PRICE_LIST not in curated:
+            wanted = sorted(row.identity for row in record.prices)
+            if wanted != sorted(existing_prices):
+                batch.prices.append((artifact, record.prices))
+                prices_changed = True
         caps_changed = False
         if CAPABILITIES not in curated:
             caps_changed = self._plan_capabilities(
@@ -227,9 +263,11 @@ class _Importer:
             )
         if changed:
             batch.updated[artifact.pk] = (artifact, changed)
-        if changed or caps_changed:
+        if changed or caps_changed or prices_changed:
             self.report.updated += 1
-            fields = tuple(sorted(changed | ({CAPABILITIES} if caps_changed else set())))
+            related = {CAPABILITIES} if caps_changed else set()
+            related |= {"price list"} if prices_changed else set()
+            fields = tuple(sorted(changed | related))
             self.report.changes.append(("update", record.external_id, fields))
         else:
             self.report.unchanged += 1
@@ -245,6 +283,8 @@ class _Importer:
             limitations=record.limitations,
             position=position,
             status=Status.PUBLISHED,
+            quantity=record.quantity,
+            quantity_unit=record.quantity_unit,
         )
         return capability, [self.tags.get(tag) for tag in record.tags]
 
@@ -272,6 +312,8 @@ class _Importer:
                 "limitations": record.limitations,
                 "position": position,
                 "status": Status.PUBLISHED,
+                "quantity": record.quantity,
+                "quantity_unit": record.quantity_unit,
             }
             fields = {n for n, v in wanted.items() if getattr(capability, n) != v}
             for name in fields:
@@ -346,6 +388,26 @@ class _Importer:
             through.objects.bulk_create(
                 [through(capability_id=c, tag_id=t) for c, t in sorted(rows)], batch_size=1000
             )
+            if batch.prices:
+                ArtifactPrice.objects.filter(
+                    artifact_id__in=[a.pk for a, _ in batch.prices if a.pk]
+                ).delete()
+                ArtifactPrice.objects.bulk_create(
+                    [
+                        ArtifactPrice(
+                            artifact_id=artifact.pk,
+                            key=row.key,
+                            unit=row.unit,
+                            amount=row.amount,
+                            min_prompt_tokens=row.min_prompt_tokens,
+                            unit_clear=row.unit_clear,
+                        )
+                        for artifact, rows in batch.prices
+                        for row in rows
+                    ],
+                    batch_size=1000,
+                )
+                self.report.counts["price lists written"] += len(batch.prices)
 
     def _count_new_related(self) -> None:
         # A dry run writes nothing, so new vendors and tags are only counted.
@@ -353,8 +415,35 @@ class _Importer:
         self.report.counts["tags created"] += len(self.tags.new)
         self.vendors.new, self.tags.new = [], []
 
+    def _missing_plan(self) -> list[Artifact]:
+        """The source's artifacts this run would mark as delisted; raises (before any
+        write) when that is more than a quarter of the source's listed artifacts."""
+        parsed = self.parsed
+        total = parsed.total or len(parsed.records) + len(parsed.skipped)
+        usable = total - parsed.unusable
+        listed = [a for a in self.existing.values() if a.delisted_at is None and a.external_id]
+        missing = [a for a in listed if a.external_id not in parsed.seen_ids]
+        if not missing:
+            return []
+        share_num, share_den = MIN_USABLE_SHARE
+        if usable * share_den <= total * share_num:
+            self.report.notes.append(
+                f"only {usable} of {total} records were usable: nothing was marked for review "
+                f"(the {len(missing)} artifact(s) not seen may still be listed)"
+            )
+            return []
+        share_num, share_den = MASS_REVIEW_SHARE
+        if len(missing) * share_den > len(listed) * share_num and not self.allow_mass_review:
+            raise ImportSourceError(
+                f"this run would mark {len(missing)} of the {len(listed)} artifacts listed by "
+                f"{self.source} for review (more than a quarter): check the source, or run "
+                "again with --allow-mass-review"
+            )
+        return missing
+
     def run(self, *, batch_size: int) -> ImportReport:
         records = self.parsed.records
+        missing = self._missing_plan()
         for start in range(0, len(records), batch_size):
             chunk = records[start : start + batch_size]
             targets = {r.external_id: self._target(r) for r in chunk}
@@ -364,6 +453,11 @@ class _Importer:
                 "tags"
             ):
                 caps[capability.artifact_id].append(capability)
+            prices = defaultdict(list)
+            for row in ArtifactPrice.objects.filter(artifact_id__in=ids):
+                prices[row.artifact_id].append(
+                    (row.key, row.min_prompt_tokens, row.unit, row.amount, row.unit_clear)
+                )
             batch = _Batch()
             for done, record in enumerate(chunk, start=start):
                 if self.progress:
@@ -373,16 +467,20 @@ class _Importer:
                     if artifact is None:
                         self._plan_create(record, batch)
                     else:
-                        self._plan_update(record, artifact, caps[artifact.pk], batch)
+                        self._plan_update(
+                            record, artifact, caps[artifact.pk], batch, prices[artifact.pk]
+                        )
                 except ValidationError as error:
                     self.report.skipped.append((record.external_id, _one_line(error)))
             if self.dry_run:
                 self._count_new_related()
+                if batch.prices:
+                    self.report.counts["price lists written"] += len(batch.prices)
             else:
                 self._write(batch)
             if self.progress:
                 self.progress(min(start + batch_size, len(records)), len(records))
-        self._mark_missing()
+        self._mark_missing(missing)
         if self.adoptions:
             self.report.notes.append(
                 f"{self.adoptions} existing artifact(s) without an external id adopted by slug; "
@@ -391,24 +489,23 @@ class _Importer:
         self.report.counts = +self.report.counts
         return self.report
 
-    def _mark_missing(self) -> None:
-        missing = list(
-            Artifact.objects.filter(external_source=self.source, needs_review=False)
-            .exclude(external_id="")
-            .exclude(external_id__in=self.parsed.seen_ids)
-        )
+    def _mark_missing(self, missing: list[Artifact]) -> None:
+        """Flag, once, what the source stopped listing: `delisted_at` is today and
+        `needs_review` is set. Already delisted artifacts are not touched again."""
         self.report.marked_for_review = len(missing)
         if self.dry_run or not missing:
             return
+        today = timezone.localdate(self.now)
         for artifact in missing:
             artifact.needs_review = True
+            artifact.delisted_at = today
             artifact.updated_at = self.now
         with transaction.atomic():
             catalog_version_bump()
             bulk_update_with_history(
                 missing,
                 Artifact,
-                ["needs_review", "updated_at"],
+                ["needs_review", "delisted_at", "updated_at"],
                 default_change_reason=f"No longer listed by {self.source}",
             )
 
@@ -427,9 +524,19 @@ def records_import(
     publish: bool = False,
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
+    allow_mass_review: bool = False,
 ) -> ImportReport:
-    """Create or update one artifact per record (see the module docstring for the rules)."""
+    """Create or update one artifact per record (see the module docstring for the rules).
+
+    Raises ImportSourceError, before writing anything, when the run would mark more than
+    a quarter of the source's listed artifacts for review and `allow_mass_review` is
+    False."""
     importer = _Importer(
-        source=source, parsed=parsed, dry_run=dry_run, publish=publish, progress=progress
+        source=source,
+        parsed=parsed,
+        dry_run=dry_run,
+        publish=publish,
+        progress=progress,
+        allow_mass_review=allow_mass_review,
     )
     return importer.run(batch_size=batch_size)

@@ -260,6 +260,7 @@ def artifacts_sharing_tags(*, exclude_ids: list[int], tag_ids: set[int], limit: 
         return []
     return list(
         Artifact.objects.published()
+        .listed()
         .exclude(id__in=exclude_ids)
         .filter(capabilities__status=Status.PUBLISHED, capabilities__tags__in=tag_ids)
         .annotate(shared_total=Count("capabilities__tags", distinct=True))
@@ -283,6 +284,7 @@ def artifacts_matched_together(*, artifact: Artifact, limit: int) -> list[Artifa
         return []
     found = (
         Artifact.objects.published()
+        .listed()
         .select_related("vendor")
         .in_bulk([row["other"] for row in rows])
     )

@@ -37,7 +37,8 @@ def _artifacts_suggest(*, term: str, limit: int) -> list[Artifact]:
     match = Q(name__icontains=term) | Q(vendor__name__icontains=term)
     if slug := slugify(term):
         match |= Q(slug__startswith=slug)
-    return list(_published().filter(match).order_by("-rank", "name", "pk")[:limit])
+    # Suggestions leave out what the source stopped listing (unless an editor kept it).
+    return list(_published().listed().filter(match).order_by("-rank", "name", "pk")[:limit])
 
 
 def _artifact_find(text: str) -> Artifact | None:

@@ -19,7 +19,8 @@ class ArtifactSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Artifact.objects.published().only("slug", "updated_at").order_by("slug")
+        # Delisted artifacts stay reachable but leave the sitemap until an editor keeps them.
+        return Artifact.objects.published().listed().only("slug", "updated_at").order_by("slug")
 
     def lastmod(self, item: Artifact):
         return item.updated_at

@@ -147,6 +147,9 @@ TEXT_IN_JOBS = _words(
     "code coding programming programmer completion completions reasoning math translate "
     "translation"
 )
+TRANSCRIBE_WORDS = _words(
+    "transcribe transcribes transcribing transcription transcriptions transcriber"
+)
 # Short forms that carry both directions.
 SHORT_FORMS: dict[str, tuple[str | None, str | None]] = {
     "tts": ("text", "audio"),
@@ -193,6 +196,8 @@ REASONING_WORDS = _words(
 )
 TOOL_WORDS = _words("tool tools function functions")
 TOOL_NEIGHBOURS = _words("use using uses call calls calling with")
+# "agents that call apis": calling out is function calling.
+TOOL_PAIRS = frozenset({("call", "apis"), ("calls", "apis"), ("call", "api"), ("calling", "apis")})
 
 OPEN_WORDS = _words(
     "open-weight open-weights open-source self-host self-hosted self-hosting selfhost "
@@ -250,6 +255,7 @@ VOCABULARY = (
     | STRUCTURED_WORDS
     | REASONING_WORDS
     | TOOL_WORDS
+    | TRANSCRIBE_WORDS
     | frozenset(PHRASES.values())
     | OPEN_WORDS
     | frozenset(KIND_WORDS)
@@ -470,6 +476,12 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
             if modality not in outputs:
                 add(i, "input", modality)
     named_input = any(c.field == "input" and not c.negated for c in found.values())
+    if not named_input and any(
+        w in TRANSCRIBE_WORDS for i, w in enumerate(words) if i not in negated_at
+    ):
+        # Transcription is of recorded speech.
+        found.setdefault("input:audio", Constraint(field="input", value="audio"))
+        named_input = True
     if (
         outputs == {"text"}
         and not named_input
@@ -499,8 +511,10 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
             add(i, "feature", "reasoning")
         elif word == "web-search":
             add(i, "feature", "web-search")
-        elif word in ("tool-calling", "function-calling") or (
-            word in TOOL_WORDS and (prev in TOOL_NEIGHBOURS or nxt in TOOL_NEIGHBOURS)
+        elif (
+            word in ("tool-calling", "function-calling", "agentic")
+            or (prev, word) in TOOL_PAIRS
+            or (word in TOOL_WORDS and (prev in TOOL_NEIGHBOURS or nxt in TOOL_NEIGHBOURS))
         ):
             add(i, "feature", "function-calling")
 
@@ -511,7 +525,9 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
         found.setdefault("open:weights", Constraint(field="open", value="weights"))
 
     for i, word in enumerate(words):
-        if word in KIND_WORDS:
+        # "a model for agents", "for building apps": what it is for, not what it is.
+        purpose = "for" in words[max(0, i - 2) : i]
+        if word in KIND_WORDS and not (purpose and word not in ("api", "apis")):
             add(i, "kind", "+".join(KIND_WORDS[word]))
 
     for i, word in enumerate(words):

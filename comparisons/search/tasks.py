@@ -1,11 +1,17 @@
-"""Background jobs. With Django's default ImmediateBackend they run inline; configure a
-real TASKS backend and the admin's "rebuild" action queues instead of blocking a request."""
+"""Search jobs run by the background worker (declared in jobs/kinds.py)."""
 
-from django.tasks import task
+from typing import Any
 
-from comparisons.search.matchgraph import match_graph_rebuild
+from comparisons.search.matchgraph import STEPS, match_graph_rebuild
 
 
-@task
-def match_graph_rebuild_task() -> str:
-    return str(match_graph_rebuild())
+def match_graph_full_job(*, params: dict[str, Any], upload: bytes | None, progress: Any) -> str:
+    """Recompute the whole match graph from the stored search events (one transaction: a
+    stopped run leaves the previous graph in place)."""
+
+    def step(name: str, index: int, total: int) -> None:
+        progress(index - 1, total, name)
+
+    report = match_graph_rebuild(progress=step)
+    progress(len(STEPS), len(STEPS), "done")
+    return f"Match graph rebuilt: {report}."

@@ -202,17 +202,29 @@ def test_rebuild_drops_its_temporary_tables(history):
 # ---- commands -------------------------------------------------------------------------------
 
 
-def test_rebuild_command_shows_progress(history):
-    out = StringIO()
-    call_command("rebuild_match_graph", stdout=out)
-    text = out.getvalue()
-    assert "[1/7] intents" in text and "[7/7] ranks" in text and "Match graph rebuilt" in text
+class _Terminal(StringIO):
+    def isatty(self):
+        return True
+
+
+def test_rebuild_command_shows_progress_on_a_terminal_only(history):
+    out, terminal = StringIO(), _Terminal()
+    call_command("rebuild_match_graph", stdout=out, stderr=terminal)
+    drawn = terminal.getvalue()
+    assert "Rebuilding the match graph: intents" in drawn and "0/7" in drawn
+    assert drawn.rstrip("\n").rsplit("\r", 1)[-1].startswith("Rebuilding the match graph: done")
+    assert "7/7" in drawn and "Match graph rebuilt" in out.getvalue()
+    redirected = StringIO()
+    call_command("rebuild_match_graph", stdout=StringIO(), stderr=redirected)
+    assert redirected.getvalue() == ""
 
 
 def test_replay_demo_searches(demo_catalog):
-    out = StringIO()
-    call_command("replay_demo_searches", searches=400, stdout=out)
-    assert "Replaying searches: 400/400 (100%)" in out.getvalue()
+    out, terminal = StringIO(), _Terminal()
+    call_command("replay_demo_searches", searches=400, stdout=out, stderr=terminal)
+    assert "Replaying searches: 100%" in terminal.getvalue()
+    assert "400/400" in terminal.getvalue()
+    assert "Replayed 400 simulated searches" in out.getvalue()
     assert SearchEvent.objects.exists()
     assert not SearchEvent.objects.filter(is_simulated=False).exists()
     assert ChoiceEvent.objects.filter(is_simulated=True).exists()

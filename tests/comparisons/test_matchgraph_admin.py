@@ -40,7 +40,7 @@ def test_intents_most_searched_first_and_zero_result_filter(editor_client, searc
     assert "flying cars" in zero and "transcribe audio" not in zero
 
 
-def test_mark_spam_then_rebuild_stops_counting(editor_client, searched):
+def test_mark_spam_then_rebuild_stops_counting(editor_client, searched, immediate_tasks):
     url = reverse("admin:comparisons_intent_changelist")
     spam = Intent.objects.get(text="transcribe audio")
     response = editor_client.post(

@@ -83,6 +83,12 @@ def keys(query: str, names=()) -> list[str]:
         # Text in is implied only for jobs that start from written text.
         ("transcribe a podcast", ["input:audio", "output:text"]),
         ("flux pro", []),
+        # What something is for is not what it is; calling APIs is function calling.
+        ("tool calling for agents", ["feature:function-calling"]),
+        ("agent that fixes bugs", ["kind:agent"]),
+        ("model for agents that call apis", ["kind:api+model", "feature:function-calling"]),
+        # Transcription is of speech.
+        ("low cost transcription", ["input:audio", "output:text", "price:cheap"]),
         # Nothing to parse.
         ("", []),
         ("no-code", []),

@@ -1,7 +1,7 @@
 from catalog.importers import openrouter
 from catalog.importers.cli import ImportCommand
 from catalog.importers.writer import records_import
-from catalog.services import artifact_scores_recompute
+from catalog.services import artifact_scores_recompute, capability_claims_recompute
 
 
 class Command(ImportCommand):
@@ -21,8 +21,11 @@ class Command(ImportCommand):
             dry_run=dry_run,
             publish=publish,
             progress=self.progress("Importing models"),
+            allow_mass_review=options["allow_mass_review"],
         )
         self.report_write(report, list_changes=dry_run or options["verbosity"] > 1)
         if not dry_run and (report.created or report.updated):
             count = artifact_scores_recompute()
             self.stdout.write(f"Recomputed the score of {count} artifacts.")
+            claims = capability_claims_recompute()
+            self.stdout.write(f"Recomputed the computed claims of {claims} capabilities.")

@@ -33,6 +33,7 @@ class Command(ImportCommand):
             dry_run=dry_run,
             publish=publish,
             progress=self.progress("Importing tools"),
+            allow_mass_review=options["allow_mass_review"],
         )
         self.report_write(report, list_changes=dry_run or options["verbosity"] > 1)
         if pairs is not None:

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from comparisons.search.matchgraph import match_graph_rebuild
+from comparisons.search.matchgraph import STEPS, match_graph_rebuild
+from config.progress import ProgressCallback
 
 
 class Command(BaseCommand):
@@ -11,11 +12,13 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        bar = ProgressCallback(label="Rebuilding the match graph", stream=self.stderr, unit="step")
+
         def progress(step: str, index: int, total: int) -> None:
-            self.stdout.write(f"[{index}/{total}] {step}...")
-            self.stdout.flush()
+            bar(index - 1, total, step)  # step `index` starts: the ones before it are done
 
         report = match_graph_rebuild(progress=progress)
+        bar(len(STEPS), len(STEPS), "done")
         for step, seconds in report.seconds.items():
             self.stdout.write(f"  {step:<14} {seconds:7.2f}s")
         self.stdout.write(self.style.SUCCESS(f"Match graph rebuilt: {report}."))

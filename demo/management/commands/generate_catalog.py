@@ -11,7 +11,6 @@ get bulk_create. The whole load is one transaction: it lands completely or not a
 
 import itertools
 import json
-import sys
 import time
 from array import array
 from collections.abc import Iterable, Iterator
@@ -28,51 +27,25 @@ from comparisons.models import ChoiceEvent, Intent, SearchEvent
 from comparisons.search import index as search_index
 from comparisons.search.index import search_index_installed
 from comparisons.search.matchgraph import match_graph_rebuild
+from config.progress import progress_bar
 from demo.synthetic import JOBS, SLUG_PREFIX, FirstIds, Sizes, SyntheticCatalog
 
 BATCH = 2_000
 
 
 class Progress:
-    """One line on stderr per table, rewritten in place: count, rate and time left."""
+    """One bar per table on a terminal (tqdm): count, rate and time left; the time taken."""
 
     def __init__(self, *, label: str, total: int, stream=None) -> None:
-        self.label, self.total, self.count = label, total, 0
-        self.stream = stream or sys.stderr
-        # A terminal gets the line rewritten twice a second; a log file a line every 10 s.
-        self.tty = self.stream.isatty()
-        self.interval = 0.5 if self.tty else 10.0
-        self.started = self.shown = time.monotonic()
+        self.bar = progress_bar(label=f"  {label}", total=total, stream=stream, unit="row")
+        self.started = time.monotonic()
 
     def tick(self, n: int = 1) -> None:
-        self.count += n
-        now = time.monotonic()
-        if now - self.shown >= self.interval:
-            self.shown = now
-            self._show(now, final=False)
+        self.bar.update(n)
 
     def done(self) -> float:
-        now = time.monotonic()
-        self._show(now, final=True)
-        return now - self.started
-
-    def _show(self, now: float, *, final: bool) -> None:
-        elapsed = max(now - self.started, 1e-9)
-        rate = self.count / elapsed
-        end = "\r" if self.tty and not final else "\n"
-        if final:
-            tail = f"done in {elapsed:.1f}s"
-        elif rate and self.total:
-            tail = f"ETA {max(self.total - self.count, 0) / rate:.0f}s"
-        else:
-            tail = ""
-        share = f" ({100 * self.count / self.total:.0f}%)" if self.total else ""
-        clear = "\x1b[K" if self.tty else ""
-        self.stream.write(
-            f"  {self.label:<22} {self.count:>11,}/{self.total:,}{share} "
-            f"{rate:>10,.0f} rows/s  {tail}{clear}{end}"
-        )
-        self.stream.flush()
+        self.bar.close()
+        return time.monotonic() - self.started
 
 
 class Writer:
@@ -238,8 +211,7 @@ class Command(BaseCommand):
         )
         postgres = connection.vendor == "postgresql"
         writer_class = CopyWriter if postgres else BulkWriter
-        # The wrapped stream itself: progress lines end in "\r", not in the wrapper's "\n".
-        writer = writer_class(progress_stream=self.stderr._out)
+        writer = writer_class(progress_stream=self.stderr)
         with transaction.atomic():
             fast = postgres and _is_superuser()
             deferred = _indexes_drop(LOADED_TABLES) if postgres else []

@@ -1,5 +1,4 @@
 import random
-import sys
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
@@ -11,6 +10,7 @@ from comparisons.models import ChoiceEvent, SearchEvent
 from comparisons.search.evidence import choice_record, client_key_derive, search_record
 from comparisons.search.matchgraph import match_graph_rebuild
 from comparisons.search.service import SearchOutcome, search_run
+from config.progress import ProgressCallback
 from demo.intents import DEMO_INTENTS
 
 # How often people click a result, and which: most choose the first, some look further.
@@ -55,6 +55,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, searches, clients, days, seed, keep, no_rebuild, if_empty, **options):
+        self._bar: ProgressCallback | None = None
         if searches < 1 or clients < 1 or days < 1:
             raise CommandError("--searches, --clients and --days must be positive.")
         if if_empty and SearchEvent.objects.filter(is_simulated=True).exists():
@@ -125,14 +126,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Match graph rebuilt: {report}."))
 
     def _progress(self, done: int, total: int) -> None:
-        step = max(1, total // 100)
-        if done % step and done != total:
-            return
-        percent = 100 * done // total
-        if sys.stdout.isatty():
-            bar = "#" * (percent // 4)
-            self.stdout.write(f"\rReplaying searches [{bar:<25}] {done}/{total}", ending="")
-            if done == total:
-                self.stdout.write("")
-        elif percent % 10 == 0 and (done == total or done % (step * 10) == 0):
-            self.stdout.write(f"Replaying searches: {done}/{total} ({percent}%)")
+        if self._bar is None:
+            self._bar = ProgressCallback(
+                label="Replaying searches", stream=self.stderr, unit="search"
+            )
+        self._bar(done, total)

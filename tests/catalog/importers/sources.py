@@ -1,6 +1,7 @@
 """Where importer tests find their inputs: hand-written fixtures, and the real catalogs."""
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,10 @@ from django.conf import settings
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Real public catalogs kept beside the project (never copied into it); CI always has them.
-SHARED_DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
+# SHARED_DATA_DIR points elsewhere (a second checkout beside the first, say).
+SHARED_DATA = Path(
+    os.environ.get("SHARED_DATA_DIR") or Path(settings.BASE_DIR).parent / "shared" / "data"
+)
 REAL_OPENROUTER = SHARED_DATA / "openrouter-models-2026-08-19.json"
 REAL_TOOLS = SHARED_DATA / "ai-tools-enriched-2026-08-22.json"
 REAL_COMPARISONS = SHARED_DATA / "ai-tools-comparisons-2026-08-22.json"

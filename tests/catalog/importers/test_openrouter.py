@@ -104,14 +104,16 @@ def test_minus_one_means_varies_not_free(by_id):
     assert router.fields["kind"] == "api"
 
 
-def test_zero_per_prompt_token_but_charged_per_image_is_paid_per_image(by_id):
+def test_zero_per_prompt_token_but_charged_per_image_token_is_paid_per_image_token(by_id):
     for model_id in ("pixelworks/canvas-2-pro", "pixelworks/canvas-2-klein"):
         fields = by_id[model_id].fields
-        assert fields["price_unit"] == "image"
+        assert fields["price_unit"] == "output_image_token"
         assert fields["starting_price"] > 0
         assert fields["pricing_model"] == "paid"
         assert "prompt_token" not in fields["prices"]
-    assert by_id["pixelworks/canvas-2-pro"].fields["prices"] == {"output_image": "0.00000732421875"}
+    assert by_id["pixelworks/canvas-2-pro"].fields["prices"] == {
+        "output_image_token": "0.00000732421875"
+    }
     assert by_id["pixelworks/canvas-2-klein"].fields["open_weights"] is True
     assert by_id["pixelworks/canvas-2-pro"].fields["open_weights"] is False
 
@@ -131,7 +133,8 @@ def test_a_model_charging_only_per_audio_token_is_paid_with_no_starting_price(by
 def test_every_price_zero_without_a_free_variant_is_unknown_not_free(by_id):
     fields = by_id["reelhouse/motion-3"].fields
     assert (fields["starting_price"], fields["price_unit"], fields["prices"]) == (None, "", {})
-    assert fields["pricing_model"] == "paid"
+    # Neither free nor paid: the pricing model itself is unknown.
+    assert fields["pricing_model"] == "unknown"
 
 
 def test_missing_or_zero_context_length_is_unknown(by_id):

@@ -57,7 +57,11 @@ def test_varies_is_not_free_and_a_price_per_image_is_paid():
     router = Artifact.objects.get(external_id="openrouter/auto")
     assert router.price_varies and router.starting_price is None
     canvas = Artifact.objects.get(external_id="pixelworks/canvas-2-pro")
-    assert (canvas.price_unit, canvas.starting_price) == ("image", Decimal("0.000007324219"))
+    # The source's `image_output` is a price per output image token, not per image.
+    assert (canvas.price_unit, canvas.starting_price) == (
+        "output_image_token",
+        Decimal("0.000007324219"),
+    )
     assert not canvas.price_varies
 
 
@@ -86,7 +90,18 @@ def test_a_changed_source_updates_only_what_changed():
     report = _import(payload)
     assert (report.created, report.updated, report.unchanged) == (0, 1, 12)
     assert report.changes == [
-        ("update", "acme/lumen-flash", ("capabilities", "prices", "starting_price"))
+        (
+            "update",
+            "acme/lumen-flash",
+            (
+                "capabilities",
+                "input_price",
+                "price list",
+                "prices",
+                "starting_price",
+                "supports_tools",
+            ),
+        )
     ]
     lumen = Artifact.objects.get(external_id="acme/lumen-flash")
     assert lumen.starting_price == Decimal("0.00000007")
@@ -119,7 +134,11 @@ def test_curated_fields_are_never_overwritten():
     assert (lumen.starting_price, lumen.price_unit) == (Decimal("0.0000001"), "prompt_token")
     assert lumen.context_length == 2_000_000
     assert report.changes == [
-        ("update", "acme/lumen-flash", ("capabilities", "context_length", "prices"))
+        (
+            "update",
+            "acme/lumen-flash",
+            ("capabilities", "context_length", "input_price", "price list", "prices"),
+        )
     ]
 
 

@@ -1,0 +1,101 @@
+"""Jobs through the real queue: django-tasks-db's table and real worker processes, on the
+test database (SQLite or PostgreSQL)."""
+
+import os
+import signal
+
+import pytest
+from django_tasks_db.models import DBTaskResult
+
+import tests.jobs.paused_jobs  # noqa: F401  (its job kind, known to this process too)
+from comparisons.models import Intent, Match
+from comparisons.search.evidence import search_record
+from jobs.models import TaskRun
+from jobs.services import task_run_start
+from tests.factories import CapabilityFactory
+from tests.jobs.conftest import wait_for
+
+
+@pytest.fixture
+def searched(transactional_db):
+    capability = CapabilityFactory(title="Transcribes audio")
+    for n in range(3):
+        search_record(
+            intent_text="transcribe audio",
+            query="Transcribe audio",
+            capability_ids=[capability.pk],
+            result_count=1,
+            client_key=f"c{n}",
+        )
+    return capability
+
+
+def test_a_worker_process_runs_a_queued_rebuild_and_stores_its_result(worker_db, searched):
+    Intent.objects.filter(text="transcribe audio").update(is_spam=True)
+    assert Match.objects.exists()
+    run = task_run_start(kind="match_graph_full")
+    assert run.state == TaskRun.State.QUEUED
+    assert DBTaskResult.objects.get(id=run.task_result_id).status == "READY"
+
+    worker_db.run_batch()
+
+    run.refresh_from_db()
+    assert run.state == TaskRun.State.SUCCEEDED, run.error
+    assert run.summary.startswith("Match graph rebuilt: 0 counted events")
+    assert (run.progress_done, run.progress_total) == (7, 7)
+    assert run.attempts == 1 and run.worker_pid and run.worker_pid != os.getpid()
+    result = DBTaskResult.objects.get(id=run.task_result_id)
+    assert result.status == "SUCCESSFUL"
+    assert result.return_value == run.summary
+    # The rebuild itself happened: a spam intent's matches are gone.
+    assert not Match.objects.exists()
+
+
+def test_a_failing_job_is_marked_failed_with_its_error(worker_db, transactional_db):
+    run = task_run_start(
+        kind="openrouter_import", params={"file_name": "models.json"}, upload=b"{not json"
+    )
+    worker_db.run_batch()
+    run.refresh_from_db()
+    assert run.state == TaskRun.State.FAILED
+    assert run.error.startswith("ImportSourceError: models.json")
+    assert run.upload is None  # the uploaded file is not kept
+    result = DBTaskResult.objects.get(id=run.task_result_id)
+    assert result.status == "FAILED"
+    assert result.exception_class_path == "catalog.importers.common.ImportSourceError"
+
+
+def test_a_worker_stopped_mid_run_leaves_nothing_half_done_and_the_job_is_retried(
+    worker_db, searched, tmp_path
+):
+    spam = Intent.objects.get(text="transcribe audio")
+    Intent.objects.filter(pk=spam.pk).update(is_spam=True)
+    pause = tmp_path / "pause"
+    pause.touch()
+    run = task_run_start(kind="test_paused_rebuild", params={"pause_file": str(pause)})
+    worker_db.to_worker()
+    first = worker_db.start(module="tests.jobs.paused_jobs")
+    # The rebuild has rewritten intents and matches inside its transaction, and waits.
+    wait_for(pause.with_suffix(".reached").exists, what="the rebuild to reach its 4th step")
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait()
+
+    worker_db.from_worker()
+    run.refresh_from_db()
+    assert run.state == TaskRun.State.RUNNING and run.attempts == 1
+    # Nothing of the stopped attempt is visible: the spam intent still has its matches.
+    assert Match.objects.filter(intent=spam).count() == 1
+    spam.refresh_from_db()
+    assert spam.search_count == 3
+
+    pause.unlink()
+    output = worker_db.run_batch(module="tests.jobs.paused_jobs")
+    assert f"job #{run.pk}: its worker (process {first.pid}) stopped; requeued." in output
+    run.refresh_from_db()
+    assert run.state == TaskRun.State.SUCCEEDED, run.error
+    assert run.attempts == 2
+    assert run.error.startswith(f"Attempt 1 stopped mid-run: its worker (process {first.pid})")
+    assert not Match.objects.filter(intent=spam).exists()
+    results = DBTaskResult.objects.order_by("enqueued_at")
+    assert [r.status for r in results] == ["FAILED", "SUCCESSFUL"]
+    assert results[0].exception_class_path == "jobs.services.WorkerStopped"
