@@ -74,7 +74,7 @@ relevance: install
 # Each mutant runs only the tests that reached its function; results stay in mutants/ and
 # `$(VENV)/bin/mutmut results` / `mutmut show <name>` list and explain the survivors.
 MUTATE_MODULES ?= catalog.pricing catalog.ranking comparisons.compare.verdict \
-	comparisons.search.normalise comparisons.search.scoring
+	comparisons.search.normalise comparisons.search.scoring comparisons.search.intent
 MUTATE_CHILDREN ?= 2
 mutate: install
 	@for module in $(MUTATE_MODULES); do \

@@ -159,13 +159,13 @@ async def drive(
         await asyncio.sleep(duration * 0.35)
         log("stopping PostgreSQL")
         # The outage starts when the stop starts: requests already in flight may fail.
-        events["down"] = time.monotonic() - started
+        events["down"] = time.monotonic() - started  # type: ignore[assignment]
         await asyncio.to_thread(pg, "stop")
         await asyncio.sleep(outage)
         log("starting PostgreSQL")
         await asyncio.to_thread(pg, "start")
         await asyncio.to_thread(pg_wait_ready)
-        events["up"] = time.monotonic() - started
+        events["up"] = time.monotonic() - started  # type: ignore[assignment]
 
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(limits=limits, timeout=30, follow_redirects=False) as client:
@@ -214,7 +214,7 @@ def analyse(hits: list[Hit], events: dict, stored_events: int) -> dict:
         "only 503 (or 200) during the outage, no traceback": (
             not bad_outage and not report["tracebacks"]
         ),
-        "the outage was seen (some 503s)": down is None or report["outage_503"] > 0,
+        "the outage was seen (some 503s)": down is None or report["outage_503"] > 0,  # type: ignore[operator]
         f"full service within {RECOVERY_BUDGET_S:.0f} s of the database's return": (
             recovery <= RECOVERY_BUDGET_S
         ),

@@ -189,7 +189,7 @@ def peak_memory_mb(master: int) -> float:
     peaks = []
     for pid in worker_pids(master):
         status = Path(f"/proc/{pid}/status").read_text()
-        peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024)
+        peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024)  # type: ignore[union-attr]
     return max(peaks, default=0.0)
 
 
@@ -348,7 +348,7 @@ def verdict(result: Result, floor_rps: float) -> str:
 
 def machine() -> dict:
     cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
-    mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+    mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))  # type: ignore[union-attr]
 
     def version(command: list[str]) -> str:
         try:

@@ -16,15 +16,23 @@ from catalog import services
 from catalog.display import admin_value, number_two_decimals, price_admin_text, prices_admin_lines
 from catalog.models import (
     PRICE_VARIES,
+    SCORE_COMPONENTS,
+    SCORE_INTERVALS,
     Artifact,
     Capability,
+    Evaluation,
+    EvaluationAlias,
     RankWeights,
     Status,
     Tag,
+    UsageFact,
     Vendor,
 )
+from catalog.ranking import COMPONENT_LABELS
+from catalog.selectors import artifact_coverage_get
 
-SCORE_COMPONENTS = ("adoption", "quality", "ecosystem", "match_graph", "freshness")
+# Every registered score component (catalog.ranking.REGISTRY) and its interval, if any.
+SCORED_FIELDS = (*SCORE_COMPONENTS, *SCORE_INTERVALS)
 
 
 def _two_decimals(field: str, description: str) -> Callable:
@@ -109,7 +117,7 @@ class VendorAdmin(HistoryAdmin):
 
     @admin.display(description="Artifacts", ordering="artifact_count")
     def artifact_count(self, obj: Vendor) -> int:
-        return obj.artifact_count
+        return obj.artifact_count  # type: ignore[attr-defined]
 
 
 @admin.register(Tag)
@@ -123,7 +131,7 @@ class TagAdmin(HistoryAdmin):
 
     @admin.display(description="Capabilities", ordering="capability_count")
     def capability_count(self, obj: Tag) -> int:
-        return obj.capability_count
+        return obj.capability_count  # type: ignore[attr-defined]
 
 
 @admin.register(Artifact)
@@ -147,14 +155,22 @@ class ArtifactAdmin(HistoryAdmin):
         "has_free_tier",
         "open_weights",
         "needs_review",
+        "prices_unclear",
+        "delisted_at",
+        "delisting_kept",
         "vendor",
     ]
     list_select_related = ["vendor"]
     search_fields = ["name", "slug", "summary", "vendor__name", "external_id"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = (
-        *(f"{field}_2dp" for field in SCORE_COMPONENTS),
+        *(f"{field}_2dp" for field in SCORED_FIELDS),
         "rank",
+        "rank_low",
+        "rank_high",
+        "rank_provisional",
+        "score_evidence",
+        "data_coverage",
         "times_matched",
         "score_computed_at",
         "curated_fields",
@@ -177,7 +193,10 @@ class ArtifactAdmin(HistoryAdmin):
                 "fields": [
                     ("pricing_model", "has_free_tier"),
                     ("starting_price", "price_unit", "price_reads_as"),
+                    ("input_price", "output_price"),
+                    ("cache_read_price", "web_search_price"),
                     "prices_read",
+                    "prices_unclear",
                 ]
             },
         ),
@@ -185,37 +204,61 @@ class ArtifactAdmin(HistoryAdmin):
             "Technical",
             {
                 "fields": [
-                    "context_length",
+                    ("context_length", "max_output_tokens"),
                     ("input_modalities", "output_modalities"),
-                    ("release_date", "last_reviewed_at"),
+                    ("release_date", "knowledge_cutoff", "last_reviewed_at"),
+                    "weights_url",
+                    ("supports_tools", "supports_structured_output"),
+                    ("supports_reasoning", "supports_web_search"),
+                    "job",
                 ]
             },
         ),
-        ("Popularity inputs", {"fields": [("stars", "downloads", "likes", "integrations")]}),
+        (
+            "Popularity inputs",
+            {"classes": ["collapse"], "fields": [("stars", "downloads", "likes", "integrations")]},
+        ),
         (
             "Import",
             {
                 "classes": ["collapse"],
-                "fields": ["external_source", "external_id", "needs_review", "curated_fields"],
+                "fields": [
+                    "external_source",
+                    "external_id",
+                    "needs_review",
+                    ("delisted_at", "delisting_kept"),
+                    "curated_fields",
+                ],
             },
         ),
+        ("Data coverage (not part of the rank)", {"fields": ["data_coverage"]}),
         (
             "Score (derived, read-only)",
             {
+                "classes": ["collapse"],
                 "fields": [
-                    ("rank", "times_matched", "score_computed_at"),
+                    ("rank", "rank_low", "rank_high", "rank_provisional"),
+                    ("times_matched", "score_computed_at"),
                     tuple(f"{field}_2dp" for field in SCORE_COMPONENTS),
+                    tuple(f"{field}_2dp" for field in SCORE_INTERVALS),
+                    "score_evidence",
                     ("created_at", "updated_at"),
-                ]
+                ],
             },
         ),
     ]
 
-    adoption_2dp = _two_decimals("adoption", "Adoption")
-    quality_2dp = _two_decimals("quality", "Quality")
-    ecosystem_2dp = _two_decimals("ecosystem", "Ecosystem")
-    match_graph_2dp = _two_decimals("match_graph", "Match graph")
-    freshness_2dp = _two_decimals("freshness", "Freshness")
+    @admin.display(description="Data coverage")
+    def data_coverage(self, obj: Artifact) -> str:
+        if obj.pk is None:
+            return "no data"
+        items = artifact_coverage_get(artifact=obj, today=timezone.localdate())
+        passed = sum(item.passed for item in items)
+        missing = [(item.label,) for item in items if not item.passed]
+        summary = f"{passed} of {len(items)} items"
+        if not missing:
+            return summary
+        return summary + format_html_join("", "<br>missing: {}", missing)
 
     @admin.display(description="Starting price", ordering="starting_price")
     def price_display(self, obj: Artifact) -> str:
@@ -425,14 +468,14 @@ class TwoDecimalInput(forms.NumberInput):
 
 @admin.register(RankWeights)
 class RankWeightsAdmin(HistoryAdmin):
-    list_display = ["kind", "adoption", "quality", "ecosystem", "match_graph", "freshness"]
-    list_editable = ["adoption", "quality", "ecosystem", "match_graph", "freshness"]
+    list_display = ["kind", *SCORE_COMPONENTS]
+    list_editable = list(SCORE_COMPONENTS)
     formfield_overrides = {models.FloatField: {"widget": TwoDecimalInput(attrs={"step": "0.01"})}}
 
     def get_changelist_form(self, request, **kwargs):
         form = super().get_changelist_form(request, **kwargs)
 
-        class LabelledWeights(form):
+        class LabelledWeights(form):  # type: ignore[misc, valid-type]
             # One row per kind: each input says which weight of which kind it is.
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
@@ -442,3 +485,84 @@ class RankWeightsAdmin(HistoryAdmin):
                     field.widget.attrs["aria-label"] = f"{label} weight for {kind}"
 
         return LabelledWeights
+
+
+# One two-decimal read-only column per registered component and interval end.
+for _field in SCORED_FIELDS:
+    _component, _, _end = _field.rpartition("_")
+    _label = (
+        f"{COMPONENT_LABELS[_component]} ({'95% low' if _end == 'low' else '95% high'})"
+        if _field in SCORE_INTERVALS
+        else COMPONENT_LABELS[_field]
+    )
+    setattr(ArtifactAdmin, f"{_field}_2dp", _two_decimals(_field, _label))
+
+
+@admin.register(EvaluationAlias)
+class EvaluationAliasAdmin(HistoryAdmin):
+    """Editors correct how leaderboard keys link to artifacts: an alias wins over the
+    automatic match; an alias without an artifact keeps a key linked to nothing. Saving or
+    deleting one relinks every stored rating and recomputes the scores."""
+
+    list_display = ["key", "source", "artifact", "note", "updated_at"]
+    list_filter = ["source"]
+    list_select_related = ["artifact"]
+    search_fields = ["key", "artifact__name", "note"]
+    autocomplete_fields = ["artifact"]
+
+    def _relink(self, request: HttpRequest) -> None:
+        result = services.evaluations_link()
+        self.message_user(
+            request,
+            f"Relinked the ratings: {len(result.matched)} keys matched, "
+            f"{result.changed} link(s) changed.",
+            messages.SUCCESS,
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._relink(request)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._relink(request)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self._relink(request)
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(admin.ModelAdmin):
+    """Leaderboard entries as imported (read-only: links are corrected through aliases)."""
+
+    list_display = ["key", "board", "category", "rating", "position", "artifact", "published_on"]
+    list_filter = ["source", "board", "category", ("artifact", admin.EmptyFieldListFilter)]
+    list_select_related = ["artifact"]
+    search_fields = ["key", "artifact__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UsageFact)
+class UsageFactAdmin(HistoryAdmin):
+    """Published usage figures (each with its source URL and date): adoption signals.
+    Saving one recomputes the scores."""
+
+    list_display = ["artifact", "metric", "value", "as_of", "source_url"]
+    list_filter = ["metric"]
+    list_select_related = ["artifact"]
+    search_fields = ["artifact__name", "source_url"]
+    autocomplete_fields = ["artifact"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.artifact_scores_recompute(artifact_ids=[obj.artifact_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.artifact_scores_recompute(artifact_ids=[obj.artifact_id])

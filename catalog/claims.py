@@ -203,7 +203,7 @@ def claims_compute(
             values = [m.context_length for m in text_writers if m.context_length]
             if len(values) >= 2:
                 place = standing(value=model.context_length, values=values, lower_is_better=False)
-                middle = tokens_short(median(values))
+                middle = tokens_short(median(values))  # type: ignore[arg-type]
                 add(
                     title,
                     vs_alternatives=(
@@ -303,10 +303,10 @@ def _output_length(model: ModelFacts, peers: list[ModelFacts], add: Callable) ->
         else (
             f"Returns up to {model.max_output_tokens:,} tokens per reply; the median of the "
             f"{place.n} published models that write text and state a limit is "
-            f"{tokens_short(median(values))}"
+            f"{tokens_short(median(values))}"  # type: ignore[arg-type]
         ),
         basis=f"Maximum output: {model.max_output_tokens:,} tokens, rank {place.rank} of "
-        f"{place.n} (1 = longest); median {tokens_short(median(values))}.",
+        f"{place.n} (1 = longest); median {tokens_short(median(values))}.",  # type: ignore[arg-type]
     )
 
 

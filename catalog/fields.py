@@ -60,7 +60,7 @@ class ModalitiesField(models.CharField):
         return modalities_encode(value or [])
 
     def value_to_string(self, obj):
-        return ",".join(self.value_from_object(obj))
+        return ",".join(self.value_from_object(obj))  # type: ignore[arg-type]
 
     def validate(self, value, model_instance):
         modalities_encode(value or [])

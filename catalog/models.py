@@ -1,11 +1,19 @@
+import functools
+import operator
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from catalog.fields import ModalitiesField, modality_lookup
+from catalog.ranking import JOBS, REGISTRY
 
-SCORE_COMPONENTS = ("adoption", "quality", "ecosystem", "match_graph", "freshness")
+SCORE_COMPONENTS = tuple(c.name for c in REGISTRY)
+# Components stored with the interval they are known to: <name>_low, <name>_high.
+SCORE_INTERVALS = tuple(
+    f"{c.name}_{end}" for c in REGISTRY if c.interval for end in ("low", "high")
+)
 
 
 class ArtifactKind(models.TextChoices):
@@ -68,6 +76,37 @@ class Timestamped(models.Model):
         abstract = True
 
 
+class ModelJob(models.TextChoices):
+    TEXT = JOBS[0]
+    CODE = JOBS[1]
+    VISION = JOBS[2]
+    IMAGE = JOBS[3]
+    VIDEO = JOBS[4]
+    SPEECH = JOBS[5]
+    EMBEDDINGS = JOBS[6]
+
+
+def _abstract(name: str, fields: dict) -> type[models.Model]:
+    """An abstract model holding fields generated from the score registry."""
+    meta = type("Meta", (), {"abstract": True})
+    return type(name, (models.Model,), {"__module__": __name__, "Meta": meta, **fields})
+
+
+# Derived: one nullable column per registered component (NULL = no data), plus its interval.
+ScoreComponentFields = _abstract(
+    "ScoreComponentFields",
+    {
+        **{name: models.FloatField(null=True, blank=True) for name in SCORE_COMPONENTS},
+        **{name: models.FloatField(null=True, blank=True) for name in SCORE_INTERVALS},
+    },
+)
+# Editor-set: one weight per registered component, defaulting to the registry's.
+ComponentWeightFields = _abstract(
+    "ComponentWeightFields",
+    {c.name: models.FloatField(default=c.default_weight) for c in REGISTRY},
+)
+
+
 class Vendor(Timestamped):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
@@ -113,7 +152,8 @@ class ArtifactQuerySet(models.QuerySet):
         return self.filter(output_modalities__contains=modality_lookup(modality))
 
     def by_rank(self):
-        return self.order_by("-rank", "name")
+        """Highest rank first; a provisional rank after a confident one of the same value."""
+        return self.order_by("-rank", "rank_provisional", "name")
 
     def listed(self):
         """Without artifacts their source stopped listing, unless an editor kept them: what
@@ -125,7 +165,7 @@ class ArtifactQuerySet(models.QuerySet):
         return self.select_related("vendor")
 
 
-class Artifact(Timestamped):
+class Artifact(ScoreComponentFields, Timestamped):  # type: ignore[misc, valid-type]
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=120, unique=True)
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="artifacts")
@@ -220,13 +260,20 @@ class Artifact(Timestamped):
     likes = models.PositiveBigIntegerField(null=True, blank=True)
     integrations = models.PositiveIntegerField(null=True, blank=True)
 
-    # Derived: the score components (NULL = no data), the rank, the match counter.
-    adoption = models.FloatField(null=True, blank=True)
-    quality = models.FloatField(null=True, blank=True)
-    ecosystem = models.FloatField(null=True, blank=True)
-    match_graph = models.FloatField(null=True, blank=True)
-    freshness = models.FloatField(null=True, blank=True)
+    # For models, the job its rank is compared within (text, image, speech...). Inferred
+    # from the modalities on every recompute unless an editor set it.
+    job = models.CharField(max_length=20, choices=ModelJob.choices, blank=True)
+
+    # Derived: the score components live in ScoreComponentFields; the rank over the known
+    # ones, its range if every unknown were 0 or 1, whether under half the weight is known.
     rank = models.PositiveSmallIntegerField(default=0)
+    rank_low = models.PositiveSmallIntegerField(default=0)
+    rank_high = models.PositiveSmallIntegerField(default=100)
+    rank_provisional = models.BooleanField(default=True)
+    # Where each known input came from, as shown next to the score (source, figure, date):
+    # {"quality": {"source": "LMArena", "board": "text", "rating": 1464.1, ...},
+    #  "adoption": [{"metric": "weekly_users", "value": 8e8, "as_of": "...", "url": "..."}]}
+    score_evidence = models.JSONField(default=dict, blank=True)
     times_matched = models.PositiveIntegerField(default=0)
     score_computed_at = models.DateTimeField(null=True, blank=True)
 
@@ -253,7 +300,13 @@ class Artifact(Timestamped):
             models.CheckConstraint(
                 condition=Q(rank__gte=0) & Q(rank__lte=100), name="artifact_rank_0_100"
             ),
-            *[_unit_interval_or_null(component) for component in SCORE_COMPONENTS],
+            *[_unit_interval_or_null(name) for name in (*SCORE_COMPONENTS, *SCORE_INTERVALS)],
+            models.CheckConstraint(
+                condition=Q(rank_low__lte=models.F("rank"))
+                & Q(rank__lte=models.F("rank_high"))
+                & Q(rank_high__lte=100),
+                name="artifact_rank_within_range",
+            ),
             models.UniqueConstraint(
                 fields=["external_source", "external_id"],
                 condition=~Q(external_id=""),
@@ -406,15 +459,10 @@ class Capability(Timestamped):
         return self.computed_basis
 
 
-class RankWeights(Timestamped):
+class RankWeights(ComponentWeightFields, Timestamped):  # type: ignore[misc, valid-type]
     """The weight of each score component for one artifact kind (editable in admin)."""
 
     kind = models.CharField(max_length=20, choices=ArtifactKind.choices, unique=True)
-    adoption = models.FloatField(default=0.25)
-    quality = models.FloatField(default=0.25)
-    ecosystem = models.FloatField(default=0.10)
-    match_graph = models.FloatField(default=0.25)
-    freshness = models.FloatField(default=0.15)
 
     history = HistoricalRecords()
 
@@ -430,14 +478,126 @@ class RankWeights(Timestamped):
                 for c in SCORE_COMPONENTS
             ],
             models.CheckConstraint(
-                condition=Q(adoption__gt=0)
-                | Q(quality__gt=0)
-                | Q(ecosystem__gt=0)
-                | Q(match_graph__gt=0)
-                | Q(freshness__gt=0),
+                condition=functools.reduce(
+                    operator.or_, [Q(**{f"{c}__gt": 0}) for c in SCORE_COMPONENTS]
+                ),
                 name="rankweights_some_weight_positive",
             ),
         ]
 
     def __str__(self) -> str:
         return f"Weights for {self.get_kind_display()}"
+
+
+class EvaluationSource(models.TextChoices):
+    LMARENA = "lmarena", "LMArena"
+
+
+class Evaluation(Timestamped):
+    """One entry of a public leaderboard as published: a rating with its 95% interval and
+    the entry's position on its board. `artifact` is the catalog entry the key was linked
+    to (by normalised name, version and date, or an editor's alias); NULL = not linked."""
+
+    source = models.CharField(max_length=20, choices=EvaluationSource.choices)
+    board = models.CharField(max_length=20, help_text="text, vision or image")
+    category = models.CharField(max_length=80, help_text="full (overall), coding, ...")
+    key = models.CharField(max_length=200, help_text="The leaderboard's own model key.")
+    rating = models.FloatField()
+    rating_low = models.FloatField(help_text="Lower bound of the 95% interval.")
+    rating_high = models.FloatField(help_text="Upper bound of the 95% interval.")
+    position = models.FloatField(help_text="Share of the board's other entries rated lower.")
+    position_low = models.FloatField()
+    position_high = models.FloatField()
+    board_size = models.PositiveIntegerField()
+    published_on = models.DateField(help_text="The date of the leaderboard's data.")
+    source_url = models.URLField(blank=True)
+    artifact = models.ForeignKey(
+        Artifact, null=True, blank=True, on_delete=models.SET_NULL, related_name="evaluations"
+    )
+
+    class Meta:
+        ordering = ["source", "board", "category", "-rating"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "board", "category", "key"], name="evaluation_unique_entry"
+            ),
+            *[_unit_interval_or_null(f) for f in ("position", "position_low", "position_high")],
+            models.CheckConstraint(
+                condition=Q(rating_low__lte=models.F("rating"))
+                & Q(rating__lte=models.F("rating_high")),
+                name="evaluation_rating_within_interval",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["artifact", "board", "category"], name="evaluation_artifact")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.board}/{self.category}: {self.key}"
+
+
+class EvaluationAlias(Timestamped):
+    """An editor's link from a leaderboard key to an artifact; it wins over the automatic
+    match. An alias with no artifact says "this key is none of ours" (never linked)."""
+
+    source = models.CharField(
+        max_length=20, choices=EvaluationSource.choices, default=EvaluationSource.LMARENA
+    )
+    key = models.CharField(max_length=200)
+    artifact = models.ForeignKey(
+        Artifact,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evaluation_aliases",
+        help_text="Leave empty to keep this key linked to nothing.",
+    )
+    note = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["source", "key"]
+        verbose_name_plural = "evaluation aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["source", "key"], name="evaluationalias_unique_key"),
+            models.CheckConstraint(condition=~Q(key=""), name="evaluationalias_key_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} -> {self.artifact or 'no artifact'}"
+
+
+class UsageMetric(models.TextChoices):
+    WEEKLY_USERS = "weekly_users", "weekly active users"
+    MONTHLY_USERS = "monthly_users", "monthly active users"
+    DAILY_USERS = "daily_users", "daily active users"
+    PAYING_CUSTOMERS = "paying_customers", "paying customers"
+    TOKEN_SHARE = "token_share", "share of a router's tokens (%)"
+
+
+class UsageFact(Timestamped):
+    """A published usage figure an editor recorded, with where and when it was published.
+    The latest figure per metric is one adoption signal."""
+
+    artifact = models.ForeignKey(Artifact, on_delete=models.CASCADE, related_name="usage_facts")
+    metric = models.CharField(max_length=20, choices=UsageMetric.choices)
+    value = models.FloatField()
+    as_of = models.DateField(help_text="The date the figure was published for.")
+    source_url = models.URLField(help_text="Where the figure was published.")
+    note = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["artifact", "metric", "-as_of"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["artifact", "metric", "as_of"], name="usagefact_unique_per_date"
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="usagefact_value_not_negative"),
+            models.CheckConstraint(condition=~Q(source_url=""), name="usagefact_has_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.artifact}: {self.value:g} {self.get_metric_display()} ({self.as_of})"

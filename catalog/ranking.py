@@ -1,156 +1,116 @@
 """UnfragileRank: the score, as pure functions over plain values.
 
-rank = round(100 * sum(w_k * c_k) / sum(w_k)) over five components, each in [0, 1]
-or None ("no data"). A missing component counts as 0 in the sum but stays None so
-that pages can say "no data" instead of a misleading 0. Nothing here touches the
-database: services load inputs, call these functions and store the results.
+Every score component is declared once, in `REGISTRY`: its name, label, default weight
+(per kind where a kind differs), the function that computes it and the sentence the
+methodology page prints. The model fields, the admin, the methodology page, the
+synthetic generator and the tests all read the registry; adding a component is one
+`Component(...)` entry plus its migration.
+
+The rank (0..100) is the weighted average of the components that are KNOWN, with their
+weights renormalised: an unknown input never counts as 0. Alongside it:
+
+- coverage: how many of the weighted inputs are known ("from 3 of 5 inputs");
+- the range: the rank if every unknown input were 0 (low end) or 1 (high end), with each
+  known input at the low / high end of its own interval (quality carries the 95%
+  interval of its public rating);
+- provisional: less than half of the weight is known.
+
+Nothing here touches the database: services load inputs, call these functions and
+store the results.
 """
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-COMPONENTS: tuple[str, ...] = ("adoption", "quality", "ecosystem", "match_graph", "freshness")
-COMPONENT_LABELS: dict[str, str] = {
-    "adoption": "Adoption",
-    "quality": "Quality",
-    "ecosystem": "Ecosystem",
-    "match_graph": "Match Graph",
-    "freshness": "Freshness",
-}
-
 # Freshness halves every year without a release or a review.
 FRESHNESS_HALF_LIFE_DAYS = 365
-# A review newer than this counts as "reviewed recently" in the quality checklist.
+# A review at most this many days old counts as "reviewed recently" in Data coverage.
 RECENT_REVIEW_DAYS = 365
+# Below this share of the weight known, a rank is provisional.
+PROVISIONAL_BELOW = 0.5
+
+
+# --- what a component computes from ----------
 
 
 @dataclass(frozen=True)
-class Weights:
-    adoption: float = 0.25
-    quality: float = 0.25
-    ecosystem: float = 0.10
-    match_graph: float = 0.25
-    freshness: float = 0.15
+class Estimate:
+    """A component value in [0, 1] with the interval it is known to (low <= value <= high)."""
 
-    def __post_init__(self) -> None:
-        values = self.as_dict().values()
-        if any(v < 0 or math.isnan(v) for v in values):
-            raise ValueError("Weights must be non-negative numbers.")
-        if sum(values) <= 0:
-            raise ValueError("At least one weight must be positive.")
+    value: float
+    low: float
+    high: float
 
-    def as_dict(self) -> dict[str, float]:
-        return {name: float(getattr(self, name)) for name in COMPONENTS}
+    @classmethod
+    def exact(cls, value: float) -> "Estimate":
+        return cls(value, value, value)
+
+
+@dataclass(frozen=True)
+class BoardPosition:
+    """Where an artifact stands on a public leaderboard: the share of the board's other
+    entries rated below it (0 = last, 1 = first), with the same share for the low and
+    high ends of its rating's 95% interval."""
+
+    board: str  # "text", "vision", "image"
+    category: str  # "full", "coding", ...
+    position: float
+    position_low: float
+    position_high: float
+
+
+@dataclass(frozen=True)
+class ScoreInputs:
+    """Everything the components of one artifact are computed from.
+
+    `usage` maps an editor-entered usage metric ("weekly_users", "token_share", ...) to
+    its latest value; `boards` lists the artifact's leaderboard positions.
+    """
+
+    id: int
+    kind: str
+    job: str = ""
+    stars: int | None = None
+    downloads: int | None = None
+    likes: int | None = None
+    usage: Mapping[str, float] = field(default_factory=dict)
+    integrations: int | None = None
+    boards: tuple[BoardPosition, ...] = ()
+    match_graph: float | None = None
+    release_date: date | None = None
+    last_reviewed_at: date | None = None
 
     @property
-    def total(self) -> float:
-        return sum(self.as_dict().values())
+    def group(self) -> tuple[str, str]:
+        """Ranks compare like with like: the kind, and for models the job."""
+        return (self.kind, self.job)
 
 
-DEFAULT_WEIGHTS = Weights()
-# Tools that live inside other tools (libraries, MCP servers, extensions) are judged
-# more on the ecosystem around them; everything else uses the published defaults.
-_ECOSYSTEM_HEAVY = Weights(
-    adoption=0.25, quality=0.25, ecosystem=0.20, match_graph=0.20, freshness=0.10
-)
-DEFAULT_WEIGHTS_BY_KIND: dict[str, Weights] = {
-    "model": DEFAULT_WEIGHTS,
-    "api": DEFAULT_WEIGHTS,
-    "app": DEFAULT_WEIGHTS,
-    "agent": DEFAULT_WEIGHTS,
-    "mcp_server": _ECOSYSTEM_HEAVY,
-    "library": _ECOSYSTEM_HEAVY,
-    "extension": _ECOSYSTEM_HEAVY,
-    "dataset": DEFAULT_WEIGHTS,
-}
-
-
-def weights_for_kind(*, kind: str, overrides: Mapping[str, Weights] | None = None) -> Weights:
-    if overrides and kind in overrides:
-        return overrides[kind]
-    return DEFAULT_WEIGHTS_BY_KIND.get(kind, DEFAULT_WEIGHTS)
+ComputeFn = Callable[..., dict[int, Estimate | None]]
 
 
 @dataclass(frozen=True)
-class ComponentScore:
+class Component:
     name: str
-    value: float | None
-    weight: float
-    total_weight: float
+    label: str
+    default_weight: float
+    compute: ComputeFn  # (inputs=[ScoreInputs...], today=date) -> {id: Estimate | None}
+    methodology: str
+    source: str
+    weight_by_kind: Mapping[str, float] = field(default_factory=dict)
+    # Stores `<name>_low` / `<name>_high` next to the value (an interval, not a point).
+    interval: bool = False
 
-    @property
-    def label(self) -> str:
-        return COMPONENT_LABELS[self.name]
-
-    @property
-    def has_data(self) -> bool:
-        return self.value is not None
-
-    @property
-    def contribution(self) -> float:
-        """Points (out of 100) this component adds to the rank."""
-        return 100 * (self.value or 0.0) * self.weight / self.total_weight
-
-    @property
-    def max_contribution(self) -> float:
-        return 100 * self.weight / self.total_weight
-
-    @property
-    def weight_share(self) -> float:
-        return self.weight / self.total_weight
+    def weight_for(self, kind: str) -> float:
+        return self.weight_by_kind.get(kind, self.default_weight)
 
 
-@dataclass(frozen=True)
-class Breakdown:
-    components: tuple[ComponentScore, ...]
-    rank: int
-
-    def __iter__(self):
-        return iter(self.components)
-
-    def get(self, name: str) -> ComponentScore:
-        return next(c for c in self.components if c.name == name)
-
-    @property
-    def missing(self) -> list[str]:
-        return [c.name for c in self.components if c.value is None]
+# --- component functions ----------
 
 
-def _validated(value: float | None, name: str) -> float | None:
-    if value is None:
-        return None
-    if math.isnan(value) or not 0.0 <= value <= 1.0:
-        raise ValueError(f"Component {name} must be in [0, 1] or None, got {value!r}.")
-    return float(value)
-
-
-def rank_compute(*, components: Mapping[str, float | None], weights: Weights) -> int:
-    return breakdown_build(components=components, weights=weights).rank
-
-
-def breakdown_build(*, components: Mapping[str, float | None], weights: Weights) -> Breakdown:
-    total = weights.total
-    scores = tuple(
-        ComponentScore(
-            name=name,
-            value=_validated(components.get(name), name),
-            weight=getattr(weights, name),
-            total_weight=total,
-        )
-        for name in COMPONENTS
-    )
-    raw = sum((s.value or 0.0) * s.weight for s in scores) / total
-    # round-half-up, not Python's banker's rounding: 12.5 reads as 13 everywhere.
-    rank = min(100, max(0, math.floor(100 * raw + 0.5 + 1e-9)))
-    return Breakdown(components=scores, rank=rank)
-
-
-# --- components from raw inputs ---------------------------------------------------------
-
-
-def log_scaled_within_group(values: Mapping[int, int | None]) -> dict[int, float | None]:
+def log_scaled_within_group(values: Mapping[int, float | None]) -> dict[int, float | None]:
     """log1p(value) / log1p(max value) among the known values of one group.
 
     None stays None (no data). A group whose known values are all 0 scores 0.
@@ -163,50 +123,436 @@ def log_scaled_within_group(values: Mapping[int, int | None]) -> dict[int, float
     }
 
 
-@dataclass(frozen=True)
-class PopularityInputs:
-    kind: str
-    stars: int | None = None
-    downloads: int | None = None
-    likes: int | None = None
+def _groups(inputs: Iterable[ScoreInputs]) -> dict[tuple[str, str], list[ScoreInputs]]:
+    groups: dict[tuple[str, str], list[ScoreInputs]] = {}
+    for row in inputs:
+        groups.setdefault(row.group, []).append(row)
+    return groups
 
 
-def adoption_compute(*, inputs: Mapping[int, PopularityInputs]) -> dict[int, float | None]:
-    """Each popularity signal log-scaled within the artifact's kind, then averaged
-    over the signals the artifact has. No signal at all is no data."""
-    result: dict[int, float | None] = {key: None for key in inputs}
-    kinds = {i.kind for i in inputs.values()}
-    for kind in kinds:
-        members = {key: i for key, i in inputs.items() if i.kind == kind}
+ADOPTION_SIGNALS = ("stars", "downloads", "likes")
+
+
+def adoption_compute(*, inputs: Sequence[ScoreInputs], today: date) -> dict[int, Estimate | None]:
+    """Every popularity signal (GitHub stars, package or Hugging Face downloads, Hugging
+    Face likes, and each editor-entered usage metric) log-scaled within the artifact's
+    group (kind, and job for models), then averaged over the signals the artifact has.
+    No signal at all is no data."""
+    result: dict[int, Estimate | None] = {}
+    for members in _groups(inputs).values():
+        metrics = sorted({metric for row in members for metric in row.usage})
         per_signal = [
-            log_scaled_within_group({key: getattr(i, signal) for key, i in members.items()})
-            for signal in ("stars", "downloads", "likes")
+            log_scaled_within_group({row.id: getattr(row, signal) for row in members})
+            for signal in ADOPTION_SIGNALS
+        ] + [
+            log_scaled_within_group({row.id: row.usage.get(metric) for row in members})
+            for metric in metrics
         ]
-        for key in members:
-            known = [scaled[key] for scaled in per_signal if scaled[key] is not None]
-            result[key] = sum(known) / len(known) if known else None
+        for row in members:
+            known = [v for scaled in per_signal if (v := scaled[row.id]) is not None]
+            result[row.id] = Estimate.exact(sum(known) / len(known)) if known else None
     return result
 
 
-def ecosystem_compute(*, integrations: Mapping[int, tuple[str, int | None]]) -> dict:
-    """Integrations (providers, SDKs, plugins) log-scaled within kind."""
-    result: dict[int, float | None] = {}
-    for kind in {kind for kind, _ in integrations.values()}:
-        result.update(
-            log_scaled_within_group({k: n for k, (kd, n) in integrations.items() if kd == kind})
+# The leaderboard (board, category) that fits each model job; other jobs have none yet.
+BOARD_FOR_JOB: dict[str, tuple[str, str]] = {
+    "text": ("text", "full"),
+    "code": ("text", "coding"),
+    "vision": ("vision", "full"),
+    "image": ("image", "full"),
+}
+
+
+def quality_compute(*, inputs: Sequence[ScoreInputs], today: date) -> dict[int, Estimate | None]:
+    """The artifact's position on the public leaderboard that fits its job (text, vision,
+    text-to-image; the coding board where the job is code), in [0, 1], with the 95%
+    interval of its rating carried along. No rating on that board is no data."""
+    result: dict[int, Estimate | None] = {}
+    for row in inputs:
+        wanted = BOARD_FOR_JOB.get(row.job) if row.kind == "model" else None
+        found = next(
+            (b for b in row.boards if wanted is not None and (b.board, b.category) == wanted),
+            None,
+        )
+        result[row.id] = (
+            None
+            if found is None
+            else Estimate(
+                found.position,
+                min(found.position_low, found.position),
+                max(found.position_high, found.position),
+            )
         )
     return result
 
 
-def freshness_compute(*, last_activity: date | None, today: date) -> float | None:
-    if last_activity is None:
+def ecosystem_compute(*, inputs: Sequence[ScoreInputs], today: date) -> dict[int, Estimate | None]:
+    """Integrations (providers, SDKs, plugins) log-scaled within the group."""
+    result: dict[int, Estimate | None] = {}
+    for members in _groups(inputs).values():
+        scaled = log_scaled_within_group({row.id: row.integrations for row in members})
+        result.update({key: None if v is None else Estimate.exact(v) for key, v in scaled.items()})
+    return result
+
+
+def match_graph_compute(
+    *, inputs: Sequence[ScoreInputs], today: date
+) -> dict[int, Estimate | None]:
+    """The value the match-graph rebuild stored (comparisons/search/matchgraph.py)."""
+    return {
+        row.id: None if row.match_graph is None else Estimate.exact(row.match_graph)
+        for row in inputs
+    }
+
+
+def freshness_value(*, release_date: date | None, last_reviewed_at: date | None, today: date):
+    """0.5 ** (days since the LATEST of release and editor review / half-life); a date in
+    the future counts as today; neither date known is no data (None)."""
+    known = [d for d in (release_date, last_reviewed_at) if d is not None]
+    if not known:
         return None
-    age_days = max(0, (today - last_activity).days)
+    age_days = max(0, (today - max(known)).days)
     return 0.5 ** (age_days / FRESHNESS_HALF_LIFE_DAYS)
 
 
+def freshness_compute(*, inputs: Sequence[ScoreInputs], today: date) -> dict[int, Estimate | None]:
+    result: dict[int, Estimate | None] = {}
+    for row in inputs:
+        value = freshness_value(
+            release_date=row.release_date, last_reviewed_at=row.last_reviewed_at, today=today
+        )
+        result[row.id] = None if value is None else Estimate.exact(value)
+    return result
+
+
+# Kinds that no public evaluation covers yet weigh quality 0 (it could never be known).
+_NO_EVALUATION = ("api", "app", "agent", "mcp_server", "library", "extension", "dataset")
+
+REGISTRY: tuple[Component, ...] = (
+    Component(
+        name="adoption",
+        label="Adoption",
+        default_weight=0.30,
+        weight_by_kind={"model": 0.20, "mcp_server": 0.25, "library": 0.25, "extension": 0.25},
+        compute=adoption_compute,
+        methodology=(
+            "How widely it is used: GitHub stars, package and Hugging Face downloads, Hugging "
+            "Face likes, and usage figures editors record with their source and date (a "
+            "vendor's published user count, a router's public token share). Each signal is "
+            "log-scaled against the most-used artifact of the same group, then averaged over "
+            "the signals that are known."
+        ),
+        source="GitHub, PyPI/npm, Hugging Face; editor-entered usage facts (each with its URL "
+        "and date)",
+    ),
+    Component(
+        name="quality",
+        label="Quality",
+        default_weight=0.0,
+        weight_by_kind={"model": 0.50},
+        compute=quality_compute,
+        interval=True,
+        methodology=(
+            "How good it is according to public evaluation evidence: the model's position on "
+            "the LMArena leaderboard that fits its job (text, vision, text-to-image; the "
+            "coding board for code models), from 0 (last) to 1 (first), with the 95% "
+            "interval of its rating. Kinds no public leaderboard covers weigh it 0."
+        ),
+        source="LMArena leaderboards (text, vision, text-to-image), as published",
+    ),
+    Component(
+        name="ecosystem",
+        label="Ecosystem",
+        default_weight=0.15,
+        weight_by_kind={"model": 0.05, "mcp_server": 0.25, "library": 0.25, "extension": 0.25},
+        compute=ecosystem_compute,
+        methodology="Integrations, providers and SDKs, log-scaled within the same group.",
+        source="Editor-entered integration counts",
+    ),
+    Component(
+        name="match_graph",
+        label="Match Graph",
+        default_weight=0.30,
+        weight_by_kind={"model": 0.15, "mcp_server": 0.25, "library": 0.25, "extension": 0.25},
+        compute=match_graph_compute,
+        methodology=(
+            "How central the artifact is in the match graph: how often its capabilities "
+            "match what people search for on this site, and how often they are chosen."
+        ),
+        source="Searches on this site",
+    ),
+    Component(
+        name="freshness",
+        label="Freshness",
+        default_weight=0.25,
+        weight_by_kind={"model": 0.10},
+        compute=freshness_compute,
+        methodology=(
+            "Time since the latest of its release and its last editor review; it halves "
+            f"every {FRESHNESS_HALF_LIFE_DAYS} days."
+        ),
+        source="Release dates and editor reviews",
+    ),
+)
+_BY_NAME = {c.name: c for c in REGISTRY}
+COMPONENTS: tuple[str, ...] = tuple(c.name for c in REGISTRY)
+COMPONENT_LABELS: dict[str, str] = {c.name: c.label for c in REGISTRY}
+
+
+def component_get(name: str) -> Component:
+    return _BY_NAME[name]
+
+
+# --- weights ----------
+
+
+class Weights:
+    """The weight of every registered component; unnamed components weigh 0."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, **values: float) -> None:
+        unknown = set(values) - set(COMPONENTS)
+        if unknown:
+            raise ValueError(f"Unknown score components: {', '.join(sorted(unknown))}.")
+        cleaned = {name: float(values.get(name, 0.0)) for name in COMPONENTS}
+        if any(v < 0 or math.isnan(v) or math.isinf(v) for v in cleaned.values()):
+            raise ValueError("Weights must be non-negative finite numbers.")
+        if sum(cleaned.values()) <= 0:
+            raise ValueError("At least one weight must be positive.")
+        self._values = cleaned
+
+    def __getattr__(self, name: str) -> float:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Weights) and self._values == other._values
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._values.items()))
+
+    def __repr__(self) -> str:
+        return f"Weights({', '.join(f'{k}={v}' for k, v in self._values.items())})"
+
+    def as_dict(self) -> dict[str, float]:
+        return dict(self._values)
+
+    @property
+    def total(self) -> float:
+        return sum(self._values.values())
+
+
+def default_weights_for(kind: str) -> Weights:
+    return Weights(**{c.name: c.weight_for(kind) for c in REGISTRY})
+
+
+KINDS: tuple[str, ...] = (
+    "model", "api", "app", "agent", "mcp_server", "library", "extension", "dataset",
+)  # fmt: skip
+DEFAULT_WEIGHTS_BY_KIND: dict[str, Weights] = {kind: default_weights_for(kind) for kind in KINDS}
+DEFAULT_WEIGHTS = DEFAULT_WEIGHTS_BY_KIND["app"]
+
+
+def weights_for_kind(*, kind: str, overrides: Mapping[str, Weights] | None = None) -> Weights:
+    """Editor-set weights for the kind if any, else the registry's defaults."""
+    if overrides and kind in overrides:
+        return overrides[kind]
+    return DEFAULT_WEIGHTS_BY_KIND.get(kind) or default_weights_for(kind)
+
+
+# --- the rank ----------
+
+
 @dataclass(frozen=True)
-class QualityInputs:
+class ComponentScore:
+    name: str
+    value: float | None
+    low: float | None
+    high: float | None
+    weight: float
+    total_weight: float
+    known_weight: float
+
+    @property
+    def label(self) -> str:
+        return COMPONENT_LABELS[self.name]
+
+    @property
+    def has_data(self) -> bool:
+        return self.value is not None
+
+    @property
+    def counts(self) -> bool:
+        """A weight-0 component is shown but is not an input of the rank."""
+        return self.weight > 0
+
+    @property
+    def weight_share(self) -> float:
+        """The published share of the weight (as if every input were known)."""
+        return self.weight / self.total_weight
+
+    @property
+    def effective_share(self) -> float | None:
+        """The share this component actually has in the rank after renormalisation."""
+        if self.value is None or self.known_weight <= 0:
+            return None
+        return self.weight / self.known_weight
+
+    @property
+    def has_interval(self) -> bool:
+        return self.value is not None and (self.low != self.value or self.high != self.value)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    components: tuple[ComponentScore, ...]
+    rank: int
+    rank_low: int
+    rank_high: int
+    known_inputs: int
+    total_inputs: int
+    known_share: float
+
+    def __iter__(self) -> Iterator[ComponentScore]:
+        return iter(self.components)
+
+    @property
+    def provisional(self) -> bool:
+        return rank_is_provisional(known_share=self.known_share)
+
+    @property
+    def coverage_text(self) -> str:
+        return f"from {self.known_inputs} of {self.total_inputs} inputs"
+
+    @property
+    def has_range(self) -> bool:
+        return self.rank_low != self.rank_high
+
+
+def rank_is_provisional(*, known_share: float) -> bool:
+    """Below half of the weight known (strictly), a rank is provisional."""
+    return known_share < PROVISIONAL_BELOW - 1e-12
+
+
+def _as_estimate(value: "Estimate | float | None", name: str) -> Estimate | None:
+    if value is None:
+        return None
+    if not isinstance(value, Estimate):
+        value = Estimate.exact(float(value))
+    for part in (value.value, value.low, value.high):
+        if math.isnan(part) or not 0.0 <= part <= 1.0:
+            raise ValueError(f"Component {name} must be in [0, 1] or None, got {value!r}.")
+    if not value.low <= value.value <= value.high:
+        raise ValueError(f"Component {name}: interval {value!r} does not hold its value.")
+    return value
+
+
+def _points(raw: float) -> int:
+    # round-half-up, not Python's banker's rounding: 12.5 reads as 13 everywhere.
+    return min(100, max(0, math.floor(100 * raw + 0.5 + 1e-9)))
+
+
+def breakdown_build(
+    *, components: Mapping[str, "Estimate | float | None"], weights: Weights
+) -> Breakdown:
+    """The rank of one artifact from its components (name -> value in [0, 1], an Estimate
+    with an interval, or None for no data) and the weights of its kind.
+
+    rank = round(100 * sum(w_k * c_k over known k) / sum(w_k over known k)); nothing known
+    gives 0 (provisional, range 0..100). Raises ValueError for a value outside [0, 1].
+    """
+    total = weights.total
+    estimates = {name: _as_estimate(components.get(name), name) for name in COMPONENTS}
+    weight = {name: getattr(weights, name) for name in COMPONENTS}
+    known = [name for name in COMPONENTS if estimates[name] is not None and weight[name] > 0]
+    known_weight = sum(weight[name] for name in known)
+    unknown_weight = total - known_weight
+    scores = tuple(
+        ComponentScore(
+            name=name,
+            value=None if estimates[name] is None else estimates[name].value,  # type: ignore[union-attr]
+            low=None if estimates[name] is None else estimates[name].low,  # type: ignore[union-attr]
+            high=None if estimates[name] is None else estimates[name].high,  # type: ignore[union-attr]
+            weight=weight[name],
+            total_weight=total,
+            known_weight=known_weight,
+        )
+        for name in COMPONENTS
+    )
+    rank = (
+        _points(sum(weight[n] * estimates[n].value for n in known) / known_weight)  # type: ignore[union-attr]
+        if known_weight > 0
+        else 0
+    )
+    low = _points(sum(weight[n] * estimates[n].low for n in known) / total)  # type: ignore[union-attr]
+    high = _points((sum(weight[n] * estimates[n].high for n in known) + unknown_weight) / total)  # type: ignore[union-attr]
+    return Breakdown(
+        components=scores,
+        rank=rank,
+        rank_low=min(low, rank),
+        rank_high=max(high, rank),
+        known_inputs=len(known),
+        total_inputs=sum(1 for name in COMPONENTS if weight[name] > 0),
+        known_share=known_weight / total,
+    )
+
+
+def rank_compute(*, components: Mapping[str, "Estimate | float | None"], weights: Weights) -> int:
+    return breakdown_build(components=components, weights=weights).rank
+
+
+def ranges_overlap(*, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether two rank ranges (low, high) share a point: then neither side is ahead."""
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+# --- the job of a model ----------
+
+JOBS: tuple[tuple[str, str], ...] = (
+    ("text", "Text"),
+    ("code", "Code"),
+    ("vision", "Vision"),
+    ("image", "Image generation"),
+    ("video", "Video generation"),
+    ("speech", "Speech"),
+    ("embeddings", "Embeddings"),
+)
+JOB_LABELS = dict(JOBS)
+
+
+def job_infer(
+    *, kind: str, input_modalities: Iterable[str], output_modalities: Iterable[str]
+) -> str:
+    """A model's job from what it takes and produces ("" for other kinds):
+    embeddings out -> embeddings; image out -> image; video out -> video; audio out, or
+    audio but no text in -> speech; code (not text) out -> code; image but no text in ->
+    vision; else text (a multimodal chat model that also hears audio is a text model)."""
+    if kind != "model":
+        return ""
+    ins, outs = set(input_modalities), set(output_modalities)
+    if "embedding" in outs:
+        return "embeddings"
+    if "image" in outs:
+        return "image"
+    if "video" in outs:
+        return "video"
+    if "audio" in outs or ("audio" in ins and "text" not in ins):
+        return "speech"
+    if "code" in outs and "text" not in outs:
+        return "code"
+    if "image" in ins and "text" not in ins:
+        return "vision"
+    return "text"
+
+
+# --- Data coverage (not a score component) ----------
+
+
+@dataclass(frozen=True)
+class CoverageInputs:
     summary: str = ""
     homepage: str = ""
     docs_url: str = ""
@@ -226,9 +572,15 @@ class ChecklistItem:
     passed: bool
 
 
-def quality_checklist(*, inputs: QualityInputs, today: date) -> list[ChecklistItem]:
-    """The published curation checklist; quality is the share of items passed."""
-    reviewed = inputs.last_reviewed_at
+def reviewed_recently(*, last_reviewed_at: date | None, today: date) -> bool:
+    """Reviewed at most RECENT_REVIEW_DAYS days ago (a future date counts as recent)."""
+    return last_reviewed_at is not None and (today - last_reviewed_at).days <= RECENT_REVIEW_DAYS
+
+
+def coverage_checklist(*, inputs: CoverageInputs, today: date) -> list[ChecklistItem]:
+    """Data coverage: what an editor has filled in. Shown on artifact pages and in admin;
+    it is NOT part of the rank (it says how complete the entry is, not how good the
+    product is)."""
     n = inputs.capability_count
     return [
         ChecklistItem("summary", "A summary of at least 60 characters", len(inputs.summary) >= 60),
@@ -251,57 +603,49 @@ def quality_checklist(*, inputs: QualityInputs, today: date) -> list[ChecklistIt
         ChecklistItem(
             "reviewed",
             f"Reviewed by an editor in the last {RECENT_REVIEW_DAYS} days",
-            reviewed is not None and (today - reviewed).days <= RECENT_REVIEW_DAYS,
+            reviewed_recently(last_reviewed_at=inputs.last_reviewed_at, today=today),
         ),
     ]
 
 
-def quality_compute(*, inputs: QualityInputs, today: date) -> float:
-    items = quality_checklist(inputs=inputs, today=today)
-    return sum(item.passed for item in items) / len(items)
+# --- a whole catalog ----------
 
 
 @dataclass
 class ScoreResult:
-    components: dict[str, float | None] = field(default_factory=dict)
+    components: dict[str, Estimate | None] = field(default_factory=dict)
     rank: int = 0
+    rank_low: int = 0
+    rank_high: int = 100
+    provisional: bool = True
+
+    def value(self, name: str) -> float | None:
+        estimate = self.components.get(name)
+        return None if estimate is None else estimate.value
 
 
 def scores_compute(
     *,
-    artifacts: Iterable[dict],
+    artifacts: Iterable[ScoreInputs],
     weights_by_kind: Mapping[str, Weights] | None,
     today: date,
 ) -> dict[int, ScoreResult]:
-    """Every component and the rank for a whole catalog, from plain dicts with keys:
-    id, kind, stars, downloads, likes, integrations, match_graph, release_date,
-    last_reviewed_at, quality (QualityInputs)."""
+    """Every registered component and the rank for a whole catalog (group-relative
+    components are computed within each (kind, job) group of the artifacts given)."""
     rows = list(artifacts)
-    adoption = adoption_compute(
-        inputs={
-            r["id"]: PopularityInputs(
-                kind=r["kind"], stars=r["stars"], downloads=r["downloads"], likes=r["likes"]
-            )
-            for r in rows
-        }
-    )
-    ecosystem = ecosystem_compute(
-        integrations={r["id"]: (r["kind"], r["integrations"]) for r in rows}
-    )
+    values = {c.name: c.compute(inputs=rows, today=today) for c in REGISTRY}
     results: dict[int, ScoreResult] = {}
-    for r in rows:
-        activity = [d for d in (r["release_date"], r["last_reviewed_at"]) if d is not None]
-        components = {
-            "adoption": adoption[r["id"]],
-            "quality": quality_compute(inputs=r["quality"], today=today),
-            "ecosystem": ecosystem[r["id"]],
-            "match_graph": r["match_graph"],
-            "freshness": freshness_compute(
-                last_activity=max(activity) if activity else None, today=today
-            ),
-        }
-        weights = weights_for_kind(kind=r["kind"], overrides=weights_by_kind)
-        results[r["id"]] = ScoreResult(
-            components=components, rank=rank_compute(components=components, weights=weights)
+    for row in rows:
+        components = {name: values[name].get(row.id) for name in COMPONENTS}
+        breakdown = breakdown_build(
+            components=components,
+            weights=weights_for_kind(kind=row.kind, overrides=weights_by_kind),
+        )
+        results[row.id] = ScoreResult(
+            components=components,
+            rank=breakdown.rank,
+            rank_low=breakdown.rank_low,
+            rank_high=breakdown.rank_high,
+            provisional=breakdown.provisional,
         )
     return results

@@ -1,13 +1,29 @@
 """Reads of catalog data. Views and other apps read through these functions."""
 
-from django.db.models import QuerySet
+from datetime import date
 
-from catalog.models import Artifact, RankWeights
-from catalog.ranking import COMPONENTS, Breakdown, Weights, breakdown_build, weights_for_kind
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
+
+from catalog.models import Artifact, ArtifactKind, RankWeights, Status
+from catalog.ranking import (
+    COMPONENTS,
+    JOB_LABELS,
+    JOBS,
+    Breakdown,
+    ChecklistItem,
+    CoverageInputs,
+    Estimate,
+    Weights,
+    breakdown_build,
+    component_get,
+    coverage_checklist,
+    weights_for_kind,
+)
 
 
 def weights_by_kind_get() -> dict[str, Weights]:
-    """Editor-set weights per kind; kinds without a row use the published defaults."""
+    """Editor-set weights per kind; kinds without a row use the registry's defaults."""
     return {
         row["kind"]: Weights(**{c: row[c] for c in COMPONENTS})
         for row in RankWeights.objects.values("kind", *COMPONENTS)
@@ -22,13 +38,72 @@ def artifact_weights_get(
     return weights_for_kind(kind=artifact.kind, overrides=weights_by_kind)
 
 
+def artifact_components_get(*, artifact: Artifact) -> dict[str, Estimate | None]:
+    """The stored components of one artifact: None for no data, an Estimate (with its
+    interval where the component carries one) otherwise."""
+    result: dict[str, Estimate | None] = {}
+    for name in COMPONENTS:
+        value = getattr(artifact, name)
+        if value is None:
+            result[name] = None
+        elif component_get(name).interval:
+            low, high = getattr(artifact, f"{name}_low"), getattr(artifact, f"{name}_high")
+            result[name] = Estimate(
+                value,
+                value if low is None else min(low, value),
+                value if high is None else max(high, value),
+            )
+        else:
+            result[name] = Estimate.exact(value)
+    return result
+
+
 def artifact_breakdown_get(
     *, artifact: Artifact, weights_by_kind: dict[str, Weights] | None = None
 ) -> Breakdown:
     """The stored components drawn as a breakdown with the weights now in force."""
     return breakdown_build(
-        components={c: getattr(artifact, c) for c in COMPONENTS},
+        components=artifact_components_get(artifact=artifact),
         weights=artifact_weights_get(artifact=artifact, weights_by_kind=weights_by_kind),
+    )
+
+
+def artifact_coverage_get(
+    *, artifact: Artifact, today: date, capabilities: list | None = None
+) -> list[ChecklistItem]:
+    """Data coverage (the curation checklist) of one artifact. Not a score component.
+    With `capabilities` (its published capabilities, tags prefetched) no query is made;
+    without, one query counts them."""
+    if capabilities is not None:
+        counts = {
+            "n": len(capabilities),
+            "explained": sum(1 for c in capabilities if c.unique and c.vs_alternatives),
+            "tagged": sum(1 for c in capabilities if c.tags.all()),
+        }
+    else:
+        published = Q(status=Status.PUBLISHED)
+        counts = artifact.capabilities.aggregate(
+            n=Count("id", filter=published, distinct=True),
+            explained=Count(
+                "id", filter=published & ~Q(unique="") & ~Q(vs_alternatives=""), distinct=True
+            ),
+            tagged=Count("id", filter=published & Q(tags__isnull=False), distinct=True),
+        )
+    return coverage_checklist(
+        inputs=CoverageInputs(
+            summary=artifact.summary,
+            homepage=artifact.homepage,
+            docs_url=artifact.docs_url,
+            license=artifact.license,
+            price_known=artifact.starting_price is not None
+            or artifact.pricing_model in {"free", "open_source"},
+            release_date=artifact.release_date,
+            last_reviewed_at=artifact.last_reviewed_at,
+            capability_count=counts["n"],
+            capabilities_explained=counts["explained"],
+            capabilities_tagged=counts["tagged"],
+        ),
+        today=today,
     )
 
 
@@ -36,5 +111,49 @@ def artifact_published_get(*, slug: str) -> Artifact | None:
     return Artifact.objects.published().select_related("vendor").filter(slug=slug).first()
 
 
-def artifacts_top(*, limit: int = 12) -> QuerySet[Artifact]:
-    return Artifact.objects.published().listed().for_cards().by_rank()[:limit]
+_GROUP_NAMES = {
+    "model": "models", "api": "APIs", "app": "apps", "agent": "agents",
+    "mcp_server": "MCP servers", "library": "libraries", "extension": "extensions",
+    "dataset": "datasets",
+}  # fmt: skip
+
+
+def rank_group_label(*, kind: str, job: str) -> str:
+    """The group an artifact's rank is compared within, as words in a sentence:
+    "models: text", "models: image generation", "apps", "APIs"."""
+    plural = _GROUP_NAMES.get(kind, kind)
+    return (
+        f"{plural}: {JOB_LABELS[job].lower()}" if kind == "model" and job in JOB_LABELS else plural
+    )
+
+
+def artifacts_top_by_group(*, per_group: int = 4) -> list[tuple[str, list[Artifact]]]:
+    """The best published, listed artifacts of each rank group ("models: text", "apps"), in the
+    order of ArtifactKind then job, in ONE query (a window function keeps the top
+    `per_group` of each group, so the cost does not grow with the catalog)."""
+    position = Window(
+        RowNumber(),
+        partition_by=[F("kind"), F("job")],
+        order_by=[F("rank").desc(), F("rank_provisional").asc(), F("name").asc()],
+    )
+    rows = (
+        Artifact.objects.published()
+        .listed()
+        .for_cards()
+        .annotate(group_position=position)
+        .filter(group_position__lte=per_group)
+        .order_by("kind", "job", "group_position")
+    )
+    groups: dict[tuple[str, str], list[Artifact]] = {}
+    for artifact in rows:
+        groups.setdefault((artifact.kind, artifact.job), []).append(artifact)
+    kinds = list(ArtifactKind.values)
+    jobs = [job for job, _ in JOBS]
+    ordered = sorted(
+        groups,
+        key=lambda k: (
+            kinds.index(k[0]) if k[0] in kinds else len(kinds),
+            jobs.index(k[1]) if k[1] in jobs else len(jobs),
+        ),
+    )
+    return [(rank_group_label(kind=k[0], job=k[1]), groups[k]) for k in ordered]

@@ -1,13 +1,33 @@
 """Writes to catalog data. Every function is keyword-only and named <thing>_<action>."""
 
-from collections.abc import Iterable
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from catalog.models import Artifact, Status
-from catalog.ranking import COMPONENTS, QualityInputs, scores_compute
+from catalog.importers import arena
+from catalog.importers.arena import EntryKey, LinkResult, ModelFacts, links_compute
+from catalog.models import (
+    SCORE_INTERVALS,
+    Artifact,
+    Evaluation,
+    EvaluationAlias,
+    EvaluationSource,
+    UsageFact,
+    UsageMetric,
+)
+from catalog.ranking import (
+    BOARD_FOR_JOB,
+    COMPONENTS,
+    BoardPosition,
+    ScoreInputs,
+    ScoreResult,
+    job_infer,
+    scores_compute,
+)
 from catalog.selectors import weights_by_kind_get
 from catalog.versioning import catalog_version_bump
 
@@ -65,58 +85,138 @@ def artifacts_set_status(*, artifacts: QuerySet[Artifact], status: str) -> int:
     return count
 
 
-def _score_rows(queryset: QuerySet[Artifact]) -> list[dict]:
-    published = Q(capabilities__status=Status.PUBLISHED)
-    explained = published & ~Q(capabilities__unique="") & ~Q(capabilities__vs_alternatives="")
-    rows = queryset.annotate(
-        n_caps=Count("capabilities", filter=published, distinct=True),
-        n_explained=Count("capabilities", filter=explained, distinct=True),
-        n_tagged=Count(
-            "capabilities", filter=published & Q(capabilities__tags__isnull=False), distinct=True
-        ),
-    ).values(
-        "id", "kind", "stars", "downloads", "likes", "integrations", "match_graph",
-        "release_date", "last_reviewed_at", "summary", "homepage", "docs_url", "license",
-        "starting_price", "pricing_model", "n_caps", "n_explained", "n_tagged",
-    )  # fmt: skip
-    result = []
-    for row in rows:
-        price_known = row["starting_price"] is not None or row["pricing_model"] in {
-            "free",
-            "open_source",
+def _latest_usage(artifact_ids: set[int]) -> dict[int, dict[str, dict]]:
+    """The latest usage fact per artifact and metric, as evidence dicts."""
+    facts = UsageFact.objects.filter(artifact_id__in=artifact_ids).order_by(
+        "artifact_id", "metric", "as_of"
+    )
+    usage: dict[int, dict[str, dict]] = {}
+    for artifact_id, metric, value, as_of, url in facts.values_list(
+        "artifact_id", "metric", "value", "as_of", "source_url"
+    ):
+        # The latest date wins.
+        usage.setdefault(artifact_id, {})[metric] = {
+            "metric": metric,
+            "label": UsageMetric(metric).label if metric in UsageMetric.values else metric,
+            "value": value,
+            "as_of": as_of.isoformat(),
+            "url": url,
         }
-        row["quality"] = QualityInputs(
-            summary=row["summary"],
-            homepage=row["homepage"],
-            docs_url=row["docs_url"],
-            license=row["license"],
-            price_known=price_known,
-            release_date=row["release_date"],
-            last_reviewed_at=row["last_reviewed_at"],
-            capability_count=row["n_caps"],
-            capabilities_explained=row["n_explained"],
-            capabilities_tagged=row["n_tagged"],
+    return usage
+
+
+def _board_entries(artifact_ids: set[int]) -> dict[int, dict[tuple[str, str], dict]]:
+    """Each artifact's linked leaderboard entries by (board, category); where several keys
+    are linked to one artifact on one board, the latest data, then the first key."""
+    rows = Evaluation.objects.filter(artifact_id__in=artifact_ids).order_by(
+        "artifact_id", "-published_on", "key"
+    )
+    entries: dict[int, dict[tuple[str, str], dict]] = {}
+    for row in rows.values(
+        "artifact_id", "source", "board", "category", "key", "rating", "rating_low",
+        "rating_high", "position", "position_low", "position_high", "board_size",
+        "published_on", "source_url",
+    ):  # fmt: skip
+        board = entries.setdefault(row.pop("artifact_id"), {})  # type: ignore[misc]
+        row["published_on"] = row["published_on"].isoformat()  # type: ignore[typeddict-item]
+        row["source_label"] = EvaluationSource(row["source"]).label  # type: ignore[misc]
+        board.setdefault((row["board"], row["category"]), row)  # type: ignore[arg-type]
+    return entries
+
+
+def _score_inputs(queryset: QuerySet[Artifact]) -> tuple[list[ScoreInputs], dict[int, dict]]:
+    rows = list(
+        queryset.values(
+            "id", "kind", "job", "curated_fields", "input_modalities", "output_modalities",
+            "stars", "downloads", "likes", "integrations", "match_graph", "release_date",
+            "last_reviewed_at",
         )
-        result.append(row)
+    )  # fmt: skip
+    ids = {row["id"] for row in rows}
+    usage = _latest_usage(ids)
+    boards = _board_entries(ids)
+    inputs = []
+    for row in rows:
+        job = row["job"]
+        if "job" not in (row["curated_fields"] or []) or (row["kind"] != "model"):
+            job = job_infer(
+                kind=row["kind"],
+                input_modalities=row["input_modalities"] or (),
+                output_modalities=row["output_modalities"] or (),
+            )
+        inputs.append(
+            ScoreInputs(
+                id=row["id"],
+                kind=row["kind"],
+                job=job,
+                stars=row["stars"],
+                downloads=row["downloads"],
+                likes=row["likes"],
+                usage={m: fact["value"] for m, fact in usage.get(row["id"], {}).items()},
+                integrations=row["integrations"],
+                boards=tuple(
+                    BoardPosition(
+                        board, category, e["position"], e["position_low"], e["position_high"]
+                    )
+                    for (board, category), e in boards.get(row["id"], {}).items()
+                ),
+                match_graph=row["match_graph"],
+                release_date=row["release_date"],
+                last_reviewed_at=row["last_reviewed_at"],
+            )
+        )
+    evidence = {
+        row.id: _evidence(row=row, usage=usage.get(row.id, {}), boards=boards.get(row.id, {}))
+        for row in inputs
+    }
+    return inputs, evidence
+
+
+def _evidence(*, row: ScoreInputs, usage: dict, boards: dict) -> dict:
+    """What the pages print next to the score: the rating used for quality, the usage
+    facts used for adoption, each with its source and date."""
+    result: dict = {}
+    wanted = BOARD_FOR_JOB.get(row.job) if row.kind == "model" else None
+    if wanted in boards:
+        result["quality"] = boards[wanted]
+    if usage:
+        result["adoption"] = [usage[m] for m in sorted(usage)]
     return result
 
 
-_SCORE_COLUMNS = (*COMPONENTS, "rank")
+_RANK_COLUMNS = ("rank", "rank_low", "rank_high")
+_SCORE_COLUMNS = (
+    *COMPONENTS, *SCORE_INTERVALS, *_RANK_COLUMNS, "rank_provisional", "job", "score_evidence",
+)  # fmt: skip
 
 
-def _scores_write(*, results: dict, now) -> int:
+def _score_row(inputs: ScoreInputs, result: ScoreResult, evidence: dict) -> tuple:
+    values = [result.value(name) for name in COMPONENTS]
+    for name in SCORE_INTERVALS:
+        component, _, end = name.rpartition("_")
+        estimate = result.components.get(component)
+        values.append(None if estimate is None else getattr(estimate, end))
+    return (
+        inputs.id, *values, result.rank, result.rank_low, result.rank_high,
+        result.provisional, inputs.job, json.dumps(evidence, sort_keys=True),
+    )  # fmt: skip
+
+
+def _scores_write(*, rows: list[tuple], now) -> int:
     """Store every result with one UPDATE from a temporary table (COPY-filled on
     PostgreSQL): at 100,000 artifacts, row-by-row bulk_update took minutes."""
-    rows = [
-        (artifact_id, *(result.components[c] for c in COMPONENTS), result.rank)
-        for artifact_id, result in results.items()
-    ]
-    columns = ", ".join(f"{c} double precision" for c in COMPONENTS)
-    assignments = ", ".join(f"{c} = s.{c}" for c in _SCORE_COLUMNS)
+    floats = ", ".join(f"{c} double precision" for c in (*COMPONENTS, *SCORE_INTERVALS))
+    ints = ", ".join(f"{c} integer" for c in _RANK_COLUMNS)
+    # score_evidence is jsonb on PostgreSQL, text on SQLite.
+    cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    assignments = ", ".join(
+        f"{c} = s.{c}{cast if c == 'score_evidence' else ''}" for c in _SCORE_COLUMNS
+    )
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS score_new")
         cursor.execute(
-            f"CREATE TEMPORARY TABLE score_new (id bigint PRIMARY KEY, {columns}, rank integer)"
+            f"CREATE TEMPORARY TABLE score_new (id bigint PRIMARY KEY, {floats}, {ints}, "
+            "rank_provisional boolean, job varchar(20), score_evidence text)"
         )
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(
@@ -138,20 +238,166 @@ def _scores_write(*, results: dict, now) -> int:
 
 
 def artifact_scores_recompute(*, artifact_ids: list[int] | None = None) -> int:
-    """Recompute components and rank. Adoption and ecosystem are relative to the other
-    artifacts of the same kind, so the whole of every affected kind is recomputed."""
+    """Recompute every component, the rank, its range and whether it is provisional, and
+    each model's job (unless an editor set it). Adoption and ecosystem are relative to the
+    other artifacts of the same kind, so the whole of every affected kind is recomputed.
+    Returns how many artifacts were written (or asked for)."""
     queryset = Artifact.objects.all()
     if artifact_ids is not None:
         kinds = set(Artifact.objects.filter(id__in=artifact_ids).values_list("kind", flat=True))
         queryset = queryset.filter(kind__in=kinds)
-    rows = _score_rows(queryset)
+    inputs, evidence = _score_inputs(queryset)
     results = scores_compute(
-        artifacts=rows, weights_by_kind=weights_by_kind_get(), today=timezone.localdate()
+        artifacts=inputs, weights_by_kind=weights_by_kind_get(), today=timezone.localdate()
     )
+    rows = [_score_row(row, results[row.id], evidence[row.id]) for row in inputs]
     with transaction.atomic():
-        written = _scores_write(results=results, now=timezone.now())
+        written = _scores_write(rows=rows, now=timezone.now())
         catalog_version_bump()
     return len(artifact_ids) if artifact_ids is not None else written
+
+
+# --- public evaluations (LMArena) ----------
+
+
+def _model_facts() -> list[ModelFacts]:
+    return [
+        ModelFacts(id=row[0], slug=row[1], name=row[2], release_date=row[3])
+        for row in Artifact.objects.filter(kind="model").values_list(
+            "id", "slug", "name", "release_date"
+        )
+    ]
+
+
+def _aliases(source: str) -> dict[str, int | None]:
+    return dict(EvaluationAlias.objects.filter(source=source).values_list("key", "artifact_id"))
+
+
+def evaluations_link(*, source: str = arena.SOURCE, recompute: bool = True) -> LinkResult:
+    """Relink every stored leaderboard entry of `source` to catalog models (editors'
+    aliases first, then the automatic rules of catalog.importers.arena), write the links
+    that changed and, if any did, recompute the scores of models. Returns what linked."""
+    rows = list(Evaluation.objects.filter(source=source).values_list(
+        "id", "board", "category", "key", "artifact_id"
+    ))  # fmt: skip
+    entries = {
+        EntryKey(board, category, key): (pk, current) for pk, board, category, key, current in rows
+    }
+    result = links_compute(entries=entries, models=_model_facts(), aliases=_aliases(source))
+    changed = 0
+    with transaction.atomic():
+        for entry, (pk, current) in entries.items():
+            wanted = result.links.get(entry)
+            if wanted != current:
+                Evaluation.objects.filter(pk=pk).update(artifact_id=wanted)
+                changed += 1
+    if changed and recompute:
+        artifact_scores_recompute()
+    result.changed = changed
+    return result
+
+
+@dataclass
+class EvaluationImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    links: LinkResult | None = None
+    dry_run: bool = False
+
+    def lines(self, *, label: str) -> list[str]:
+        verb = "would be " if self.dry_run else ""
+        lines = [
+            f"{label}: {self.created} {verb}created, {self.updated} {verb}updated, "
+            f"{self.unchanged} unchanged, {self.removed} {verb}removed (no longer on the "
+            f"board), {len(self.skipped)} skipped"
+            + (" (dry run: nothing was written)" if self.dry_run else "")
+        ]
+        lines += [f"  skipped {key}: {reason}" for key, reason in self.skipped]
+        if self.links is not None:
+            lines += self.links.lines()
+        return lines
+
+
+_EVALUATION_VALUES = (
+    "rating", "rating_low", "rating_high", "position", "position_low", "position_high",
+    "board_size",
+)  # fmt: skip
+
+
+def evaluations_import(
+    *,
+    boards: Sequence[arena.ParsedBoard],
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> EvaluationImportReport:
+    """Store parsed leaderboards (upsert on source, board, category and key; a board's
+    entries no longer published are removed), relink keys to models and recompute the
+    scores. Idempotent: a second run of the same files changes nothing. In a dry run the
+    same report is computed and nothing is written. Editors' aliases are never written."""
+    report = EvaluationImportReport(dry_run=dry_run)
+    total = sum(len(b.entries) for b in boards)
+    done = 0
+    existing = {
+        (row["board"], row["category"], row["key"]): row
+        for row in Evaluation.objects.filter(source=arena.SOURCE).values(
+            "id", "board", "category", "key", "published_on", "source_url", *_EVALUATION_VALUES
+        )
+    }
+    creates: list[Evaluation] = []
+    updates: list[tuple[int, dict]] = []
+    removals: list[int] = []
+    for board in boards:
+        report.skipped += [(f"{board.board}/{key}", why) for key, why in board.skipped]
+        seen = set()
+        for entry in board.entries:
+            key = (entry.board, entry.category, entry.key)
+            seen.add(key)
+            values = {name: getattr(entry, name) for name in _EVALUATION_VALUES}
+            values.update(published_on=board.published_on, source_url=arena.SOURCE_URL)
+            row = existing.get(key)
+            if row is None:
+                creates.append(
+                    Evaluation(
+                        source=arena.SOURCE,
+                        board=entry.board,
+                        category=entry.category,
+                        key=entry.key,
+                        **values,
+                    )
+                )
+                report.created += 1
+            elif any(row[name] != value for name, value in values.items()):
+                updates.append((row["id"], values))
+                report.updated += 1
+            else:
+                report.unchanged += 1
+            done += 1
+            if progress is not None and (done % 100 == 0 or done == total):
+                progress(done, total)
+        removals += [
+            row["id"] for key, row in existing.items() if key[0] == board.board and key not in seen
+        ]
+    report.removed = len(removals)
+    if dry_run:
+        entries = [EntryKey(*key) for key in existing] + [
+            EntryKey(e.board, e.category, e.key) for e in creates
+        ]
+        report.links = links_compute(
+            entries=entries, models=_model_facts(), aliases=_aliases(arena.SOURCE)
+        )
+        return report
+    with transaction.atomic():
+        Evaluation.objects.bulk_create(creates, batch_size=500)
+        for pk, values in updates:
+            Evaluation.objects.filter(pk=pk).update(**values)
+        Evaluation.objects.filter(pk__in=removals).delete()
+        report.links = evaluations_link(recompute=False)
+        if report.created or report.updated or report.removed or report.links.changed:
+            artifact_scores_recompute()
+    return report
 
 
 def capability_claims_recompute() -> int:
@@ -160,7 +406,7 @@ def capability_claims_recompute() -> int:
     (catalog.claims). Editors' own text is never touched. Returns how many capabilities
     changed; run after each import and by `recompute_scores`."""
     from catalog.claims import ModelFacts, claims_compute
-    from catalog.models import ArtifactKind, ArtifactPrice, Capability
+    from catalog.models import ArtifactKind, ArtifactPrice, Capability, Status
 
     image_token = dict(
         ArtifactPrice.objects.filter(

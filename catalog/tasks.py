@@ -6,7 +6,7 @@ from typing import Any
 from catalog.importers import openrouter
 from catalog.importers.common import DEFAULT_MAX_BYTES, ImportSourceError, json_parse, source_read
 from catalog.importers.writer import records_import
-from catalog.services import artifact_scores_recompute
+from catalog.services import artifact_scores_recompute, capability_claims_recompute
 
 
 def scores_recompute_job(*, params: dict[str, Any], upload: bytes | None, progress: Any) -> str:
@@ -42,4 +42,5 @@ def openrouter_import_job(*, params: dict[str, Any], upload: bytes | None, progr
     lines = [line.strip() for line in report.lines()]
     if report.created or report.updated:
         lines.append(f"Recomputed the score of {artifact_scores_recompute()} artifacts.")
+        lines.append(f"Recomputed the claims of {capability_claims_recompute()} capabilities.")
     return " ".join(lines)

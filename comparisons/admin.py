@@ -72,7 +72,7 @@ class ComparisonOverrideForm(forms.ModelForm):
         source = self.data if self.is_bound else self.initial
         ids = [source.get(self.add_prefix("artifact_a")), source.get(self.add_prefix("artifact_b"))]
         try:
-            numbers = [int(i) for i in ids]
+            numbers = [int(i) for i in ids]  # type: ignore[arg-type]
         except (TypeError, ValueError):
             return None, None
         found = Artifact.objects.in_bulk(numbers)
@@ -87,13 +87,13 @@ class ComparisonOverrideForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        a, b = cleaned.get("artifact_a"), cleaned.get("artifact_b")
+        a, b = cleaned.get("artifact_a"), cleaned.get("artifact_b")  # type: ignore[union-attr]
         if a and b:
             if a == b:
                 raise forms.ValidationError("Pick two different artifacts.")
             # Canonical order before the uniqueness check, so B-vs-A can't duplicate A-vs-B.
             if a.slug > b.slug:
-                cleaned["artifact_a"], cleaned["artifact_b"] = b, a
+                cleaned["artifact_a"], cleaned["artifact_b"] = b, a  # type: ignore[index]
         return cleaned
 
 
@@ -181,7 +181,7 @@ class IntentAdmin(admin.ModelAdmin):
         "text", "example_query", "is_spam", "search_count", "last_result_count", "first_seen",
         "last_seen",
     ]  # fmt: skip
-    readonly_fields = [f for f in fields if f != "is_spam"]
+    readonly_fields = [f for f in fields if f != "is_spam"]  # type: ignore[misc]
     actions = ["mark_spam", "mark_not_spam", "rebuild_match_graph"]
 
     def has_add_permission(self, request):

@@ -13,7 +13,16 @@ from pathlib import Path
 from django.db import transaction
 
 from catalog.fields import modalities_encode
-from catalog.models import Artifact, Capability, Status, Tag, Vendor
+from catalog.models import (
+    Artifact,
+    Capability,
+    Evaluation,
+    EvaluationAlias,
+    Status,
+    Tag,
+    UsageFact,
+    Vendor,
+)
 
 DEMO_DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -49,13 +58,15 @@ class LoadReport:
 
 
 def demo_data_read(*, data_dir: Path = DEMO_DATA_DIR) -> dict:
-    merged: dict = {"vendors": {}, "artifacts": {}}
+    merged: dict = {"vendors": {}, "artifacts": {}, "evaluation_aliases": {}}
     for path in sorted(data_dir.glob("*.json")):
         payload = json.loads(path.read_text(encoding="utf-8"))
         for vendor in payload.get("vendors", []):
             merged["vendors"][vendor["slug"]] = vendor
         for artifact in payload.get("artifacts", []):
             merged["artifacts"][artifact["slug"]] = artifact
+        for alias in payload.get("evaluation_aliases", []):
+            merged["evaluation_aliases"][(alias["source"], alias["key"])] = alias
     return merged
 
 
@@ -137,7 +148,58 @@ def demo_catalog_load(*, data_dir: Path = DEMO_DATA_DIR) -> LoadReport:
         _capabilities_load(
             artifact=artifact, records=record["capabilities"], tags=tags, report=report
         )
+        _evaluations_load(artifact=artifact, records=record.get("evaluations", []), report=report)
+        _usage_load(artifact=artifact, records=record.get("usage", []), report=report)
+
+    for (source, key), record in data["evaluation_aliases"].items():
+        values = {
+            "artifact": Artifact.objects.get(slug=record["artifact"]),
+            "note": record.get("note", ""),
+        }
+        alias = EvaluationAlias.objects.filter(source=source, key=key).first()
+        if alias is None:
+            EvaluationAlias.objects.create(source=source, key=key, **values)
+            report.count(report.created, "evaluation aliases")
     return report
+
+
+_EVALUATION_VALUES = (
+    "rating", "rating_low", "rating_high", "position", "position_low", "position_high",
+    "board_size", "source_url",
+)  # fmt: skip
+
+
+def _evaluations_load(*, artifact: Artifact, records: list[dict], report: LoadReport) -> None:
+    """Leaderboard ratings (facts with their source and date) linked to the artifact."""
+    for record in records:
+        values = {name: record[name] for name in _EVALUATION_VALUES}
+        values.update(published_on=date.fromisoformat(record["published_on"]), artifact=artifact)
+        identity = {k: record[k] for k in ("source", "board", "category", "key")}
+        evaluation = Evaluation.objects.filter(**identity).first()
+        if evaluation is None:
+            Evaluation.objects.create(**identity, **values)
+            report.count(report.created, "evaluations")
+        elif _apply(evaluation, values):
+            evaluation.save()
+            report.count(report.updated, "evaluations")
+
+
+def _usage_load(*, artifact: Artifact, records: list[dict], report: LoadReport) -> None:
+    """Published usage figures, each with its source URL and date."""
+    for record in records:
+        as_of = date.fromisoformat(record["as_of"])
+        values = {"value": record["value"], "source_url": record["source_url"]}
+        fact = UsageFact.objects.filter(
+            artifact=artifact, metric=record["metric"], as_of=as_of
+        ).first()
+        if fact is None:
+            UsageFact.objects.create(
+                artifact=artifact, metric=record["metric"], as_of=as_of, **values
+            )
+            report.count(report.created, "usage facts")
+        elif _apply(fact, values):
+            fact.save()
+            report.count(report.updated, "usage facts")
 
 
 def _capabilities_load(*, artifact: Artifact, records: list[dict], tags: dict, report: LoadReport):

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from catalog.models import SCORE_COMPONENTS, SCORE_INTERVALS
 from comparisons.search.normalise import intent_normalise
 
 SLUG_PREFIX = "syn-"
@@ -466,12 +467,14 @@ class SyntheticCatalog:
                 "downloads": int(popular * rng.uniform(5, 40)) if rng.random() < 0.5 else None,
                 "likes": int(popular * rng.uniform(0.05, 0.3)) if open_weights else None,
                 "integrations": int(rng.expovariate(1 / 8)) if rng.random() < 0.7 else None,
-                "adoption": None,
-                "quality": None,
-                "ecosystem": None,
-                "match_graph": None,
-                "freshness": None,
+                # Every registered score component and its interval: no data until rebuilt.
+                **dict.fromkeys((*SCORE_COMPONENTS, *SCORE_INTERVALS)),
                 "rank": 0,
+                "rank_low": 0,
+                "rank_high": 100,
+                "rank_provisional": True,
+                "job": "",
+                "score_evidence": {},
                 "times_matched": 0,
                 "score_computed_at": None,
                 "vendor_id": self.first.vendor + n // ARTIFACTS_PER_VENDOR,

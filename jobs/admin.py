@@ -36,10 +36,10 @@ class TaskRunStartForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        kind = KINDS.get(cleaned.get("kind", ""))
+        kind = KINDS.get(cleaned.get("kind", ""))  # type: ignore[union-attr]
         if kind is None:
             return cleaned
-        url, upload = cleaned.get("url"), cleaned.get("file")
+        url, upload = cleaned.get("url"), cleaned.get("file")  # type: ignore[union-attr]
         if kind.source:
             if bool(url) == bool(upload):
                 raise forms.ValidationError("Give either a source URL or a file, not both.")

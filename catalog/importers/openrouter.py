@@ -149,7 +149,7 @@ def records_parse(*, payload: Any) -> ParseResult:
     models = payload_models(payload)
     result = ParseResult()
     groups: dict[str, list[tuple[str, dict]]] = {}
-    counts = Counter()
+    counts: Counter[str] = Counter()
 
     for position, item in enumerate(models):
         if not isinstance(item, dict):
@@ -252,7 +252,7 @@ def _group_record(*, base: str, members: list[tuple[str, dict]], vendors: dict) 
     primary_variant, item = members[0]
     free_only = primary_variant == "free"
     has_free_tier = any(variant == "free" for variant, _ in members)
-    notes = Counter()
+    notes: Counter[str] = Counter()
     if has_free_tier:
         notes["free_only" if free_only else "free_folded"] += 1
     notes["variant_folded"] += sum(
@@ -574,7 +574,7 @@ def _pricing(
         )
         for key, amount in charged.items()
     }
-    rows = [
+    rows = [  # type: ignore[assignment]
         PriceRecord(key=key, unit=PRICE_UNITS[key], amount=charged[key], unit_clear=clear[key])
         for key in sorted(charged)
         if key in PRICE_UNITS
@@ -587,7 +587,7 @@ def _pricing(
             plausible = price_unit_clear(
                 key=key, amount=amount, reads_text=reads_text, bills_output=bills_output
             )
-            rows.append(PriceRecord(key, PRICE_UNITS[key], amount, threshold, plausible))
+            rows.append(PriceRecord(key, PRICE_UNITS[key], amount, threshold, plausible))  # type: ignore[attr-defined]
     unclear = not all(clear.values())
     notes["unit_unclear"] += unclear
     # `prices` keeps the source's full list by unit; an unclear one under "<unit>?".

@@ -166,7 +166,7 @@ class _Importer:
             return True
         self.slugs_known.add(slug)
         if Artifact.objects.filter(slug=slug).exists():
-            self.by_slug[slug] = None
+            self.by_slug[slug] = None  # type: ignore[assignment]
             return False
         return True
 
@@ -273,7 +273,7 @@ class _Importer:
             self.report.unchanged += 1
 
     def _new_capability(self, artifact, record: CapabilityRecord, position: int):
-        capability = Capability(
+        capability = Capability(  # type: ignore[misc]
             artifact=artifact,
             title=record.title,
             description=record.description,
@@ -468,7 +468,11 @@ class _Importer:
                         self._plan_create(record, batch)
                     else:
                         self._plan_update(
-                            record, artifact, caps[artifact.pk], batch, prices[artifact.pk]
+                            record,
+                            artifact,
+                            caps[artifact.pk],
+                            batch,
+                            prices[artifact.pk],  # type: ignore[arg-type]
                         )
                 except ValidationError as error:
                     self.report.skipped.append((record.external_id, _one_line(error)))

@@ -34,5 +34,5 @@ def artifact_cards_render(*, ids: list[int], version: str | None) -> list[SafeSt
         )
     # Safe: the HTML was produced by the template engine, which escaped every value. An id
     # withdrawn since the snapshot was read has no card and is left out.
-    cards = (found.get(keys.get(pk)) or rendered.get(pk) for pk in ids)
+    cards = (found.get(keys.get(pk)) or rendered.get(pk) for pk in ids)  # type: ignore[arg-type]
     return [mark_safe(card) for card in cards if card]

@@ -351,6 +351,84 @@ class SqlOnly(CatalogFilter):
         return self.apply(queryset, value, cleaned)
 
 
+@dataclass(frozen=True, kw_only=True)
+class OnOrAfter(CatalogFilter):
+    """A date `field` on or after the value; unknown dates never pass."""
+
+    field: str
+    widget: ClassVar[str] = "date"
+
+    @property
+    def snapshot_fields(self) -> tuple[str, ...]:  # type: ignore[override]
+        return (self.field,)
+
+    def form_filter(self) -> django_filters.Filter:
+        return django_filters.DateFilter(
+            label=self.label,
+            method="filter_declared",
+            widget=forms.DateInput(attrs={"type": "date", "class": "filter-date"}),
+        )
+
+    def sql(self, queryset: QuerySet, value: Any, *, cleaned: dict[str, Any]) -> QuerySet:
+        return queryset.filter(**{f"{self.field}__gte": value})
+
+    def columns(self, values: dict[str, list]) -> dict[str, np.ndarray]:
+        days = [UNKNOWN if v is None else v.toordinal() for v in values[self.field]]
+        return {self.name: np.array(days, dtype=np.int64)}
+
+    def mask(self, snapshot: BrowseSnapshot, value: Any) -> np.ndarray:
+        column = snapshot.columns[self.name]
+        return (column >= value.toordinal()) & (column != UNKNOWN)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AllFeatures(CatalogFilter):
+    """Every chosen feature must be one the source says the artifact supports (`fields`
+    maps each value to a yes/no/unknown field); unknown never passes."""
+
+    fields: Sequence[tuple[str, str, str]]  # (value, label, Artifact field)
+    widget: ClassVar[str] = "checkboxes"
+    facet: ClassVar[str | None] = "and"
+
+    @property
+    def snapshot_fields(self) -> tuple[str, ...]:  # type: ignore[override]
+        return tuple(name for _, _, name in self.fields)
+
+    def form_filter(self) -> django_filters.Filter:
+        choices = [(value, label) for value, label, _ in self.fields]
+        return django_filters.MultipleChoiceFilter(
+            label=self.label,
+            choices=choices,
+            method="filter_declared",
+            validators=[_at_most(len(choices), "features")],
+        )
+
+    def sql(self, queryset: QuerySet, value: Any, *, cleaned: dict[str, Any]) -> QuerySet:
+        by_value = {v: name for v, _, name in self.fields}
+        return queryset.filter(**{by_value[v]: True for v in value})
+
+    def columns(self, values: dict[str, list]) -> dict[str, np.ndarray]:
+        bits = np.zeros(len(values["pk"]), dtype=np.int16)
+        for i, (_, _, name) in enumerate(self.fields):
+            bits |= np.array([v is True for v in values[name]], dtype=np.int16) << i
+        return {self.name: bits}
+
+    def _bits(self, chosen: Iterable[str]) -> int:
+        order = [value for value, _, _ in self.fields]
+        return functools.reduce(operator.or_, (1 << order.index(v) for v in chosen), 0)
+
+    def mask(self, snapshot: BrowseSnapshot, value: Any) -> np.ndarray:
+        wanted = self._bits(value)
+        return (snapshot.columns[self.name] & wanted) == wanted
+
+    def counts(self, snapshot: BrowseSnapshot, within: np.ndarray) -> dict[str, int]:
+        column = snapshot.columns[self.name][within]
+        return {
+            value: int(np.count_nonzero(column & (1 << i)))
+            for i, (value, _, _) in enumerate(self.fields)
+        }
+
+
 # The price ceiling is asked in the scale people compare token prices in (per 1M tokens).
 CEILING_SCALE = TOKEN_SCALE
 
@@ -373,6 +451,13 @@ def _text_sql(queryset: QuerySet, value: str, cleaned: dict[str, Any]) -> QueryS
     for term in value.split()[:MAX_TEXT_TERMS]:
         queryset = queryset.filter(Q(name__icontains=term) | Q(summary__icontains=term))
     return queryset
+
+
+MILLION = Decimal(1_000_000)
+
+
+def _max_output_price_sql(queryset: QuerySet, value: Decimal, cleaned: dict[str, Any]) -> QuerySet:
+    return queryset.filter(output_price__lte=value / MILLION)
 
 
 def _max_price_filter(label: str) -> django_filters.Filter:
@@ -409,6 +494,11 @@ GROUPS: dict[str, dict[str, Any]] = {
     "modalities": {"legend": "Modalities", "collapsible": True},
     "capabilities": {"legend": "Capabilities", "collapsible": True},
     "facts": {"legend": "Score and context", "collapsible": True},
+    "model": {
+        "legend": "Model facts",
+        "collapsible": True,
+        "hint": "As the source states them; a model whose source says nothing is left out.",
+    },
 }
 
 CATALOG_FILTERS: tuple[CatalogFilter, ...] = (
@@ -494,6 +584,39 @@ CATALOG_FILTERS: tuple[CatalogFilter, ...] = (
         field="context_length",
         max_value=MAX_CONTEXT,
         placeholder="e.g. 128000",
+    ),
+    AtLeast(
+        name="min_output",
+        label="Minimum output (tokens)",
+        group="model",
+        field="max_output_tokens",
+        max_value=MAX_CONTEXT,
+        placeholder="e.g. 32000",
+    ),
+    SqlOnly(
+        name="max_output_price",
+        label="Output price at most (US$ per 1M tokens)",
+        group="model",
+        make_filter=_max_price_filter,
+        apply=_max_output_price_sql,
+        widget_name="number",
+    ),
+    OnOrAfter(
+        name="knowledge_after",
+        label="Knowledge cutoff on or after",
+        group="model",
+        field="knowledge_cutoff",
+    ),
+    AllFeatures(
+        name="supports",
+        label="Supports",
+        group="model",
+        fields=[
+            ("tools", "Tool calling", "supports_tools"),
+            ("structured_output", "Structured output", "supports_structured_output"),
+            ("reasoning", "Reasoning", "supports_reasoning"),
+            ("web_search", "Web search", "supports_web_search"),
+        ],
     ),
 )
 

@@ -35,6 +35,7 @@ from comparisons.browse.declarations import (
     FILTERS_BY_NAME,
     GROUPS,
     MAX_TAGS,
+    AllFeatures,
     AllModalities,
     AllTags,
     AnyOf,
@@ -66,9 +67,9 @@ class ArtifactFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         for declared in CATALOG_FILTERS:
-            if not isinstance(declared, SqlOnly) or cleaned.get(declared.name) in EMPTY_VALUES:
+            if not isinstance(declared, SqlOnly) or cleaned.get(declared.name) in EMPTY_VALUES:  # type: ignore[union-attr]
                 continue
-            if not all(cleaned.get(other) for other in declared.requires):
+            if not all(cleaned.get(other) for other in declared.requires):  # type: ignore[union-attr]
                 self.add_error(declared.name, declared.requires_message)
         return cleaned
 
@@ -289,7 +290,7 @@ def artifact_facets_count(*, filterset: BaseArtifactFilter) -> Facets:
                 count=count,
                 selected=filterset.form[name].value() is True,
             )
-        elif isinstance(declared, AllModalities):
+        elif isinstance(declared, AllModalities | AllFeatures):
             facets[name] = options(name, declared.counts(snapshot, everything))
         elif isinstance(declared, AllTags):
             facets[name] = options(name, snapshot.tag_counts(everything))

@@ -15,9 +15,14 @@ SORT_CHOICES = [
     ("price", "Lowest price"),
     ("newest", "Newest"),
     ("name", "Name (A to Z)"),
+    ("-context", "Longest context"),
+    ("-max_output", "Longest output"),
+    ("output_price", "Lowest output price"),
+    ("-knowledge_cutoff", "Most recent knowledge"),
 ]
 DEFAULT_SORT = "-rank"
-DEFAULT_ORDERING = ("-rank", Lower("name"), "pk")
+# A provisional rank (under half its inputs known) after a confident one of the same value.
+DEFAULT_ORDERING = ("-rank", "rank_provisional", Lower("name"), "pk")
 
 _UNIT_ORDER = Case(
     *[When(price_unit=unit, then=Value(i)) for i, unit in enumerate(PriceUnit.values)],
@@ -25,7 +30,7 @@ _UNIT_ORDER = Case(
 )
 SORT_ORDERINGS = {
     DEFAULT_SORT: DEFAULT_ORDERING,
-    "-times_matched": ("-times_matched", "-rank", Lower("name"), "pk"),
+    "-times_matched": ("-times_matched", "-rank", "rank_provisional", Lower("name"), "pk"),
     # Free first (free is free in any unit), then priced ones grouped by unit (a token is
     # never compared with a month), cheapest first; unknown prices always last.
     "price": (
@@ -46,4 +51,14 @@ SORT_ORDERINGS = {
         "pk",
     ),
     "name": (Lower("name"), "pk"),
+    # Model facts: known values first in the asked direction, unknown ones always last.
+    "-context": (F("context_length").desc(nulls_last=True), "-rank", Lower("name"), "pk"),
+    "-max_output": (F("max_output_tokens").desc(nulls_last=True), "-rank", Lower("name"), "pk"),
+    "output_price": (F("output_price").asc(nulls_last=True), "-rank", Lower("name"), "pk"),
+    "-knowledge_cutoff": (
+        F("knowledge_cutoff").desc(nulls_last=True),
+        "-rank",
+        Lower("name"),
+        "pk",
+    ),
 }

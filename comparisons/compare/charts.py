@@ -8,7 +8,7 @@ zero-length bar, so that it can't be mistaken for a real 0.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from catalog.ranking import Breakdown
+from catalog.ranking import Breakdown, ComponentScore
 
 WIDTH = 400
 BAR_MAX = 300  # the width of a value of 1.0
@@ -51,6 +51,22 @@ class ChartSeries:
     short_name: str
     rank: int
     legend_y: float
+    rank_low: int = 0
+    rank_high: int = 100
+    provisional: bool = False
+    coverage: str = ""
+
+    @property
+    def rank_text(self) -> str:
+        """For example "62/100 (range 55-70, from 3 of 4 inputs, provisional)"."""
+        notes = []
+        if self.rank_low != self.rank_high:
+            notes.append(f"range {self.rank_low}\u2013{self.rank_high}")
+        if self.coverage:
+            notes.append(self.coverage)
+        if self.provisional:
+            notes.append("provisional")
+        return f"{self.rank}/100" + (f" ({', '.join(notes)})" if notes else "")
 
     @property
     def swatch_y(self) -> float:
@@ -85,6 +101,13 @@ def _value_text(value: float | None) -> str:
     return "no data" if value is None else f"{value:.2f}"
 
 
+def _interval_text(component: ComponentScore) -> str:
+    text = _value_text(component.value)
+    if component.has_interval:
+        text += f" (95%: {component.low:.2f}\u2013{component.high:.2f})"
+    return text
+
+
 def _weight_percent(series: Sequence[tuple[str, Breakdown]], index: int) -> int | None:
     shares = {round(100 * bd.components[index].weight_share) for _, bd in series}
     return shares.pop() if len(shares) == 1 else None
@@ -94,13 +117,30 @@ def score_chart_build(*, series: Sequence[tuple[str, Breakdown]]) -> ScoreChart:
     if not series:
         raise ValueError("A chart needs at least one breakdown.")
     legend = tuple(
-        ChartSeries(i, name, _short(name), bd.rank, legend_y=i * LEGEND_LINE + 15)
+        ChartSeries(
+            i,
+            name,
+            _short(name),
+            bd.rank,
+            legend_y=i * LEGEND_LINE + 15,
+            rank_low=bd.rank_low,
+            rank_high=bd.rank_high,
+            provisional=bd.provisional,
+            coverage=bd.coverage_text,
+        )
         for i, (name, bd) in enumerate(series)
     )
+    # A component no side's kind weighs (quality of an app, say) is not drawn.
+    shown = [
+        index
+        for index in range(len(series[0][1].components))
+        if any(bd.components[index].counts for _, bd in series)
+    ]
     y = len(series) * LEGEND_LINE + 10
     groups = []
     first = series[0][1]
-    for index, component in enumerate(first.components):
+    for index in shown:
+        component = first.components[index]
         label_y = y + 14
         y += GROUP_HEADER
         bars = []
@@ -133,9 +173,11 @@ def score_chart_build(*, series: Sequence[tuple[str, Breakdown]]) -> ScoreChart:
     names = " and ".join(name for name, _ in series)
     title = f"Score breakdown of {names}"
     description = "; ".join(
-        f"{name}: rank {bd.rank}/100, "
-        + ", ".join(f"{c.label.lower()} {_value_text(c.value)}" for c in bd.components)
-        for name, bd in series
+        f"{name}: rank {legend[i].rank_text}, "
+        + ", ".join(
+            f"{bd.components[k].label.lower()} {_value_text(bd.components[k].value)}" for k in shown
+        )
+        for i, (name, bd) in enumerate(series)
     )
     table = tuple(
         TableRow(
@@ -145,9 +187,10 @@ def score_chart_build(*, series: Sequence[tuple[str, Breakdown]]) -> ScoreChart:
                     f"{round(100 * bd.components[index].weight_share)}%" for _, bd in series
                 )
             ),
-            values=tuple(_value_text(bd.components[index].value) for _, bd in series),
+            values=tuple(_interval_text(bd.components[index]) for _, bd in series),
         )
-        for index, component in enumerate(first.components)
+        for index in shown
+        for component in (first.components[index],)
     )
     return ScoreChart(
         width=WIDTH,

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from catalog.models import Artifact, ArtifactKind, Capability, Status
 from catalog.ranking import COMPONENTS, Weights
-from catalog.selectors import artifact_breakdown_get, weights_by_kind_get
+from catalog.selectors import artifact_breakdown_get, rank_group_label, weights_by_kind_get
 from comparisons.compare.alignment import CapabilityFacts
 from comparisons.compare.verdict import Evidence, ModelFacts, SharedIntent, SideFacts
 from comparisons.models import ComparisonOverride, PairEvidence, SearchEvent
@@ -222,6 +222,9 @@ def side_facts_build(*, artifact: Artifact) -> SideFacts:
         kind=artifact.kind,
         kind_label=artifact.get_kind_display(),
         rank=artifact.rank,
+        rank_low=artifact.rank_low,
+        rank_high=artifact.rank_high,
+        rank_group=rank_group_label(kind=artifact.kind, job=artifact.job),
         components={c: getattr(artifact, c) for c in COMPONENTS},
         pricing_model=artifact.pricing_model,
         pricing_label=artifact.get_pricing_model_display(),
@@ -460,16 +463,98 @@ def _excluded_pairs() -> set[Pair]:
     return {pair_canonical(first=a, second=b) for a, b in rows}
 
 
+# How many of the most evidenced pairs the home page chooses its varied few from.
+FEATURED_POOL = 60
+
+
+def pairs_by_job_diversified(
+    *, first: list[PairLink], candidates: list[tuple[PairLink, str]], limit: int
+) -> list[PairLink]:
+    """The home page's choice: every pair of `first` (editors' picks, in order), then
+    `candidates` (in order of evidence, each with its job) taking turns across jobs. Pure.
+
+    Rounds over the candidates: a pair whose job is not shown yet and whose artifacts are
+    not shown yet; then a pair of a job not shown yet; then the rest in order. So six
+    speech-to-text pairs with the most searches give way to one per job while other jobs
+    have evidence, and the list still fills up when they don't. A job is any label ("" =
+    unknown: such pairs count as a job each)."""
+    chosen = list(first[:limit])
+    shown_keys = {link.key for link in chosen}
+    jobs_shown = {job for link, job in candidates if link.key in shown_keys and job}
+    artifacts_shown = {slug for link in chosen for slug in link.key}
+    rest = [(link, job) for link, job in candidates if link.key not in shown_keys]
+
+    def take(accept) -> None:
+        for link, job in rest:
+            if len(chosen) >= limit:
+                return
+            if link.key in shown_keys or not accept(link, job):
+                continue
+            chosen.append(link)
+            shown_keys.add(link.key)
+            artifacts_shown.update(link.key)
+            if job:
+                jobs_shown.add(job)
+
+    take(lambda link, job: job not in jobs_shown and not set(link.key) & artifacts_shown)
+    take(lambda link, job: job not in jobs_shown)
+    take(lambda link, job: True)
+    return chosen
+
+
+def _pair_jobs(*, keys: list[Pair]) -> dict[Pair, str]:
+    """Each pair's job: the capability tag both artifacts share that the most of their
+    published capabilities carry (ties: the tag's slug); "" when they share none (1 query)."""
+    slugs = {slug for key in keys for slug in key}
+    if not slugs:
+        return {}
+    through = Capability.tags.through
+    rows = (
+        through.objects.filter(
+            capability__status=Status.PUBLISHED, capability__artifact__slug__in=slugs
+        )
+        .values_list("capability__artifact__slug", "tag__slug")
+        .annotate(count=Count("capability"))
+    )
+    tags: dict[str, dict[str, int]] = {}
+    for artifact, tag, count in rows:
+        tags.setdefault(artifact, {})[tag] = count
+    jobs = {}
+    for a, b in keys:
+        tags_a, tags_b = tags.get(a, {}), tags.get(b, {})
+        shared = sorted(set(tags_a) & set(tags_b))
+        jobs[(a, b)] = max(shared, key=lambda t: tags_a[t] + tags_b[t]) if shared else ""
+    return jobs
+
+
 def featured_pairs_get(*, limit: int = 6) -> list[PairLink]:
     """For the home page: editor-featured pairs, then the most evidenced, then those
-    sharing the most tags (4 queries)."""
+    sharing the most tags, varied across jobs (pairs_by_job_diversified; 5 queries)."""
     excluded = _excluded_pairs()
-    featured = _override_pairs(
-        ComparisonOverride.objects.filter(featured=True, noindex=False), limit=limit
+    featured = _merged(
+        _override_pairs(
+            ComparisonOverride.objects.filter(featured=True, noindex=False), limit=limit
+        ),
+        limit=limit,
+        skip=excluded,
     )
-    evidence = _evidence_pairs(PairEvidence.objects.all(), limit=limit + len(excluded))
-    by_tags = shared_tag_pairs_get(limit=limit + len(excluded))
-    return _merged(featured, evidence, by_tags, limit=limit, skip=excluded)
+    evidence = _merged(
+        _evidence_pairs(PairEvidence.objects.all(), limit=FEATURED_POOL + len(excluded)),
+        limit=FEATURED_POOL,
+        skip=excluded,
+    )
+    by_tags = _merged(
+        shared_tag_pairs_get(limit=FEATURED_POOL + len(excluded)),
+        limit=FEATURED_POOL,
+        skip=excluded,
+    )
+    pool = featured + evidence + by_tags
+    jobs = _pair_jobs(keys=[link.key for link in pool])
+    return pairs_by_job_diversified(
+        first=featured,
+        candidates=[(link, jobs.get(link.key, "")) for link in _merged(pool, limit=len(pool))],
+        limit=limit,
+    )
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,9 @@ resolved here, and whatever cannot be resolved comes back as the picker page wit
 and a 400, never an error page.
 """
 
+import difflib
+import re
+
 from django import forms
 from django.core.exceptions import TooManyFieldsSent
 from django.db.models import Q
@@ -39,6 +42,63 @@ def _artifacts_suggest(*, term: str, limit: int) -> list[Artifact]:
         match |= Q(slug__startswith=slug)
     # Suggestions leave out what the source stopped listing (unless an editor kept it).
     return list(_published().listed().filter(match).order_by("-rank", "name", "pk")[:limit])
+
+
+# Near-miss matching looks at no more names than this (the fuzzy pass runs in Python).
+FUZZY_POOL = 2000
+# How alike a name must be to be offered (difflib ratio, 0..1).
+FUZZY_CUTOFF = 0.5
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def name_words(text: str) -> list[str]:
+    """Lowercase runs of letters and digits: "FLUX.1 [pro]" -> ["flux", "1", "pro"]."""
+    return _WORD.findall(text.lower())
+
+
+def names_closest(*, term: str, names: list[str], limit: int) -> list[str]:
+    """The names nearest to `term`, best first, at most `limit`: names holding every word
+    of the term first (shortest first: "flux pro" -> "FLUX.1 [pro]" before "FLUX.1 [pro]
+    Ultra"), then names alike by spelling (difflib ratio at least FUZZY_CUTOFF on their
+    words). Pure; `names` in the caller's order of preference breaks ties."""
+    words = name_words(term)
+    if not words:
+        return []
+    joined = " ".join(words)
+    holding, alike = [], []
+    for position, name in enumerate(names):
+        own = name_words(name)
+        if all(any(w.startswith(word) for w in own) for word in words):
+            holding.append((len(own), position, name))
+            continue
+        ratio = difflib.SequenceMatcher(None, joined, " ".join(own)).ratio()
+        if ratio >= FUZZY_CUTOFF:
+            alike.append((-ratio, position, name))
+    ranked = [name for *_, name in sorted(holding)] + [name for *_, name in sorted(alike)]
+    return ranked[:limit]
+
+
+def _artifacts_closest(*, term: str, limit: int) -> list[Artifact]:
+    """Published artifacts whose names come closest to `term` (2 queries): a pool of
+    candidates sharing a word's first three letters with it, ranked by names_closest."""
+    words = name_words(term)
+    if not words:
+        return []
+    match = Q()
+    for word in words:
+        match |= Q(name__icontains=word[:3]) | Q(slug__icontains=word[:3])
+    pool = list(
+        _published()
+        .filter(match)
+        .order_by("-rank", "name", "pk")
+        .values_list("pk", "name")[:FUZZY_POOL]
+    )
+    by_name: dict[str, int] = {}
+    for pk, name in pool:
+        by_name.setdefault(name, pk)
+    chosen = names_closest(term=term, names=list(by_name), limit=limit)
+    found = _published().in_bulk([by_name[name] for name in chosen])
+    return [found[by_name[name]] for name in chosen if by_name[name] in found]
 
 
 def _artifact_find(text: str) -> Artifact | None:
@@ -86,9 +146,12 @@ def compare_pick(request: HtmxHttpRequest) -> HttpResponse:
     for key in given:
         if found[key] is None:
             other = next((texts[k] for k in given if k != key), "")
+            near = _artifacts_suggest(term=texts[key], limit=CANDIDATES) or _artifacts_closest(
+                term=texts[key], limit=CANDIDATES
+            )
             candidates = [
                 (candidate, _pick_url(**{key: candidate.slug, ("b" if key == "a" else "a"): other}))
-                for candidate in _artifacts_suggest(term=texts[key], limit=CANDIDATES)
+                for candidate in near
             ]
             return _picker_page(
                 request,

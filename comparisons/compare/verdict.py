@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 
 from catalog.pricing import PriceText, price_compare, price_format, unit_label
-from catalog.ranking import COMPONENT_LABELS, COMPONENTS
+from catalog.ranking import COMPONENT_LABELS, COMPONENTS, ranges_overlap
 from comparisons.compare.alignment import CapabilityFacts
 
 NO_DATA = "no data"
@@ -113,6 +113,11 @@ class SideFacts:
     kind: str = "model"
     kind_label: str = "Model"
     rank: int = 0
+    # The range the rank could take if every unknown input were 0 or 1 (catalog.ranking),
+    # and the group it was ranked in ("models: text", "apps"); "" = unknown, same group.
+    rank_low: int | None = None
+    rank_high: int | None = None
+    rank_group: str = ""
     components: Mapping[str, float | None] = field(default_factory=dict)
     pricing_model: str = "paid"
     pricing_label: str = "Paid"
@@ -266,7 +271,31 @@ def jobs_split(*, a: SideFacts, b: SideFacts) -> Reason | None:
     return Reason("split", f"{', '.join(parts)}.")
 
 
+def rank_standing(*, a: SideFacts, b: SideFacts) -> str | None:
+    """The sentence that replaces "ranks higher" when the ranks cannot say who is ahead:
+    they come from different groups, or their ranges overlap (too close to call)."""
+    (a, _), (b, _) = _in_name_order(a, b)
+    if a.rank_group and b.rank_group and a.rank_group != b.rank_group:
+        return (
+            f"{a.name} ({a.rank}/100 among {a.rank_group}) and {b.name} "
+            f"({b.rank}/100 among {b.rank_group}) are ranked in different groups, "
+            "so their ranks do not say which is better."
+        )
+    ranges = [(s.rank if s.rank_low is None else s.rank_low,
+               s.rank if s.rank_high is None else s.rank_high) for s in (a, b)]  # fmt: skip
+    if a.rank != b.rank and ranges_overlap(a=ranges[0], b=ranges[1]):
+        return (
+            f"{a.name} ({a.rank}/100, could be {ranges[0][0]}\u2013{ranges[0][1]}) and "
+            f"{b.name} ({b.rank}/100, could be {ranges[1][0]}\u2013{ranges[1][1]}) are too "
+            "close to call: their ranges overlap."
+        )
+    return None
+
+
 def rank_compare(*, a: SideFacts, b: SideFacts) -> Reason:
+    standing = rank_standing(a=a, b=b)
+    if standing is not None:
+        return Reason("rank", standing)
     if a.rank == b.rank:
         first, second = (side for side, _ in _in_name_order(a, b))
         return Reason("rank", f"{first.name} and {second.name} are tied at {a.rank}/100.")
@@ -303,7 +332,8 @@ def data_gaps_describe(*, a: SideFacts, b: SideFacts) -> Reason | None:
     if not parts:
         return None
     sentence = "; ".join(parts)
-    return Reason("data_gaps", f"{sentence[0].upper()}{sentence[1:]}: missing data counts as 0.")
+    ending = "missing data is left out of the rank, not counted as 0."
+    return Reason("data_gaps", f"{sentence[0].upper()}{sentence[1:]}: {ending}")
 
 
 def _both_models(a: SideFacts, b: SideFacts) -> bool:
@@ -547,6 +577,9 @@ def verdict_build(
 
 
 def _rank_sentence(*, a: SideFacts, b: SideFacts) -> str:
+    standing = rank_standing(a=a, b=b)
+    if standing is not None:
+        return standing
     if a.rank == b.rank:
         first, second = (side for side, _ in _in_name_order(a, b))
         return f"{first.name} and {second.name} rank the same at {a.rank}/100."
@@ -701,7 +734,8 @@ def facts_build(*, a: SideFacts, b: SideFacts) -> list[FactRow]:
             "UnfragileRank",
             FactCell(f"{a.rank}/100"),
             FactCell(f"{b.rank}/100"),
-            _better(a.rank, b.rank),
+            # No mark where the ranks cannot say who is ahead (ranges overlap, groups differ).
+            _better(a.rank, b.rank) if rank_standing(a=a, b=b) is None else None,
         ),
     ]
     for name in COMPONENTS:

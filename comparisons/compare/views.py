@@ -65,6 +65,12 @@ def _sides(*, request: HtmxHttpRequest, pair: LoadedPair, expanded: set[str]) ->
             "hidden_count": len(capabilities) - len(shown),
             "more_url": f"{pair.path}?{more_query}",
             "shown_ids": {c.id for c in shown},
+            # Where "+N more" leads: the first capability beyond those shown at first.
+            "first_hidden_id": (
+                capabilities[CAPABILITIES_SHOWN].id
+                if len(capabilities) > CAPABILITIES_SHOWN
+                else None
+            ),
         }
     return sides
 

@@ -1,9 +1,15 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from catalog.selectors import artifact_breakdown_get, weights_by_kind_get
+from catalog.selectors import (
+    artifact_breakdown_get,
+    artifact_coverage_get,
+    rank_group_label,
+    weights_by_kind_get,
+)
 from comparisons.compare.charts import score_chart_build
 from comparisons.compare.pairs import (
     artifact_comparisons_get,
@@ -35,6 +41,9 @@ def artifact_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             limit=ALTERNATIVES_SHOWN - len(alternatives),
         )
     model = model_facts_build(artifact=artifact)
+    coverage = artifact_coverage_get(
+        artifact=artifact, today=timezone.localdate(), capabilities=artifact.published_capabilities
+    )
     canonical_url = request.build_absolute_uri(artifact.get_absolute_url())
     crumbs = [
         ("Home", request.build_absolute_uri(reverse("home"))),
@@ -49,6 +58,10 @@ def artifact_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "breakdown": breakdown,
             # Rows only models have (context, prices per unit, features...); none otherwise.
             "model_facts": model_facts_single(model=model) if model is not None else [],
+            "rank_group": rank_group_label(kind=artifact.kind, job=artifact.job),
+            "coverage": coverage,
+            "coverage_passed": sum(item.passed for item in coverage),
+            "evidence": artifact.score_evidence or {},
             "capabilities": artifact.published_capabilities,
             "chart": score_chart_build(series=[(artifact.name, breakdown)]),
             "alternatives": alternatives,

@@ -1,27 +1,52 @@
 from datetime import date
 
+from django.db.models import Subquery
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from catalog.models import ArtifactKind
+from catalog.models import ArtifactKind, Evaluation, RankWeights, UsageFact
 from catalog.ranking import (
-    COMPONENT_LABELS,
+    BOARD_FOR_JOB,
     COMPONENTS,
-    FRESHNESS_HALF_LIFE_DAYS,
-    QualityInputs,
-    quality_checklist,
+    JOB_LABELS,
+    PROVISIONAL_BELOW,
+    REGISTRY,
+    CoverageInputs,
+    Weights,
+    coverage_checklist,
     weights_for_kind,
 )
-from catalog.selectors import weights_by_kind_get
 from comparisons.compare.verdict import CLOSE_GAP
 from comparisons.htmx import HtmxHttpRequest
+
+_BOARDS = sorted({board for board, _ in BOARD_FOR_JOB.values()})
+
+
+def _latest(queryset, field: str) -> Subquery:
+    return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
+
+
+def _weights_and_dates() -> tuple[dict[str, Weights], dict[str, date | None]]:
+    """Editor weights per kind and the dates of the score's external inputs, in ONE query
+    (the dates ride along as scalar subqueries on the weights rows)."""
+    dates = {
+        **{
+            f"board_{board}": _latest(Evaluation.objects.filter(board=board), "published_on")
+            for board in _BOARDS
+        },
+        "usage": _latest(UsageFact.objects.all(), "as_of"),
+    }
+    rows = list(RankWeights.objects.annotate(**dates).values("kind", *COMPONENTS, *dates))
+    weights = {row["kind"]: Weights(**{c: row[c] for c in COMPONENTS}) for row in rows}
+    found = {name: rows[0][name] if rows else None for name in dates}
+    return weights, found
 
 
 @require_GET
 def methodology(request: HtmxHttpRequest) -> HttpResponse:
-    overrides = weights_by_kind_get()
+    overrides, dates = _weights_and_dates()
     weights = []
     for kind, label in ArtifactKind.choices:
         w = weights_for_kind(kind=kind, overrides=overrides)
@@ -34,15 +59,27 @@ def methodology(request: HtmxHttpRequest) -> HttpResponse:
                 "shares": [round(100 * getattr(w, c) / total) for c in COMPONENTS],
             }
         )
-    checklist = quality_checklist(inputs=QualityInputs(), today=date.today())
+    boards = [
+        {
+            "job": JOB_LABELS[job],
+            "board": board,
+            "category": category,
+            "published_on": dates.get(f"board_{board}"),
+        }
+        for job, (board, category) in BOARD_FOR_JOB.items()
+    ]
+    checklist = coverage_checklist(inputs=CoverageInputs(), today=date.today())
     return render(
         request,
         "pages/methodology.html",
         {
-            "components": [COMPONENT_LABELS[c] for c in COMPONENTS],
+            "registry": REGISTRY,
+            "components": [c.label for c in REGISTRY],
             "weights": weights,
+            "boards": boards,
+            "usage_latest": dates.get("usage"),
             "checklist": checklist,
-            "half_life_days": FRESHNESS_HALF_LIFE_DAYS,
+            "provisional_percent": round(100 * PROVISIONAL_BELOW),
             "close_gap": CLOSE_GAP,
             "canonical_url": request.build_absolute_uri(reverse("methodology")),
         },

@@ -169,8 +169,8 @@ class PostgresBackend:
         for i, term in enumerate(terms):
             vector = self.term_vector(term)
             grades[f"f{i}"] = Case(
-                When(self.term_match(term, _ts_filter(vector, "{a}")), then=Value(3)),
-                When(self.term_match(term, _ts_filter(vector, "{b}")), then=Value(2)),
+                When(self.term_match(term, _ts_filter(vector, "{a}")), then=Value(3)),  # type: ignore[arg-type]
+                When(self.term_match(term, _ts_filter(vector, "{b}")), then=Value(2)),  # type: ignore[arg-type]
                 When(self.term_match(term), then=Value(1)),
                 default=Value(0),
                 output_field=IntegerField(),

@@ -149,7 +149,7 @@ def capability_success_rates_get(*, capability_ids: Iterable[int]) -> dict[int, 
     if not ids:
         return {}
     return dict(
-        Capability.objects.filter(pk__in=ids, match_success_rate__isnull=False)
+        Capability.objects.filter(pk__in=ids, match_success_rate__isnull=False)  # type: ignore[arg-type]
         .order_by()
         .values_list("id", "match_success_rate")
     )

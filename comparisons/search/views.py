@@ -1,5 +1,6 @@
 import logging
 import re
+from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
@@ -139,7 +140,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
             .values_list("text", flat=True)[:8]
         )
     chips, dropped_chips = _chips(outcome=outcome, drops=drops)
-    context = {
+    context: dict[str, Any] = {  # type: ignore[no-redef]
         "outcome": outcome,
         "query": outcome.query,
         "chips": chips,
@@ -147,10 +148,14 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         # Only the drops that apply: a new query's constraints start afresh.
         "drops": [c["key"] for c in dropped_chips],
         "kind_options": _options(
-            SearchFilters.base_fields["kind"].choices, outcome.kind_counts, outcome.kind
+            SearchFilters.base_fields["kind"].choices,  # type: ignore[attr-defined]
+            outcome.kind_counts,
+            outcome.kind,
         ),
         "pricing_options": _options(
-            SearchFilters.base_fields["pricing"].choices, outcome.pricing_counts, outcome.pricing
+            SearchFilters.base_fields["pricing"].choices,  # type: ignore[attr-defined]
+            outcome.pricing_counts,
+            outcome.pricing,
         ),
         "examples": EXAMPLE_INTENTS,
         "popular": popular,

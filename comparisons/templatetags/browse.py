@@ -74,3 +74,21 @@ def vendor_options(options, any_label: str) -> SafeString:
             for option in options
         )
     )
+
+
+def filters_active_count(cleaned: dict) -> int:
+    """How many filter values a visitor has set (each ticked box counts; the sort order
+    is not a filter). `cleaned`: the filter form's cleaned_data."""
+    count = 0
+    for name, value in cleaned.items():
+        if name == "sort" or value in (None, "", [], ()):
+            continue
+        count += len(value) if isinstance(value, list | tuple) else 1
+    return count
+
+
+@register.simple_tag
+def active_filter_count(form) -> int:
+    """`{% active_filter_count form as active %}`: filters_active_count of a bound form."""
+    form.is_valid()
+    return filters_active_count(getattr(form, "cleaned_data", {}))

@@ -66,5 +66,9 @@ def test_demo_scores_are_computed(demo_catalog):
     ranks = list(Artifact.objects.values_list("rank", flat=True))
     assert max(ranks) > 0
     assert all(0 <= r <= 100 for r in ranks)
-    assert not Artifact.objects.filter(quality__isnull=True).exists()
+    # Quality is known exactly where a public leaderboard rates the model (never 0 for
+    # "unrated"): every model with a linked rating on its job's board, and nothing else.
+    rated = Artifact.objects.filter(quality__isnull=False)
+    assert rated.count() == 16
+    assert not rated.exclude(kind="model").exists()
     assert Tag.objects.count() == len(tags_read())

@@ -42,8 +42,10 @@ def test_facts_chart_and_all_capabilities(client, artifact):
     ) in body
     assert "7 decomposed" in body
     assert '<svg class="score-chart-svg"' in body and "<desc" in body
-    assert re.search(r"<th scope=\"row\">Adoption</th>\s*<td>25%</td>\s*<td>no data</td>", body)
-    assert re.search(r"<th scope=\"row\">Quality</th>\s*<td>25%</td>\s*<td>0.50</td>", body)
+    # Weights from catalog.ranking.REGISTRY for models: adoption 20%, quality 50%.
+    assert re.search(r"<th scope=\"row\">Adoption</th>\s*<td>20%</td>\s*<td>no data</td>", body)
+    assert re.search(r"<th scope=\"row\">Quality</th>\s*<td>50%</td>\s*<td>0.50</td>", body)
+    assert "Data coverage" in body and "is not part of the rank" in body
     assert "not matched yet" in body
 
 

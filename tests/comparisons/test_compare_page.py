@@ -69,7 +69,12 @@ def test_seed_pair_renders_every_part(client, demo_catalog):
     assert "<title>FLUX.1 [pro] vs Qwen3.5-Flash" in body
     h1 = text_of(re.search(r"<h1>.*?</h1>", body, re.S).group(0)).strip()
     assert h1 == "FLUX.1 [pro] vs Qwen3.5-Flash"
-    assert re.search(r"ranks higher at \d+/100 vs .* at \d+/100\.", text)
+    # An image model and a text model: their ranks come from different groups.
+    assert re.search(
+        r"FLUX\.1 \[pro\] \(\d+/100 among models: image generation\) and Qwen3\.5-Flash "
+        r"\(\d+/100 among models: text\) are ranked in different groups",
+        text,
+    )
     for label in [
         "Type", "UnfragileRank", "Adoption", "Quality", "Ecosystem", "Match Graph",
         "Pricing", "Starting Price", "Capabilities", "Times Matched",
@@ -124,7 +129,7 @@ def test_seed_pair_reversed_answers_301(client, demo_catalog):
 def test_seed_pair_more_capabilities_with_and_without_js(client, demo_catalog):
     body = html(client.get(SEED))
     link = re.search(
-        r'<a href="([^"]+)#caps-a" data-hx-get="([^"]+)" data-hx-target="#caps-a"', body
+        r'<a href="([^"]+)#cap-(\d+)" data-hx-get="([^"]+)" data-hx-target="#caps-a"', body
     )
     assert link, "no +N more link for FLUX.1 [pro]"
     plain = client.get(link.group(1).replace("&amp;", "&"))
@@ -134,13 +139,19 @@ def test_seed_pair_more_capabilities_with_and_without_js(client, demo_catalog):
     assert "<html" in plain_body
     assert plain_body.count('class="capability"') == flux_count + min(qwen_count, 5)
     assert f"+{flux_count - 5} more" not in plain_body
+    # Without JavaScript the link lands on the first capability that was hidden.
+    assert f'id="cap-{link.group(2)}"' in plain_body
+    assert f'id="cap-{link.group(2)}" class="capability">' in plain_body
     fragment = client.get(
-        link.group(2).replace("&amp;", "&"), headers={"HX-Request": "true", "HX-Target": "caps-a"}
+        link.group(3).replace("&amp;", "&"), headers={"HX-Request": "true", "HX-Target": "caps-a"}
     )
     fragment_body = html(fragment)
     assert "<html" not in fragment_body and "<h1" not in fragment_body
     assert fragment_body.strip().startswith('<div id="caps-a"')
     assert fragment_body.count('class="capability"') == flux_count
+    # With it, focus moves to that capability (htmx focuses [autofocus] after the swap).
+    assert f'id="cap-{link.group(2)}" class="capability" tabindex="-1" autofocus>' in fragment_body
+    assert fragment_body.count("autofocus") == 1
     assert "HX-Request" in fragment["Vary"]
 
 

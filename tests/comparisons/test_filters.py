@@ -310,3 +310,39 @@ def test_vendor_options_are_those_with_results_capped_and_the_selected_one(monke
         ("cyan", 9, False),
     ]
     assert vendors_shown(vendors=vendors, counts=[0] * 6, selected="") == []
+
+
+def test_model_fact_filters_keep_only_what_the_source_states():
+    ArtifactFactory(
+        slug="tools-long",
+        supports_tools=True,
+        max_output_tokens=128_000,
+        output_price=Decimal("0.00001"),
+        knowledge_cutoff=date(2025, 3, 1),
+    )
+    ArtifactFactory(
+        slug="no-tools",
+        supports_tools=False,
+        max_output_tokens=8_000,
+        output_price=Decimal("0.000002"),
+        knowledge_cutoff=date(2024, 1, 1),
+    )
+    ArtifactFactory(slug="unknown")  # the source says nothing: never passes a fact filter
+    assert _slugs("supports=tools") == ["tools-long"]
+    assert _slugs("min_output=8000") == sorted(_slugs("min_output=8000"), reverse=True)
+    assert sorted(_slugs("min_output=8000")) == ["no-tools", "tools-long"]
+    assert _slugs("min_output=8001") == ["tools-long"]
+    # US dollars per 1M output tokens: $2 keeps the $2 model, not the $10 one.
+    assert _slugs("max_output_price=2") == ["no-tools"]
+    assert _slugs("max_output_price=1.99") == []
+    assert _slugs("knowledge_after=2025-03-01") == ["tools-long"]
+    assert _slugs("knowledge_after=2025-03-02") == []
+    assert "supports" in _filter("supports=telepathy").errors
+
+
+def test_model_fact_sorts_put_unknown_values_last():
+    ArtifactFactory(slug="short", name="Short", context_length=8_000, max_output_tokens=1_000)
+    ArtifactFactory(slug="long", name="Long", context_length=1_000_000, max_output_tokens=64_000)
+    ArtifactFactory(slug="unknown", name="Unknown", context_length=None)
+    assert _slugs("sort=-context") == ["long", "short", "unknown"]
+    assert _slugs("sort=-max_output") == ["long", "short", "unknown"]

@@ -56,6 +56,13 @@ def varied_catalog():
             price_unit=units[n % 3] if priced else "",
             release_date=None if n % 5 == 1 else date(2025, 1 + n % 12, 1),
             times_matched=(n * 7) % 5,
+            max_output_tokens=None if n % 4 == 1 else 4000 * (n % 5 + 1),
+            output_price=None if n % 5 == 2 else Decimal(n % 4) / Decimal(1_000_000),
+            knowledge_cutoff=None if n % 3 == 1 else date(2024, 1 + n % 12, 1),
+            supports_tools=[True, False, None][n % 3],
+            supports_structured_output=[None, True, True, False][n % 4],
+            supports_reasoning=n % 2 == 0,
+            supports_web_search=None if n % 2 else n % 4 == 0,
         )
         CapabilityFactory(artifact=artifact, tags=[tags[TAGS[n % 3]]])
         if n % 4 == 0:
@@ -87,6 +94,10 @@ PARAMETER_VALUES: dict[str, list[str]] = {
     "min_rank": ["0", "40", "41", "70"],
     "min_context": ["0", "16000", "64000"],
     "q": ["alpha", "fast helper", "EPS", "zz"],
+    "min_output": ["0", "8000", "12001"],
+    "max_output_price": ["0", "1", "2.5"],
+    "knowledge_after": ["2024-01-01", "2024-06-01", "2024-12-02"],
+    "supports": ["tools", "structured_output", "reasoning", "web_search"],
     "sort": list(SORT_ORDERINGS),
 }
 PARAMETERS = st.lists(

@@ -124,7 +124,7 @@ def test_missing_components_are_named_for_one_side_or_both():
     reason = data_gaps_describe(a=a, b=b)
     assert reason.sentence == (
         "There is no data on adoption for either; no data on ecosystem for Qwen3.5-Flash: "
-        "missing data counts as 0."
+        "missing data is left out of the rank, not counted as 0."
     )
 
 

@@ -99,14 +99,14 @@ class BulkWriter(Writer):
         for row in rows:
             batch.append(model(**row))
             if len(batch) == BATCH:
-                model.objects.bulk_create(batch)
+                model.objects.bulk_create(batch)  # type: ignore[attr-defined]
                 batch = []
         if batch:
-            model.objects.bulk_create(batch)
+            model.objects.bulk_create(batch)  # type: ignore[attr-defined]
 
 
 def _next_id(model: type[Model]) -> int:
-    return (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+    return (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1  # type: ignore[attr-defined]
 
 
 def _is_superuser() -> bool:

@@ -26,3 +26,9 @@ def real_data_required(*paths: Path) -> None:
     missing = [p.name for p in paths if not p.is_file()]
     if missing:
         pytest.skip(f"real catalog files not found in {SHARED_DATA}: {', '.join(missing)}")
+
+
+REAL_ARENA = {
+    board: SHARED_DATA / f"lmarena-leaderboard-{board}-2025-12-11.json"
+    for board in ("text", "vision", "image")
+}

@@ -1,0 +1,24 @@
+"""Why an artifact is listed as another's alternative, in one short line."""
+
+from django import template
+
+register = template.Library()
+
+
+def alternative_basis_text(*, together: int | None, shared_total: int | None) -> str:
+    """ "Matched together in 12 searches" (match-graph evidence wins), else "Shares 3
+    capability tags"; "" when neither is known. Counts are plain integers."""
+    if together:
+        return f"Matched together in {together:,} search{'es' if together != 1 else ''}"
+    if shared_total:
+        return f"Shares {shared_total:,} capability tag{'s' if shared_total != 1 else ''}"
+    return ""
+
+
+@register.filter
+def alternative_basis(artifact) -> str:
+    """`{{ other|alternative_basis }}` for an artifact from the alternatives selectors."""
+    return alternative_basis_text(
+        together=getattr(artifact, "together", None),
+        shared_total=getattr(artifact, "shared_total", None),
+    )
