@@ -31,8 +31,19 @@ Where the token lives, so that every worker process sees the same one
   (several hosts need Redis anyway, for the pages themselves to be shared).
 
 Local-memory page caches cannot see each other; the token is what keeps them exact.
+
+A second token, the *facts version*, moves with every bump except those of writers that
+change only data derived from search events, scores and ranks
+(`catalog_version_bump(ranks_only=True)`: the incremental match-graph rebuild, every few
+minutes). Data that does not depend on ranks
+(search statistics) is keyed by it, and the browse snapshot only re-reads its rank column
+when the facts version did not move (comparisons/browse/snapshot.py). Exactness: a bump
+writes the facts token before the version, and readers read the version before the facts
+token (or both in one round trip), so a reader that sees an unchanged facts token with a
+new version can only be looking at a ranks-only bump.
 """
 
+import functools
 import logging
 import os
 import uuid
@@ -47,27 +58,49 @@ logger = logging.getLogger(__name__)
 
 VERSION_CACHE = "catalog_version"
 VERSION_KEY = "catalog-version"
+FACTS_KEY = "catalog-facts-version"
 
 
-def _version_file() -> Path:
-    return Path(settings.VAR_DIR) / "catalog-version"
+def _version_file(key: str = VERSION_KEY) -> Path:
+    return Path(settings.VAR_DIR) / key
 
 
-def _file_write(token: str) -> None:
+def _file_write(token: str, key: str = VERSION_KEY) -> None:
     # Write aside, then rename: a reader sees the old token or the new one, never a torn one.
-    path = _version_file()
+    path = _version_file(key)
     scratch = path.with_name(f".{path.name}.{token}")
     scratch.write_text(token)
     os.replace(scratch, path)
 
 
+def _file_read(key: str) -> str | None:
+    try:
+        return _version_file(key).read_text() or None
+    except FileNotFoundError:
+        return None
+
+
 def _read() -> str | None:
     if settings.CATALOG_VERSION_STORE == "file":
-        try:
-            return _version_file().read_text() or None
-        except FileNotFoundError:
-            return None
+        return _file_read(VERSION_KEY)
     return caches[VERSION_CACHE].get(VERSION_KEY)
+
+
+def _read_both() -> tuple[str | None, str | None]:
+    """The version, then the facts token (in this order, or in one round trip)."""
+    if settings.CATALOG_VERSION_STORE == "file":
+        version = _file_read(VERSION_KEY)
+        return version, _file_read(FACTS_KEY)
+    found = caches[VERSION_CACHE].get_many([VERSION_KEY, FACTS_KEY])
+    return found.get(VERSION_KEY), found.get(FACTS_KEY)
+
+
+def _initialise(key: str) -> None:
+    # First use, or the store lost it: any fresh token invalidates everything keyed by it.
+    if settings.CATALOG_VERSION_STORE == "file":
+        _file_write(uuid.uuid4().hex, key)
+    else:
+        caches[VERSION_CACHE].add(key, uuid.uuid4().hex, timeout=None)
 
 
 def catalog_version_get() -> str | None:
@@ -75,11 +108,7 @@ def catalog_version_get() -> str | None:
     try:
         version = _read()
         if version is None:
-            # First use, or the store lost it: any fresh token invalidates every page.
-            if settings.CATALOG_VERSION_STORE == "file":
-                _file_write(uuid.uuid4().hex)
-            else:
-                caches[VERSION_CACHE].add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            _initialise(VERSION_KEY)
             version = _read()
     except Exception:
         # Any failure of the store (a missing cache table, Redis down, an unwritable
@@ -89,17 +118,46 @@ def catalog_version_get() -> str | None:
     return version
 
 
-def _bump_now() -> None:
+def catalog_versions_get() -> tuple[str, str] | None:
+    """(catalog version, facts version), or None when the store cannot be read (callers
+    must not reuse anything then). The facts version stays put across ranks-only bumps."""
+    try:
+        version, facts = _read_both()
+        if version is None or facts is None:
+            for key, token in ((VERSION_KEY, version), (FACTS_KEY, facts)):
+                if token is None:
+                    _initialise(key)
+            version, facts = _read_both()
+        if version is None or facts is None:
+            return None
+    except Exception:
+        logger.warning("catalog version store unreadable; reusing nothing", exc_info=True)
+        return None
+    return version, facts
+
+
+def _bump_now(*, ranks_only: bool = False) -> None:
     token = uuid.uuid4().hex
-    if settings.CATALOG_VERSION_STORE == "file":
-        _file_write(token)
-    else:
-        caches[VERSION_CACHE].set(VERSION_KEY, token, timeout=None)
+    # The facts token first: see the module docstring.
+    keys = (VERSION_KEY,) if ranks_only else (FACTS_KEY, VERSION_KEY)
+    for key in keys:
+        if settings.CATALOG_VERSION_STORE == "file":
+            _file_write(token, key)
+        else:
+            caches[VERSION_CACHE].set(key, token, timeout=None)
 
 
-def catalog_version_bump(*, using: str | None = None) -> None:
-    """Invalidate every cached page once the current transaction commits (now, outside one)."""
-    transaction.on_commit(_bump_now, using=using, robust=True)
+def catalog_version_bump(*, using: str | None = None, ranks_only: bool = False) -> None:
+    """Invalidate every cached page once the current transaction commits (now, outside one).
+
+    ranks_only=True promises that the transaction changed nothing but data derived from
+    search events (match counters, pair evidence) and artifacts' score components and
+    ranks: data keyed by the facts version (search statistics, the browse snapshot's
+    columns other than rank) stays valid; cached pages do not.
+    """
+    transaction.on_commit(
+        functools.partial(_bump_now, ranks_only=ranks_only), using=using, robust=True
+    )
 
 
 def _on_change(sender, *, using: str | None = None, **kwargs) -> None:

@@ -173,3 +173,82 @@ class ComparisonOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.artifact_a} vs {self.artifact_b}"
+
+
+# ---- match-graph rebuild state (comparisons/search/matchgraph.py) ------------------------
+# Private to the rebuild: what it has counted so far, so that a run can fold in only the
+# events since the last one. Live counters (search/evidence.py) move the public tables
+# between runs, so the public tables cannot serve as that base. Plain integer columns, no
+# foreign keys: the rebuild itself verifies what they point to, and a full rebuild rewrites
+# them from the events.
+
+
+class MatchGraphState(models.Model):
+    """Where the last rebuild stopped (one row): the highest event ids it folded in, and
+    what it checks before folding more in (see matchgraph.py, `_base_intact`)."""
+
+    search_event_id = models.BigIntegerField(default=0)
+    choice_event_id = models.BigIntegerField(default=0)
+    # Events at or below those ids when they were folded in: fewer now means some were
+    # deleted, and only a full rebuild can take them back out.
+    search_events = models.BigIntegerField(default=0)
+    choice_events = models.BigIntegerField(default=0)
+    # sha256 of the ids of the intents marked as spam when the tallies were made.
+    spam = models.CharField(max_length=64, default="")
+    rebuilt_at = models.DateTimeField(null=True)
+    full_rebuilt_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"match graph up to search event {self.search_event_id}"
+
+
+class IntentTally(models.Model):
+    """Every search event of one intent (spam included), up to the state's watermark."""
+
+    intent_id = models.BigIntegerField(primary_key=True)
+    events = models.BigIntegerField(default=0)
+    last_seen = models.DateTimeField()
+    # The latest event by (created_at, id): its result count is the intent's last one.
+    last_event_id = models.BigIntegerField()
+    last_result_count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"intent {self.intent_id}: {self.events} events"
+
+
+class MatchTally(models.Model):
+    """Counted (non-spam) searches of an intent that matched a capability."""
+
+    intent_id = models.BigIntegerField()
+    capability_id = models.BigIntegerField()
+    artifact_id = models.BigIntegerField(help_text="The capability's artifact when counted.")
+    matched = models.BigIntegerField(default=0)
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["intent_id", "capability_id"], name="tally_match")
+        ]
+        indexes = [
+            models.Index(fields=["intent_id", "artifact_id"], name="tally_match_artifact"),
+            models.Index(fields=["capability_id"], name="tally_match_capability"),
+        ]
+
+    def __str__(self) -> str:
+        return f"intent {self.intent_id} x capability {self.capability_id}: {self.matched}"
+
+
+class ChoiceTally(models.Model):
+    """Counted (non-spam) choices of an artifact for an intent, uncapped."""
+
+    intent_id = models.BigIntegerField()
+    artifact_id = models.BigIntegerField()
+    chosen = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["intent_id", "artifact_id"], name="tally_choice")
+        ]
+
+    def __str__(self) -> str:
+        return f"intent {self.intent_id} chose artifact {self.artifact_id}: {self.chosen}"

@@ -9,7 +9,10 @@ about a millisecond, whatever the catalog's size.
 Exactness: the snapshot is rebuilt whenever the catalog version changes (catalog/
 versioning.py bumps it after every committed catalog write), so it is never older than the
 last committed edit, exactly like a cached page. With settings.CATALOG_DERIVED_CACHE off
-(tests) or the version store unreadable, every request builds a fresh one.
+(tests) or the version store unreadable, every request builds a fresh one. When only
+ranks and match counters changed (the facts version did not move: the incremental
+match-graph rebuild), the snapshot re-reads its rank column and the default order in one
+query and reorders itself (`browse_snapshot_rerank`) instead of reading everything again.
 
 Which facts it holds comes from the filter declarations (comparisons/browse/declarations.py):
 each declared filter names the fields it reads and turns them into its columns. What stays
@@ -22,6 +25,7 @@ Memory: about 40 bytes per artifact plus one bit per artifact and tag, so 100,00
 artifacts and 40 tags take about 5 MB per worker process.
 """
 
+import dataclasses
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,7 +36,7 @@ from django.db import connection, transaction
 from catalog.models import Artifact, Capability, Status, Tag
 from comparisons.browse.declarations import CATALOG_FILTERS, AnyOf
 from comparisons.browse.sorting import DEFAULT_ORDERING, DEFAULT_SORT, SORT_ORDERINGS
-from comparisons.caching.derived import derived_cache_version
+from comparisons.caching.derived import derived_cache_versions
 
 # Rows fetched per round trip while streaming.
 CHUNK = 5000
@@ -50,6 +54,7 @@ class BrowseSnapshot:
     orders: dict[str, np.ndarray]
     tag_choices: list[tuple[str, str]]  # (slug, name) of tags on published capabilities
     version: str | None
+    facts: str | None = None  # the facts version read with `version` (catalog/versioning.py)
 
     @property
     def size(self) -> int:
@@ -129,7 +134,9 @@ def _rows(queryset, fields: list[str]) -> list[list]:
     return columns
 
 
-def browse_snapshot_build(*, version: str | None = None) -> BrowseSnapshot:
+def browse_snapshot_build(
+    *, version: str | None = None, facts: str | None = None
+) -> BrowseSnapshot:
     """Read the published catalog's filterable facts: two queries whatever its size (the
     artifacts' declared fields, the published capabilities' tags) plus the tag names."""
     with transaction.atomic():
@@ -137,7 +144,47 @@ def browse_snapshot_build(*, version: str | None = None) -> BrowseSnapshot:
             # The tag pairs' DISTINCT hashes about a million rows: in memory, not on disk.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL work_mem = '64MB'")
-        return _build(version=version)
+        return dataclasses.replace(_build(version=version), facts=facts)
+
+
+# What a ranks-only write may change among the snapshot's fields (catalog/versioning.py).
+RANK_FIELDS = frozenset({"rank"})
+
+
+def browse_snapshot_rerank(
+    snapshot: BrowseSnapshot, *, version: str | None, facts: str | None
+) -> BrowseSnapshot:
+    """The snapshot with fresh ranks, reordered in the default order (which sorts by rank):
+    one query. For when only ranks and match counters changed since `snapshot` was read;
+    when the published artifacts are not the same ones after all, or a declared filter
+    reads ranks together with other fields, a full build."""
+    reranked = [d for d in CATALOG_FILTERS if RANK_FIELDS & set(d.snapshot_fields)]
+    if any(not set(d.snapshot_fields) <= RANK_FIELDS for d in reranked):
+        return browse_snapshot_build(version=version, facts=facts)
+    fields = ["pk", *sorted(RANK_FIELDS)]
+    artifacts = Artifact.objects.published().order_by(*DEFAULT_ORDERING)
+    values = dict(zip(fields, _rows(artifacts, fields), strict=True))
+    ids = np.array(values["pk"], dtype=np.int64)
+    by_id = np.argsort(snapshot.ids)
+    found = np.searchsorted(snapshot.ids[by_id], ids)
+    if len(ids) != snapshot.size or not (found < snapshot.size).all():
+        return browse_snapshot_build(version=version, facts=facts)
+    moved = by_id[found]  # new position -> old position
+    if not (snapshot.ids[moved] == ids).all():
+        return browse_snapshot_build(version=version, facts=facts)
+    columns = {name: column[moved] for name, column in snapshot.columns.items()}
+    for declared in reranked:
+        columns.update(declared.columns(values))
+    bits = np.unpackbits(snapshot.tags, axis=1, count=snapshot.size)
+    return dataclasses.replace(
+        snapshot,
+        ids=ids,
+        columns=columns,
+        tags=np.packbits(bits[:, moved], axis=1),
+        orders={},
+        version=version,
+        facts=facts,
+    )
 
 
 def _build(*, version: str | None) -> BrowseSnapshot:
@@ -190,15 +237,22 @@ _current: BrowseSnapshot | None = None
 
 def browse_snapshot_get() -> BrowseSnapshot:
     """The snapshot of the current catalog version, built at most once per version and
-    process (threads of one process wait for a single build)."""
+    process (threads of one process wait for a single build), and only reranked when the
+    facts version did not move since the last one."""
     global _current
-    version = derived_cache_version()
-    if version is None:
+    versions = derived_cache_versions()
+    if versions is None:
         return browse_snapshot_build()
+    version, facts = versions
     snapshot = _current
-    if snapshot is not None and snapshot.version == version:
+    if snapshot is not None and (snapshot.version, snapshot.facts) == versions:
         return snapshot
     with _lock:
-        if _current is None or _current.version != version:
-            _current = browse_snapshot_build(version=version)
+        snapshot = _current
+        if snapshot is not None and (snapshot.version, snapshot.facts) == versions:
+            return snapshot
+        if snapshot is not None and snapshot.facts == facts:
+            _current = browse_snapshot_rerank(snapshot, version=version, facts=facts)
+        else:
+            _current = browse_snapshot_build(version=version, facts=facts)
         return _current

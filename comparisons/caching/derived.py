@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 
-from catalog.versioning import catalog_version_get
+from catalog.versioning import catalog_version_get, catalog_versions_get
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +25,14 @@ def derived_cache_version() -> str | None:
     if not settings.CATALOG_DERIVED_CACHE:
         return None
     return catalog_version_get()
+
+
+def derived_cache_versions() -> tuple[str, str] | None:
+    """(catalog version, facts version) to key reused data by, or None: compute fresh.
+    The facts version survives ranks-only bumps (catalog/versioning.py)."""
+    if not settings.CATALOG_DERIVED_CACHE:
+        return None
+    return catalog_versions_get()
 
 
 def derived_cache_get_many(keys: list[str]) -> dict[str, Any]:

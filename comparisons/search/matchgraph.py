@@ -6,36 +6,66 @@ statements on PostgreSQL and SQLite, in one transaction, and idempotent: rows on
 when their value does, so a second rebuild writes nothing and gives identical results.
 Events of intents marked as spam are left out of everything but the intent's own count.
 
-Steps:
+Two ways to run it, with the same results (tests compare them to the last counter):
+
+- **full** (`match_graph_rebuild()`): counts every event again. Minutes at a million events.
+- **incremental** (`match_graph_rebuild(incremental=True)`): folds in only the events
+  recorded since the last run, through private tallies (IntentTally, MatchTally,
+  ChoiceTally: what the rebuild has counted so far; the live counters move the public
+  tables between runs, so those cannot serve as the base) and a watermark
+  (MatchGraphState: the highest event ids folded in). Seconds for ten thousand new events.
+  It first checks that the base still holds (`_base_intact`): no event at or below the
+  watermark deleted, the same intents marked as spam, every tallied capability still on
+  the same artifact. When any of that changed (an editor marked spam, a capability was
+  deleted), the run is a full rebuild instead, and its report says why.
+
+Steps (both modes):
 1. intents: search count, last seen, last result count (spam included, for editors);
 2. matches (intent x capability): times matched, times chosen (choices of the capability's
    artifact for that intent, capped at times matched), last seen;
 3. capabilities: times matched, smoothed success rate;
 4. artifacts: times matched (searches in which any of its capabilities matched);
 5. pair evidence: for two artifacts, the searches per intent in which both matched;
-6. the match_graph score component (see `match_graph_compute`);
-7. every artifact's rank, through catalog.services.artifact_scores_recompute.
+6. the match_graph score component (see `match_graph_compute`), from the tallies;
+7. ranks: every artifact's (catalog.services.artifact_scores_recompute) in a full run; in an
+   incremental run only those whose match_graph moved, from their stored components (the
+   other components do not depend on search events; their own writers keep them current).
+
+Which events a run folds in: the watermark is read under a brief SHARE lock on the event
+tables (PostgreSQL), which waits for the transactions inserting events to commit, so no
+event with a lower id can commit after the run has passed it. SQLite has one writer at a
+time and gives ids in commit order. Concurrent rebuilds queue on an advisory lock.
 """
 
+import hashlib
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.utils import timezone
 
-from catalog.models import Artifact
+from catalog.ranking import rank_compute, weights_for_kind
+from catalog.selectors import weights_by_kind_get
 from catalog.services import artifact_scores_recompute
+from catalog.versioning import catalog_version_bump
+from comparisons.models import MatchGraphState
 
 # A choice is stronger evidence than a match: it weighs this many matches in the graph.
 CHOICE_WEIGHT = 2
-# Success rate = (chosen + PRIOR_STRENGTH * prior) / (matched + PRIOR_STRENGTH), where the
-# prior is the catalog-wide chosen/matched ratio: a capability matched twice and chosen once
-# is not "50% successful" yet, it is pulled towards the average until evidence accumulates.
-PRIOR_STRENGTH = 5.0
+# Success rate = (chosen + PRIOR_STRENGTH * PRIOR_RATE) / (matched + PRIOR_STRENGTH): a
+# capability matched twice and chosen once is not "50% successful" yet, it is pulled
+# towards PRIOR_RATE until evidence accumulates. The prior is a fixed rate, not the
+# catalog-wide ratio: with a catalog-wide ratio every new search moved every capability's
+# rate, so each run had to rewrite all of them (docs/decisions.md).
+PRIOR_STRENGTH = 5
+PRIOR_RATE = 0.1
 # Stored components are rounded so that float summation order can never make two
 # rebuilds of the same events differ.
 COMPONENT_DIGITS = 6
+# PostgreSQL advisory lock key: rebuilds run one at a time.
+_ADVISORY_LOCK = 0x6D67_7265  # "mgre"
 
 STEPS = (
     "intents",
@@ -50,6 +80,13 @@ STEPS = (
 
 @dataclass
 class RebuildReport:
+    """What a rebuild did. events: counted (non-spam) events folded in by this run;
+    matches/pairs: match and pair-evidence rows written or confirmed; artifacts_matched:
+    artifacts whose times matched moved (incremental) or that any counted event matched
+    (full); seconds: per step, wall clock."""
+
+    mode: str = "full"
+    reason: str = ""
     events: int = 0
     matches: int = 0
     pairs: int = 0
@@ -58,9 +95,11 @@ class RebuildReport:
 
     def __str__(self) -> str:
         total = sum(self.seconds.values())
+        why = f" ({self.reason})" if self.reason else ""
         return (
-            f"{self.events} counted events, {self.matches} matches, {self.pairs} pair rows, "
-            f"{self.artifacts_matched} artifacts matched, in {total:.2f}s"
+            f"{self.mode}{why}: {self.events} counted events, {self.matches} matches, "
+            f"{self.pairs} pair rows, {self.artifacts_matched} artifacts matched, "
+            f"in {total:.2f}s"
         )
 
 
@@ -80,7 +119,7 @@ def match_graph_compute(
     propagation pass gives it; the result is divided by the largest value.
 
     This pure version documents and tests the formula; the rebuild computes the same flow
-    in SQL (`_centrality`).
+    in SQL (`_centrality`), and a test holds the two to the same numbers.
     """
     totals: dict[int, int] = {}
     for (intent, _capability), weight in edges.items():
@@ -95,19 +134,67 @@ def match_graph_compute(
     return centrality_normalise(flow)
 
 
+def success_rate_compute(*, matched: int, chosen: int) -> float | None:
+    """A capability's smoothed success rate in [0, 1]; None (no data) when never matched.
+    chosen is capped at matched by the caller (the rebuild caps it per intent)."""
+    if matched <= 0:
+        return None
+    return (chosen + PRIOR_STRENGTH * PRIOR_RATE) / (matched + PRIOR_STRENGTH)
+
+
 def centrality_normalise(flow: Mapping[int, float | Decimal]) -> dict[int, float]:
+    """Each value divided by the largest, rounded to COMPONENT_DIGITS; {} when nothing
+    flows (no data)."""
     top = max((float(v) for v in flow.values()), default=0.0)
     if top <= 0:
         return {}
     return {k: round(float(v) / top, COMPONENT_DIGITS) for k, v in flow.items()}
 
 
+# ---- SQL --------------------------------------------------------------------------------
+
+# Events of intents not marked as spam, with ids in (after, upto].
 _COUNTED_EVENTS = """
     SELECT e.id AS event_id, e.intent_id, e.created_at
       FROM comparisons_searchevent e
       JOIN comparisons_intent i ON i.id = e.intent_id
-     WHERE i.is_spam = %s
+     WHERE i.is_spam = %s AND e.id > %s AND e.id <= %s
 """
+
+# The tallied matches with times chosen capped at times matched: the Match rows to publish.
+_CAPPED = """
+    SELECT m.intent_id, m.capability_id, m.artifact_id, m.matched AS times_matched,
+           CASE WHEN COALESCE(c.chosen, 0) < m.matched THEN COALESCE(c.chosen, 0)
+                ELSE m.matched END AS times_chosen,
+           m.last_seen
+      FROM comparisons_matchtally m
+      LEFT JOIN comparisons_choicetally c
+             ON c.intent_id = m.intent_id AND c.artifact_id = m.artifact_id
+"""
+
+_TEMPS = (
+    "mg_new_intent",
+    "mg_new_match",
+    "mg_new_choice",
+    "mg_touched",
+    "mg_event_artifact",
+    "mg_pair",
+    "mg_intent",
+    "mg_component",
+)
+
+
+@dataclass(frozen=True)
+class _Span:
+    """The event ids a run folds in: (search_after, search_upto] and the same for choices."""
+
+    search_after: int
+    search_upto: int
+    choice_after: int
+    choice_upto: int
+
+    def counted(self) -> list:
+        return [False, self.search_after, self.search_upto]
 
 
 def _temp(cursor, name: str, select: str, params: list, *, index: str) -> None:
@@ -120,60 +207,163 @@ def _temp(cursor, name: str, select: str, params: list, *, index: str) -> None:
     cursor.execute(f"ANALYZE {name}")
 
 
-def _intents(cursor) -> None:
-    cursor.execute(
-        """
-        UPDATE comparisons_intent SET search_count = 0, last_result_count = 0, last_seen = NULL
-         WHERE (search_count <> 0 OR last_seen IS NOT NULL)
-           AND NOT EXISTS (SELECT 1 FROM comparisons_searchevent e
-                            WHERE e.intent_id = comparisons_intent.id)
-        """
-    )
-    cursor.execute(
-        """
-        UPDATE comparisons_intent
-           SET search_count = s.n, last_seen = s.last_seen,
-               last_result_count = (SELECT e.result_count FROM comparisons_searchevent e
-                                     WHERE e.intent_id = comparisons_intent.id
-                                     ORDER BY e.created_at DESC, e.id DESC LIMIT 1)
-          FROM (SELECT intent_id, COUNT(*) AS n, MAX(created_at) AS last_seen
-                  FROM comparisons_searchevent GROUP BY intent_id) s
-         WHERE comparisons_intent.id = s.intent_id
-           AND (comparisons_intent.search_count <> s.n
-                OR comparisons_intent.last_seen IS NULL
-                OR comparisons_intent.last_seen <> s.last_seen)
-        """
-    )
+def _count(cursor, sql: str, params: list | None = None) -> int:
+    cursor.execute(sql, params or [])
+    return cursor.fetchone()[0] or 0
 
 
-def _matches(cursor) -> int:
+# ---- 1. intents -------------------------------------------------------------------------
+
+
+def _intents(cursor, span: _Span, *, full: bool) -> int:
+    """Fold the span's events (spam included) into IntentTally and publish the intents it
+    touched (all of them in a full run). Returns the number of events in the span."""
     _temp(
         cursor,
-        "mg_match",
-        f"""
-        SELECT m.intent_id, m.capability_id, m.n AS times_matched,
-               CASE WHEN COALESCE(ch.n, 0) < m.n THEN COALESCE(ch.n, 0) ELSE m.n END
-                   AS times_chosen,
-               m.last_seen
-          FROM (SELECT ev.intent_id, em.capability_id, COUNT(*) AS n,
-                       MAX(ev.created_at) AS last_seen
-                  FROM comparisons_searchevent_matched_capabilities em
-                  JOIN ({_COUNTED_EVENTS}) ev ON ev.event_id = em.searchevent_id
-                 GROUP BY ev.intent_id, em.capability_id) m
-          JOIN catalog_capability c ON c.id = m.capability_id
-          LEFT JOIN (SELECT intent_id, artifact_id, COUNT(*) AS n
-                       FROM comparisons_choiceevent GROUP BY intent_id, artifact_id) ch
-                 ON ch.intent_id = m.intent_id AND ch.artifact_id = c.artifact_id
+        "mg_new_intent",
+        """
+        SELECT intent_id, n, created_at AS last_seen, id AS last_event_id,
+               result_count AS last_result_count
+          FROM (SELECT e.intent_id, e.id, e.created_at, e.result_count,
+                       COUNT(*) OVER (PARTITION BY e.intent_id) AS n,
+                       ROW_NUMBER() OVER (PARTITION BY e.intent_id
+                                          ORDER BY e.created_at DESC, e.id DESC) AS r
+                  FROM comparisons_searchevent e
+                 WHERE e.id > %s AND e.id <= %s) x
+         WHERE r = 1
         """,
-        [False],
-        index="intent_id, capability_id",
+        [span.search_after, span.search_upto],
+        index="intent_id",
+    )
+    if full:
+        cursor.execute("DELETE FROM comparisons_intenttally")
+    # The latest event wins; a new event at the same moment has the higher id, so it wins.
+    newer = "excluded.last_seen >= comparisons_intenttally.last_seen"
+    cursor.execute(
+        f"""
+        INSERT INTO comparisons_intenttally (intent_id, events, last_seen, last_event_id,
+                                             last_result_count)
+        SELECT intent_id, n, last_seen, last_event_id, last_result_count
+          FROM mg_new_intent WHERE 1 = 1
+        ON CONFLICT (intent_id) DO UPDATE
+           SET events = comparisons_intenttally.events + excluded.events,
+               last_seen = CASE WHEN {newer} THEN excluded.last_seen
+                                ELSE comparisons_intenttally.last_seen END,
+               last_event_id = CASE WHEN {newer} THEN excluded.last_event_id
+                                    ELSE comparisons_intenttally.last_event_id END,
+               last_result_count = CASE WHEN {newer} THEN excluded.last_result_count
+                                        ELSE comparisons_intenttally.last_result_count END
+        """
+    )
+    if full:
+        cursor.execute(
+            """
+            UPDATE comparisons_intent SET search_count = 0, last_result_count = 0,
+                                          last_seen = NULL
+             WHERE (search_count <> 0 OR last_result_count <> 0 OR last_seen IS NOT NULL)
+               AND NOT EXISTS (SELECT 1 FROM comparisons_intenttally t
+                                WHERE t.intent_id = comparisons_intent.id)
+            """
+        )
+    touched = "" if full else "AND t.intent_id IN (SELECT intent_id FROM mg_new_intent)"
+    cursor.execute(
+        f"""
+        UPDATE comparisons_intent
+           SET search_count = t.events, last_seen = t.last_seen,
+               last_result_count = t.last_result_count
+          FROM comparisons_intenttally t
+         WHERE comparisons_intent.id = t.intent_id {touched}
+           AND (comparisons_intent.search_count <> t.events
+                OR comparisons_intent.last_result_count <> t.last_result_count
+                OR comparisons_intent.last_seen IS NULL
+                OR comparisons_intent.last_seen <> t.last_seen)
+        """
+    )
+    return _count(cursor, "SELECT SUM(n) FROM mg_new_intent")
+
+
+# ---- 2. matches -------------------------------------------------------------------------
+
+
+def _matches(cursor, span: _Span, *, full: bool) -> int:
+    """Fold the span's counted matches and choices into the tallies; publish the Match rows
+    they touched (all of them in a full run). Returns the Match rows published."""
+    _temp(
+        cursor,
+        "mg_new_match",
+        f"""
+        SELECT ev.intent_id, em.capability_id, c.artifact_id, COUNT(*) AS n,
+               MAX(ev.created_at) AS last_seen
+          FROM comparisons_searchevent_matched_capabilities em
+          JOIN ({_COUNTED_EVENTS}) ev ON ev.event_id = em.searchevent_id
+          JOIN catalog_capability c ON c.id = em.capability_id
+         WHERE em.searchevent_id > %s AND em.searchevent_id <= %s
+         GROUP BY ev.intent_id, em.capability_id, c.artifact_id
+        """,
+        [*span.counted(), span.search_after, span.search_upto],
+        index="intent_id, artifact_id",
+    )
+    _temp(
+        cursor,
+        "mg_new_choice",
+        """
+        SELECT ch.intent_id, ch.artifact_id, COUNT(*) AS n
+          FROM comparisons_choiceevent ch
+          JOIN comparisons_intent i ON i.id = ch.intent_id
+         WHERE i.is_spam = %s AND ch.id > %s AND ch.id <= %s
+         GROUP BY ch.intent_id, ch.artifact_id
+        """,
+        [False, span.choice_after, span.choice_upto],
+        index="intent_id, artifact_id",
+    )
+    if full:
+        cursor.execute("DELETE FROM comparisons_matchtally")
+        cursor.execute("DELETE FROM comparisons_choicetally")
+    cursor.execute(
+        """
+        INSERT INTO comparisons_matchtally (intent_id, capability_id, artifact_id, matched,
+                                            last_seen)
+        SELECT intent_id, capability_id, artifact_id, n, last_seen FROM mg_new_match WHERE 1 = 1
+        ON CONFLICT (intent_id, capability_id) DO UPDATE
+           SET matched = comparisons_matchtally.matched + excluded.matched,
+               last_seen = CASE WHEN excluded.last_seen > comparisons_matchtally.last_seen
+                                THEN excluded.last_seen
+                                ELSE comparisons_matchtally.last_seen END
+        """
     )
     cursor.execute(
         """
+        INSERT INTO comparisons_choicetally (intent_id, artifact_id, chosen)
+        SELECT intent_id, artifact_id, n FROM mg_new_choice WHERE 1 = 1
+        ON CONFLICT (intent_id, artifact_id) DO UPDATE
+           SET chosen = comparisons_choicetally.chosen + excluded.chosen
+        """
+    )
+    if full:
+        published = f"({_CAPPED}) p"
+    else:
+        # New matches, and every tallied match of an artifact newly chosen for the intent.
+        _temp(
+            cursor,
+            "mg_touched",
+            """
+            SELECT intent_id, capability_id FROM mg_new_match
+            UNION
+            SELECT m.intent_id, m.capability_id
+              FROM comparisons_matchtally m
+              JOIN mg_new_choice c ON c.intent_id = m.intent_id AND c.artifact_id = m.artifact_id
+            """,
+            [],
+            index="intent_id, capability_id",
+        )
+        published = f"""({_CAPPED}) p JOIN mg_touched t
+                        ON t.intent_id = p.intent_id AND t.capability_id = p.capability_id"""
+    cursor.execute(
+        f"""
         INSERT INTO comparisons_match (intent_id, capability_id, times_matched, times_chosen,
                                        last_seen)
-        SELECT intent_id, capability_id, times_matched, times_chosen, last_seen
-          FROM mg_match WHERE 1 = 1
+        SELECT p.intent_id, p.capability_id, p.times_matched, p.times_chosen, p.last_seen
+          FROM {published} WHERE 1 = 1
         ON CONFLICT (intent_id, capability_id) DO UPDATE
            SET times_matched = excluded.times_matched, times_chosen = excluded.times_chosen,
                last_seen = excluded.last_seen
@@ -183,45 +373,64 @@ def _matches(cursor) -> int:
             OR comparisons_match.last_seen <> excluded.last_seen
         """
     )
+    if not full:
+        return _count(cursor, "SELECT COUNT(*) FROM mg_touched")
     cursor.execute(
         """
         DELETE FROM comparisons_match
-         WHERE NOT EXISTS (SELECT 1 FROM mg_match t
+         WHERE NOT EXISTS (SELECT 1 FROM comparisons_matchtally t
                             WHERE t.intent_id = comparisons_match.intent_id
                               AND t.capability_id = comparisons_match.capability_id)
         """
     )
-    # Later steps join this table; its statistics must describe what was just written.
-    cursor.execute("ANALYZE comparisons_match")
-    cursor.execute("SELECT COUNT(*) FROM mg_match")
-    return cursor.fetchone()[0]
+    # Later steps join these tables; their statistics must describe what was just written.
+    for table in ("comparisons_match", "comparisons_matchtally", "comparisons_choicetally"):
+        cursor.execute(f"ANALYZE {table}")
+    return _count(cursor, "SELECT COUNT(*) FROM comparisons_matchtally")
 
 
-def _capabilities(cursor) -> None:
-    cursor.execute("SELECT SUM(times_matched), SUM(times_chosen) FROM comparisons_match")
-    matched, chosen = cursor.fetchone()
-    prior = (chosen or 0) / matched if matched else 0.0
+# ---- 3. capabilities --------------------------------------------------------------------
+
+
+def _capabilities(cursor, *, full: bool) -> None:
+    """Times matched and success rate of the capabilities whose matches were published."""
+    rate = "CAST(s.chosen + %s AS DOUBLE PRECISION) / CAST(s.n + %s AS DOUBLE PRECISION)"
+    params = [PRIOR_STRENGTH * PRIOR_RATE, PRIOR_STRENGTH]
+    if full:
+        cursor.execute(
+            """
+            UPDATE catalog_capability SET times_matched = 0, match_success_rate = NULL
+             WHERE (times_matched <> 0 OR match_success_rate IS NOT NULL)
+               AND NOT EXISTS (SELECT 1 FROM comparisons_matchtally m
+                                WHERE m.capability_id = catalog_capability.id)
+            """
+        )
+        touched = ""
+    else:
+        touched = "WHERE p.capability_id IN (SELECT capability_id FROM mg_touched)"
     cursor.execute(
-        """
-        UPDATE catalog_capability SET times_matched = 0, match_success_rate = NULL
-         WHERE (times_matched <> 0 OR match_success_rate IS NOT NULL)
-           AND NOT EXISTS (SELECT 1 FROM comparisons_match m
-                            WHERE m.capability_id = catalog_capability.id)
-        """
-    )
-    cursor.execute(
-        """
+        f"""
         UPDATE catalog_capability
-           SET times_matched = s.n, match_success_rate = (s.chosen + %s * %s) / (s.n + %s)
-          FROM (SELECT capability_id, SUM(times_matched) AS n, SUM(times_chosen) AS chosen
-                  FROM comparisons_match GROUP BY capability_id) s
+           SET times_matched = s.n, match_success_rate = {rate}
+          FROM (SELECT p.capability_id, SUM(p.times_matched) AS n,
+                       SUM(p.times_chosen) AS chosen
+                  FROM ({_CAPPED}) p {touched}
+                 GROUP BY p.capability_id) s
          WHERE catalog_capability.id = s.capability_id
+           AND (catalog_capability.times_matched <> s.n
+                OR catalog_capability.match_success_rate IS NULL
+                OR catalog_capability.match_success_rate <> {rate})
         """,
-        [PRIOR_STRENGTH, prior, PRIOR_STRENGTH],
+        params + params,
     )
 
 
-def _artifacts(cursor) -> int:
+# ---- 4. artifacts -----------------------------------------------------------------------
+
+
+def _artifacts(cursor, span: _Span, *, full: bool) -> int:
+    """Times matched: counted searches in which any of the artifact's capabilities matched.
+    Added to the stored counts (only the rebuild writes them) in an incremental run."""
     _temp(
         cursor,
         "mg_event_artifact",
@@ -230,31 +439,43 @@ def _artifacts(cursor) -> int:
           FROM comparisons_searchevent_matched_capabilities em
           JOIN ({_COUNTED_EVENTS}) ev ON ev.event_id = em.searchevent_id
           JOIN catalog_capability c ON c.id = em.capability_id
+         WHERE em.searchevent_id > %s AND em.searchevent_id <= %s
         """,
-        [False],
+        [*span.counted(), span.search_after, span.search_upto],
         index="event_id, artifact_id",
     )
+    if full:
+        cursor.execute("CREATE INDEX mg_event_artifact_artifact ON mg_event_artifact (artifact_id)")
+        cursor.execute(
+            """
+            UPDATE catalog_artifact SET times_matched = 0
+             WHERE times_matched <> 0
+               AND NOT EXISTS (SELECT 1 FROM mg_event_artifact t
+                                WHERE t.artifact_id = catalog_artifact.id)
+            """
+        )
+        value = "s.n"
+        changed = "AND catalog_artifact.times_matched <> s.n"
+    else:
+        value, changed = "catalog_artifact.times_matched + s.n", ""
     cursor.execute(
-        """
-        UPDATE catalog_artifact SET times_matched = 0
-         WHERE times_matched <> 0
-           AND NOT EXISTS (SELECT 1 FROM mg_event_artifact t
-                            WHERE t.artifact_id = catalog_artifact.id)
-        """
-    )
-    cursor.execute(
-        """
-        UPDATE catalog_artifact SET times_matched = s.n
+        f"""
+        UPDATE catalog_artifact SET times_matched = {value}
           FROM (SELECT artifact_id, COUNT(*) AS n FROM mg_event_artifact
                  GROUP BY artifact_id) s
-         WHERE catalog_artifact.id = s.artifact_id AND catalog_artifact.times_matched <> s.n
+         WHERE catalog_artifact.id = s.artifact_id {changed}
         """
     )
-    cursor.execute("SELECT COUNT(DISTINCT artifact_id) FROM mg_event_artifact")
-    return cursor.fetchone()[0]
+    return _count(cursor, "SELECT COUNT(DISTINCT artifact_id) FROM mg_event_artifact")
 
 
-def _pairs(cursor) -> int:
+# ---- 5. pair evidence -------------------------------------------------------------------
+
+
+def _pairs(cursor, *, full: bool) -> int:
+    """Per unordered pair of artifacts (lower id first) and intent: counted searches in
+    which both matched. Added to the stored rows (only the rebuild writes them) in an
+    incremental run."""
     _temp(
         cursor,
         "mg_pair",
@@ -268,82 +489,210 @@ def _pairs(cursor) -> int:
         [],
         index="artifact_a_id, artifact_b_id, intent_id",
     )
+    if full:
+        value = "excluded.times_both_matched"
+        changed = "WHERE comparisons_pairevidence.times_both_matched <> excluded.times_both_matched"
+    else:
+        value = "comparisons_pairevidence.times_both_matched + excluded.times_both_matched"
+        changed = ""
     cursor.execute(
-        """
+        f"""
         INSERT INTO comparisons_pairevidence (artifact_a_id, artifact_b_id, intent_id,
                                               times_both_matched)
         SELECT artifact_a_id, artifact_b_id, intent_id, n FROM mg_pair WHERE 1 = 1
         ON CONFLICT (artifact_a_id, artifact_b_id, intent_id) DO UPDATE
-           SET times_both_matched = excluded.times_both_matched
-         WHERE comparisons_pairevidence.times_both_matched <> excluded.times_both_matched
+           SET times_both_matched = {value} {changed}
         """
     )
-    cursor.execute(
-        """
-        DELETE FROM comparisons_pairevidence
-         WHERE NOT EXISTS (SELECT 1 FROM mg_pair t
-                            WHERE t.artifact_a_id = comparisons_pairevidence.artifact_a_id
-                              AND t.artifact_b_id = comparisons_pairevidence.artifact_b_id
-                              AND t.intent_id = comparisons_pairevidence.intent_id)
-        """
-    )
-    cursor.execute("SELECT COUNT(*) FROM mg_pair")
-    return cursor.fetchone()[0]
+    if full:
+        cursor.execute(
+            """
+            DELETE FROM comparisons_pairevidence
+             WHERE NOT EXISTS (SELECT 1 FROM mg_pair t
+                                WHERE t.artifact_a_id = comparisons_pairevidence.artifact_a_id
+                                  AND t.artifact_b_id = comparisons_pairevidence.artifact_b_id
+                                  AND t.intent_id = comparisons_pairevidence.intent_id)
+            """
+        )
+    return _count(cursor, "SELECT COUNT(*) FROM mg_pair")
 
 
-def _centrality(cursor) -> None:
+# ---- 6. centrality ----------------------------------------------------------------------
+
+
+def _flows(cursor) -> dict[int, float]:
+    """Each artifact's normalised flow (`match_graph_compute`), from the tallies, so that
+    both modes compute it from the same rows with the same statement."""
     _temp(
         cursor,
         "mg_intent",
-        """
-        SELECT ev.intent_id, ev.n, w.total
-          FROM (SELECT e.intent_id, COUNT(*) AS n
-                  FROM comparisons_searchevent e
-                  JOIN comparisons_intent i ON i.id = e.intent_id
-                 WHERE i.is_spam = %s GROUP BY e.intent_id) ev
-          JOIN (SELECT intent_id, SUM(times_matched + %s * times_chosen) AS total
-                  FROM comparisons_match GROUP BY intent_id) w ON w.intent_id = ev.intent_id
-         WHERE w.total > 0
+        f"""
+        SELECT t.intent_id, t.events AS n, w.total
+          FROM comparisons_intenttally t
+          JOIN comparisons_intent i ON i.id = t.intent_id
+          JOIN (SELECT p.intent_id, SUM(p.times_matched + %s * p.times_chosen) AS total
+                  FROM ({_CAPPED}) p GROUP BY p.intent_id) w ON w.intent_id = t.intent_id
+         WHERE i.is_spam = %s AND w.total > 0
         """,
-        [False, CHOICE_WEIGHT],
+        [CHOICE_WEIGHT, False],
         index="intent_id",
     )
     cursor.execute(
-        """
-        SELECT c.artifact_id,
-               SUM(t.n * 1.0 * (m.times_matched + %s * m.times_chosen) / t.total)
-          FROM comparisons_match m
-          JOIN mg_intent t ON t.intent_id = m.intent_id
-          JOIN catalog_capability c ON c.id = m.capability_id
-         GROUP BY c.artifact_id
+        f"""
+        SELECT p.artifact_id,
+               SUM(t.n * 1.0 * (p.times_matched + %s * p.times_chosen) / t.total)
+          FROM ({_CAPPED}) p
+          JOIN mg_intent t ON t.intent_id = p.intent_id
+         GROUP BY p.artifact_id
         """,
         [CHOICE_WEIGHT],
     )
-    values = centrality_normalise(dict(cursor.fetchall()))
+    return centrality_normalise(dict(cursor.fetchall()))
+
+
+def _components_write(cursor, rows: list[tuple], columns: tuple[str, ...]) -> None:
+    """UPDATE catalog_artifact from (id, *columns) rows through a temporary table (COPY on
+    PostgreSQL): row-by-row updates of 100,000 artifacts took over a minute."""
+    if not rows:
+        return
+    types = {"match_graph": "DOUBLE PRECISION", "rank": "INTEGER"}
+    cursor.execute("DROP TABLE IF EXISTS mg_component")
+    cursor.execute(
+        "CREATE TEMPORARY TABLE mg_component (id BIGINT PRIMARY KEY, "
+        + ", ".join(f"{c} {types[c]}" for c in columns)
+        + ")"
+    )
+    names = ", ".join(("id", *columns))
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY mg_component ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        marks = ", ".join(["%s"] * (len(columns) + 1))
+        cursor.executemany(f"INSERT INTO mg_component ({names}) VALUES ({marks})", rows)
+    assignments = ", ".join(f"{c} = s.{c}" for c in columns)
+    cursor.execute(
+        f"UPDATE catalog_artifact SET {assignments} FROM mg_component s"
+        " WHERE catalog_artifact.id = s.id"
+    )
+
+
+def _centrality(cursor, *, full: bool) -> list[tuple]:
+    """The artifacts whose match_graph component changed: (id, value) rows in a full run,
+    (id, value, rank) in an incremental one (the rank from the stored components)."""
+    values = _flows(cursor)
     # No counted evidence at all is "no data"; once there is some, an artifact nobody's
     # search matched has a real share of 0.
     has_graph = bool(values)
-    changed = []
-    for artifact in Artifact.objects.only("id", "match_graph"):
-        wanted = values.get(artifact.id, 0.0) if has_graph else None
-        if artifact.match_graph != wanted:
-            artifact.match_graph = wanted
-            changed.append(artifact)
-    Artifact.objects.bulk_update(changed, ["match_graph"], batch_size=1000)
+    cursor.execute(
+        "SELECT id, kind, adoption, quality, ecosystem, freshness, match_graph"
+        " FROM catalog_artifact"
+    )
+    weights = None if full else weights_by_kind_get()
+    rows = []
+    for artifact_id, kind, adoption, quality, ecosystem, freshness, stored in cursor.fetchall():
+        wanted = values.get(artifact_id, 0.0) if has_graph else None
+        if stored == wanted:
+            continue
+        if full:
+            rows.append((artifact_id, wanted))
+            continue
+        components = {
+            "adoption": adoption,
+            "quality": quality,
+            "ecosystem": ecosystem,
+            "match_graph": wanted,
+            "freshness": freshness,
+        }
+        kind_weights = weights_for_kind(kind=kind, overrides=weights)
+        rows.append(
+            (artifact_id, wanted, rank_compute(components=components, weights=kind_weights))
+        )
+    return rows
+
+
+# ---- the state --------------------------------------------------------------------------
+
+
+def _spam_fingerprint(cursor) -> str:
+    cursor.execute("SELECT id FROM comparisons_intent WHERE is_spam = %s ORDER BY id", [True])
+    ids = ",".join(str(row[0]) for row in cursor.fetchall())
+    return hashlib.sha256(ids.encode()).hexdigest()
+
+
+def _base_intact(cursor, state: MatchGraphState | None, *, spam: str) -> str:
+    """Why the tallies cannot be folded into ("" when they can)."""
+    if state is None or state.full_rebuilt_at is None:
+        return "no earlier rebuild to build on"
+    if state.spam != spam:
+        return "intents were marked or unmarked as spam"
+    events = _count(
+        cursor,
+        "SELECT COUNT(*) FROM comparisons_searchevent WHERE id <= %s",
+        [state.search_event_id],
+    )
+    choices = _count(
+        cursor,
+        "SELECT COUNT(*) FROM comparisons_choiceevent WHERE id <= %s",
+        [state.choice_event_id],
+    )
+    if (events, choices) != (state.search_events, state.choice_events):
+        return "search or choice events were deleted"
+    moved = _count(
+        cursor,
+        """
+        SELECT COUNT(*) FROM comparisons_matchtally m
+          LEFT JOIN catalog_capability c ON c.id = m.capability_id
+         WHERE c.id IS NULL OR c.artifact_id <> m.artifact_id
+        """,
+    )
+    if moved:
+        return "matched capabilities were deleted or moved to another artifact"
+    return ""
+
+
+def _watermark(cursor) -> tuple[int, int]:
+    """The highest search and choice event ids, read once no transaction can still commit
+    a lower one (see the module docstring)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL lock_timeout = '30s'")
+            cursor.execute(
+                "LOCK TABLE comparisons_searchevent, comparisons_choiceevent IN SHARE MODE"
+            )
+        cursor.execute(
+            "SELECT (SELECT MAX(id) FROM comparisons_searchevent),"
+            " (SELECT MAX(id) FROM comparisons_choiceevent)"
+        )
+        search, choice = cursor.fetchone()
+    return search or 0, choice or 0
 
 
 def _drop_temps(cursor) -> None:
-    for name in ("mg_match", "mg_event_artifact", "mg_pair", "mg_intent"):
+    for name in _TEMPS:
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 
+# ---- the rebuild ------------------------------------------------------------------------
+
+
 def match_graph_rebuild(
-    *, progress: Callable[[str, int, int], None] | None = None
+    *,
+    progress: Callable[[str, int, int], None] | None = None,
+    incremental: bool = False,
 ) -> RebuildReport:
-    """Recompute every derived counter, the match_graph component and the ranks."""
+    """Recompute every derived counter, the match_graph component and the ranks.
+
+    incremental=True folds in only the events recorded since the last run, when the base
+    that run left still holds; otherwise (and by default) every event is counted again.
+    Both give the same numbers. progress(step name, step number from 1, len(STEPS)) is
+    called before each step. Raises django.db.OperationalError when the event tables stay
+    locked for 30 s (PostgreSQL). Bumps the catalog version when anything was written.
+    """
     report = RebuildReport()
 
-    def step(index: int, name: str, work: Callable[[], object]):
+    def step(index: int, work: Callable[[], object]):
+        name = STEPS[index - 1]
         if progress:
             progress(name, index, len(STEPS))
         started = time.perf_counter()
@@ -351,17 +700,66 @@ def match_graph_rebuild(
         report.seconds[name] = time.perf_counter() - started
         return result
 
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({_COUNTED_EVENTS}) counted", [False])
-        report.events = cursor.fetchone()[0]
-        try:
-            step(1, STEPS[0], lambda: _intents(cursor))
-            report.matches = step(2, STEPS[1], lambda: _matches(cursor))
-            step(3, STEPS[2], lambda: _capabilities(cursor))
-            report.artifacts_matched = step(4, STEPS[3], lambda: _artifacts(cursor))
-            report.pairs = step(5, STEPS[4], lambda: _pairs(cursor))
-            step(6, STEPS[5], lambda: _centrality(cursor))
-        finally:
-            _drop_temps(cursor)
-        step(7, STEPS[6], lambda: artifact_scores_recompute())
+    with connection.cursor() as cursor:
+        search_upto, choice_upto = _watermark(cursor)
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # One rebuild at a time; a second one then starts from the first's state.
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK])
+                # Sorts of millions of rows spill to disk at the default 4 MB.
+                cursor.execute("SET LOCAL work_mem = '256MB'")
+            state = MatchGraphState.objects.filter(pk=1).first()
+            spam = _spam_fingerprint(cursor)
+            if incremental:
+                report.reason = _base_intact(cursor, state, spam=spam)
+            full = not incremental or bool(report.reason)
+            report.mode = "full" if full else "incremental"
+            after = (0, 0) if full else (state.search_event_id, state.choice_event_id)
+            span = _Span(
+                search_after=after[0],
+                search_upto=max(search_upto, after[0]),
+                choice_after=after[1],
+                choice_upto=max(choice_upto, after[1]),
+            )
+            report.events = _count(
+                cursor, f"SELECT COUNT(*) FROM ({_COUNTED_EVENTS}) counted", span.counted()
+            )
+            try:
+                events = step(1, lambda: _intents(cursor, span, full=full))
+                report.matches = step(2, lambda: _matches(cursor, span, full=full))
+                step(3, lambda: _capabilities(cursor, full=full))
+                report.artifacts_matched = step(4, lambda: _artifacts(cursor, span, full=full))
+                report.pairs = step(5, lambda: _pairs(cursor, full=full))
+                changed = step(6, lambda: _centrality(cursor, full=full))
+                if full:
+                    _components_write(cursor, changed, ("match_graph",))
+                    step(7, lambda: artifact_scores_recompute())
+                else:
+                    # The score's own service ranks them (it also keeps each rank's range).
+                    _components_write(cursor, [row[:2] for row in changed], ("match_graph",))
+                    ids = [row[0] for row in changed]
+                    step(7, lambda: ids and artifact_scores_recompute(artifact_ids=ids))
+            finally:
+                _drop_temps(cursor)
+            choices = _count(
+                cursor,
+                "SELECT COUNT(*) FROM comparisons_choiceevent WHERE id > %s AND id <= %s",
+                [span.choice_after, span.choice_upto],
+            )
+            now = timezone.now()
+            before = (0, 0) if full else (state.search_events, state.choice_events)
+            MatchGraphState.objects.update_or_create(
+                pk=1,
+                defaults={
+                    "search_event_id": span.search_upto,
+                    "choice_event_id": span.choice_upto,
+                    "search_events": before[0] + events,
+                    "choice_events": before[1] + choices,
+                    "spam": spam,
+                    "rebuilt_at": now,
+                    **({"full_rebuilt_at": now} if full else {}),
+                },
+            )
+            if events or choices or changed:
+                catalog_version_bump(ranks_only=not full)
     return report

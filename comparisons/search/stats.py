@@ -8,7 +8,10 @@ catalog write) and kept in the `derived` cache (apart from the pages): the docum
 under one key, each term's document frequency under a key of its own, so that intents
 sharing a term share its count.
 
-Exactness: a key holds the catalog version, so nothing computed before an edit is read
+Exactness: a key holds the catalog's *facts version*, which every committed catalog write
+replaces except those that change only scores and match counters (catalog/versioning.py:
+the incremental match-graph rebuild, which would otherwise make the next search of every
+common term recount it every few minutes), so nothing computed before an edit is read
 after the edit's transaction commits. With settings.CATALOG_DERIVED_CACHE off (tests,
 whose writes never move the version) or the version store unreadable, every search
 computes fresh and stores nothing; a failing cache (Redis down) only costs the reuse.
@@ -19,7 +22,11 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from comparisons.caching.derived import derived_cache_get_many, derived_cache_set_many
+from comparisons.caching.derived import (
+    derived_cache_get_many,
+    derived_cache_set_many,
+    derived_cache_versions,
+)
 from comparisons.search.backends import SearchBackend
 from comparisons.search.normalise import Term
 
@@ -51,14 +58,16 @@ def _term_identity(term: Term) -> str:
 
 def corpus_stats(*, backend: SearchBackend, terms: list[Term], version: str | None) -> CorpusStats:
     """The published document count and each counted term's document frequency, exact:
-    counted over the whole corpus, whatever the candidates are. terms excludes the phrase."""
-    if version is None:
+    counted over the whole corpus, whatever the candidates are. terms excludes the phrase.
+    version None computes fresh and stores nothing; otherwise the counts are reused under
+    the facts version (they do not depend on ranks)."""
+    versions = derived_cache_versions() if version is not None else None
+    if versions is None:
         document_count, *frequencies = backend.document_counts(terms=[None, *terms])
         return CorpusStats(document_count=document_count, frequencies=frequencies)
-    count_key = derived_cache_key(kind="documents", version=version, text="")
-    term_keys = [
-        derived_cache_key(kind="df", version=version, text=_term_identity(t)) for t in terms
-    ]
+    facts = versions[1]
+    count_key = derived_cache_key(kind="documents", version=facts, text="")
+    term_keys = [derived_cache_key(kind="df", version=facts, text=_term_identity(t)) for t in terms]
     found = derived_cache_get_many([count_key, *term_keys])
     wanted = {
         key: term

@@ -7,12 +7,16 @@ from django.core.management import call_command
 from django.db import connection
 
 from catalog.models import Artifact, Capability
+from catalog.ranking import COMPONENTS, rank_compute, weights_for_kind
+from catalog.selectors import weights_by_kind_get
 from comparisons.models import ChoiceEvent, Intent, Match, PairEvidence, SearchEvent
 from comparisons.search.evidence import choice_record, search_record
 from comparisons.search.matchgraph import (
+    CHOICE_WEIGHT,
     centrality_normalise,
     match_graph_compute,
     match_graph_rebuild,
+    success_rate_compute,
 )
 from tests.factories import ArtifactFactory, CapabilityFactory
 
@@ -29,7 +33,6 @@ def test_centrality_flows_from_intents_to_artifacts_and_is_normalised():
     )
     # A: 3 * 1/2 = 1.5; B: 3 * 1/2 + 1 = 2.5 -> normalised by the largest.
     assert values == {200: 1.0, 100: 0.6}
-    assert all(0 <= v <= 1 for v in values.values())
 
 
 def test_choices_shift_the_flow():
@@ -39,8 +42,8 @@ def test_choices_shift_the_flow():
     chosen = match_graph_compute(
         intent_events={1: 1}, edges={(1, 10): 1, (1, 11): 3}, capability_artifact={10: 1, 11: 2}
     )
-    assert plain[1] == plain[2] == 1.0
-    assert chosen[2] == 1.0 and chosen[1] < 1.0
+    assert plain == {1: 1.0, 2: 1.0}
+    assert chosen == {1: round(1 / 3, 6), 2: 1.0}  # edge weights 1 and 3 of 4
 
 
 def test_no_flow_is_no_data():
@@ -118,17 +121,33 @@ def test_rebuild_counts_from_events(history):
         artifact.refresh_from_db()
     # Times matched = counted searches in which any of the artifact's capabilities matched.
     assert whisper.times_matched == 8 and gram.times_matched == 8 and painter.times_matched == 2
-    assert whisper.match_graph == 1.0 or gram.match_graph == 1.0
-    assert all(0 <= a.match_graph <= 1 for a in (whisper, gram, painter))
+    # Edges (matches + 2 x capped choices) per intent, then searches x share of the intent:
+    #   transcribe audio (5): Transcribes audio 5+2*2=9, Subtitles video 9, Transcribes calls 5
+    #   transcribe calls (3): Transcribes calls 3+2*1=5, Transcribes audio 3
+    #   paint images (2): Paints images 2
+    # Whisperish 5*18/23 + 3*3/8 = 927/184; Gramophone 5*5/23 + 3*5/8 = 545/184; Painter 2.
+    assert whisper.match_graph == 1.0
+    assert gram.match_graph == round(545 / 927, 6) == 0.587918
+    assert painter.match_graph == round(368 / 927, 6) == 0.39698
 
     transcribe = Intent.objects.get(text="transcribe audio")
     match = Match.objects.get(intent=transcribe, capability__title="Transcribes audio")
     assert (match.times_matched, match.times_chosen) == (5, 2)
     assert not Match.objects.filter(intent__is_spam=True).exists()
-    assert Intent.objects.get(text="spammy spam").search_count == 4  # still shown to editors
+    spam = Intent.objects.get(text="spammy spam")
+    assert (spam.search_count, spam.last_result_count) == (4, 2)  # still shown to editors
+    assert (transcribe.search_count, transcribe.last_result_count) == (5, 3)
 
-    rate = Capability.objects.get(title="Transcribes audio").match_success_rate
-    assert 0 < rate < 1
+    # (chosen + 5 x 0.1) / (matched + 5), chosen capped per intent at matched.
+    rates = dict(Capability.objects.values_list("title", "match_success_rate"))
+    assert rates == {
+        "Transcribes audio": 2.5 / 13,  # matched 5 + 3, chosen 2 + 0
+        "Subtitles video": 2.5 / 10,  # matched 5, chosen 2
+        "Transcribes calls": 1.5 / 13,  # matched 5 + 3, chosen 0 + 1
+        "Paints images": 0.5 / 7,  # matched 2, never chosen
+    }
+    assert success_rate_compute(matched=8, chosen=2) == 2.5 / 13
+    assert success_rate_compute(matched=0, chosen=0) is None
 
     # Pair evidence: one row per unordered pair and intent, lower id first, exact counts.
     pairs = {
@@ -137,6 +156,59 @@ def test_rebuild_counts_from_events(history):
     }
     low, high = sorted([whisper.pk, gram.pk])
     assert pairs == {(low, high, "transcribe audio"): 5, (low, high, "transcribe calls"): 3}
+
+
+def test_sql_centrality_equals_the_pure_formula(history):
+    """The SQL rebuild held to match_graph_compute on the same graph, choices included."""
+    match_graph_rebuild()
+    counted = Intent.objects.filter(is_spam=False)
+    edges = {
+        (m.intent_id, m.capability_id): m.times_matched + CHOICE_WEIGHT * m.times_chosen
+        for m in Match.objects.filter(intent__in=counted)
+    }
+    expected = match_graph_compute(
+        intent_events=dict(counted.values_list("id", "search_count")),
+        edges=edges,
+        capability_artifact=dict(Capability.objects.values_list("id", "artifact_id")),
+    )
+    assert dict(Artifact.objects.values_list("id", "match_graph")) == expected
+    assert len(set(expected.values())) == 3  # three distinct values: nothing coincides
+
+
+def test_ranks_use_the_rebuilt_component(history):
+    match_graph_rebuild()
+    weights = weights_by_kind_get()
+    for artifact in Artifact.objects.all():
+        components = {c: getattr(artifact, c) for c in COMPONENTS}
+        assert artifact.match_graph is not None
+        assert artifact.rank == rank_compute(
+            components=components, weights=weights_for_kind(kind=artifact.kind, overrides=weights)
+        )
+
+
+@pytest.mark.parametrize(
+    ("choices", "chosen"),
+    [(1, 1), (2, 2), (3, 2), (5, 2)],  # below, at, just above and well above times matched
+)
+def test_rebuild_caps_chosen_at_matched(db, choices, chosen):
+    artifact = ArtifactFactory()
+    capability = CapabilityFactory(artifact=artifact)
+    for n in range(2):
+        search_record(
+            intent_text="cap me",
+            query="cap me",
+            capability_ids=[capability.pk],
+            result_count=1,
+            client_key=f"searcher-{n}",
+        )
+    for n in range(choices):
+        choice_record(intent_text="cap me", query="q", artifact=artifact, client_key=f"c-{n}")
+    Match.objects.update(times_chosen=0)  # the rebuild alone must produce the capped value
+    match_graph_rebuild()
+    match = Match.objects.get()
+    assert (match.times_matched, match.times_chosen) == (2, chosen)
+    capability.refresh_from_db()
+    assert capability.match_success_rate == (chosen + 0.5) / 7
 
 
 def test_pair_evidence_equals_a_direct_count_over_events(history):
@@ -167,7 +239,7 @@ def test_rebuild_after_deleting_derived_data_restores_it(history):
     PairEvidence.objects.all().delete()
     Intent.objects.update(search_count=0, last_result_count=0, last_seen=None)
     Capability.objects.update(times_matched=0, match_success_rate=None)
-    Artifact.objects.update(times_matched=0, match_graph=None, rank=0)
+    Artifact.objects.update(times_matched=0, match_graph=None)
     match_graph_rebuild()
     assert _snapshot() == before
 
@@ -213,7 +285,7 @@ def test_rebuild_command_shows_progress_on_a_terminal_only(history):
     drawn = terminal.getvalue()
     assert "Rebuilding the match graph: intents" in drawn and "0/7" in drawn
     assert drawn.rstrip("\n").rsplit("\r", 1)[-1].startswith("Rebuilding the match graph: done")
-    assert "7/7" in drawn and "Match graph rebuilt" in out.getvalue()
+    assert "7/7" in drawn and "Match graph rebuilt: full: 10 counted events" in out.getvalue()
     redirected = StringIO()
     call_command("rebuild_match_graph", stdout=StringIO(), stderr=redirected)
     assert redirected.getvalue() == ""

@@ -215,3 +215,77 @@ def test_reused_cards_show_a_committed_edit_on_the_next_request(
     text = client.get("/artifacts/").text
     assert "New name" in text
     assert "Old name" not in text
+
+
+def _columns(snapshot) -> dict:
+    return {
+        "ids": snapshot.ids.tolist(),
+        "tags": snapshot.tags.tolist(),
+        **{name: column.tolist() for name, column in snapshot.columns.items()},
+    }
+
+
+def test_rerank_equals_a_fresh_build(varied_catalog):
+    from comparisons.browse.snapshot import browse_snapshot_build, browse_snapshot_rerank
+
+    before = browse_snapshot_build(version="v1", facts="f1")
+    # New ranks that reorder the catalog (ties included), as a match-graph rebuild writes.
+    for n, artifact in enumerate(Artifact.objects.order_by("pk")):
+        Artifact.objects.filter(pk=artifact.pk).update(rank=(n * 37) % 90, times_matched=n)
+    reranked = browse_snapshot_rerank(before, version="v2", facts="f1")
+    fresh = browse_snapshot_build(version="v2", facts="f1")
+    assert _columns(reranked) == _columns(fresh)
+    assert _columns(reranked) != _columns(before)
+    assert (reranked.version, reranked.facts, reranked.orders) == ("v2", "f1", {})
+    for sort in SORT_ORDERINGS:  # every other order is asked again, after the new ranks
+        mask = fresh.everything()
+        assert reranked.ordered_ids(mask, sort).tolist() == fresh.ordered_ids(mask, sort).tolist()
+
+
+def test_rerank_builds_afresh_when_the_published_set_changed(varied_catalog):
+    from comparisons.browse.snapshot import browse_snapshot_build, browse_snapshot_rerank
+
+    before = browse_snapshot_build(version="v1", facts="f1")
+    Artifact.objects.filter(slug="a1").update(status=Status.DRAFT)
+    reranked = browse_snapshot_rerank(before, version="v2", facts="f1")
+    assert reranked.size == before.size - 1
+    assert _columns(reranked) == _columns(browse_snapshot_build())
+
+
+def _snapshot_queries() -> int:
+    from comparisons.browse.snapshot import browse_snapshot_get
+
+    with CaptureQueriesContext(connection) as queries:
+        browse_snapshot_get()
+    return len(queries)
+
+
+def test_a_ranks_only_bump_reranks_with_one_query(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.CATALOG_DERIVED_CACHE = True
+    with django_capture_on_commit_callbacks(execute=True):
+        ArtifactFactory(slug="low", name="Low", rank=10)
+        CapabilityFactory(artifact=ArtifactFactory(slug="high", name="High", rank=60))
+    _, response = _catalog_queries(client, "/artifacts/")
+    assert _card_slugs(response) == ["high", "low"]
+    reusing = _snapshot_queries()  # the versions' read alone
+
+    # What the incremental match-graph rebuild does: new ranks, a ranks-only bump.
+    with django_capture_on_commit_callbacks(execute=True):
+        Artifact.objects.filter(slug="low").update(rank=90)
+        catalog_version_bump(ranks_only=True)
+    _, response = _catalog_queries(client, "/artifacts/")
+    assert _card_slugs(response) == ["low", "high"]
+    with django_capture_on_commit_callbacks(execute=True):
+        Artifact.objects.filter(slug="high").update(rank=95)
+        catalog_version_bump(ranks_only=True)
+    assert _snapshot_queries() == reusing + 1
+
+    # Any other write builds afresh (four queries), even right after a ranks-only bump.
+    with django_capture_on_commit_callbacks(execute=True):
+        Artifact.objects.filter(slug="high").update(kind=ArtifactKind.APP)
+        catalog_version_bump()
+    assert _snapshot_queries() >= reusing + 4
+    _, response = _catalog_queries(client, "/artifacts/?kind=app")
+    assert _card_slugs(response) == ["high"]

@@ -1,0 +1,133 @@
+"""Benchmark: the incremental match-graph rebuild against the full one (PostgreSQL).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_perf \\
+        .venv/bin/python -m benchmarks.matchgraph_incremental --new 10000
+
+Run it against a database holding a search history (the synthetic catalog of
+`generate_catalog`, or the history of `benchmarks.matchgraph_rebuild --keep`). It makes
+sure a rebuild has run (a full one when there is no base yet), adds --new events by copying
+randomly drawn existing ones (same intents, same matched capabilities, so the popularity
+law is the history's own) stamped now, and as many choices as the history has per event,
+then times `match_graph_rebuild(incremental=True)`. With --verify it then runs a full
+rebuild and checks that both left the same numbers (checksums over every derived column).
+The copies are flagged is_simulated and kept: they are ordinary history from then on.
+"""
+
+import argparse
+import os
+import time
+
+import django
+
+CHECKSUMS = {
+    "intents": "SELECT COUNT(*), SUM(search_count), SUM(last_result_count),"
+    " MAX(last_seen) FROM comparisons_intent",
+    "matches": "SELECT COUNT(*), SUM(times_matched), SUM(times_chosen),"
+    " SUM(intent_id * 7 + capability_id * times_matched + times_chosen) FROM comparisons_match",
+    "capabilities": "SELECT SUM(times_matched), SUM(match_success_rate),"
+    " SUM(id * times_matched) FROM catalog_capability",
+    "artifacts": "SELECT SUM(times_matched), SUM(match_graph), SUM(rank),"
+    " SUM(id * times_matched) FROM catalog_artifact",
+    "pairs": "SELECT COUNT(*), SUM(times_both_matched),"
+    " SUM((artifact_a_id + artifact_b_id) * times_both_matched) FROM comparisons_pairevidence",
+}
+
+
+def checksums(cursor) -> dict:
+    result = {}
+    for name, sql in CHECKSUMS.items():
+        cursor.execute(sql)
+        result[name] = tuple(cursor.fetchone())
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--new", type=int, default=10_000, help="events to add")
+    parser.add_argument("--verify", action="store_true", help="then compare with a full run")
+    args = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from django.db import connection, transaction
+
+    from comparisons.models import MatchGraphState
+    from comparisons.search.matchgraph import match_graph_rebuild
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("This benchmark needs PostgreSQL (set DATABASE_URL).")
+
+    def timed(label: str, **kwargs):
+        started = time.perf_counter()
+        report = match_graph_rebuild(**kwargs)
+        elapsed = time.perf_counter() - started
+        steps = ", ".join(f"{k} {v:.2f}s" for k, v in report.seconds.items())
+        print(f"{label}: {elapsed:.2f}s ({report}; {steps})", flush=True)
+        return report
+
+    if not MatchGraphState.objects.filter(full_rebuilt_at__isnull=False).exists():
+        timed("Full rebuild (no base yet)")
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM comparisons_searchevent")
+        history = cursor.fetchone()[0]
+        cursor.execute("SELECT COUNT(*) FROM comparisons_choiceevent")
+        choices = cursor.fetchone()[0]
+        cursor.execute(
+            """
+            CREATE TEMP TABLE bench_copy ON COMMIT DROP AS
+            SELECT old_id,
+                   nextval(pg_get_serial_sequence('comparisons_searchevent', 'id')) AS new_id
+              FROM (SELECT id AS old_id FROM comparisons_searchevent
+                     ORDER BY random() LIMIT %s) drawn
+            """,
+            [args.new],
+        )
+        cursor.execute(
+            """
+            INSERT INTO comparisons_searchevent (id, intent_id, created_at, client_key,
+                                                 result_count, is_simulated)
+            SELECT c.new_id, e.intent_id, now() + c.new_id * interval '1 microsecond',
+                   md5(c.new_id::text), e.result_count, true
+              FROM bench_copy c JOIN comparisons_searchevent e ON e.id = c.old_id
+            """
+        )
+        cursor.execute(
+            """
+            INSERT INTO comparisons_searchevent_matched_capabilities (searchevent_id,
+                                                                      capability_id)
+            SELECT c.new_id, m.capability_id
+              FROM bench_copy c
+              JOIN comparisons_searchevent_matched_capabilities m ON m.searchevent_id = c.old_id
+            """
+        )
+        new_choices = round(args.new * choices / max(history, 1))
+        cursor.execute(
+            """
+            INSERT INTO comparisons_choiceevent (intent_id, artifact_id, created_at, client_key,
+                                                 is_simulated)
+            SELECT intent_id, artifact_id, now(), md5(random()::text), true
+              FROM comparisons_choiceevent ORDER BY random() LIMIT %s
+            """,
+            [new_choices],
+        )
+    print(f"Added {args.new} events and {new_choices} choices to {history} events.", flush=True)
+
+    report = timed("Incremental rebuild", incremental=True)
+    if report.mode != "incremental":
+        raise SystemExit(f"The run was full: {report.reason}")
+    if args.verify:
+        with connection.cursor() as cursor:
+            incremental = checksums(cursor)
+            timed("Full rebuild")
+            full = checksums(cursor)
+        differ = [name for name in CHECKSUMS if incremental[name] != full[name]]
+        if differ:
+            for name in differ:
+                print(f"  {name}: incremental {incremental[name]} != full {full[name]}")
+            raise SystemExit("Incremental and full rebuilds disagree.")
+        print("Incremental and full rebuilds agree on every checksum.")
+
+
+if __name__ == "__main__":
+    main()

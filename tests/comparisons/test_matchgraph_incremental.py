@@ -1,0 +1,263 @@
+"""The incremental match-graph rebuild: it folds in only the new events, and agrees with a
+full rebuild to the last counter (run on SQLite and PostgreSQL)."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from catalog.models import Artifact, Capability
+from comparisons.models import (
+    ChoiceEvent,
+    ChoiceTally,
+    Intent,
+    IntentTally,
+    Match,
+    MatchGraphState,
+    MatchTally,
+    PairEvidence,
+    SearchEvent,
+)
+from comparisons.search.evidence import choice_record, search_record
+from comparisons.search.matchgraph import match_graph_rebuild
+from tests.factories import ArtifactFactory, CapabilityFactory
+
+pytestmark = pytest.mark.django_db
+
+START = timezone.now() - timedelta(days=2)
+
+
+@pytest.fixture
+def graph():
+    """Four artifacts with two capabilities each."""
+    artifacts = [ArtifactFactory(slug=f"tool-{n}", name=f"Tool {n}") for n in range(4)]
+    caps = {a.slug: [CapabilityFactory(artifact=a).pk for _ in range(2)] for a in artifacts}
+    return {"artifacts": {a.slug: a for a in artifacts}, "caps": caps}
+
+
+def _search(intent: str, caps: list[int], client: str, minutes: float, results: int = 3):
+    return search_record(
+        intent_text=intent,
+        query=intent,
+        capability_ids=caps,
+        result_count=results,
+        client_key=client,
+        now=START + timedelta(minutes=minutes),
+    )
+
+
+def _choose(intent: str, artifact: Artifact, client: str, minutes: float):
+    return choice_record(
+        intent_text=intent,
+        query=intent,
+        artifact=artifact,
+        client_key=client,
+        now=START + timedelta(minutes=minutes),
+    )
+
+
+def _first_history(graph) -> None:
+    caps, arts = graph["caps"], graph["artifacts"]
+    for n in range(4):
+        _search("edit photos", caps["tool-0"] + caps["tool-1"][:1], f"a{n}", n)
+        _search("write code", caps["tool-1"] + caps["tool-2"], f"a{n}", 100 + n, results=4)
+    _search("spam me", caps["tool-3"], "s0", 5)
+    Intent.objects.filter(text="spam me").update(is_spam=True)
+    _choose("edit photos", arts["tool-0"], "a0", 10)
+    _choose("write code", arts["tool-2"], "a1", 110)
+
+
+def _more_history(graph) -> None:
+    """New events of old and new intents, choices that hit the cap, spam, an event with no
+    match, and events at the same moment as an old one."""
+    caps, arts = graph["caps"], graph["artifacts"]
+    for n in range(3):
+        _search("edit photos", caps["tool-0"] + caps["tool-3"], f"b{n}", 1000 + n, results=7)
+        _search("make music", caps["tool-3"] + caps["tool-2"][:1], f"b{n}", 1100 + n)
+    _search("write code", caps["tool-1"], "late", 102.5, results=9)  # recorded late, older
+    _search("nothing found", [], "b0", 1200, results=0)
+    _search("spam me", caps["tool-3"], "s1", 5, results=6)  # same moment as s0's search
+    for n in range(6):  # more choices than "make music" matched tool-2: capped at 3
+        _choose("make music", arts["tool-2"], f"c{n}", 1150 + n)
+    _choose("edit photos", arts["tool-3"], "c0", 1010)
+    _choose("spam me", arts["tool-3"], "c0", 1310)
+
+
+def _state() -> dict:
+    """Every number the rebuild derives (score_computed_at aside: a timestamp)."""
+    return {
+        "intents": sorted(
+            Intent.objects.values_list("id", "search_count", "last_result_count", "last_seen")
+        ),
+        "matches": sorted(
+            Match.objects.values_list(
+                "intent_id", "capability_id", "times_matched", "times_chosen", "last_seen"
+            )
+        ),
+        "pairs": sorted(
+            PairEvidence.objects.values_list(
+                "artifact_a_id", "artifact_b_id", "intent_id", "times_both_matched"
+            )
+        ),
+        "capabilities": sorted(
+            Capability.objects.values_list("id", "times_matched", "match_success_rate")
+        ),
+        "artifacts": sorted(
+            Artifact.objects.values_list("id", "times_matched", "match_graph", "rank")
+        ),
+        "tallies": (
+            sorted(IntentTally.objects.values_list()),
+            sorted(MatchTally.objects.values_list(*_fields(MatchTally))),
+            sorted(ChoiceTally.objects.values_list(*_fields(ChoiceTally))),
+        ),
+    }
+
+
+def _fields(model) -> list[str]:
+    return [f.name for f in model._meta.fields if f.name != "id"]
+
+
+def test_incremental_equals_full_to_the_last_counter(graph):
+    _first_history(graph)
+    match_graph_rebuild()
+    last = SearchEvent.objects.order_by("-id").first().id
+    _more_history(graph)
+    new_events = SearchEvent.objects.filter(id__gt=last)
+
+    report = match_graph_rebuild(incremental=True)
+    assert (report.mode, report.reason) == ("incremental", "")
+    assert report.events == new_events.filter(intent__is_spam=False).count() == 8
+    incremental = _state()
+
+    assert match_graph_rebuild().mode == "full"
+    assert _state() == incremental
+
+    # The numbers themselves, for the intents the new events touched.
+    music = Intent.objects.get(text="make music")
+    capped = Match.objects.get(intent=music, capability_id=graph["caps"]["tool-2"][0])
+    assert (capped.times_matched, capped.times_chosen) == (3, 3)
+    photos = Intent.objects.get(text="edit photos")
+    assert (photos.search_count, photos.last_result_count) == (7, 7)
+    code = Intent.objects.get(text="write code")  # the late event is not the latest one
+    assert (code.search_count, code.last_result_count) == (5, 4)
+    spam = Intent.objects.get(text="spam me")  # a tie on the moment: the later id wins
+    assert (spam.search_count, spam.last_result_count) == (2, 6)
+    assert Intent.objects.get(text="nothing found").search_count == 1
+
+
+def test_incremental_corrects_what_the_live_counters_say(graph):
+    """Events written without the live counters (a bulk load), and counters the live code
+    moved in between: the incremental run publishes the tallies for everything the new
+    events touched, whatever the public rows held."""
+    _first_history(graph)
+    match_graph_rebuild()
+    intent = Intent.objects.get(text="write code")
+    for n in range(2):
+        event = SearchEvent.objects.create(
+            intent=intent, created_at=START + timedelta(hours=30 + n), client_key=f"bulk{n}"
+        )
+        event.matched_capabilities.set(graph["caps"]["tool-1"])
+    Match.objects.filter(intent=intent, capability__in=graph["caps"]["tool-1"]).update(
+        times_matched=99
+    )
+    Intent.objects.filter(pk=intent.pk).update(search_count=99, last_result_count=99)
+    match_graph_rebuild(incremental=True)
+    incremental = _state()
+    match_graph_rebuild()
+    assert _state() == incremental
+    assert (
+        Match.objects.get(intent=intent, capability_id=graph["caps"]["tool-1"][0]).times_matched
+        == 6
+    )
+
+
+def test_incremental_without_new_events_changes_nothing(graph):
+    _first_history(graph)
+    match_graph_rebuild()
+    before = _state()
+    report = match_graph_rebuild(incremental=True)
+    assert (report.mode, report.events, report.matches, report.pairs) == ("incremental", 0, 0, 0)
+    assert _state() == before
+
+
+def test_incremental_folds_in_only_events_after_the_watermark(graph):
+    _first_history(graph)
+    match_graph_rebuild()
+    state = MatchGraphState.objects.get()
+    assert state.search_event_id == SearchEvent.objects.order_by("-id").first().id
+    assert state.search_events == SearchEvent.objects.count() == 9
+    assert state.choice_events == ChoiceEvent.objects.count() == 2
+    _search("edit photos", graph["caps"]["tool-0"], "new", 3000)
+    report = match_graph_rebuild(incremental=True)
+    assert (report.events, report.matches) == (1, 2)
+    state.refresh_from_db()
+    assert state.search_events == 10
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (
+            lambda g: Intent.objects.filter(text="edit photos").update(is_spam=True),
+            "intents were marked or unmarked as spam",
+        ),
+        (
+            lambda g: Intent.objects.filter(text="spam me").update(is_spam=False),
+            "intents were marked or unmarked as spam",
+        ),
+        (
+            lambda g: SearchEvent.objects.filter(intent__text="write code").last().delete(),
+            "search or choice events were deleted",
+        ),
+        (
+            lambda g: ChoiceEvent.objects.order_by("id").first().delete(),
+            "search or choice events were deleted",
+        ),
+        (
+            lambda g: Capability.objects.filter(pk=g["caps"]["tool-1"][0]).delete(),
+            "matched capabilities were deleted or moved to another artifact",
+        ),
+        (
+            lambda g: Capability.objects.filter(pk=g["caps"]["tool-2"][1]).update(
+                artifact=g["artifacts"]["tool-0"]
+            ),
+            "matched capabilities were deleted or moved to another artifact",
+        ),
+    ],
+    ids=[
+        "spam-marked",
+        "spam-unmarked",
+        "event-deleted",
+        "choice-deleted",
+        "cap-deleted",
+        "cap-moved",
+    ],
+)
+def test_a_changed_base_makes_the_run_full(graph, change, reason):
+    _first_history(graph)
+    match_graph_rebuild()
+    _more_history(graph)
+    change(graph)
+    report = match_graph_rebuild(incremental=True)
+    assert (report.mode, report.reason) == ("full", reason)
+    result = _state()
+    match_graph_rebuild()
+    assert _state() == result
+
+
+def test_first_incremental_run_is_full(graph):
+    _first_history(graph)
+    report = match_graph_rebuild(incremental=True)
+    assert (report.mode, report.reason) == ("full", "no earlier rebuild to build on")
+    assert match_graph_rebuild(incremental=True).mode == "incremental"
+
+
+def test_command_incremental_flag(graph):
+    _first_history(graph)
+    call_command("rebuild_match_graph", stdout=StringIO())
+    _more_history(graph)
+    out = StringIO()
+    call_command("rebuild_match_graph", "--incremental", stdout=out)
+    assert "Match graph rebuilt: incremental: 8 counted events" in out.getvalue()
