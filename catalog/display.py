@@ -7,9 +7,9 @@ calls the same functions so that an editor reads the figure a visitor will read.
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
-from catalog.pricing import NO_DATA, price_text
+from catalog.pricing import NO_DATA, VARIES, price_format
 
-PRICE_VARIES_TEXT = "varies by request"
+PRICE_VARIES_TEXT = VARIES
 
 
 def number_two_decimals(value: float | Decimal | None) -> str:
@@ -33,19 +33,16 @@ def admin_value(value: object) -> object:
 
 
 def price_admin_text(*, amount: Decimal | None, unit: str, varies: bool = False) -> str:
-    """The starting price in the site's words: the human form when there is one
-    ("$0.10 / 1M input tokens"), else the exact one ("$0.04 per image", "Free", "no data").
-    `varies` (priced per request) reads "varies by request" when no figure is known."""
-    text = price_text(amount=amount, unit=unit)
-    if not text.known and varies:
-        return PRICE_VARIES_TEXT
-    return text.human or text.exact
+    """The starting price exactly as the site's headline reads it ("$0.10 / 1M input
+    tokens", "$0.04 / image", "Free", "Price unknown"); `varies` (priced per request)
+    reads "Varies by request" when no figure is known."""
+    return price_format(amount=amount, unit=unit, varies=varies).headline
 
 
 def prices_admin_lines(*, prices: Mapping[str, object], varies_marker: str) -> list[str]:
     """An import's full price list ({"prompt_token": "0.000000065", ...}), one line per unit
-    in the site's words ("prompt token: $6.50e-8 per prompt token ($0.065 / 1M input
-    tokens)"). A value that is not a number reads "no data" rather than failing."""
+    in the site's words ("prompt token: $0.065 / 1M input tokens ($6.50e-8 per prompt
+    token)"). A value that is not a number reads "no data" rather than failing."""
     lines = []
     for unit, raw in sorted(prices.items()):
         if raw == varies_marker:
@@ -57,7 +54,10 @@ def prices_admin_lines(*, prices: Mapping[str, object], varies_marker: str) -> l
             amount = None
         if amount is not None and not amount.is_finite():
             amount = None
-        text = price_text(amount=amount, unit=unit)
-        reading = f"{text.exact} ({text.human})" if text.human else text.exact
+        if amount is None:
+            reading = NO_DATA
+        else:
+            text = price_format(amount=amount, unit=unit)
+            reading = f"{text.headline} ({text.exact})" if text.exact else text.headline
         lines.append(f"{unit.replace('_', ' ')}: {reading}")
     return lines

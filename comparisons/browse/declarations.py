@@ -41,7 +41,7 @@ from django.db.models import Q, QuerySet
 from catalog.choices import ArtifactKind, PriceUnit, PricingModel
 from catalog.fields import Modality
 from catalog.models import Artifact, Capability
-from catalog.pricing import TOKEN_SCALE, UNIT_LABELS
+from catalog.pricing import TOKEN_SCALE, unit_label
 
 if TYPE_CHECKING:
     from comparisons.browse.snapshot import BrowseSnapshot
@@ -436,7 +436,7 @@ CEILING_SCALE = TOKEN_SCALE
 
 def ceiling_unit_label(unit: str) -> str:
     """ "per 1M prompt tokens", "per month": the unit a price ceiling is typed in."""
-    return f"per {CEILING_SCALE.get(unit, (1, UNIT_LABELS[unit]))[1]}"
+    return f"per {CEILING_SCALE.get(unit, (1, unit_label(unit)))[1]}"
 
 
 def _text_filter(label: str) -> django_filters.Filter:

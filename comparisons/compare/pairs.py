@@ -8,16 +8,18 @@ list. Pairs are always in canonical order, the lower slug first.
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from itertools import zip_longest
 
-from django.db.models import Case, Count, F, Max, Prefetch, Q, QuerySet, Sum, When
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Sum, When
 from django.urls import reverse
 
-from catalog.models import Artifact, Capability, Status
+from catalog.models import Artifact, ArtifactKind, Capability, Status
 from catalog.ranking import COMPONENTS, Weights
 from catalog.selectors import artifact_breakdown_get, rank_group_label, weights_by_kind_get
-from comparisons.compare.verdict import CapabilityFacts, Evidence, SharedIntent, SideFacts
-from comparisons.models import ComparisonOverride, PairEvidence
+from comparisons.compare.alignment import CapabilityFacts
+from comparisons.compare.verdict import Evidence, ModelFacts, SharedIntent, SideFacts
+from comparisons.models import ComparisonOverride, PairEvidence, SearchEvent
 
 PAIR_SEPARATOR = "-vs-"
 # The artifact slug column is 120 characters; anything longer can't name an artifact.
@@ -139,17 +141,25 @@ class LoadedPair:
 
 
 def pair_evidence_get(*, a: Artifact, b: Artifact, top: int = EVIDENCE_TOP) -> Evidence:
-    """The intents in which both were matched (2 queries)."""
+    """The intents in which both were matched (2 queries). The evidence is `simulated`
+    when replayed (simulated) search events stand behind those intents and no real one does."""
     low, high = sorted([a.id, b.id])
     rows = PairEvidence.objects.filter(
         artifact_a_id=low, artifact_b_id=high, times_both_matched__gt=0, intent__is_spam=False
     )
-    totals = rows.aggregate(searches=Sum("times_both_matched"), intents=Count("id"))
+    events = SearchEvent.objects.filter(intent=OuterRef("intent"))
+    totals = rows.aggregate(
+        searches=Sum("times_both_matched"),
+        intents=Count("id"),
+        real_intents=Count("id", filter=Exists(events.filter(is_simulated=False))),
+        simulated_intents=Count("id", filter=Exists(events.filter(is_simulated=True))),
+    )
     best = rows.select_related("intent").order_by("-times_both_matched", "intent__text")[:top]
     return Evidence(
         top=tuple(SharedIntent(row.intent.text, row.times_both_matched) for row in best),
         total_searches=totals["searches"] or 0,
         intent_count=totals["intents"] or 0,
+        simulated=bool(totals["simulated_intents"]) and not totals["real_intents"],
     )
 
 
@@ -177,10 +187,39 @@ def pair_load(*, first: str, second: str) -> LoadedPair | None:
     )
 
 
+def _decimal(value) -> Decimal | None:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        return None  # "varies", or nothing on record
+
+
+def model_facts_build(*, artifact: Artifact) -> ModelFacts | None:
+    """What the source says about a model (None for other kinds); no query."""
+    if artifact.kind != ArtifactKind.MODEL:
+        return None
+    prices = {
+        unit: amount
+        for unit, value in (artifact.prices or {}).items()
+        if (amount := _decimal(value)) is not None
+    }
+    if artifact.starting_price is not None and artifact.price_unit:
+        prices.setdefault(artifact.price_unit, artifact.starting_price)
+    return ModelFacts(
+        context_length=artifact.context_length,
+        prices=prices,
+        input_modalities=tuple(artifact.input_modalities or ()),
+        output_modalities=tuple(artifact.output_modalities or ()),
+        open_weights=artifact.open_weights,
+        release_date=artifact.release_date,
+    )
+
+
 def side_facts_build(*, artifact: Artifact) -> SideFacts:
     """Plain facts for the verdict rules, from an artifact loaded by artifacts_for_page."""
     return SideFacts(
         name=artifact.name,
+        kind=artifact.kind,
         kind_label=artifact.get_kind_display(),
         rank=artifact.rank,
         rank_low=artifact.rank_low,
@@ -196,10 +235,16 @@ def side_facts_build(*, artifact: Artifact) -> SideFacts:
         price_varies=artifact.price_varies,
         output_modalities=tuple(artifact.output_modalities),
         capabilities=tuple(
-            CapabilityFacts(c.id, c.title, tuple((t.slug, t.name) for t in c.tags.all()))
+            CapabilityFacts(
+                c.id,
+                c.title,
+                tuple((t.slug, t.name) for t in c.tags.all()),
+                description=c.description,
+            )
             for c in artifact.published_capabilities
         ),
         times_matched=artifact.times_matched,
+        model=model_facts_build(artifact=artifact),
     )
 
 

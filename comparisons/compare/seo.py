@@ -9,7 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import SafeString, mark_safe
 
 from catalog.models import Artifact
-from catalog.pricing import UNIT_LABELS
+from catalog.pricing import price_format, unit_label
 
 # The same escapes Django's json_script uses, so that "</script>" in any editor-typed
 # text can't end the block early.
@@ -48,17 +48,23 @@ def software_application_ld(*, artifact: Artifact, url: str) -> dict:
     if artifact.license:
         data["license"] = artifact.license
     # Offers only when a price is known: an unknown price is not a free one.
-    if artifact.starting_price is not None:
+    if artifact.starting_price is not None and artifact.price_unit:
         price = f"{artifact.starting_price.normalize():f}"
+        text = price_format(
+            amount=artifact.starting_price,
+            unit=artifact.price_unit,
+            pricing_model=artifact.pricing_model,
+        )
         data["offers"] = {
             "@type": "Offer",
             "price": price,
             "priceCurrency": "USD",
+            "description": text.headline,
             "priceSpecification": {
                 "@type": "UnitPriceSpecification",
                 "price": price,
                 "priceCurrency": "USD",
-                "unitText": UNIT_LABELS.get(artifact.price_unit, artifact.price_unit),
+                "unitText": unit_label(artifact.price_unit),
             },
         }
     return data

@@ -1,24 +1,37 @@
-"""The verdict on a pair, and the facts table beside it, as pure functions.
+"""The verdict on a pair, the lead above it and the facts table beside it, as pure functions.
 
 Everything here works on plain frozen dataclasses (no models, no database), so the
 rules are unit-tested directly. `comparisons.compare.pairs` turns loaded artifacts into
 `SideFacts`. Each rule returns a `Reason` (a sentence plus what it rests on) or
 nothing; a rule never invents a claim the data does not support: unknown stays
-"no data", prices in different units are never compared, and a tie says so.
+"no data", prices in different units are never compared, a tie says so, "only A" is
+said only where B is known to lack it (otherwise "not listed for B"), and no sentence
+restates as a tag what a fact sentence has already decided.
+
+Every sentence names the two sides in an order that does not depend on which side is
+"a": the verdict for (A, B) and for (B, A) reads the same (a property test holds it).
 """
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from catalog.pricing import UNIT_LABELS, price_compare, price_text
+from catalog.pricing import PriceText, price_compare, price_format, unit_label
 from catalog.ranking import COMPONENT_LABELS, COMPONENTS, ranges_overlap
+from comparisons.compare.alignment import CapabilityFacts
 
 NO_DATA = "no data"
+NOT_APPLICABLE = "not applicable"
 # A rank gap this small is within what a single missing field can move.
 CLOSE_GAP = 5
 # How many tag names a sentence lists before saying "and N more".
 TAGS_IN_SENTENCE = 3
+# The default verdict says this many sentences; the rest go under "Why".
+SUMMARY_SENTENCES = 4
+# Blended token price: three input tokens for every output token (Artificial Analysis'
+# convention for chat workloads), per 1M tokens.
+BLEND_INPUT, BLEND_OUTPUT = 3, 1
 
 # Pricing models ordered by how easy it is to start using the artifact for nothing.
 _ACCESS = {"free": 3, "open_source": 3, "freemium": 2, "paid": 1}
@@ -30,27 +43,74 @@ _MODALITY_NOUNS = {
     "file": "files",
     "code": "code",
     "embedding": "embeddings",
+    "embeddings": "embeddings",
+}
+FEATURE_LABELS = {
+    "tools": "tool calling",
+    "structured_output": "structured output",
+    "reasoning": "reasoning",
+    "web_search": "web search",
+}
+# Tags whose claim a fact sentence decides when the fact is known for both sides; the
+# tag sentence then stays silent rather than contradict it ("only B covers low cost"
+# right after "A is cheaper").
+_TAG_FACTS = {
+    "low-cost": "price",
+    "long-context": "context",
+    "open-weights": "weights",
+    "structured-output": "features",
+    "function-calling": "features",
+    "reasoning": "features",
+    "web-search": "features",
 }
 
 SHOW_CHOICES = {
     "all": "All capabilities",
     "both": "In both",
-    "a": "Only in the first",
-    "b": "Only in the second",
+    "a": "Only listed for the first",
+    "b": "Only listed for the second",
     "diff": "Only differences",
 }
 
 
 @dataclass(frozen=True)
-class CapabilityFacts:
-    id: int
-    title: str
-    tags: tuple[tuple[str, str], ...] = ()  # (slug, name)
+class ModelFacts:
+    """What a model's source says about it; None (or empty) where it says nothing.
+    Prices are US dollars per PriceUnit code; tiers are (above this many prompt tokens,
+    unit, price)."""
+
+    @property
+    def supported(self) -> tuple[str, ...] | None:
+        """Features the source says it supports, in FEATURE_LABELS order; None when the
+        source says nothing about any of them."""
+        if all(self.features.get(f) is None for f in FEATURE_LABELS):
+            return None
+        return tuple(f for f in FEATURE_LABELS if self.features.get(f))
+
+    @property
+    def features_known(self) -> bool:
+        """The source says yes or no for every feature."""
+        return all(self.features.get(f) is not None for f in FEATURE_LABELS)
+
+    context_length: int | None = None
+    max_output: int | None = None
+    prices: Mapping[str, Decimal] = field(default_factory=dict)
+    price_tiers: tuple[tuple[int, str, Decimal], ...] = ()
+    cache_read: Decimal | None = None
+    input_modalities: tuple[str, ...] = ()
+    output_modalities: tuple[str, ...] = ()
+    # Feature (a FEATURE_LABELS key) -> True, False, or None when the source does not say.
+    features: Mapping[str, bool | None] = field(default_factory=dict)
+    open_weights: bool = False
+    weights_url: str = ""
+    knowledge_cutoff: date | None = None
+    release_date: date | None = None
 
 
 @dataclass(frozen=True)
 class SideFacts:
     name: str
+    kind: str = "model"
     kind_label: str = "Model"
     rank: int = 0
     # The range the rank could take if every unknown input were 0 or 1 (catalog.ranking),
@@ -69,6 +129,16 @@ class SideFacts:
     output_modalities: tuple[str, ...] = ()
     capabilities: tuple[CapabilityFacts, ...] = ()
     times_matched: int = 0
+    model: ModelFacts | None = None  # only for models
+
+    @property
+    def price(self) -> PriceText:
+        return price_format(
+            amount=self.starting_price,
+            unit=self.price_unit,
+            pricing_model=self.pricing_model,
+            varies=self.price_varies,
+        )
 
     @property
     def tag_names(self) -> dict[str, str]:
@@ -97,10 +167,17 @@ class Evidence:
     top: tuple[SharedIntent, ...] = ()
     total_searches: int = 0
     intent_count: int = 0
+    simulated: bool = False  # no real search stands behind it: a replayed demo history
 
     @property
     def exists(self) -> bool:
         return self.total_searches > 0
+
+    @property
+    def searches_text(self) -> str:
+        """ "12 simulated searches", "1 search"."""
+        noun = "search" if self.total_searches == 1 else "searches"
+        return f"{self.total_searches:,} {'simulated ' if self.simulated else ''}{noun}"
 
 
 @dataclass(frozen=True)
@@ -124,10 +201,24 @@ class Verdict:
         return tuple(r for r in self.reasons if r.key == "different_jobs")
 
     @property
+    def _spoken(self) -> tuple[Reason, ...]:
+        return tuple(r for r in self.reasons if r.key != "different_jobs")
+
+    @property
+    def summary(self) -> tuple[Reason, ...]:
+        """The default verdict: the strongest sentences, at most SUMMARY_SENTENCES."""
+        return self._spoken[:SUMMARY_SENTENCES]
+
+    @property
+    def why(self) -> tuple[Reason, ...]:
+        """The rest, shown under a "Why" disclosure."""
+        return self._spoken[SUMMARY_SENTENCES:]
+
+    @property
     def text(self) -> str:
         if self.editor_text:
             return self.editor_text
-        return " ".join(r.sentence for r in self.reasons if r.key != "different_jobs")
+        return " ".join(r.sentence for r in self.summary)
 
 
 def _names_list(names: Sequence[str], *, limit: int = TAGS_IN_SENTENCE) -> str:
@@ -140,16 +231,50 @@ def _names_list(names: Sequence[str], *, limit: int = TAGS_IN_SENTENCE) -> str:
     return f"{', '.join(shown[:-1])} and {shown[-1]}"
 
 
-def _modalities_text(modalities: Sequence[str]) -> str:
+def _modalities_text(modalities) -> str:
     return _names_list([_MODALITY_NOUNS.get(m, m) for m in sorted(modalities)], limit=5)
+
+
+def _in_name_order(a: SideFacts, b: SideFacts) -> tuple[tuple[SideFacts, str], ...]:
+    """Both sides with their keys, by name: sentences that name both in one breath use
+    this order, so that swapping the sides changes nothing."""
+    pairs = ((a, "a"), (b, "b"))
+    return tuple(sorted(pairs, key=lambda p: (p[0].name.casefold(), p[0].name, p[1])))
+
+
+def _ratio(high: Decimal | float, low: Decimal | float) -> str:
+    """ "2x", "1.5x", "1.05x": how many times high is low, two significant decimals."""
+    value = float(high) / float(low)
+    return f"{value:.2f}".rstrip("0").rstrip(".") + "\u00d7"
+
+
+def _tokens_short(count: int) -> str:
+    for size, suffix in ((1_000_000, "M"), (1_000, "K")):
+        if count >= size:
+            return f"{count / size:.2f}".rstrip("0").rstrip(".") + suffix
+    return str(count)
 
 
 # --- the rules, strongest first --------------------------------------------------------
 
 
+def jobs_split(*, a: SideFacts, b: SideFacts) -> Reason | None:
+    """For disjoint outputs, the obvious answer first: "FLUX.1 [pro] for images,
+    Qwen3.5-Flash for text."."""
+    out_a, out_b = set(a.output_modalities), set(b.output_modalities)
+    if not out_a or not out_b or out_a & out_b:
+        return None
+    outputs = {"a": out_a, "b": out_b}
+    parts = [
+        f"{side.name} for {_modalities_text(outputs[key])}" for side, key in _in_name_order(a, b)
+    ]
+    return Reason("split", f"{', '.join(parts)}.")
+
+
 def rank_standing(*, a: SideFacts, b: SideFacts) -> str | None:
     """The sentence that replaces "ranks higher" when the ranks cannot say who is ahead:
     they come from different groups, or their ranges overlap (too close to call)."""
+    (a, _), (b, _) = _in_name_order(a, b)
     if a.rank_group and b.rank_group and a.rank_group != b.rank_group:
         return (
             f"{a.name} ({a.rank}/100 among {a.rank_group}) and {b.name} "
@@ -172,7 +297,8 @@ def rank_compare(*, a: SideFacts, b: SideFacts) -> Reason:
     if standing is not None:
         return Reason("rank", standing)
     if a.rank == b.rank:
-        return Reason("rank", f"{a.name} and {b.name} are tied at {a.rank}/100.")
+        first, second = (side for side, _ in _in_name_order(a, b))
+        return Reason("rank", f"{first.name} and {second.name} are tied at {a.rank}/100.")
     hi, lo, favours = (a, b, "a") if a.rank > b.rank else (b, a, "b")
     if hi.rank - lo.rank < CLOSE_GAP:
         sentence = (
@@ -200,7 +326,7 @@ def data_gaps_describe(*, a: SideFacts, b: SideFacts) -> Reason | None:
     parts = []
     if both:
         parts.append(f"There is no data on {_names_list(both, limit=5)} for either")
-    for key, side in (("a", a), ("b", b)):
+    for side, key in _in_name_order(a, b):
         if only[key]:
             parts.append(f"no data on {_names_list(only[key], limit=5)} for {side.name}")
     if not parts:
@@ -208,6 +334,10 @@ def data_gaps_describe(*, a: SideFacts, b: SideFacts) -> Reason | None:
     sentence = "; ".join(parts)
     ending = "missing data is left out of the rank, not counted as 0."
     return Reason("data_gaps", f"{sentence[0].upper()}{sentence[1:]}: {ending}")
+
+
+def _both_models(a: SideFacts, b: SideFacts) -> bool:
+    return a.kind == "model" and b.kind == "model"
 
 
 def pricing_compare(*, a: SideFacts, b: SideFacts) -> list[Reason]:
@@ -223,7 +353,8 @@ def pricing_compare(*, a: SideFacts, b: SideFacts) -> list[Reason]:
                 key,
             )
         )
-    if a.open_weights != b.open_weights:
+    # Open weights only mean something for models: a library has no weights to publish.
+    if _both_models(a, b) and a.open_weights != b.open_weights:
         side, other, key = (a, b, "a") if a.open_weights else (b, a, "b")
         reasons.append(
             Reason(
@@ -238,7 +369,8 @@ def pricing_compare(*, a: SideFacts, b: SideFacts) -> list[Reason]:
 
 
 def _price_reason(*, a: SideFacts, b: SideFacts) -> Reason:
-    varies = [side.name for side in (a, b) if side.starting_price is None and side.price_varies]
+    ordered = _in_name_order(a, b)
+    varies = [side.name for side, _ in ordered if side.starting_price is None and side.price_varies]
     if varies:
         subject = " and ".join(varies)
         verb = "vary" if len(varies) == 2 else "varies"
@@ -256,24 +388,90 @@ def _price_reason(*, a: SideFacts, b: SideFacts) -> Reason:
             "so the prices are not compared.",
         )
     order = price_compare(a=(a.starting_price, a.price_unit), b=(b.starting_price, b.price_unit))
-    text_a = price_text(amount=a.starting_price, unit=a.price_unit).exact
-    text_b = price_text(amount=b.starting_price, unit=b.price_unit).exact
     if order is None:
+        units = " vs ".join(unit_label(side.price_unit) for side, _ in ordered)
         return Reason(
             "price",
-            f"Their prices are set per different units ({UNIT_LABELS.get(a.price_unit, '?')} "
-            f"vs {UNIT_LABELS.get(b.price_unit, '?')}), so neither can be called cheaper.",
+            f"Their prices are set per different units ({units}), so neither can be called "
+            "cheaper.",
         )
     if order == 0:
-        return Reason("price", f"Both start at the same price: {text_a}.")
+        return Reason("price", f"Both start at the same price: {a.price.headline}.")
     cheap, dear, key = (a, b, "a") if order < 0 else (b, a, "b")
-    cheap_text, dear_text = (text_a, text_b) if order < 0 else (text_b, text_a)
-    unit = UNIT_LABELS[a.price_unit]
     return Reason(
         "price",
-        f"{cheap.name} is cheaper per {unit}: {cheap_text} vs {dear_text} for {dear.name}.",
+        f"{cheap.name} is cheaper: {cheap.price.headline} vs {dear.price.headline} "
+        f"for {dear.name}.",
         key,
     )
+
+
+def _fact_known(fact: str, *, a: SideFacts, b: SideFacts) -> bool:
+    """Whether a fact sentence decides this for both sides (so a tag must not)."""
+    if fact == "price":
+        order = price_compare(
+            a=(a.starting_price, a.price_unit), b=(b.starting_price, b.price_unit)
+        )
+        return order is not None
+    if fact == "weights":
+        return _both_models(a, b)
+    if a.model is None or b.model is None:
+        return False
+    if fact == "context":
+        return a.model.context_length is not None and b.model.context_length is not None
+    return a.model.features_known and b.model.features_known
+
+
+def model_differences(*, a: SideFacts, b: SideFacts) -> list[Reason]:
+    """For two models: the context ratio, and what only one accepts, returns or supports
+    where the other is known to lack it."""
+    if a.model is None or b.model is None:
+        return []
+    ma, mb = a.model, b.model
+    reasons = []
+    if ma.context_length and mb.context_length and ma.context_length != mb.context_length:
+        if ma.context_length > mb.context_length:
+            (wide, wm, key), (narrow, nm) = (a, ma, "a"), (b, mb)
+        else:
+            (wide, wm, key), (narrow, nm) = (b, mb, "b"), (a, ma)
+        reasons.append(
+            Reason(
+                "context",
+                f"{wide.name} reads up to {_tokens_short(wm.context_length)} tokens at once, "
+                f"{_ratio(wm.context_length, nm.context_length)} the "
+                f"{_tokens_short(nm.context_length)} of {narrow.name}.",
+                key,
+            )
+        )
+    for what, verb in (("input_modalities", "accepts"), ("output_modalities", "returns")):
+        set_a, set_b = set(getattr(ma, what)), set(getattr(mb, what))
+        if not set_a or not set_b:
+            continue
+        if what == "output_modalities" and not set_a & set_b:
+            continue  # different jobs: the split has said it
+        for side, key in _in_name_order(a, b):
+            mine, theirs = (set_a, set_b) if key == "a" else (set_b, set_a)
+            if mine - theirs:
+                reasons.append(
+                    Reason(
+                        "modalities",
+                        f"Only {side.name} {verb} {_modalities_text(mine - theirs)}.",
+                        key,
+                    )
+                )
+    for side, key in _in_name_order(a, b):
+        mine, theirs = (ma, mb) if key == "a" else (mb, ma)
+        # "Only A" where B's source says it does not: unknown is not a lack.
+        only = [
+            label
+            for f, label in FEATURE_LABELS.items()
+            if mine.features.get(f) is True and theirs.features.get(f) is False
+        ]
+        if only:
+            reasons.append(
+                Reason("features", f"Only {side.name} supports {_names_list(only)}.", key)
+            )
+    return reasons
 
 
 def breadth_compare(*, a: SideFacts, b: SideFacts) -> list[Reason]:
@@ -287,20 +485,39 @@ def breadth_compare(*, a: SideFacts, b: SideFacts) -> list[Reason]:
             f"{wide.name} lists {max(n_a, n_b)} capabilities to {min(n_a, n_b)} for {narrow.name}.",
             key,
         )
-    reasons = [breadth]
-    tags_a, tags_b = a.tag_names, b.tag_names
-    for side, mine, theirs, key in ((a, tags_a, tags_b, "a"), (b, tags_b, tags_a, "b")):
-        only = sorted(name.lower() for slug, name in mine.items() if slug not in theirs)
+    return [*listed_compare(a=a, b=b), breadth]
+
+
+def listed_compare(*, a: SideFacts, b: SideFacts) -> list[Reason]:
+    """Tags one side lists and the other does not. A missing tag is not a missing
+    ability, so this says "not listed for B", never "only A can"; tags a fact sentence
+    already decides for both are left to that sentence."""
+    reasons = []
+    tags = {"a": a.tag_names, "b": b.tag_names}
+    for side, key in _in_name_order(a, b):
+        other = b if key == "a" else a
+        theirs = tags["b" if key == "a" else "a"]
+        only = sorted(
+            name.lower()
+            for slug, name in tags[key].items()
+            if slug not in theirs
+            and not (slug in _TAG_FACTS and _fact_known(_TAG_FACTS[slug], a=a, b=b))
+        )
         if only:
-            reasons.append(Reason("only", f"Only {side.name} covers {_names_list(only)}.", key))
+            reasons.append(
+                Reason(
+                    "listed",
+                    f"{side.name} lists {_names_list(only)}; not listed for {other.name}.",
+                    key,
+                )
+            )
     return reasons
 
 
 def evidence_describe(*, a: SideFacts, b: SideFacts, evidence: Evidence) -> Reason | None:
     if not evidence.exists:
         return None
-    searches = "search" if evidence.total_searches == 1 else "searches"
-    sentence = f"Searchers found both in {evidence.total_searches} {searches}"
+    sentence = f"Both were found in {evidence.searches_text}"
     if evidence.top:
         best = evidence.top[0]
         sentence += f", most often for \u201c{best.intent}\u201d ({best.times_both_matched})"
@@ -312,17 +529,22 @@ def jobs_compare(*, a: SideFacts, b: SideFacts) -> Reason | None:
     out_a, out_b = set(a.output_modalities), set(b.output_modalities)
     if not out_a or not out_b or out_a == out_b:
         return None
+    outputs = {"a": out_a, "b": out_b}
+    ordered = _in_name_order(a, b)
     if not out_a & out_b:
+        produces = ", ".join(
+            f"{side.name} produces {_modalities_text(outputs[key])}" for side, key in ordered
+        )
         sentence = (
-            f"These do different jobs: {a.name} produces {_modalities_text(out_a)}, "
-            f"{b.name} produces {_modalities_text(out_b)}. "
+            f"These do different jobs: {produces}. "
             "Compare them only if either kind of output would do."
         )
     else:
         extra = [
-            f"only {side.name} also produces {_modalities_text(mine - theirs)}"
-            for side, mine, theirs in ((a, out_a, out_b), (b, out_b, out_a))
-            if mine - theirs
+            f"only {side.name} also produces "
+            f"{_modalities_text(outputs[key] - outputs['b' if key == 'a' else 'a'])}"
+            for side, key in ordered
+            if outputs[key] - outputs["b" if key == "a" else "a"]
         ]
         sentence = (
             f"These only partly do the same job: both produce "
@@ -334,12 +556,15 @@ def jobs_compare(*, a: SideFacts, b: SideFacts) -> Reason | None:
 def verdict_build(
     *, a: SideFacts, b: SideFacts, evidence: Evidence, editor_text: str = ""
 ) -> Verdict:
-    """All the rules in order of strength; an editor's text replaces the generated one."""
+    """All the rules in order of strength; an editor's text replaces the generated one.
+    The first SUMMARY_SENTENCES spoken reasons are the default verdict, the rest "Why"."""
     reasons: list[Reason | None] = [
+        jobs_split(a=a, b=b),
         rank_compare(a=a, b=b),
-        data_gaps_describe(a=a, b=b),
         *pricing_compare(a=a, b=b),
+        *model_differences(a=a, b=b),
         *breadth_compare(a=a, b=b),
+        data_gaps_describe(a=a, b=b),
         evidence_describe(a=a, b=b, evidence=evidence),
         jobs_compare(a=a, b=b),
     ]
@@ -348,27 +573,91 @@ def verdict_build(
     )
 
 
-def lead_build(*, a: SideFacts, b: SideFacts, evidence: Evidence) -> str:
+# --- the lead --------------------------------------------------------------------------
+
+
+def _rank_sentence(*, a: SideFacts, b: SideFacts) -> str:
     standing = rank_standing(a=a, b=b)
     if standing is not None:
-        first = standing
-    elif a.rank == b.rank:
-        first = f"{a.name} and {b.name} rank the same at {a.rank}/100."
-    else:
-        hi, lo = (a, b) if a.rank > b.rank else (b, a)
-        first = f"{hi.name} ranks higher at {hi.rank}/100 vs {lo.name} at {lo.rank}/100."
+        return standing
+    if a.rank == b.rank:
+        first, second = (side for side, _ in _in_name_order(a, b))
+        return f"{first.name} and {second.name} rank the same at {a.rank}/100."
+    hi, lo = (a, b) if a.rank > b.rank else (b, a)
+    return f"{hi.name} ranks higher at {hi.rank}/100 vs {lo.name} at {lo.rank}/100."
+
+
+def _blended(model: ModelFacts) -> Decimal | None:
+    """US dollars per 1M tokens at BLEND_INPUT input tokens to BLEND_OUTPUT output."""
+    prompt, completion = model.prices.get("prompt_token"), model.prices.get("completion_token")
+    if prompt is None or completion is None:
+        return None
+    per_token = (BLEND_INPUT * prompt + BLEND_OUTPUT * completion) / (BLEND_INPUT + BLEND_OUTPUT)
+    return per_token * 1_000_000
+
+
+def price_ratio_describe(*, a: SideFacts, b: SideFacts) -> str:
+    """For two models where one is cheaper on every token price both list: "B costs less:
+    $2.50 vs $5 per 1M input tokens (2x), ... blended at 3:1 input:output (1.8x)."; else ""."""
+    if a.model is None or b.model is None:
+        return ""
+    pa, pb = a.model.prices, b.model.prices
+    parts, cheaper = [], set()
+    for unit, what in (("prompt_token", "input"), ("completion_token", "output")):
+        if unit not in pa or unit not in pb:
+            continue
+        order = price_compare(a=(pa[unit], unit), b=(pb[unit], unit))
+        if order is None or order == 0:
+            continue
+        cheap, dear = (pa[unit], pb[unit]) if order < 0 else (pb[unit], pa[unit])
+        cheaper.add("a" if order < 0 else "b")
+        cheap_text = price_format(amount=cheap, unit=unit).headline.split(" / ")[0]
+        dear_text = price_format(amount=dear, unit=unit).headline.split(" / ")[0]
+        ratio = _ratio(dear, cheap) if cheap else "free vs paid"
+        parts.append(f"{cheap_text} vs {dear_text} per 1M {what} tokens ({ratio})")
+    if len(cheaper) != 1:
+        return ""  # one is cheaper on input, the other on output: the rows say which
+    key = cheaper.pop()
+    cheap_side = a if key == "a" else b
+    blend_cheap = _blended((a if key == "a" else b).model)  # type: ignore[arg-type]
+    blend_dear = _blended((b if key == "a" else a).model)  # type: ignore[arg-type]
+    if blend_cheap is not None and blend_dear is not None and blend_cheap:
+        cheap_text = price_format(amount=blend_cheap, unit="request").headline.split(" / ")[0]
+        dear_text = price_format(amount=blend_dear, unit="request").headline.split(" / ")[0]
+        parts.append(
+            f"{cheap_text} vs {dear_text} blended at {BLEND_INPUT}:{BLEND_OUTPUT} "
+            f"input:output ({_ratio(blend_dear, blend_cheap)})"
+        )
+    return f"{cheap_side.name} costs less: {', '.join(parts)}."
+
+
+def lead_build(*, a: SideFacts, b: SideFacts, evidence: Evidence) -> str:
+    """The paragraph under the title: the split for different jobs, the ranks, the
+    decisive differences of two models of the same job (price ratio on the same unit,
+    blended price, context ratio, what only one accepts or returns), and the evidence."""
+    sentences = []
+    split = jobs_split(a=a, b=b)
+    if split is not None:
+        sentences.append(f"{split.sentence[:-1]}: they do different jobs.")
+    sentences.append(_rank_sentence(a=a, b=b))
+    if split is None and _both_models(a, b):
+        price = price_ratio_describe(a=a, b=b)
+        if price:
+            sentences.append(price)
+        sentences += [
+            r.sentence for r in model_differences(a=a, b=b) if r.key in {"context", "modalities"}
+        ]
     if evidence.exists:
-        searches = "search" if evidence.total_searches == 1 else "searches"
-        second = (
-            f"Compared capability by capability, with evidence from "
-            f"{evidence.total_searches} real {searches} that matched both."
+        sentences.append(
+            f"Compared capability by capability, with evidence from {evidence.searches_text} "
+            "that matched both."
         )
     else:
-        second = (
+        sentences.append(
             "Compared capability by capability; no search has matched both yet, "
             "so there is no match graph evidence for this pair."
         )
-    return f"{first} {second}"
+    return " ".join(sentences)
 
 
 # --- the facts table -------------------------------------------------------------------
@@ -377,9 +666,10 @@ def lead_build(*, a: SideFacts, b: SideFacts, evidence: Evidence) -> str:
 @dataclass(frozen=True)
 class FactCell:
     text: str
-    human: str = ""
+    exact: str = ""  # the exact per-unit price beside a rescaled headline
     meter: float | None = None  # a 0..1 value drawn as a bar beside the text
     note: str = ""
+    href: str = ""  # a link on the value (the weights of an open model)
 
 
 @dataclass(frozen=True)
@@ -392,10 +682,23 @@ class FactRow:
 
 
 def _better(value_a, value_b, *, higher_is_better: bool = True) -> str | None:
+    """Compare values as the reader sees them: pass the displayed (rounded) values."""
     if value_a is None or value_b is None or value_a == value_b:
         return None
     a_wins = value_a > value_b if higher_is_better else value_a < value_b
     return "a" if a_wins else "b"
+
+
+def _superset_better(set_a, set_b) -> str | None:
+    """The side whose set strictly contains the other's; None when neither does."""
+    if set_a is None or set_b is None:
+        return None
+    set_a, set_b = set(set_a), set(set_b)
+    if set_a > set_b:
+        return "a"
+    if set_b > set_a:
+        return "b"
+    return None
 
 
 def _component_cell(value: float | None) -> FactCell:
@@ -406,10 +709,8 @@ def _component_cell(value: float | None) -> FactCell:
 
 
 def _price_cell(side: SideFacts) -> FactCell:
-    if side.starting_price is None and side.price_varies:
-        return FactCell("Varies by request")
-    text = price_text(amount=side.starting_price, unit=side.price_unit)
-    return FactCell(text.exact, human=text.human)
+    text = side.price
+    return FactCell(text.headline, exact=text.exact)
 
 
 def _pricing_cell(side: SideFacts) -> FactCell:
@@ -469,6 +770,10 @@ def facts_build(*, a: SideFacts, b: SideFacts) -> list[FactRow]:
             {-1: "a", 1: "b"}.get(order) if order is not None else None,
             price_note,
         ),
+    ]
+    if a.model is not None and b.model is not None:
+        rows += model_facts_rows(a=a.model, b=b.model)
+    rows += [
         FactRow(
             "Capabilities",
             FactCell(f"{len(a.capabilities)} decomposed"),
@@ -485,59 +790,153 @@ def facts_build(*, a: SideFacts, b: SideFacts) -> list[FactRow]:
     return rows
 
 
-# --- capabilities aligned by tag -------------------------------------------------------
+# --- model facts (comparison and artifact pages of models only) ---------------------------
 
-UNTAGGED = ("", "Other")
-
-
-@dataclass(frozen=True)
-class AlignedRow:
-    tag_slug: str
-    tag_name: str
-    a: tuple[CapabilityFacts, ...]
-    b: tuple[CapabilityFacts, ...]
-
-    @property
-    def presence(self) -> str:
-        if self.a and self.b:
-            return "both"
-        return "a" if self.a else "b"
+# Prices shown as rows when the source gives them: (PriceUnit code, row label).
+MODEL_PRICE_ROWS = (
+    ("prompt_token", "Input price"),
+    ("completion_token", "Output price"),
+    ("image", "Price per image"),
+    ("second", "Price per second"),
+    ("request", "Price per request"),
+)
 
 
-def capabilities_align(*, a: SideFacts, b: SideFacts) -> list[AlignedRow]:
-    """One row per tag: the capabilities of each side carrying it. Rows in both come
-    first, then those only in A, then only in B; each group by tag name."""
-    names: dict[str, str] = {}
-    per_side: dict[str, dict[str, list[CapabilityFacts]]] = {"a": {}, "b": {}}
-    for key, side in (("a", a), ("b", b)):
-        for capability in side.capabilities:
-            for slug, name in capability.tags or (UNTAGGED,):
-                names[slug] = name
-                per_side[key].setdefault(slug, []).append(capability)
-    rows = [
-        AlignedRow(
-            slug,
-            names[slug],
-            tuple(per_side["a"].get(slug, ())),
-            tuple(per_side["b"].get(slug, ())),
-        )
-        for slug in names
+def _tokens_cell(count: int | None) -> FactCell:
+    return FactCell(f"{count:,} tokens" if count else NO_DATA)
+
+
+def _model_price_cell(model: ModelFacts, unit: str) -> FactCell:
+    amount = model.prices.get(unit)
+    if amount is None:
+        return FactCell(NO_DATA)
+    text = price_format(amount=amount, unit=unit).headline
+    tiers = [
+        f"{price_format(amount=price, unit=unit).headline.split(' / ')[0]} above "
+        f"{_tokens_short(above)}"
+        for above, tier_unit, price in model.price_tiers
+        if tier_unit == unit
     ]
-    group = {"both": 0, "a": 1, "b": 2}
-    # The catch-all "Other" row closes each group.
-    return sorted(rows, key=lambda r: (group[r.presence], r.tag_slug == "", r.tag_name.lower()))
+    return FactCell(text, note=", ".join(tiers))
 
 
-def aligned_filter(*, rows: Sequence[AlignedRow], show: str, tag: str) -> list[AlignedRow]:
-    """`show` is one of SHOW_CHOICES ("diff" keeps rows only one side has); `tag` a tag
-    slug or "" for every tag."""
-    kept = []
-    for row in rows:
-        if tag and row.tag_slug != tag:
+def _modalities_cell(modalities: Sequence[str]) -> FactCell:
+    return FactCell(", ".join(sorted(modalities)) if modalities else NO_DATA)
+
+
+def _features_cell(model: ModelFacts) -> FactCell:
+    supported = model.supported
+    if supported is None:
+        return FactCell(NO_DATA)
+    return FactCell(", ".join(FEATURE_LABELS[f] for f in supported) if supported else "none")
+
+
+def _date_cell(value: date | None) -> FactCell:
+    return FactCell(f"{value:%-d %b %Y}" if value else NO_DATA)
+
+
+def _weights_cell(model: ModelFacts) -> FactCell:
+    if model.open_weights:
+        return FactCell("Yes", href=model.weights_url)
+    return FactCell("No")
+
+
+def _price_better(a: ModelFacts, b: ModelFacts, unit: str) -> str | None:
+    order = price_compare(a=(a.prices.get(unit), unit), b=(b.prices.get(unit), unit))
+    return {-1: "a", 1: "b"}.get(order) if order is not None else None
+
+
+def model_facts_rows(*, a: ModelFacts, b: ModelFacts) -> list[FactRow]:
+    """Rows only models have: context, maximum output, prices per unit (with cache and
+    tiered prices as notes), modalities, features, open weights, knowledge cutoff,
+    release date. A price row appears when either model is priced in that unit."""
+    rows = [
+        FactRow(
+            "Context window",
+            _tokens_cell(a.context_length),
+            _tokens_cell(b.context_length),
+            _better(a.context_length, b.context_length),
+        ),
+        FactRow(
+            "Maximum output",
+            _tokens_cell(a.max_output),
+            _tokens_cell(b.max_output),
+            _better(a.max_output, b.max_output),
+        ),
+    ]
+    for unit, label in MODEL_PRICE_ROWS:
+        always = unit in ("prompt_token", "completion_token")
+        if not always and unit not in a.prices and unit not in b.prices:
             continue
-        if show == "diff" and row.presence == "both":
-            continue
-        if show in {"both", "a", "b"} and row.presence != show:
-            continue
-        kept.append(row)
-    return kept
+        rows.append(
+            FactRow(
+                label,
+                _model_price_cell(a, unit),
+                _model_price_cell(b, unit),
+                _price_better(a, b, unit),
+            )
+        )
+    if a.cache_read is not None or b.cache_read is not None:
+        cache = {"a": a.cache_read, "b": b.cache_read}
+        order = price_compare(a=(cache["a"], "prompt_token"), b=(cache["b"], "prompt_token"))
+        rows.append(
+            FactRow(
+                "Cached input price",
+                *(
+                    FactCell(
+                        price_format(amount=cache[key], unit="prompt_token").headline
+                        if cache[key] is not None
+                        else NO_DATA
+                    )
+                    for key in ("a", "b")
+                ),
+                {-1: "a", 1: "b"}.get(order) if order is not None else None,
+            )
+        )
+    rows += [
+        FactRow(
+            "Input",
+            _modalities_cell(a.input_modalities),
+            _modalities_cell(b.input_modalities),
+            _superset_better(a.input_modalities or None, b.input_modalities or None),
+        ),
+        FactRow(
+            "Output",
+            _modalities_cell(a.output_modalities),
+            _modalities_cell(b.output_modalities),
+            _superset_better(a.output_modalities or None, b.output_modalities or None),
+        ),
+        FactRow(
+            "Supports",
+            _features_cell(a),
+            _features_cell(b),
+            # A strict superset, as far as both sources say.
+            _superset_better(a.supported, b.supported)
+            if a.features_known and b.features_known
+            else None,
+        ),
+        FactRow(
+            "Open weights",
+            _weights_cell(a),
+            _weights_cell(b),
+            _better(a.open_weights, b.open_weights),
+        ),
+        FactRow(
+            "Knowledge cutoff",
+            _date_cell(a.knowledge_cutoff),
+            _date_cell(b.knowledge_cutoff),
+            _better(a.knowledge_cutoff, b.knowledge_cutoff),
+        ),
+        FactRow(
+            "Released",
+            _date_cell(a.release_date),
+            _date_cell(b.release_date),
+            _better(a.release_date, b.release_date),
+        ),
+    ]
+    return rows
+
+
+def model_facts_single(*, model: ModelFacts) -> list[tuple[str, FactCell]]:
+    """The same rows for one model's page: (label, cell)."""
+    return [(row.label, row.a) for row in model_facts_rows(a=model, b=model)]

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from comparisons.compare.alignment import aligned_filter, capabilities_align
 from comparisons.compare.charts import score_chart_build
 from comparisons.compare.pairs import (
     LoadedPair,
@@ -19,14 +20,7 @@ from comparisons.compare.pairs import (
     side_facts_build,
 )
 from comparisons.compare.seo import breadcrumbs_ld, graph_ld, software_application_ld
-from comparisons.compare.verdict import (
-    SHOW_CHOICES,
-    aligned_filter,
-    capabilities_align,
-    facts_build,
-    lead_build,
-    verdict_build,
-)
+from comparisons.compare.verdict import SHOW_CHOICES, facts_build, lead_build, verdict_build
 from comparisons.htmx import HtmxHttpRequest
 
 # Capabilities shown per side before "+N more".
@@ -93,6 +87,8 @@ def _aligned(*, rows, sides: dict) -> list[dict]:
             "tag_slug": row.tag_slug,
             "tag_name": row.tag_name,
             "presence": row.presence,
+            "difference": row.difference,
+            "same_text": row.same_text,
             "a": [link("a", c) for c in row.a],
             "b": [link("b", c) for c in row.b],
         }
@@ -122,15 +118,14 @@ def compare(request: HtmxHttpRequest, pair: str) -> HttpResponse:
     # Unknown filter values fall back to "everything": a shared URL never breaks the page.
     show = request.GET.get("show", "all")
     show = show if show in SHOW_CHOICES else "all"
-    all_rows = capabilities_align(a=a, b=b)
-    tag_options = sorted(
-        {(r.tag_slug, r.tag_name) for r in all_rows if r.tag_slug}, key=lambda t: t[1].lower()
-    )
+    tag_options = sorted((a.tag_names | b.tag_names).items(), key=lambda t: t[1].lower())
     tag = request.GET.get("tag", "")
     tag = tag if tag in {slug for slug, _ in tag_options} else ""
+    # Each capability sits in one row; a tag filter lists every capability carrying it.
+    all_rows = capabilities_align(a=a.capabilities, b=b.capabilities, tag=tag)
     expanded = {v for v in request.GET.getlist("all") if v in SIDES}
     sides = _sides(request=request, pair=loaded, expanded=expanded)
-    aligned = _aligned(rows=aligned_filter(rows=all_rows, show=show, tag=tag), sides=sides)
+    aligned = _aligned(rows=aligned_filter(rows=all_rows, show=show), sides=sides)
     context = {
         "pair": loaded,
         "a": loaded.a,

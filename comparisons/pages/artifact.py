@@ -17,8 +17,10 @@ from comparisons.compare.pairs import (
     artifacts_for_page,
     artifacts_matched_together,
     artifacts_sharing_tags,
+    model_facts_build,
 )
 from comparisons.compare.seo import breadcrumbs_ld, graph_ld, software_application_ld
+from comparisons.compare.verdict import model_facts_single
 from comparisons.htmx import HtmxHttpRequest
 
 ALTERNATIVES_SHOWN = 8
@@ -38,6 +40,7 @@ def artifact_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             tag_ids=artifact_tag_ids(artifact=artifact),
             limit=ALTERNATIVES_SHOWN - len(alternatives),
         )
+    model = model_facts_build(artifact=artifact)
     coverage = artifact_coverage_get(
         artifact=artifact, today=timezone.localdate(), capabilities=artifact.published_capabilities
     )
@@ -53,6 +56,8 @@ def artifact_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         {
             "artifact": artifact,
             "breakdown": breakdown,
+            # Rows only models have (context, prices per unit, features...); none otherwise.
+            "model_facts": model_facts_single(model=model) if model is not None else [],
             "rank_group": rank_group_label(kind=artifact.kind, job=artifact.job),
             "coverage": coverage,
             "coverage_passed": sum(item.passed for item in coverage),

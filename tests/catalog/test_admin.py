@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from catalog.models import Artifact, Capability, Status
-from catalog.pricing import price_text
+from catalog.pricing import price_format
 from tests.factories import ArtifactFactory, CapabilityFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -184,9 +184,9 @@ def test_admin_shows_scores_with_two_decimals_and_prices_as_the_site_does(editor
     html = change.content.decode()
     assert "0.4093" not in html
     assert "0.41" in html
-    site_price = price_text(amount=Decimal("0.000000065"), unit="prompt_token").human
+    site_price = price_format(amount=Decimal("0.000000065"), unit="prompt_token").headline
     assert site_price in html
-    assert "completion token: varies by request" in html
+    assert "completion token: Varies by request" in html
     listing = editor_client.get(reverse("admin:catalog_artifact_changelist")).content.decode()
     assert site_price in listing
     capabilities = editor_client.get(reverse("admin:catalog_capability_changelist"))

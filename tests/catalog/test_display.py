@@ -10,7 +10,6 @@ from catalog.display import (
     price_admin_text,
     prices_admin_lines,
 )
-from catalog.pricing import price_text
 
 
 @pytest.mark.parametrize(
@@ -39,16 +38,13 @@ def test_admin_value_formats_floats_and_trims_decimals_only():
 
 
 def test_price_admin_text_reads_like_the_site():
-    # The public pages' words: the human form when there is one, else the exact one.
-    per_token = price_text(amount=Decimal("0.000000065"), unit="prompt_token")
-    assert per_token.human
-    assert price_admin_text(amount=Decimal("0.000000065"), unit="prompt_token") == (per_token.human)
-    assert (
-        price_admin_text(amount=Decimal(0), unit="month")
-        == price_text(amount=Decimal(0), unit="month").exact
+    # The public pages' headline, from the one formatting function.
+    assert price_admin_text(amount=Decimal("0.000000065"), unit="prompt_token") == (
+        "$0.065 / 1M input tokens"
     )
-    assert price_admin_text(amount=None, unit="month") == "no data"
-    assert price_admin_text(amount=None, unit="", varies=True) == "varies by request"
+    assert price_admin_text(amount=Decimal(0), unit="month") == "Free"
+    assert price_admin_text(amount=None, unit="month") == "Price unknown"
+    assert price_admin_text(amount=None, unit="", varies=True) == "Varies by request"
     # A known figure wins over "varies".
     assert price_admin_text(amount=Decimal(0), unit="month", varies=True) == "Free"
 
@@ -58,10 +54,9 @@ def test_prices_admin_lines_one_per_unit_and_never_fail():
         prices={"prompt_token": "0.000001", "request": "varies", "image": "n/a"},
         varies_marker="varies",
     )
-    per_token = price_text(amount=Decimal("0.000001"), unit="prompt_token")
     assert lines == [
         "image: no data",
-        f"prompt token: {per_token.exact} ({per_token.human})",
-        "request: varies by request",
+        "prompt token: $1 / 1M input tokens ($1.00e-6 per prompt token)",
+        "request: Varies by request",
     ]
     assert prices_admin_lines(prices={}, varies_marker="varies") == []

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError, OutputWrapper
 
 from catalog.importers.cli import ProgressBar
 from catalog.models import Artifact, Capability, Vendor
-from catalog.pricing import price_text
+from catalog.pricing import price_format
 from tests.catalog.importers.sources import FIXTURES, REAL_OPENROUTER, real_data_required
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +163,7 @@ def test_real_file_prices_and_units(real_import):
     assert qwen.name == "Qwen3.5-Flash"
     assert qwen.vendor.name == "Qwen"
     assert (qwen.starting_price, qwen.price_unit) == (Decimal("0.000000065"), "prompt_token")
-    assert price_text(amount=qwen.starting_price, unit=qwen.price_unit).exact == (
+    assert price_format(amount=qwen.starting_price, unit=qwen.price_unit).exact == (
         "$6.50e-8 per prompt token"
     )
     assert qwen.context_length == 1_000_000
@@ -174,7 +174,7 @@ def test_real_file_prices_and_units(real_import):
     for model in flux:
         assert model.price_unit == "output_image_token", model.external_id
         assert model.starting_price > 0 and model.pricing_model == "paid"
-        assert not price_text(amount=model.starting_price, unit=model.price_unit).free
+        assert not price_format(amount=model.starting_price, unit=model.price_unit).free
 
     auto = _real("openrouter/auto")
     assert auto.price_varies

@@ -1,40 +1,86 @@
+"""The one price formatting function, as pure functions: no database."""
+
+import re
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from catalog.pricing import price_compare, price_text
+from catalog.models import PriceUnit
+from catalog.pricing import (
+    amount_readable,
+    price_compare,
+    price_format,
+    unit_label,
+    unit_scale,
+)
 
 
 @pytest.mark.parametrize(
-    ("amount", "unit", "exact", "human"),
+    ("amount", "unit", "headline", "exact"),
     [
-        ("0.000000065", "prompt_token", "$6.50e-8 per prompt token", "$0.065 / 1M input tokens"),
-        ("0.0000025", "prompt_token", "$2.50e-6 per prompt token", "$2.50 / 1M input tokens"),
-        ("0.00001", "completion_token", "$1.00e-5 per completion token", "$10 / 1M output tokens"),
-        ("0.04", "image", "$0.0400 per image", "$0.04 / image"),
-        ("0.05", "image", "$0.0500 per image", "$0.05 / image"),
-        ("20", "month", "$20.0 per month", "$20 / month"),
-        ("16.99", "month", "$17.0 per month", "$16.99 / month"),
-        ("0.0000717", "second", "$7.17e-5 per second", "$0.0043 / minute"),
-        ("19", "seat", "$19.0 per seat", "$19 / seat"),
-        ("0.005", "request", "$0.00500 per request", "$0.005 / request"),
+        ("0.000000065", "prompt_token", "$0.065 / 1M input tokens", "$6.50e-8 per prompt token"),
+        ("0.0000025", "prompt_token", "$2.50 / 1M input tokens", "$2.50e-6 per prompt token"),
+        ("0.00001", "completion_token", "$10 / 1M output tokens", "$1.00e-5 per completion token"),
+        ("0.0000005", "prompt_token", "$0.50 / 1M input tokens", "$5.00e-7 per prompt token"),
+        ("0.1", "prompt_token", "$100000 / 1M input tokens", "$0.100 per prompt token"),
+        ("0.0000717", "second", "$0.0043 / minute", "$7.17e-5 per second"),
+        # Units bought one at a time read as they are: no second form beside them.
+        ("0.04", "image", "$0.04 / image", ""),
+        ("0.05", "image", "$0.05 / image", ""),
+        ("20", "month", "$20 / month", ""),
+        ("16.99", "month", "$16.99 / month", ""),
+        ("19", "seat", "$19 / seat", ""),
+        ("0.005", "request", "$0.005 / request", ""),
+        ("0.5", "request", "$0.50 / request", ""),
+        ("0.9996", "request", "$1 / request", ""),
+        ("1.005", "month", "$1.01 / month", ""),
     ],
 )
-def test_exact_and_human_forms(amount, unit, exact, human):
-    text = price_text(amount=Decimal(amount), unit=unit)
-    assert (text.exact, text.human) == (exact, human)
+def test_headline_is_readable_and_the_exact_form_sits_beside_rescaled_ones(
+    amount, unit, headline, exact
+):
+    text = price_format(amount=Decimal(amount), unit=unit)
+    assert (text.headline, text.exact) == (headline, exact)
     assert text.known and not text.free
+    assert str(text) == headline
 
 
-def test_unknown_is_no_data_never_free():
-    text = price_text(amount=None, unit="")
-    assert text.exact == "no data"
-    assert not text.known and not text.free
+def test_unknown_is_price_unknown_never_free_nor_paid():
+    text = price_format(amount=None, unit="", pricing_model="paid")
+    assert (text.headline, text.exact, text.known, text.free) == ("Price unknown", "", False, False)
 
 
-def test_zero_is_free():
-    text = price_text(amount=Decimal("0"), unit="month")
-    assert text.exact == "Free" and text.free
+def test_open_source_without_a_price_is_free_open_source():
+    text = price_format(amount=None, unit="", pricing_model="open_source")
+    assert (text.headline, text.known, text.free) == ("Free (open source)", True, True)
+    zero = price_format(amount=Decimal(0), unit="month", pricing_model="open_source")
+    assert zero.headline == "Free (open source)"
+
+
+def test_zero_is_free_and_free_model_without_price_is_free():
+    assert price_format(amount=Decimal("0"), unit="month").headline == "Free"
+    assert price_format(amount=Decimal("0"), unit="month").free
+    assert price_format(amount=None, unit="", pricing_model="free").headline == "Free"
+
+
+def test_a_price_set_per_request_varies():
+    text = price_format(amount=None, unit="", pricing_model="paid", varies=True)
+    assert (text.headline, text.known, text.free) == ("Varies by request", False, False)
+    # A fixed figure wins over "varies".
+    fixed = price_format(amount=Decimal("0.01"), unit="request", varies=True)
+    assert fixed.headline == "$0.01 / request"
+
+
+def test_unit_labels_come_from_the_one_declaration():
+    for unit in PriceUnit:
+        assert unit_label(unit.value) == unit.label
+    assert unit_label("web_search") == "web search"
+    assert unit_scale("image") == (Decimal(1), "image")
+    assert price_format(amount=Decimal("0.01"), unit="web_search").headline == (
+        "$0.01 / web search"
+    )
 
 
 def test_prices_compare_only_on_the_same_unit():
@@ -44,3 +90,92 @@ def test_prices_compare_only_on_the_same_unit():
     assert price_compare(a=cheap, b=cheap) == 0
     assert price_compare(a=cheap, b=(Decimal("0.000001"), "prompt_token")) is None
     assert price_compare(a=cheap, b=(None, "")) is None
+    assert price_compare(a=(None, ""), b=cheap) is None
+
+
+def test_prices_that_read_the_same_are_equal():
+    # $0.0651 and $0.06506 per 1M both read "$0.0651": neither is called cheaper.
+    a = (Decimal("0.0000000651"), "prompt_token")
+    b = (Decimal("0.00000006506"), "prompt_token")
+    assert price_format(amount=a[0], unit=a[1]).headline == (
+        price_format(amount=b[0], unit=b[1]).headline
+    )
+    assert price_compare(a=a, b=b) == 0
+    # One digit more apart, and they differ.
+    assert price_compare(a=a, b=(Decimal("0.0000000652"), "prompt_token")) == -1
+
+
+# --- the round trip ----------------------------------------------------------------------
+
+_HEADLINE = re.compile(r"^\$(?P<amount>[0-9]+(?:\.[0-9]+)?) / (?P<per>.+)$")
+_EXACT = re.compile(r"^\$(?P<amount>[0-9.]+(?:e-?[0-9]+)?) per (?P<unit>.+)$")
+UNITS = [unit.value for unit in PriceUnit]
+# Stored prices have 12 decimal places and stay under a million dollars.
+stored_amounts = st.decimals(
+    min_value=Decimal("0.000000000001"),
+    max_value=Decimal("999999"),
+    places=12,
+    allow_nan=False,
+    allow_infinity=False,
+)
+
+
+def _parse_headline(text: str, unit: str) -> Decimal:
+    """The amount the headline shows, per the quantity it names (1M tokens, a minute...)."""
+    match = _HEADLINE.match(text)
+    assert match, text
+    _, per = unit_scale(unit)
+    assert match["per"] == per
+    assert "e" not in match["amount"]
+    return Decimal(match["amount"])
+
+
+@given(amount=stored_amounts, unit=st.sampled_from(UNITS))
+def test_the_headline_round_trips_its_value(amount, unit):
+    text = price_format(amount=amount, unit=unit)
+    shown = _parse_headline(text.headline, unit)
+    scale, _ = unit_scale(unit)
+    # It reads back as the value rounded to what is shown...
+    assert shown == amount_readable(amount * scale)
+    # ...within half a unit of the last digit shown (three significant digits or cents)...
+    last_digit = Decimal(1).scaleb(shown.as_tuple().exponent)
+    assert abs(shown - amount * scale) <= last_digit / 2
+    # ...and formatting what it reads gives the same words: nothing drifts.
+    if scale == 1:
+        assert price_format(amount=shown, unit=unit).headline == text.headline
+        assert price_compare(a=(amount, unit), b=(shown, unit)) == 0
+
+
+@given(
+    mantissa=st.integers(min_value=1, max_value=999),
+    exponent=st.integers(min_value=-9, max_value=3),
+    unit=st.sampled_from(UNITS),
+)
+def test_a_price_with_three_significant_digits_round_trips_exactly(mantissa, exponent, unit):
+    scale, _ = unit_scale(unit)
+    shown = Decimal(mantissa).scaleb(exponent)
+    if shown >= 1:
+        shown = shown.quantize(Decimal("0.01"))
+    amount = shown / scale
+    if amount * scale != shown:
+        return  # not a whole number of units (a third of a cent per second): no exact trip
+    assert _parse_headline(price_format(amount=amount, unit=unit).headline, unit) == shown
+
+
+@given(amount=stored_amounts, unit=st.sampled_from(["prompt_token", "completion_token", "second"]))
+def test_the_exact_form_keeps_three_significant_digits(amount, unit):
+    match = _EXACT.match(price_format(amount=amount, unit=unit).exact)
+    assert match and match["unit"] == unit_label(unit)
+    shown = Decimal(match["amount"])
+    assert abs(shown - amount) <= amount * Decimal("0.005") + Decimal("1e-15")
+
+
+def test_admin_lists_the_same_headline():
+    from django.contrib.admin.sites import site
+
+    from catalog.models import Artifact
+
+    admin = site._registry[Artifact]
+    priced = Artifact(starting_price=Decimal("16.99"), price_unit="month")
+    assert admin.price_display(priced) == "$16.99 / month"
+    assert admin.price_display(Artifact(starting_price=None, price_unit="")) == "Price unknown"

@@ -36,7 +36,10 @@ def test_facts_chart_and_all_capabilities(client, artifact):
     body = page(client, artifact)
     assert "<h1>Main Model</h1>" in body
     assert body.count('class="capability"') == 7  # all of them, no "+N more"
-    assert "$1.00e-6 per prompt token" in body and "$1 / 1M input tokens" in body
+    assert (
+        '<span class="fact-value">$1 / 1M input tokens</span>'
+        '<span class="fact-exact">$1.00e-6 per prompt token</span>'
+    ) in body
     assert "7 decomposed" in body
     assert '<svg class="score-chart-svg"' in body and "<desc" in body
     # Weights from catalog.ranking.REGISTRY for models: adoption 20%, quality 50%.
@@ -46,10 +49,10 @@ def test_facts_chart_and_all_capabilities(client, artifact):
     assert "not matched yet" in body
 
 
-def test_unknown_price_is_no_data_and_zero_is_free(client):
+def test_unknown_price_is_price_unknown_and_zero_is_free(client):
     unknown = ArtifactFactory(slug="unknown", starting_price=None, price_unit="")
     assert re.search(
-        r"Starting Price</th><td><span class=\"fact-value\">no data", page(client, unknown)
+        r"Starting Price</th><td><span class=\"fact-value\">Price unknown", page(client, unknown)
     )
     free = ArtifactFactory(slug="free", starting_price=Decimal(0))
     assert re.search(r"Starting Price</th><td><span class=\"fact-value\">Free", page(client, free))
@@ -130,3 +133,13 @@ def test_alternatives_from_the_match_graph_come_first(client, artifact):
     assert "Matched together in 12 searches" in alternatives
     assert "Matched together in 2 searches" in alternatives
     assert "Shares 1 capability tag" in alternatives
+
+
+def test_fields_that_do_not_apply_to_a_kind_are_left_out(client):
+    library = ArtifactFactory(slug="langchain", kind="library", open_weights=False)
+    body = page(client, library)
+    assert "Open weights" not in body and "Context window" not in body
+    model = ArtifactFactory(slug="model-x", kind="model", context_length=None)
+    body = page(client, model)
+    assert re.search(r"Open weights</th><td><span class=\"fact-value\">No<", body)
+    assert re.search(r"Context window</th><td><span class=\"fact-value\">no data<", body)

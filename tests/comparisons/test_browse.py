@@ -246,11 +246,12 @@ def test_cards_show_vendor_kind_rank_price_tags_and_compare_entry(client):
     assert "Qwen Team" in text
     assert "Model" in text
     assert '73<span class="rank-of">/100</span>' in text
-    assert "$6.50e-8 per prompt token" in text
-    assert "$0.065 / 1M input tokens" in text
+    # The readable price only: no scientific notation on a card.
+    assert "From <strong>$0.065 / 1M input tokens</strong>" in text
+    assert "e-8" not in text
     assert '<a class="tag" href="/artifacts/?tag=chat">Chat assistant</a>' in text
     assert "Free tier" in text
-    assert "no data" in text  # the unknown price is never shown as free
+    assert "Price unknown" in text  # the unknown price is never shown as free
     assert '<input type="hidden" name="a" value="qwen3-5-flash">' in text
     assert "Compare with…" in text
 

@@ -80,8 +80,11 @@ def test_seed_pair_renders_every_part(client, demo_catalog):
         "Pricing", "Starting Price", "Capabilities", "Times Matched",
     ]:  # fmt: skip
         fact_row(body, label)
-    assert "$6.50e-8 per prompt token" in fact_row(body, "Starting Price")
-    assert "$0.065 / 1M input tokens" in fact_row(body, "Starting Price")
+    price_row = fact_row(body, "Starting Price")
+    # The readable form leads, the seed's exact form sits beside it.
+    assert price_row.index("$0.065 / 1M input tokens") < price_row.index(
+        "$6.50e-8 per prompt token"
+    )
     assert re.search(r"\d+ decomposed .* \d+ decomposed", fact_row(body, "Capabilities"))
     assert "Unique:" in text and "vs alternatives:" in text
     flux_count = published_count("flux-1-pro")
@@ -94,6 +97,15 @@ def test_seed_pair_renders_every_part(client, demo_catalog):
     assert "Related comparisons" in text
     assert 'aria-label="Breadcrumb"' in body
     assert "<svg" in body and "<desc" in body
+
+
+def test_no_scientific_notation_outside_the_exact_form(client, demo_catalog):
+    body = html(client.get(SEED))
+    without_exact = re.sub(r'<span class="fact-exact">.*?</span>', "", body)
+    assert not re.search(r"\$[0-9.]+e-?[0-9]", text_of(without_exact))
+    for node in jsonld(body)["@graph"][1:]:
+        if "offers" in node:
+            assert "e-" not in node["offers"]["description"]
 
 
 def test_seed_pair_never_calls_flux_free(client, demo_catalog):
@@ -211,6 +223,7 @@ def test_head_has_canonical_open_graph_and_jsonld(client, pair):
     alpha = data["@graph"][1]
     assert alpha["name"] == "Alpha" and alpha["offers"]["priceCurrency"] == "USD"
     assert alpha["offers"]["price"] == "0.000001"
+    assert alpha["offers"]["description"] == "$1 / 1M input tokens"
     crumbs = [item["name"] for item in data["@graph"][0]["itemListElement"]]
     assert crumbs == ["Home", "Compare", "Alpha vs Beta"]
     assert 'name="robots"' not in body  # they share a tag: indexable
@@ -267,6 +280,29 @@ def test_editor_override_replaces_the_verdict_in_either_order(client, pair):
     assert "Beta scores higher" not in text
 
 
+def test_editor_verdict_is_rendered_markdown_and_sanitised(client, pair):
+    a, b = pair
+    ComparisonOverrideFactory(
+        artifact_a=a, artifact_b=b,
+        verdict="**Different jobs.** See [docs](https://example.com/x).\n\n<script>x()</script>",
+    )  # fmt: skip
+    body = html(client.get("/compare/alpha-vs-beta/"))
+    verdict = re.search(r'<section class="compare-section verdict".*?</section>', body, re.S)
+    section = verdict.group(0)
+    assert "<strong>Different jobs.</strong>" in section
+    assert '<a href="https://example.com/x" rel="nofollow noopener noreferrer">docs</a>' in section
+    assert "**" not in section and "<script>" not in section
+
+
+def test_the_verdict_says_four_sentences_and_keeps_the_rest_under_why(client, demo_catalog):
+    body = html(client.get(SEED))
+    section = re.search(r'<section class="compare-section verdict".*?</section>', body, re.S)
+    shown = re.search(r"<h2[^>]*>Verdict</h2>\s*<p>(.*?)</p>", section.group(0), re.S).group(1)
+    assert shown.startswith("FLUX.1 [pro] for images, Qwen3.5-Flash for text.")
+    assert len(re.findall(r"[.!?](?:\s|$)", shown)) <= 4
+    assert "<summary>Why</summary>" in section.group(0)
+
+
 def test_noindex_override(client, pair):
     a, b = pair
     ComparisonOverrideFactory(artifact_a=a, artifact_b=b, noindex=True)
@@ -294,6 +330,30 @@ def test_no_evidence_says_so_without_inventing_any(client, pair):
     text = text_of(html(client.get("/compare/alpha-vs-beta/")))
     assert "No search has matched both of them yet" in text
     assert "both matched in" not in text
+
+
+@pytest.mark.parametrize(("simulated", "real"), [(2, 0), (1, 1), (0, 1)])
+def test_simulated_evidence_is_never_called_real(client, pair, simulated, real):
+    from django.utils import timezone
+
+    from comparisons.models import SearchEvent
+
+    a, b = pair
+    intent = IntentFactory(text="write emails")
+    PairEvidenceFactory(artifact_a=a, artifact_b=b, intent=intent, times_both_matched=12)
+    for flag, count in ((True, simulated), (False, real)):
+        for n in range(count):
+            SearchEvent.objects.create(
+                intent=intent, created_at=timezone.now(), client_key=f"k{flag}{n}",
+                is_simulated=flag,
+            )  # fmt: skip
+    text = text_of(html(client.get("/compare/alpha-vs-beta/")))
+    assert "real search" not in text
+    if real:
+        assert "evidence from 12 searches" in text and "simulated" not in text
+    else:
+        assert "evidence from 12 simulated searches" in text
+        assert "both matched in 12 simulated searches for \u201cwrite emails\u201d" in text
 
 
 def test_search_call_prefilled_from_shared_tags(client, pair):

@@ -4,21 +4,27 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from comparisons.compare.verdict import (
+from comparisons.compare.alignment import (
     AlignedRow,
     CapabilityFacts,
+    aligned_filter,
+    capabilities_align,
+)
+from comparisons.compare.verdict import (
     Evidence,
+    ModelFacts,
     SharedIntent,
     SideFacts,
-    aligned_filter,
     breadth_compare,
-    capabilities_align,
     data_gaps_describe,
     evidence_describe,
     facts_build,
     jobs_compare,
     lead_build,
+    model_facts_rows,
     pricing_compare,
     rank_compare,
     verdict_build,
@@ -84,12 +90,29 @@ def test_a_small_gap_is_called_close():
 
 
 def test_lead_sentence_from_data_and_honest_about_missing_evidence():
-    lead = lead_build(a=QWEN, b=FLUX, evidence=NO_EVIDENCE)
+    lead = lead_build(a=QWEN, b=replace(FLUX, output_modalities=("text",)), evidence=NO_EVIDENCE)
     assert lead.startswith("FLUX.1 [pro] ranks higher at 58/100 vs Qwen3.5-Flash at 23/100.")
     assert "no search has matched both yet" in lead
     tied = lead_build(a=QWEN, b=replace(FLUX, rank=23), evidence=Evidence((), 3, 1))
-    assert tied.startswith("Qwen3.5-Flash and FLUX.1 [pro] rank the same at 23/100.")
-    assert "3 real searches" in tied
+    assert tied.startswith(
+        "FLUX.1 [pro] for images, Qwen3.5-Flash for text: they do different jobs. "
+        "FLUX.1 [pro] and Qwen3.5-Flash rank the same at 23/100."
+    )
+    assert "with evidence from 3 searches that matched both" in tied
+    assert "real" not in tied
+
+
+def test_simulated_evidence_is_called_simulated():
+    simulated = Evidence((SharedIntent("x", 12),), 12, 1, simulated=True)
+    lead = lead_build(a=QWEN, b=FLUX, evidence=simulated)
+    assert "with evidence from 12 simulated searches that matched both" in lead
+    reason = evidence_describe(a=QWEN, b=FLUX, evidence=simulated)
+    assert (
+        reason.sentence
+        == "Both were found in 12 simulated searches, most often for \u201cx\u201d (12)."
+    )
+    one = Evidence((), 1, 1)
+    assert one.searches_text == "1 search"
 
 
 # --- missing data --------------------------------------------------------------------------
@@ -114,7 +137,7 @@ def test_no_gap_sentence_when_everything_is_known():
 
 def test_different_units_are_never_compared_and_nobody_is_called_free():
     text = sentences(pricing_compare(a=QWEN, b=FLUX))
-    assert "different units (prompt token vs image)" in text
+    assert "different units (image vs prompt token)" in text
     assert "cheaper" in text and "neither can be called cheaper" in text
     assert "free" not in text.lower()
 
@@ -123,12 +146,10 @@ def test_cheaper_only_on_the_same_unit():
     dear = replace(FLUX, name="Dear", starting_price=Decimal("0.08"))
     reasons = pricing_compare(a=dear, b=FLUX)
     price = reasons[-1]
-    assert price.sentence == (
-        "FLUX.1 [pro] is cheaper per image: $0.0500 per image vs $0.0800 per image for Dear."
-    )
+    assert price.sentence == "FLUX.1 [pro] is cheaper: $0.05 / image vs $0.08 / image for Dear."
     assert price.favours == "b"
     same = pricing_compare(a=FLUX, b=replace(FLUX, name="Twin"))[-1]
-    assert same.sentence == "Both start at the same price: $0.0500 per image."
+    assert same.sentence == "Both start at the same price: $0.05 / image."
 
 
 @pytest.mark.parametrize(
@@ -173,20 +194,44 @@ def test_unknown_prices_are_said_to_be_unknown():
 # --- breadth and tags ----------------------------------------------------------------------
 
 
-def test_breadth_and_what_only_one_side_covers():
+def test_breadth_and_what_is_listed_for_one_side_only():
     reasons = breadth_compare(a=QWEN, b=replace(FLUX, capabilities=(*FLUX.capabilities, cap(5))))
     text = sentences(reasons)
     assert "FLUX.1 [pro] lists 3 capabilities to 2 for Qwen3.5-Flash." in text
-    assert "Only Qwen3.5-Flash covers long context and low cost." in text
-    assert "Only FLUX.1 [pro] covers image generation." in text
-    assert "workflow automation" not in text.split("Only")[1]
+    # A tag missing on one side is "not listed", never "only A can".
+    assert "Qwen3.5-Flash lists long context and low cost; not listed for FLUX.1 [pro]." in text
+    assert "FLUX.1 [pro] lists image generation; not listed for Qwen3.5-Flash." in text
+    assert "workflow automation" not in text
+    assert "Only" not in text
 
 
 def test_equal_breadth_and_long_tag_lists_are_shortened():
     many = replace(QWEN, capabilities=(cap(1, "a-1", "b-2", "c-3", "d-4", "e-5"),))
     reasons = breadth_compare(a=many, b=replace(FLUX, capabilities=(cap(9, "z-9"),)))
-    assert reasons[0].sentence == "Both list 1 capabilities."
-    assert "covers a 1, b 2, c 3 and 2 more." in sentences(reasons)
+    assert reasons[-1].sentence == "Both list 1 capabilities."
+    assert "lists a 1, b 2, c 3 and 2 more; not listed for" in sentences(reasons)
+
+
+def test_a_tag_a_fact_already_decides_is_not_restated():
+    # "AssemblyAI is cheaper" must not be followed by "only Deepgram covers low cost".
+    deepgram = replace(
+        QWEN, name="Deepgram", starting_price=Decimal("0.0002"), price_unit="second",
+        capabilities=(cap(1, "low-cost", "speech-to-text"),),
+    )  # fmt: skip
+    assembly = replace(
+        FLUX, name="AssemblyAI", starting_price=Decimal("0.0001"), price_unit="second",
+        output_modalities=("text",), capabilities=(cap(2, "speech-to-text"),),
+    )  # fmt: skip
+    verdict = verdict_build(a=assembly, b=deepgram, evidence=NO_EVIDENCE)
+    every = " ".join(r.sentence for r in verdict.reasons)
+    assert "AssemblyAI is cheaper" in every
+    assert "low cost" not in every
+    # In different units the price decides nothing, so the tag may be named.
+    per_month = replace(assembly, price_unit="month")
+    every = " ".join(
+        r.sentence for r in verdict_build(a=per_month, b=deepgram, evidence=NO_EVIDENCE).reasons
+    )
+    assert "Deepgram lists low cost; not listed for AssemblyAI." in every
 
 
 # --- evidence ------------------------------------------------------------------------------
@@ -197,8 +242,7 @@ def test_evidence_sentence_only_when_there_is_evidence():
     evidence = Evidence((SharedIntent("transcribe interviews", 14),), 20, 3)
     reason = evidence_describe(a=QWEN, b=FLUX, evidence=evidence)
     assert reason.sentence == (
-        "Searchers found both in 20 searches, "
-        "most often for \u201ctranscribe interviews\u201d (14)."
+        "Both were found in 20 searches, most often for \u201ctranscribe interviews\u201d (14)."
     )
 
 
@@ -209,7 +253,7 @@ def test_a_text_model_and_an_image_model_do_different_jobs():
     reason = jobs_compare(a=QWEN, b=FLUX)
     assert reason.key == "different_jobs"
     assert reason.sentence.startswith(
-        "These do different jobs: Qwen3.5-Flash produces text, FLUX.1 [pro] produces images."
+        "These do different jobs: FLUX.1 [pro] produces images, Qwen3.5-Flash produces text."
     )
 
 
@@ -229,16 +273,32 @@ def test_same_or_unknown_outputs_get_no_warning():
 # --- the whole verdict ---------------------------------------------------------------------
 
 
-def test_verdict_orders_rules_by_strength_and_keeps_the_warning_apart():
+def test_verdict_leads_with_the_split_and_keeps_the_warning_apart():
     verdict = verdict_build(a=QWEN, b=FLUX, evidence=Evidence((SharedIntent("x", 2),), 2, 1))
     keys = [r.key for r in verdict.reasons]
-    assert keys[0] == "rank"
+    assert keys[:2] == ["split", "rank"]
     assert keys.index("price") < keys.index("breadth") < keys.index("evidence")
     assert keys[-1] == "different_jobs"
     assert [w.key for w in verdict.warnings] == ["different_jobs"]
-    assert verdict.text.startswith("FLUX.1 [pro] scores higher at 58/100")
+    assert verdict.text.startswith(
+        "FLUX.1 [pro] for images, Qwen3.5-Flash for text. FLUX.1 [pro] scores higher at 58/100"
+    )
     assert "different jobs" not in verdict.text
     assert not verdict.by_editor
+
+
+def test_the_default_verdict_is_four_sentences_and_the_rest_is_why():
+    verdict = verdict_build(a=QWEN, b=FLUX, evidence=Evidence((SharedIntent("x", 2),), 2, 1))
+    spoken = [r for r in verdict.reasons if r.key != "different_jobs"]
+    assert len(spoken) > 4
+    assert list(verdict.summary) == spoken[:4]
+    assert list(verdict.why) == spoken[4:]
+    assert verdict.text == " ".join(r.sentence for r in spoken[:4])
+    short = verdict_build(a=QWEN, b=replace(QWEN, name="Twin"), evidence=NO_EVIDENCE)
+    assert (
+        len(short.summary) <= 4
+        and short.why == tuple(r for r in short.reasons if r.key != "different_jobs")[4:]
+    )
 
 
 def test_an_editor_verdict_replaces_the_generated_text():
@@ -275,15 +335,15 @@ def test_sub_scores_never_round_to_zero_or_one():
     assert (rows["Quality"].a.text, rows["Quality"].b.text) == ("0.00", "1.00")
 
 
-def test_starting_price_row_exact_human_and_units():
+def test_starting_price_row_readable_first_exact_beside_and_units():
     rows = rows_by_label(QWEN, FLUX)
     price = rows["Starting Price"]
-    assert price.a.text == "$6.50e-8 per prompt token"
-    assert price.a.human == "$0.065 / 1M input tokens"
-    assert price.b.text == "$0.0500 per image"
+    assert price.a.text == "$0.065 / 1M input tokens"
+    assert price.a.exact == "$6.50e-8 per prompt token"
+    assert (price.b.text, price.b.exact) == ("$0.05 / image", "")
     assert price.better is None and "not compared" in price.note
     unknown = rows_by_label(QWEN, replace(FLUX, starting_price=None, price_unit=""))
-    assert unknown["Starting Price"].b.text == "no data"
+    assert unknown["Starting Price"].b.text == "Price unknown"
     free = rows_by_label(QWEN, replace(FLUX, starting_price=Decimal(0), price_unit="image"))
     assert free["Starting Price"].b.text == "Free"
     cheaper = rows_by_label(replace(FLUX, starting_price=Decimal("0.01")), FLUX)
@@ -308,40 +368,94 @@ def test_times_matched_zero_is_not_a_bare_zero():
 # --- alignment -----------------------------------------------------------------------------
 
 
-def test_capabilities_align_both_first_then_only_a_then_only_b():
-    untagged = replace(FLUX, capabilities=(*FLUX.capabilities, cap(7)))
-    rows = capabilities_align(a=QWEN, b=untagged)
-    assert [(r.tag_slug, r.presence) for r in rows] == [
-        ("workflow-automation", "both"),
-        ("long-context", "a"),
-        ("low-cost", "a"),
-        ("image-generation", "b"),
-        ("", "b"),
+def titled(n: int, title: str, *tags: str, linked: tuple[int, ...] = ()) -> CapabilityFacts:
+    return CapabilityFacts(
+        n, title, tuple((t, t.replace("-", " ").title()) for t in tags), same_job=frozenset(linked)
+    )
+
+
+FLUX_CAPS = (
+    titled(1, "Generate images from text prompts", "image-generation"),
+    titled(2, "Faster successor variants in the same family", "image-generation", "low-latency"),
+    titled(3, "Simple REST API with async results", "image-generation", "workflow-automation"),
+)
+QWEN_CAPS = (
+    titled(11, "Very low cost per token", "low-cost", "low-latency", "text-generation"),
+    titled(12, "Tool calling for agents and workflows", "function-calling", "workflow-automation"),
+    titled(13, "Image generation from prompts", "image-generation"),
+)
+
+
+def test_both_only_when_the_two_answer_the_same_job():
+    rows = capabilities_align(a=FLUX_CAPS, b=QWEN_CAPS)
+    both = [r for r in rows if r.presence == "both"]
+    # Same tag and overlapping meaning: one row.
+    assert [(r.tag_slug, r.a[0].id, r.b[0].id) for r in both] == [("image-generation", 1, 13)]
+    # Sharing "Low latency" alone pairs nothing: the two stay on their own rows.
+    assert not any(r.presence == "both" and r.tag_slug == "low-latency" for r in rows)
+    row_of = {c.id: r for r in rows for c in (*r.a, *r.b)}
+    assert row_of[2].presence != "both" and row_of[11].presence != "both"
+    assert (row_of[2].tag_slug, row_of[2].presence) == ("image-generation", "a")
+    assert [c.id for c in row_of[2].a] == [2, 3]
+    assert (row_of[11].tag_slug, row_of[11].presence) == ("low-latency", "b")
+    # Left over under a tag both still carry, it is "related": same tag, other jobs.
+    rows = capabilities_align(a=FLUX_CAPS[1:2], b=QWEN_CAPS[:1])
+    assert [(r.tag_slug, r.presence) for r in rows] == [("low-latency", "related")]
+
+
+def test_an_editor_link_makes_a_pair_without_shared_words():
+    linked = (*FLUX_CAPS[:2], titled(3, "Simple REST API", "workflow-automation", linked=(12,)))
+    rows = capabilities_align(a=linked, b=QWEN_CAPS)
+    assert ("workflow-automation", 3, 12) in [
+        (r.tag_slug, r.a[0].id, r.b[0].id) for r in rows if r.presence == "both"
     ]
-    image = rows[3]
-    assert [c.id for c in image.b] == [3, 4]
+
+
+def test_each_capability_appears_in_one_row_unless_a_tag_is_asked_for():
+    rows = capabilities_align(a=FLUX_CAPS, b=QWEN_CAPS)
+    ids = [c.id for r in rows for c in (*r.a, *r.b)]
+    assert sorted(ids) == [1, 2, 3, 11, 12, 13]
+    assert [r.presence for r in rows] == sorted(
+        (r.presence for r in rows), key=["both", "related", "a", "b"].index
+    )
+    image = capabilities_align(a=FLUX_CAPS, b=QWEN_CAPS, tag="image-generation")
+    assert sorted(c.id for r in image for c in r.a) == [1, 2, 3]
+    assert {r.tag_slug for r in image} == {"image-generation"}
+
+
+def test_rows_both_have_show_the_difference_not_the_same_sentence_twice():
+    a = (titled(1, "Reads up to 1,050,000 tokens", "long-context"),)
+    b = (titled(2, "Reads up to 1,000,000 tokens", "long-context"),)
+    (row,) = capabilities_align(a=a, b=b)
+    assert (row.presence, row.difference, row.same_text) == ("both", "1.05M vs 1M tokens", False)
+    same = capabilities_align(a=a, b=(titled(3, "Reads up to 1,050,000 tokens", "long-context"),))
+    assert (same[0].difference, same[0].same_text) == ("", True)
+
+
+def test_untagged_capabilities_close_their_group():
+    rows = capabilities_align(a=(titled(1, "Alpha thing"),), b=(titled(2, "Beta", "x-y"),))
+    assert [(r.tag_slug, r.presence) for r in rows] == [("", "a"), ("x-y", "b")]
 
 
 @pytest.mark.parametrize(
-    ("show", "tag", "expected"),
+    ("show", "expected"),
     [
-        ("all", "", ["w", "x", "y"]),
-        ("both", "", ["w"]),
-        ("a", "", ["x"]),
-        ("b", "", ["y"]),
-        ("diff", "", ["x", "y"]),
-        ("all", "x", ["x"]),
-        ("both", "x", []),
+        ("all", ["w", "v", "x", "y"]),
+        ("both", ["w"]),
+        ("a", ["x"]),
+        ("b", ["y"]),
+        ("diff", ["v", "x", "y"]),
     ],
 )
-def test_aligned_filter(show, tag, expected):
+def test_aligned_filter(show, expected):
     c = cap(1)
     rows = [
         AlignedRow("w", "W", (c,), (c,)),
+        AlignedRow("v", "V", (c,), (c,), "related"),
         AlignedRow("x", "X", (c,), ()),
         AlignedRow("y", "Y", (), (c,)),
     ]
-    assert [r.tag_slug for r in aligned_filter(rows=rows, show=show, tag=tag)] == expected
+    assert [r.tag_slug for r in aligned_filter(rows=rows, show=show)] == expected
 
 
 def test_a_price_that_varies_by_request_is_neither_unknown_nor_compared():
@@ -350,3 +464,175 @@ def test_a_price_that_varies_by_request_is_neither_unknown_nor_compared():
         "The price of Router varies by request, so the prices are not compared."
     )
     assert rows_by_label(QWEN, router)["Starting Price"].b.text == "Varies by request"
+
+
+# --- laws (Hypothesis) -------------------------------------------------------------------
+
+
+_SWAP = {"a": "b", "b": "a", None: None}
+_component = st.one_of(st.none(), st.floats(min_value=0, max_value=1))
+_price = st.one_of(st.none(), st.decimals(min_value=0, max_value=100, places=8, allow_nan=False))
+_model = st.builds(
+    ModelFacts,
+    context_length=st.one_of(st.none(), st.integers(1, 2_000_000)),
+    max_output=st.one_of(st.none(), st.integers(1, 200_000)),
+    prices=st.dictionaries(
+        st.sampled_from(["prompt_token", "completion_token", "image"]),
+        st.decimals(min_value=0, max_value=1, places=9, allow_nan=False),
+        max_size=3,
+    ),
+    input_modalities=st.lists(st.sampled_from(["text", "image", "audio"]), unique=True).map(tuple),
+    output_modalities=st.lists(st.sampled_from(["text", "image"]), unique=True).map(tuple),
+    features=st.fixed_dictionaries(
+        {
+            f: st.sampled_from([True, False, None])
+            for f in ("tools", "structured_output", "reasoning", "web_search")
+        }
+    ),
+    open_weights=st.booleans(),
+)
+
+
+@st.composite
+def sides(draw, name):
+    price = draw(_price)
+    kind = draw(st.sampled_from(["model", "library"]))
+    pricing_model, pricing_label = draw(
+        st.sampled_from(
+            [
+                ("paid", "Paid"),
+                ("free", "Free"),
+                ("freemium", "Freemium"),
+                ("open_source", "Open source"),
+            ]
+        )
+    )
+    tags = ["chat", "low-cost", "long-context", "image-generation", "summarization"]
+    return SideFacts(
+        name=name,
+        kind=kind,
+        rank=draw(st.integers(0, 100)),
+        components={c: draw(_component) for c in FULL},
+        pricing_model=pricing_model,
+        pricing_label=pricing_label,
+        has_free_tier=draw(st.booleans()),
+        open_weights=draw(st.booleans()),
+        starting_price=price,
+        price_unit="" if price is None else draw(st.sampled_from(["prompt_token", "image"])),
+        price_varies=draw(st.booleans()) if price is None else False,
+        output_modalities=tuple(draw(st.lists(st.sampled_from(["text", "image"]), unique=True))),
+        capabilities=tuple(
+            titled(i + (0 if name < "N" else 100), draw(st.sampled_from(["Chat", "Draw"])), t)
+            for i, t in enumerate(draw(st.lists(st.sampled_from(tags), unique=True, max_size=4)))
+        ),
+        times_matched=draw(st.integers(0, 5)),
+        model=draw(_model) if kind == "model" else None,
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(a=sides("Alpha"), b=sides("Zeta"), searches=st.integers(0, 3))
+def test_the_verdict_and_lead_do_not_depend_on_which_side_is_first(a, b, searches):
+    evidence = Evidence((SharedIntent("x", searches),), searches, 1) if searches else NO_EVIDENCE
+    one, other = (
+        verdict_build(a=a, b=b, evidence=evidence),
+        verdict_build(a=b, b=a, evidence=evidence),
+    )
+    assert [r.sentence for r in one.reasons] == [r.sentence for r in other.reasons]
+    assert [r.favours for r in one.reasons] == [_SWAP[r.favours] for r in other.reasons]
+    assert lead_build(a=a, b=b, evidence=evidence) == lead_build(a=b, b=a, evidence=evidence)
+    rows, swapped = facts_build(a=a, b=b), facts_build(a=b, b=a)
+    assert [(r.label, r.a, r.b, r.better) for r in rows] == [
+        (r.label, r.b, r.a, _SWAP[r.better]) for r in swapped
+    ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(a=sides("Alpha"), b=sides("Zeta"))
+def test_better_is_never_marked_on_two_values_that_read_the_same(a, b):
+    for row in facts_build(a=a, b=b):
+        if row.a.text == row.b.text and row.a.note == row.b.note:
+            assert row.better is None, row.label
+
+
+def test_equal_displayed_values_are_never_marked_at_the_boundary():
+    just_below = replace(QWEN, components={**FULL, "quality": 0.504})
+    just_above = replace(FLUX, components={**FULL, "quality": 0.496})
+    assert rows_by_label(just_below, just_above)["Quality"].better is None
+    apart = replace(FLUX, components={**FULL, "quality": 0.494})
+    assert rows_by_label(just_below, apart)["Quality"].better == "a"
+
+
+# --- model facts and the lead for two models of the same job ------------------------------
+
+OPUS = replace(
+    QWEN,
+    name="Claude Opus 4.6",
+    rank=30,
+    starting_price=Decimal("0.000005"),
+    model=ModelFacts(
+        context_length=1_000_000,
+        max_output=128_000,
+        prices={"prompt_token": Decimal("0.000005"), "completion_token": Decimal("0.000025")},
+        input_modalities=("image", "text"),
+        output_modalities=("text",),
+        features={
+            "reasoning": True,
+            "tools": True,
+            "structured_output": False,
+            "web_search": False,
+        },
+    ),
+)
+GPT = replace(
+    QWEN,
+    name="GPT-5.4",
+    rank=30,
+    starting_price=Decimal("0.0000025"),
+    model=ModelFacts(
+        context_length=1_050_000,
+        max_output=128_000,
+        prices={"prompt_token": Decimal("0.0000025"), "completion_token": Decimal("0.000015")},
+        price_tiers=((272_000, "prompt_token", Decimal("0.000005")),),
+        input_modalities=("file", "image", "text"),
+        output_modalities=("text",),
+        features={"reasoning": True, "tools": True, "structured_output": True, "web_search": True},
+    ),
+)
+
+
+def test_model_rows_show_context_prices_tiers_modalities_and_features():
+    rows = {r.label: r for r in model_facts_rows(a=OPUS.model, b=GPT.model)}
+    assert (rows["Context window"].a.text, rows["Context window"].b.text) == (
+        "1,000,000 tokens",
+        "1,050,000 tokens",
+    )
+    assert rows["Context window"].better == "b"
+    assert rows["Maximum output"].better is None  # 128,000 both
+    assert rows["Input price"].b.text == "$2.50 / 1M input tokens"
+    assert rows["Input price"].b.note == "$5 above 272K"
+    assert rows["Input price"].better == "b" and rows["Output price"].better == "b"
+    assert rows["Input"].b.text == "file, image, text" and rows["Input"].better == "b"
+    assert rows["Supports"].b.text == "tool calling, structured output, reasoning, web search"
+    assert rows["Supports"].better == "b"
+    assert rows["Knowledge cutoff"].a.text == "no data"
+
+
+def test_the_lead_names_the_decisive_differences_of_two_models():
+    lead = lead_build(a=OPUS, b=GPT, evidence=NO_EVIDENCE)
+    assert "GPT-5.4 costs less: $2.50 vs $5 per 1M input tokens (2\u00d7)" in lead
+    assert "$15 vs $25 per 1M output tokens (1.67\u00d7)" in lead
+    # 3:1 blend: (3 x 2.50 + 15) / 4 = 5.625 vs (3 x 5 + 25) / 4 = 10.
+    assert "$5.63 vs $10 blended at 3:1 input:output (1.78\u00d7)" in lead
+    assert "GPT-5.4 reads up to 1.05M tokens at once, 1.05\u00d7 the 1M of Claude Opus 4.6." in lead
+    assert "Only GPT-5.4 accepts files." in lead
+
+
+def test_only_one_supports_a_feature_when_the_other_is_known_to_lack_it():
+    text = " ".join(r.sentence for r in verdict_build(a=OPUS, b=GPT, evidence=NO_EVIDENCE).reasons)
+    assert "Only GPT-5.4 supports structured output and web search." in text
+    unknown = replace(OPUS, model=replace(OPUS.model, features={"reasoning": True}))
+    text = " ".join(
+        r.sentence for r in verdict_build(a=unknown, b=GPT, evidence=NO_EVIDENCE).reasons
+    )
+    assert "supports" not in text
