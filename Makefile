@@ -43,6 +43,7 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(PY) -m mypy
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: install

@@ -141,7 +141,8 @@ def amount_readable(amount: Decimal) -> Decimal:
     return rounded
 
 
-def _amount_text(amount: Decimal) -> str:
+def amount_text(amount: Decimal) -> str:
+    """The readable amount without its unit: "2.50", "16.99", "0.065" (cents kept)."""
     rounded = amount_readable(amount)
     if rounded >= 1:
         text = f"{rounded:.2f}"
@@ -188,7 +189,7 @@ def price_format(
         return PriceText(FREE_OPEN_SOURCE if open_source else FREE, known=True, free=True)
     scale, per = unit_scale(unit)
     exact = f"${amount_exact(amount)} per {unit_label(unit)}" if scale != 1 else ""
-    return PriceText(f"${_amount_text(amount * scale)} / {per}", exact=exact, known=True)
+    return PriceText(f"${amount_text(amount * scale)} / {per}", exact=exact, known=True)
 
 
 def price_compare(*, a: tuple[Decimal | None, str], b: tuple[Decimal | None, str]) -> int | None:

@@ -41,7 +41,7 @@ from catalog.models import (
     PriceUnit,
     PricingModel,
 )
-from catalog.pricing import _human_amount, price_plausible
+from catalog.pricing import amount_text, price_plausible
 
 SOURCE = "openrouter"
 
@@ -642,11 +642,11 @@ def _capability(
 
 def _per_million(amount: Decimal) -> str:
     """ "$2.50" for 0.0000025 US dollars per token: the price of a million tokens."""
-    return f"${_human_amount(amount * 1_000_000)}"
+    return f"${amount_text(amount * 1_000_000)}"
 
 
 def _dollars(amount: Decimal) -> str:
-    return f"${_human_amount(amount)}"
+    return f"${amount_text(amount)}"
 
 
 def capabilities_derive(

@@ -344,7 +344,7 @@ def _override_pairs(queryset, *, limit: int) -> list[PairLink]:
     ]
 
 
-def _merged(*groups: list[PairLink], limit: int, skip: set[Pair] = frozenset()) -> list[PairLink]:
+def _merged(*groups: list[PairLink], limit: int, skip: set[Pair] = frozenset()) -> list[PairLink]:  # type: ignore[assignment]
     seen, result = set(skip), []
     for group in groups:
         for link in group:

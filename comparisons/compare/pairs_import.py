@@ -40,9 +40,9 @@ def comparison_pairs_parse(*, payload: Any) -> tuple[list[PairRecord], list[tupl
         a, b = item.get("a"), item.get("b")
         label = item.get("slug") if isinstance(item.get("slug"), str) else f"#{position}"
         if not (isinstance(a, str) and a.strip() and isinstance(b, str) and b.strip()):
-            skipped.append((label, 'needs two tool slugs in "a" and "b"'))
+            skipped.append((label, 'needs two tool slugs in "a" and "b"'))  # type: ignore[arg-type]
             continue
-        pairs.append(PairRecord(label=label, a=a.strip(), b=b.strip()))
+        pairs.append(PairRecord(label=label, a=a.strip(), b=b.strip()))  # type: ignore[arg-type]
     return pairs, skipped
 
 

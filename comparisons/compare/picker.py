@@ -168,14 +168,14 @@ def compare_pick(request: HtmxHttpRequest) -> HttpResponse:
         return _picker_page(request, fixed=found[given[0]])
 
     first, second = found["a"], found["b"]
-    if first.pk == second.pk:
+    if first.pk == second.pk:  # type: ignore[union-attr]
         return _picker_page(
             request,
             status=400,
-            message=f"Pick a different artifact to compare {first.name} with.",
+            message=f"Pick a different artifact to compare {first.name} with.",  # type: ignore[union-attr]
             fixed=first,
         )
-    return redirect(comparison_url(first=first.slug, second=second.slug))
+    return redirect(comparison_url(first=first.slug, second=second.slug))  # type: ignore[union-attr]
 
 
 @require_GET

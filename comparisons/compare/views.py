@@ -147,7 +147,7 @@ def compare(request: HtmxHttpRequest, pair: str) -> HttpResponse:
     if request.htmx and not request.htmx.history_restore_request:
         fragment = FRAGMENTS.get(request.htmx.target or "")
     if fragment == "side_capabilities":
-        context["side"] = sides[request.htmx.target.removeprefix("caps-")]
+        context["side"] = sides[request.htmx.target.removeprefix("caps-")]  # type: ignore[union-attr]
         return render(request, "compare/compare.html#side_capabilities", context)
     if fragment == "aligned":
         return render(request, "compare/compare.html#aligned", context)

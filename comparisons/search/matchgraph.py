@@ -606,7 +606,7 @@ def _centrality(cursor, *, full: bool) -> list[tuple]:
         }
         kind_weights = weights_for_kind(kind=kind, overrides=weights)
         rows.append(
-            (artifact_id, wanted, rank_compute(components=components, weights=kind_weights))
+            (artifact_id, wanted, rank_compute(components=components, weights=kind_weights))  # type: ignore[arg-type]
         )
     return rows
 
@@ -714,7 +714,7 @@ def match_graph_rebuild(
                 report.reason = _base_intact(cursor, state, spam=spam)
             full = not incremental or bool(report.reason)
             report.mode = "full" if full else "incremental"
-            after = (0, 0) if full else (state.search_event_id, state.choice_event_id)
+            after = (0, 0) if full else (state.search_event_id, state.choice_event_id)  # type: ignore[union-attr]
             span = _Span(
                 search_after=after[0],
                 search_upto=max(search_upto, after[0]),
@@ -747,7 +747,7 @@ def match_graph_rebuild(
                 [span.choice_after, span.choice_upto],
             )
             now = timezone.now()
-            before = (0, 0) if full else (state.search_events, state.choice_events)
+            before = (0, 0) if full else (state.search_events, state.choice_events)  # type: ignore[union-attr]
             MatchGraphState.objects.update_or_create(
                 pk=1,
                 defaults={
