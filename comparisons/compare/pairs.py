@@ -14,7 +14,7 @@ from itertools import zip_longest
 from django.db.models import Case, Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Sum, When
 from django.urls import reverse
 
-from catalog.models import Artifact, ArtifactKind, Capability, Status
+from catalog.models import Artifact, ArtifactKind, ArtifactPrice, Capability, PriceUnit, Status
 from catalog.ranking import COMPONENTS, Weights
 from catalog.selectors import artifact_breakdown_get, rank_group_label, weights_by_kind_get
 from comparisons.compare.alignment import CapabilityFacts
@@ -91,12 +91,22 @@ def _capabilities_prefetch() -> Prefetch:
 
 
 def artifacts_for_page(*, slugs: list[str]) -> QuerySet[Artifact]:
-    """Published artifacts with vendor, published capabilities and their tags: 3 queries."""
+    """Published artifacts with vendor, published capabilities and their tags, and the
+    tiered prices of models ("above 272K prompt tokens"): 4 queries."""
     return (
         Artifact.objects.published()
         .filter(slug__in=slugs)
         .select_related("vendor")
-        .prefetch_related(_capabilities_prefetch())
+        .prefetch_related(
+            _capabilities_prefetch(),
+            Prefetch(
+                "price_rows",
+                queryset=ArtifactPrice.objects.filter(
+                    min_prompt_tokens__gt=0, unit_clear=True, amount__isnull=False
+                ),
+                to_attr="price_tier_rows",
+            ),
+        )
     )
 
 
@@ -203,14 +213,36 @@ def model_facts_build(*, artifact: Artifact) -> ModelFacts | None:
         for unit, value in (artifact.prices or {}).items()
         if (amount := _decimal(value)) is not None
     }
+    # The importer's per-token facts (issue 20) win over the older prices map.
+    if artifact.input_price is not None:
+        prices[PriceUnit.PROMPT_TOKEN] = artifact.input_price
+    if artifact.output_price is not None:
+        prices[PriceUnit.COMPLETION_TOKEN] = artifact.output_price
     if artifact.starting_price is not None and artifact.price_unit:
         prices.setdefault(artifact.price_unit, artifact.starting_price)
+    tier_units = {"prompt": PriceUnit.PROMPT_TOKEN, "completion": PriceUnit.COMPLETION_TOKEN}
+    tiers = tuple(
+        (row.min_prompt_tokens, tier_units[row.key], row.amount)
+        for row in getattr(artifact, "price_tier_rows", ())
+        if row.key in tier_units
+    )
     return ModelFacts(
         context_length=artifact.context_length,
+        max_output=artifact.max_output_tokens,
         prices=prices,
+        price_tiers=tiers,
+        cache_read=artifact.cache_read_price,
         input_modalities=tuple(artifact.input_modalities or ()),
         output_modalities=tuple(artifact.output_modalities or ()),
+        features={
+            "tools": artifact.supports_tools,
+            "structured_output": artifact.supports_structured_output,
+            "reasoning": artifact.supports_reasoning,
+            "web_search": artifact.supports_web_search,
+        },
         open_weights=artifact.open_weights,
+        weights_url=artifact.weights_url,
+        knowledge_cutoff=artifact.knowledge_cutoff,
         release_date=artifact.release_date,
     )
 

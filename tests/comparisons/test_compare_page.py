@@ -458,3 +458,50 @@ def test_no_inline_styles_or_scripts(client, aligned_pair):
     assert " style=" not in body and "hx-on" not in body
     scripts = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", body)
     assert scripts == ['<script type="application/ld+json">']
+
+
+def test_model_facts_rows_read_the_imported_facts(client):
+    """The importer's model facts (issue 20) reach the facts table: output limit, per-token
+    prices with their tier, cached input, features, knowledge cutoff; unknown reads no data."""
+    from datetime import date
+
+    from catalog.models import ArtifactPrice
+
+    ArtifactFactory(
+        slug="opus",
+        name="Opus",
+        kind="model",
+        context_length=1_000_000,
+        max_output_tokens=128_000,
+        input_price=Decimal("0.000005"),
+        output_price=Decimal("0.000025"),
+        cache_read_price=Decimal("0.0000005"),
+        supports_tools=True,
+        supports_structured_output=True,
+        supports_reasoning=True,
+        supports_web_search=False,
+        knowledge_cutoff=date(2025, 5, 1),
+    )
+    gpt = ArtifactFactory(
+        slug="gpt",
+        name="GPT",
+        kind="model",
+        context_length=1_050_000,
+        max_output_tokens=None,
+        input_price=Decimal("0.0000025"),
+        output_price=Decimal("0.000015"),
+    )
+    ArtifactPrice.objects.create(
+        artifact=gpt, key="prompt", unit="prompt_token", amount=Decimal("0.000005"),
+        min_prompt_tokens=272_000,
+    )  # fmt: skip
+    body = html(client.get("/compare/gpt-vs-opus/"))
+    assert "128,000 tokens" in fact_row(body, "Maximum output")
+    assert "no data" in fact_row(body, "Maximum output")
+    assert "$5 above 272K" in fact_row(body, "Input price")
+    assert "$2.50 / 1M input tokens" in fact_row(body, "Input price")
+    assert "$25 / 1M output tokens" in fact_row(body, "Output price")
+    assert "$0.50 / 1M input tokens" in fact_row(body, "Cached input price")
+    assert "tool calling, structured output, reasoning" in fact_row(body, "Supports")
+    assert "no data" in fact_row(body, "Supports")  # GPT's source says nothing
+    assert "1 May 2025" in fact_row(body, "Knowledge cutoff")
