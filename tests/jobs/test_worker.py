@@ -41,7 +41,7 @@ def test_a_worker_process_runs_a_queued_rebuild_and_stores_its_result(worker_db,
 
     run.refresh_from_db()
     assert run.state == TaskRun.State.SUCCEEDED, run.error
-    assert run.summary.startswith("Match graph rebuilt: 0 counted events")
+    assert run.summary.startswith("Match graph rebuilt: full: 0 counted events, 0 matches")
     assert (run.progress_done, run.progress_total) == (7, 7)
     assert run.attempts == 1 and run.worker_pid and run.worker_pid != os.getpid()
     result = DBTaskResult.objects.get(id=run.task_result_id)
