@@ -41,6 +41,12 @@ KINDS: dict[str, JobKind] = {
             function="comparisons.search.tasks.match_graph_full_job",
         ),
         JobKind(
+            key="match_graph_incremental",
+            label="Rebuild the match graph (only new searches)",
+            lock="match_graph",
+            function="comparisons.search.tasks.match_graph_incremental_job",
+        ),
+        JobKind(
             key="scores_recompute",
             label="Recompute every artifact's score",
             lock="scores",

@@ -207,3 +207,13 @@ def test_editors_may_start_and_read_jobs_but_not_change_them(editor_client):
     run = TaskRun.objects.create(kind="scores_recompute", lock="scores", state="failed")
     page = editor_client.get(reverse("admin:jobs_taskrun_change", args=[run.pk]))
     assert page.status_code == 200 and b'name="kind"' not in page.content
+
+
+def test_the_incremental_rebuild_runs_as_a_job_and_shares_the_full_rebuilds_lock():
+    run = task_run_start(kind="match_graph_incremental")
+    with pytest.raises(JobAlreadyActive):  # never beside a full rebuild
+        task_run_start(kind="match_graph_full")
+    task_run_execute_now(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.state == "succeeded"
+    assert run.summary.startswith("Match graph rebuilt: ")
