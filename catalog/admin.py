@@ -201,8 +201,9 @@ class ArtifactAdmin(HistoryAdmin):
             },
         ),
         (
-            "Technical",
+            "Technical (model facts)",
             {
+                "classes": ["collapse"],
                 "fields": [
                     ("context_length", "max_output_tokens"),
                     ("input_modalities", "output_modalities"),
@@ -211,7 +212,7 @@ class ArtifactAdmin(HistoryAdmin):
                     ("supports_tools", "supports_structured_output"),
                     ("supports_reasoning", "supports_web_search"),
                     "job",
-                ]
+                ],
             },
         ),
         (
@@ -231,7 +232,10 @@ class ArtifactAdmin(HistoryAdmin):
                 ],
             },
         ),
-        ("Data coverage (not part of the rank)", {"fields": ["data_coverage"]}),
+        (
+            "Data coverage (not part of the rank)",
+            {"classes": ["collapse"], "fields": ["data_coverage"]},
+        ),
         (
             "Score (derived, read-only)",
             {
