@@ -76,6 +76,16 @@ class CopyWriter(Writer):
         first = next(rows, None)
         if first is None:
             return
+        # Fields the generator does not name get their model default, as the ORM would give
+        # them (COPY would write NULL: Django's defaults are not database defaults).
+        defaults = {
+            field.attname: field.get_default()
+            for field in model._meta.concrete_fields
+            if not field.primary_key and field.attname not in first
+        }
+        if defaults:
+            rows = ({**defaults, **row} for row in rows)
+            first = {**defaults, **first}
         columns = list(first)
         quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
         table = connection.ops.quote_name(model._meta.db_table)
