@@ -148,12 +148,9 @@ class BaseArtifactFilter(django_filters.FilterSet):
 
     @property
     def active_params(self) -> dict[str, list[str]]:
-        """The non-empty parameters this filter understands, for clean shareable URLs."""
-        return {
-            name: values
-            for name in self.filters
-            if (values := [v for v in self.data.getlist(name) if v.strip()])
-        }
+        """The parameters this filter understands, for clean shareable URLs (blank values
+        were already dropped when the filter was bound)."""
+        return {name: self.data.getlist(name) for name in self.filters if name in self.data}
 
 
 def _form_filters() -> dict[str, django_filters.Filter]:
