@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 BUDGETS = {
     "compare": 12,
     "compare_more": 9,  # one more since the tiered prices of models are prefetched
-    "artifact": 8,
+    "artifact": 9,  # one more for the tiered prices, as on "+N more"
     "catalog": 9,
     "catalog_fragment": 9,
     "methodology": 1,
