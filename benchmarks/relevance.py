@@ -155,7 +155,7 @@ DEMO_INTENTS: list[dict] = [
     {"q": "mcp server for github", "judge": {"kind": "mcp_server"}},
     {"q": "library for building rag apps", "judge": {"kind": "library"}},
     {"q": "editor extension for code completion", "judge": {"kind": "extension"}},
-    {"q": "embeddings for semantic search", "judge": {"tag": "embeddings"}},
+    {"q": "embeddings for semantic search", "judge": {"out": "embedding"}},
     {"q": "model with function calling", "judge": {"tag": "function-calling"}},
     {"q": "reasoning model for math", "judge": {"tag": "reasoning"}},
     {"q": "json structured output", "judge": {"tag": "structured-output"}},

@@ -118,8 +118,9 @@ class PostgresBackend:
             return SearchQuery(term.word, search_type="phrase", config="simple")
         queries = [SearchQuery(w, search_type="websearch", config="english") for w in term.words]
         if term.prefix:
-            # Prefixes are matched unstemmed; the word itself is matched stemmed above.
-            queries.append(SearchQuery(f"{term.word}:*", search_type="raw", config="simple"))
+            # The prefix is stemmed before it is matched, as FTS5's porter tokenizer does
+            # ("finance*" finds "financial"): the same documents on both backends.
+            queries.append(SearchQuery(f"{term.word}:*", search_type="raw", config="english"))
         return reduce(operator.or_, queries)
 
     @staticmethod

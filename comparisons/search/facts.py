@@ -6,6 +6,7 @@ All bounded: facts for at most FACTS_LIMIT ranked artifacts, at most SUPPLEMENT_
 artifacts found by constraints alone; the results are cached with the ranking (service.py).
 """
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
@@ -20,6 +21,8 @@ from comparisons.search.intent import FREE_PRICING, ArtifactFacts, Constraint, f
 FACTS_LIMIT = 2000
 # Artifacts meeting every constraint that the words did not find, read in one query.
 SUPPLEMENT_LIMIT = 200
+
+_LEADING_LETTERS = re.compile(r"^[a-z]+")
 
 _FIELDS = (
     "id",
@@ -92,7 +95,8 @@ def artifact_facts_get(*, artifact_ids: Iterable[int]) -> dict[int, ArtifactFact
 
 
 def _condition(constraint: Constraint) -> Q | None:
-    """The constraint as a filter, where one exists (names and prices are left to Python)."""
+    """The constraint as a filter, where one exists (prices are left to Python; names are
+    narrowed by their leading letters here and checked exactly in Python)."""
     field, value = constraint.field, constraint.value
     if field == "input":
         return Q(input_modalities__contains=modality_lookup(value))
@@ -116,6 +120,12 @@ def _condition(constraint: Constraint) -> Q | None:
         return Q(kind__in=value.split("+"))
     if field == "key":
         return Q(open_weights=True) | Q(pricing_model__in=FREE_PRICING)
+    if field == "name":
+        # A coarse filter on the name's leading letters ("qwen" of "qwen3.5"): without it
+        # the supplement's first SUPPLEMENT_LIMIT by rank may hold none of the family.
+        # The exact, punctuation-blind check (intent.name_key) is applied in Python.
+        letters = _LEADING_LETTERS.match(value)
+        return Q(name__icontains=letters.group(0)) if letters else None
     return None
 
 

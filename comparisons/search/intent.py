@@ -50,7 +50,8 @@ MODALITY_WORDS: dict[str, str] = {
             "screenshot screenshots scan scans scanned diagram diagrams chart charts "
             "illustration illustrations artwork logo logos img jpeg jpg png graphics selfie "
             "selfies thumbnail thumbnails icon icons invoice invoices receipt receipts "
-            "handwriting handwritten whiteboard art sketch sketches"
+            "handwriting handwritten whiteboard art sketch sketches poster posters banner banners "
+            "wallpaper wallpapers avatar avatars meme memes infographic infographics"
         ),
         "image",
     ),
@@ -69,7 +70,7 @@ MODALITY_WORDS: dict[str, str] = {
         ),
         "video",
     ),
-    **dict.fromkeys(_words("text texts"), "text"),
+    **dict.fromkeys(_words("text texts csv markdown"), "text"),
     **dict.fromkeys(_words("pdf pdfs"), "file"),
     **dict.fromkeys(_words("embedding embeddings vector vectors"), "embedding"),
 }
@@ -95,6 +96,23 @@ PHRASES = {
     "function calling": "function-calling",
     "tool calling": "tool-calling",
     "tool use": "tool-calling",
+    # A question about what a picture holds is a request to describe it.
+    "what s in": "describe",
+    "what is in": "describe",
+    "alt text": "caption",
+    "language model": "llm",
+    "language models": "llms",
+    # "no cost" is the price, not a negation of what follows.
+    "no cost": "no-cost",
+    "zero cost": "zero-cost",
+    "free of charge": "free",
+    "without paying": "free",
+    # Answers that need today's information need the web.
+    "current information": "web-search",
+    "up to date information": "web-search",
+    "real time information": "web-search",
+    "latest news": "web-search",
+    "the internet": "web-search",
 }
 
 # Verbs and prepositions after which a modality goes in.
@@ -104,19 +122,24 @@ INPUT_CUES = _words(
     "captions recognize recognise identify detect summarize summarise summarizing "
     "summarising extract extracts extracting classify interpret explain watch listen ocr "
     "parse from in about inside within convert converting turn turning transform translate "
-    "transcript transcripts"
+    "transcript transcripts see sees seeing"
 )
 # Verbs and prepositions after which a modality comes out.
 OUTPUT_CUES = _words(
     "generate generates generating make makes making create creates creating draw draws "
-    "paint render produce produces design compose composes synthesize synthesise narrate "
-    "speak say clone into"
+    "paint render produce produces design compose composes synthesize synthesise clone into"
 )
 # Verbs whose object goes in and comes out changed: "edit a photo".
 EDIT_CUES = _words("edit edits editing retouch restyle upscale enhance remix")
 # Modalities that only ever go one way when nothing says: "a vision model" reads images,
 # "embeddings" are made.
-DEFAULT_DIRECTION = {"vision": ("input", "image"), "visual": ("input", "image")}
+DEFAULT_DIRECTION = {
+    "vision": ("input", "image"),
+    "visual": ("input", "image"),
+    "multimodal": ("input", "image"),
+}
+# Verbs that read text aloud: the text they name goes in, audio comes out ("speak text").
+SPEECH_CUES = _words("speak speaks say says narrate narrates")
 # Verbs whose object is the source: "turn text into speech", "convert audio to text".
 CONVERT_CUES = _words("convert converting turn turning transform translate")
 # A modality followed by one of these is an output, or an input.
@@ -127,7 +150,7 @@ OUTPUT_NOUNS = _words(
 INPUT_NOUNS = _words(
     "understanding recognition analysis analyzer analyser captioning captions transcription "
     "transcriptions transcriber input inputs description descriptions summarization "
-    "summaries summary extraction ocr"
+    "summaries summary extraction ocr shows show contains depicts"
 )
 # Jobs whose answer is text when no other output is named.
 TEXT_JOBS = _words(
@@ -138,7 +161,8 @@ TEXT_JOBS = _words(
     "email emails code coding programming programmer completion completions answer "
     "answers questions reasoning math classify classification analyze analyse analysis "
     "analyzing analysing "
-    "stt asr recognition transcriber understand understands understanding"
+    "stt asr recognition transcriber understand understands understanding identify identifies "
+    "recognize recognise detect detects interpret llm llms tell subtitle subtitles"
 )
 # Jobs that start from text someone writes: when no input is named, text goes in (a
 # speech-to-text model answers in text too, but is no chat model).
@@ -156,7 +180,14 @@ SHORT_FORMS: dict[str, tuple[str | None, str | None]] = {
     "stt": ("audio", "text"),
     "asr": ("audio", "text"),
     "ocr": ("image", "text"),
+    "dictation": ("audio", "text"),
+    "dictate": ("audio", "text"),
+    "voiceover": ("text", "audio"),
+    "voiceovers": ("text", "audio"),
+    "voice-over": ("text", "audio"),
 }
+# "an image model", "a video model": what people call a model that makes them.
+MADE_BY_MODEL = frozenset({"image", "video", "audio"})
 
 CHEAP_WORDS = _words(
     "cheap cheaper cheapest cheaply affordable budget inexpensive economical low-cost "
@@ -174,6 +205,8 @@ LONG_CONTEXT_TOKENS = 100_000
 BOOK_CONTEXT_TOKENS = 200_000
 CODEBASE_CONTEXT_TOKENS = 1_000_000
 LONG_WORDS = _words("long lengthy huge large big entire whole full")
+# A context window called huge is the largest on offer: a million tokens.
+HUGE_WORDS = _words("huge massive enormous gigantic giant largest biggest")
 DOCUMENT_WORDS = _words(
     "document documents doc docs report reports contract contracts context texts "
     "transcripts conversations files paper papers"
@@ -201,12 +234,14 @@ TOOL_PAIRS = frozenset({("call", "apis"), ("calls", "apis"), ("call", "api"), ("
 
 OPEN_WORDS = _words(
     "open-weight open-weights open-source self-host self-hosted self-hosting selfhost "
-    "selfhosted locally local offline on-prem on-premise on-premises weights"
+    "selfhosted locally local offline on-prem on-premise on-premises weights fine-tune "
+    "fine-tuning finetune finetuning fine-tuned"
 )
 OPEN_PAIRS = frozenset(
     {("open", "weights"), ("open", "weight"), ("open", "source"), ("self", "host"),
      ("self", "hosted"), ("self", "hosting"), ("on", "prem"), ("my", "laptop"),
-     ("my", "gpu"), ("own", "hardware"), ("own", "server"), ("own", "gpu")}
+     ("my", "gpu"), ("own", "hardware"), ("own", "server"), ("own", "gpu"),
+     ("open", "model"), ("open", "models"), ("fine", "tune"), ("fine", "tuning")}
 )  # fmt: skip
 
 KIND_WORDS: dict[str, tuple[str, ...]] = {
@@ -242,6 +277,8 @@ VOCABULARY = (
     | OUTPUT_NOUNS
     | INPUT_NOUNS
     | EDIT_CUES
+    | SPEECH_CUES
+    | HUGE_WORDS
     | frozenset(DEFAULT_DIRECTION)
     | TEXT_JOBS
     | frozenset(SHORT_FORMS)
@@ -352,7 +389,7 @@ def _context_need(words: list[str]) -> int | None:
         nxt = words[i + 1] if i + 1 < len(words) else ""
         after = words[i + 2] if i + 2 < len(words) else ""
         before = words[max(0, i - 2) : i]
-        number = _CONTEXT_NUMBER.match(word)
+        number = _CONTEXT_NUMBER.match("1" if word in ("a", "one") else word)
         if number and (number.group(2) or nxt in CONTEXT_UNITS):
             unit = number.group(2) or nxt
             scale = CONTEXT_UNITS[unit]
@@ -361,7 +398,9 @@ def _context_need(words: list[str]) -> int | None:
                 bigger(int(float(number.group(1)) * scale))
         elif word in BOOK_WORDS:
             bigger(BOOK_CONTEXT_TOKENS)
-        elif word in CODEBASE_WORDS and set(before) & LONG_WORDS:
+        elif (word in CODEBASE_WORDS and set(before) & LONG_WORDS) or (
+            word in ("context", "window") and set(before) & HUGE_WORDS
+        ):
             bigger(CODEBASE_CONTEXT_TOKENS)
         elif (word in DOCUMENT_WORDS and set(before) & LONG_WORDS) or word == "long-context":
             bigger(LONG_CONTEXT_TOKENS)
@@ -428,6 +467,10 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
                 direction = None  # "read text aloud": "aloud" gives the output
             else:
                 direction = mode
+            if direction is None and nxt in ("model", "models") and modality in MADE_BY_MODEL:
+                direction = "output"
+            if direction == "speech":
+                direction = "input" if modality == "text" else "output"
             if direction is None and modality == "embedding":
                 direction = "output"
             if direction == "input" and modality != "text":
@@ -450,6 +493,9 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
             add(i, *DEFAULT_DIRECTION[word])
         elif word in EDIT_CUES:
             mode, once = "edit", False
+        elif word in SPEECH_CUES:
+            add(i, "output", "audio")
+            mode, once = "speech", False
         elif word in OUTPUT_CUES:
             mode, once = "output", word == "into"
         elif word in ("to", "into") and last_content in MODALITY_WORDS:
@@ -473,7 +519,8 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
     outputs = {c.value for c in found.values() if c.field == "output"}
     if outputs:
         for i, modality in undirected:
-            if modality not in outputs:
+            # "a voiceover for my videos": what it is for, not what goes in.
+            if modality not in outputs and "for" not in words[max(0, i - 2) : i]:
                 add(i, "input", modality)
     named_input = any(c.field == "input" and not c.negated for c in found.values())
     if not named_input and any(
@@ -565,15 +612,31 @@ def name_key(text: str) -> str:
 _FAMILY = re.compile(r"^([a-z]{3,})[\s.\-]?\d")
 
 
+_FIRST_WORD = re.compile(r"^([a-z]{3,})(?:\s|$)")
+
+
 def family_words(names: Iterable[str]) -> frozenset[str]:
     """The family words of catalog names: the letters before a version number
-    ("GPT-4o" -> "gpt", "Qwen3.5-Flash" -> "qwen", "FLUX.1 [pro]" -> "flux"), minus any
-    word the parser reads as a cue."""
+    ("GPT-4o" -> "gpt", "Qwen3.5-Flash" -> "qwen", "FLUX.1 [pro]" -> "flux"), and a first
+    word that two or more names share when one of them carries a version ("DeepSeek V4
+    Pro", "DeepSeek V4 Flash" -> "deepseek"; not "GitHub" of "GitHub MCP Server" and
+    "GitHub Copilot", products rather than versions of a model), minus any word the
+    parser reads as a cue."""
     found = set()
+    # first word -> (names starting with it, whether any of them carries a version)
+    first_words: dict[str, tuple[int, bool]] = {}
     for name in names:
-        match = _FAMILY.match(name.casefold())
+        folded = name.casefold()
+        match = _FAMILY.match(folded)
         if match:
             found.add(match.group(1))
+        first = _FIRST_WORD.match(folded)
+        if first:
+            count, versioned = first_words.get(first.group(1), (0, False))
+            first_words[first.group(1)] = (count + 1, versioned or any(c.isdigit() for c in folded))
+    found.update(
+        word for word, (count, versioned) in first_words.items() if count >= 2 and versioned
+    )
     return frozenset(found) - VOCABULARY
 
 

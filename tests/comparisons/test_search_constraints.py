@@ -141,3 +141,47 @@ def test_a_malformed_drop_is_a_clear_400(db, client, drop):
 def test_twelve_drops_are_fine(db, client):
     response = client.get("/search/", {"q": "tts", "drop": [f"output:a{i}" for i in range(12)]})
     assert response.status_code == 200
+
+
+def test_a_family_name_finds_every_member_beyond_the_supplement_limit(db, tmp_path, monkeypatch):
+    """A family name ("llama model"): the family's members are found even when the supplement (the first
+    SUPPLEMENT_LIMIT artifacts meeting the constraints, by rank) holds none of them."""
+    from comparisons.search import facts
+
+    models = [
+        _model(f"acme/other-{n}", f"Other Model {n}", "text->text", "0.000001") for n in range(4)
+    ] + [
+        _model("meta/llama-3-8b", "Meta: Llama 3 8B", "text->text", "0.000001"),
+        _model("meta/llama-4-scout", "Meta: Llama 4 Scout", "text->text", "0.000001"),
+    ]
+    source = tmp_path / "models.json"
+    source.write_text(json.dumps({"data": models}))
+    call_command("import_openrouter", str(source), publish=True, verbosity=0)
+    from catalog.models import Artifact
+
+    Artifact.objects.filter(name__startswith="Other").update(rank=90)
+    Artifact.objects.filter(name__startswith="Llama").update(rank=10)
+    monkeypatch.setattr(facts, "SUPPLEMENT_LIMIT", 2)
+
+    names = sorted(a.name for a in _top("llama model", n=10))
+
+    assert names == ["Llama 3 8B", "Llama 4 Scout"]
+
+
+def test_version_numbers_and_hyphens_match_alike_on_both_backends(db):
+    """PostgreSQL's parser keeps "2.5" and "low-latency" whole; FTS5 and the query's terms
+    split them. Both backends must find the capability that says them (the other ties on
+    the remaining words and would win on its name)."""
+    from tests.factories import ArtifactFactory, CapabilityFactory
+
+    zed = ArtifactFactory(name="Zed", slug="zed")
+    able = ArtifactFactory(name="Able", slug="able")
+    CapabilityFactory(
+        artifact=zed, title="Streaming", description="Release 2.5 brings low-latency streaming."
+    )
+    CapabilityFactory(
+        artifact=able, title="Streaming", description="Release notes and fast streaming."
+    )
+
+    assert [a.name for a in _top("release 2.5", n=2)] == ["Zed", "Able"]
+    assert [a.name for a in _top("low-latency streaming", n=2)] == ["Zed", "Able"]

@@ -51,9 +51,25 @@ def keys(query: str, names=()) -> list[str]:
         ("embeddings for semantic search", ["output:embedding"]),
         ("lowest cost vision model", ["kind:model", "input:image", "price:cheap"]),
         ("tts", ["output:audio"]),
+        ("voiceover for my videos", ["output:audio"]),
+        ("dictation to text", ["input:audio", "output:text"]),
+        ("tell me what this photo shows", ["input:image", "output:text"]),
+        ("vision language model", ["kind:model", "input:image", "output:text"]),
+        ("no cost model to try", ["kind:model", "price:free"]),
+        ("huge context window", ["context:1000000"]),
+        ("context of a million tokens", ["context:1000000"]),
+        ("speak text out loud", ["output:audio"]),
+        ("what's in this image", ["input:image", "output:text"]),
+        ("open model i can fine tune", ["kind:model", "open:weights"]),
+        (
+            "answer with current information from the internet",
+            ["output:text", "feature:web-search"],
+        ),
         ("ocr", ["input:image", "output:text"]),
-        # A modality with no direction is not a constraint.
-        ("image model", ["kind:model"]),
+        # A modality with no direction is not a constraint, except "an image model": what
+        # people call a model that makes images.
+        ("image model", ["kind:model", "output:image"]),
+        ("photo", []),
         ("video", []),
         # Price, context, features, open weights, kinds.
         ("free image generator", ["output:image", "price:free"]),
@@ -64,20 +80,20 @@ def keys(query: str, names=()) -> list[str]:
         ("1m token context window", ["context:1000000"]),
         ("model with 200k context", ["kind:model", "context:200000"]),
         ("model with function calling", ["kind:model", "feature:function-calling"]),
-        ("llm that can use tools", ["kind:model", "feature:function-calling"]),
+        ("llm that can use tools", ["kind:model", "output:text", "feature:function-calling"]),
         ("no-code tools", []),
         ("json output", ["feature:structured-output"]),
         ("model that thinks step by step", ["kind:model", "feature:reasoning"]),
         ("model that can search the web", ["kind:model", "feature:web-search"]),
         ("open weights model to run locally", ["kind:model", "open:weights"]),
-        ("self-hosted llm", ["kind:model", "open:weights"]),
+        ("self-hosted llm", ["kind:model", "output:text", "open:weights"]),
         ("mcp server for github", ["kind:mcp_server"]),
         ("library for building rag apps", ["kind:library"]),
         ("speech recognition api", ["kind:api+model", "input:audio", "output:text"]),
         # Negations.
         ("without an api key", ["key:none"]),
         ("not an app", ["not-kind:app"]),
-        ("image model without reasoning", ["kind:model", "not-feature:reasoning"]),
+        ("image model without reasoning", ["kind:model", "output:image", "not-feature:reasoning"]),
         # Names: versions and the catalog's families.
         ("qwen3.5 for coding", ["input:text", "output:text", "name:qwen3.5"]),
         # Text in is implied only for jobs that start from written text.
