@@ -144,8 +144,8 @@ def test_twelve_drops_are_fine(db, client):
 
 
 def test_a_family_name_finds_every_member_beyond_the_supplement_limit(db, tmp_path, monkeypatch):
-    """A family name ("llama model"): the family's members are found even when the supplement (the first
-    SUPPLEMENT_LIMIT artifacts meeting the constraints, by rank) holds none of them."""
+    """A family name ("llama model") finds the family's members even when the supplement
+    (the first SUPPLEMENT_LIMIT artifacts meeting the constraints, by rank) holds none."""
     from comparisons.search import facts
 
     models = [
