@@ -101,6 +101,13 @@ class Tag(Timestamped):
         return self.name
 
 
+def listed_q(prefix: str = "") -> Q:
+    """Artifacts their source still lists, or that an editor kept although delisted, as a
+    condition on the artifact at `prefix` ("" for Artifact itself, "artifact_a__" through a
+    relation): what suggestions, featured lists and the sitemaps may show."""
+    return Q(**{f"{prefix}delisted_at__isnull": True}) | Q(**{f"{prefix}delisting_kept": True})
+
+
 class ArtifactQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -118,7 +125,7 @@ class ArtifactQuerySet(models.QuerySet):
     def listed(self):
         """Without artifacts their source stopped listing, unless an editor kept them: what
         suggestions, featured lists and the sitemap may show."""
-        return self.exclude(delisted_at__isnull=False, delisting_kept=False)
+        return self.filter(listed_q())
 
     def for_cards(self):
         """What a list card shows, in one query plus one prefetch."""
@@ -291,6 +298,11 @@ class Artifact(ScoreComponentFields, Timestamped):  # type: ignore[misc, valid-t
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
+
+    @property
+    def is_listed(self) -> bool:
+        """Its source still lists it, or an editor kept it (as ArtifactQuerySet.listed)."""
+        return self.delisted_at is None or self.delisting_kept
 
     @property
     def external_source_name(self) -> str:
