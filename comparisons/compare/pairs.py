@@ -6,7 +6,8 @@ list. Pairs are always in canonical order, the lower slug first.
 """
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from itertools import zip_longest
@@ -19,6 +20,7 @@ from catalog.models import (
     ArtifactKind,
     ArtifactPrice,
     Capability,
+    CapabilitySameJob,
     PriceUnit,
     Status,
     listed_q,
@@ -133,6 +135,8 @@ class LoadedPair:
     weights_by_kind: dict[str, Weights]
     override: ComparisonOverride | None
     evidence: Evidence
+    # Editors' "same job" links between the two sides' capabilities: id -> linked ids.
+    same_job: dict[int, frozenset[int]] = field(default_factory=dict)
 
     @property
     def path(self) -> str:
@@ -191,8 +195,22 @@ def override_get(*, a: Artifact, b: Artifact) -> ComparisonOverride | None:
     ).first()
 
 
+def same_job_links_get(*, a: Artifact, b: Artifact) -> dict[int, frozenset[int]]:
+    """The "same job" links editors set between a capability of `a` and one of `b`, both
+    ways: capability id -> the other side's linked capability ids (1 query)."""
+    rows = CapabilitySameJob.objects.filter(
+        Q(from_capability__artifact=a, to_capability__artifact=b)
+        | Q(from_capability__artifact=b, to_capability__artifact=a)
+    ).values_list("from_capability_id", "to_capability_id")
+    links: dict[int, set[int]] = {}
+    for one, other in rows:
+        links.setdefault(one, set()).add(other)
+        links.setdefault(other, set()).add(one)
+    return {capability: frozenset(linked) for capability, linked in links.items()}
+
+
 def pair_load(*, first: str, second: str) -> LoadedPair | None:
-    """Both published artifacts in canonical order, or None (7 queries)."""
+    """Both published artifacts in canonical order, or None (8 queries)."""
     a_slug, b_slug = pair_canonical(first=first, second=second)
     if a_slug == b_slug:
         return None
@@ -206,6 +224,7 @@ def pair_load(*, first: str, second: str) -> LoadedPair | None:
         weights_by_kind=weights_by_kind_get(),
         override=override_get(a=a, b=b),
         evidence=pair_evidence_get(a=a, b=b),
+        same_job=same_job_links_get(a=a, b=b),
     )
 
 
@@ -259,8 +278,12 @@ def model_facts_build(*, artifact: Artifact) -> ModelFacts | None:
     )
 
 
-def side_facts_build(*, artifact: Artifact) -> SideFacts:
-    """Plain facts for the verdict rules, from an artifact loaded by artifacts_for_page."""
+def side_facts_build(
+    *, artifact: Artifact, same_job: Mapping[int, frozenset[int]] | None = None
+) -> SideFacts:
+    """Plain facts for the verdict rules, from an artifact loaded by artifacts_for_page.
+    `same_job` (LoadedPair.same_job): the capabilities editors linked as the same job."""
+    same_job = same_job or {}
     return SideFacts(
         name=artifact.name,
         kind=artifact.kind,
@@ -284,6 +307,7 @@ def side_facts_build(*, artifact: Artifact) -> SideFacts:
                 c.title,
                 tuple((t.slug, t.name) for t in c.tags.all()),
                 description=c.description,
+                same_job=same_job.get(c.id, frozenset()),
             )
             for c in artifact.published_capabilities
         ),
