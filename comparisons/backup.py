@@ -1,9 +1,10 @@
 """Export and restore the curated catalog as versioned JSON.
 
 What editors made is exported: vendors, tags, artifacts with their capabilities, the
-capabilities' "same job" links, rank weights and comparison overrides. Search evidence is not: it has its own tables and is
-backed up with the database (pg_dump). Rows are keyed by slug, never by database id,
-so a file restores into any database, and restoring twice changes nothing.
+capabilities' "same job" links, rank weights and comparison overrides. Search evidence is
+not: it has its own tables and is backed up with the database (pg_dump). Rows are keyed
+by slug, never by database id, so a file restores into any database, and restoring twice
+changes nothing.
 """
 
 import json
