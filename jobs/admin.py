@@ -29,6 +29,20 @@ class TaskRunStartForm(forms.ModelForm):
     file = forms.FileField(
         label="or a file", required=False, help_text="For an import: a saved JSON response."
     )
+    # Plain values (jobs/kinds.py stays free of feature code); the job checks them again.
+    board = forms.ChoiceField(
+        label="Leaderboard",
+        required=False,
+        choices=[("", "from the file name"), ("text", "text"), ("vision", "vision"),
+                 ("image", "image (text-to-image)")],
+        help_text="For the evaluation refresh: which LMArena board the file holds, when its "
+        "name (leaderboard-text-2025-12-11.json) does not say.",
+    )  # fmt: skip
+    date = forms.DateField(
+        label="Date of the data",
+        required=False,
+        help_text="For the evaluation refresh: YYYY-MM-DD, when the file name does not say.",
+    )
 
     class Meta:
         model = TaskRun
@@ -51,6 +65,10 @@ class TaskRunStartForm(forms.ModelForm):
                 )
         elif url or upload:
             raise forms.ValidationError(f"“{kind.label}” takes no URL or file.")
+        for option in ("board", "date"):
+            if cleaned.get(option) and option not in kind.options:  # type: ignore[union-attr]
+                label = self.fields[option].label
+                raise forms.ValidationError(f"“{kind.label}” takes no {str(label).lower()}.")
         return cleaned
 
 
@@ -71,7 +89,7 @@ class TaskRunAdmin(admin.ModelAdmin):
 
     def get_fields(self, request: HttpRequest, obj: TaskRun | None = None):
         if obj is None:
-            return ["kind", "url", "file"]
+            return ["kind", "url", "file", "board", "date"]
         return self.readonly_fields
 
     def get_readonly_fields(self, request: HttpRequest, obj: TaskRun | None = None):
@@ -97,6 +115,10 @@ class TaskRunAdmin(admin.ModelAdmin):
         params = {"url": data["url"]} if data.get("url") else {}
         if upload:
             params["file_name"] = upload.name[:200]
+        if data.get("board"):
+            params["board"] = data["board"]
+        if data.get("date"):
+            params["date"] = data["date"].isoformat()
         try:
             run = task_run_start(
                 kind=data["kind"],

@@ -217,3 +217,28 @@ def test_the_incremental_rebuild_runs_as_a_job_and_shares_the_full_rebuilds_lock
     run.refresh_from_db()
     assert run.state == "succeeded"
     assert run.summary.startswith("Match graph rebuilt: ")
+
+
+def test_editor_queues_an_evaluation_refresh_from_a_file_with_its_board_and_date(
+    editor_client,
+):
+    upload = SimpleUploadedFile("ratings.json", b'{"full": {}}', "application/json")
+    data = {"kind": "evaluations_import", "file": upload, "board": "vision", "date": "2025-12-11"}
+    response = editor_client.post(ADD, data, follow=True)
+    run = TaskRun.objects.get()
+    assert f"Queued {run}: it runs in the background." in response.content.decode()
+    assert (run.kind, run.lock, run.state) == ("evaluations_import", "import_evaluations", "queued")
+    assert run.params == {"file_name": "ratings.json", "board": "vision", "date": "2025-12-11"}
+    # The same job does not run twice at once; other jobs are not held up by it.
+    again = SimpleUploadedFile("other.json", b"{}", "application/json")
+    body = editor_client.post(
+        ADD, {"kind": "evaluations_import", "file": again}, follow=True
+    ).content.decode()
+    assert f"Not started: {run} is already queued." in body
+    assert task_run_start(kind="scores_recompute").state == "queued"
+
+
+def test_board_and_date_are_refused_for_jobs_that_take_none(editor_client):
+    response = editor_client.post(ADD, {"kind": "scores_recompute", "board": "text"})
+    assert "takes no leaderboard" in response.content.decode()
+    assert not TaskRun.objects.exists()

@@ -99,3 +99,63 @@ def test_a_worker_stopped_mid_run_leaves_nothing_half_done_and_the_job_is_retrie
     results = DBTaskResult.objects.order_by("enqueued_at")
     assert [r.status for r in results] == ["FAILED", "SUCCESSFUL"]
     assert results[0].exception_class_path == "jobs.services.WorkerStopped"
+
+
+def test_a_worker_refreshes_evaluation_data_from_an_uploaded_leaderboard(
+    worker_db, transactional_db
+):
+    from datetime import date
+
+    from catalog.models import Evaluation
+    from tests.catalog.importers.sources import FIXTURES
+    from tests.factories import ArtifactFactory
+
+    gemini = ArtifactFactory(slug="gemini-2-5-pro", name="Gemini 2.5 Pro")
+    ArtifactFactory(slug="gpt-4o", name="GPT-4o", release_date=date(2024, 5, 13))
+    fixture = FIXTURES / "lmarena-leaderboard-text-2025-12-11.json"
+    run = task_run_start(
+        kind="evaluations_import",
+        params={"file_name": fixture.name},
+        upload=fixture.read_bytes(),
+        upload_name=fixture.name,
+    )
+    worker_db.run_batch()
+
+    run.refresh_from_db()
+    assert run.state == TaskRun.State.SUCCEEDED, run.error
+    assert run.summary == (
+        "LMArena text board of 2025-12-11: 10 created, 0 updated, 0 unchanged, 0 removed "
+        "(no longer on the board), 1 skipped. keys matched: 2, unmatched: 5, ambiguous: 0, "
+        "superseded: 1."
+    )
+    assert (run.progress_done, run.progress_total) == (10, 10)
+    assert run.upload is None
+    assert Evaluation.objects.filter(board="text").count() == 10
+    gemini.refresh_from_db()
+    assert gemini.quality == 1.0
+    assert DBTaskResult.objects.get(id=run.task_result_id).status == "SUCCESSFUL"
+
+    # Safe to repeat: the same file again changes nothing.
+    again = task_run_start(
+        kind="evaluations_import", params={"file_name": fixture.name}, upload=fixture.read_bytes()
+    )
+    worker_db.run_batch()
+    again.refresh_from_db()
+    assert again.summary.startswith(
+        "LMArena text board of 2025-12-11: 0 created, 0 updated, 10 unchanged"
+    )
+
+
+def test_an_evaluation_file_whose_name_names_no_board_fails_before_any_write(
+    worker_db, transactional_db
+):
+    from catalog.models import Evaluation
+
+    run = task_run_start(
+        kind="evaluations_import", params={"file_name": "ratings.json"}, upload=b"{}"
+    )
+    worker_db.run_batch()
+    run.refresh_from_db()
+    assert run.state == TaskRun.State.FAILED
+    assert run.error.startswith("ImportSourceError: ratings.json: cannot tell the board")
+    assert not Evaluation.objects.exists()
