@@ -9,7 +9,12 @@ from django.utils.html import format_html
 
 from jobs.kinds import KINDS
 from jobs.models import TaskRun
-from jobs.services import JobAlreadyActive, task_run_start, task_runs_recover
+from jobs.services import (
+    JobAlreadyActive,
+    progress_side_get,
+    task_run_start,
+    task_runs_recover,
+)
 
 # Uploaded import files are kept in the run until the worker has read them.
 UPLOAD_MAX_BYTES = 25 * 1024 * 1024
@@ -159,11 +164,15 @@ class TaskRunAdmin(admin.ModelAdmin):
     def progress(self, obj: TaskRun) -> str:
         if obj.state == TaskRun.State.SUCCEEDED:
             return "done"
-        if not obj.progress_total:
-            return obj.progress_note or "-"
-        percent = 100 * obj.progress_done // obj.progress_total
-        note = f" ({obj.progress_note})" if obj.progress_note else ""
-        return f"{obj.progress_done:,}/{obj.progress_total:,}, {percent}%{note}"
+        done, total, note = obj.progress_done, obj.progress_total, obj.progress_note
+        # A SQLite job inside its transaction leaves its progress beside the database.
+        side = progress_side_get(run_id=obj.pk) if obj.state in TaskRun.ACTIVE_STATES else None
+        if side is not None:
+            done, total, note = side.done, side.total, side.note
+        if not total:
+            return note or "-"
+        percent = 100 * done // total
+        return f"{done:,}/{total:,}, {percent}%{f' ({note})' if note else ''}"
 
     @admin.display(description="summary")
     def summary_short(self, obj: TaskRun) -> str:

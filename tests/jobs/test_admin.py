@@ -242,3 +242,39 @@ def test_board_and_date_are_refused_for_jobs_that_take_none(editor_client):
     response = editor_client.post(ADD, {"kind": "scores_recompute", "board": "text"})
     assert "takes no leaderboard" in response.content.decode()
     assert not TaskRun.objects.exists()
+
+
+def test_a_sqlite_job_inside_its_transaction_reports_through_the_progress_file(settings, tmp_path):
+    from django.db import connection
+
+    from jobs.services import RunProgress, progress_side_get
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the progress file is SQLite's (PostgreSQL writes the row)")
+
+    settings.JOB_PROGRESS_DIR = str(tmp_path)
+    run = _running(worker_host="another-host", worker_pid=1)
+    progress = RunProgress(run.pk)
+    with transaction.atomic():
+        for done in range(1, 4):  # every call is written: no throttle for a file
+            progress(done, 7, f"step {done}")
+        side = progress_side_get(run_id=run.pk)
+        assert (side.done, side.total, side.note) == (3, 7, "step 3")
+        run.refresh_from_db()
+        assert (run.progress_done, run.progress_total) == (0, 0)  # the row waits
+    body = _admin_progress(run)
+    assert body == "3/7, 42% (step 3)"
+    # A heartbeat older than the stale limit on the row does not count while the file is fresh.
+    TaskRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - timedelta(hours=2))
+    assert task_runs_recover(stale_after=timedelta(minutes=30)) == []
+    progress.close()
+    assert progress_side_get(run_id=run.pk) is None
+    assert [r.run_id for r in task_runs_recover(stale_after=timedelta(minutes=30))] == [run.pk]
+
+
+def _admin_progress(run: TaskRun) -> str:
+    from django.contrib import admin
+
+    from jobs.admin import TaskRunAdmin
+
+    return TaskRunAdmin(TaskRun, admin.site).progress(TaskRun.objects.get(pk=run.pk))
