@@ -139,3 +139,33 @@ def test_picker_suggestions_and_near_misses_leave_out_delisted_artifacts(client,
     assert exact.status_code == 302 and exact["Location"] == "/compare/gone-model-vs-live-one/"
     _keep(catalog.gone)
     assert "Gone Model" in client.get(suggest, {"q": "o"}).content.decode()
+
+
+def test_computed_claims_leave_delisted_models_out_of_their_comparison_sets():
+    from decimal import Decimal
+
+    from catalog.services import capability_claims_recompute
+
+    def model(slug: str, price: str, **extra) -> Artifact:
+        artifact = ArtifactFactory(
+            slug=slug,
+            external_source="openrouter",
+            external_id=f"acme/{slug}",
+            input_price=Decimal(price),
+            **extra,
+        )
+        CapabilityFactory(artifact=artifact, title="Text generation", unique="", vs_alternatives="")
+        return artifact
+
+    cheap_gone = model("cheap-gone", "0.0000005", delisted_at=date(2026, 3, 3))
+    model("lumen", "0.000001")
+    model("dear", "0.000002")
+    capability_claims_recompute()
+    line = Artifact.objects.get(slug="lumen").capabilities.get().computed_vs_alternatives
+    assert line.startswith("Lowest input price among the 2 published models that write text")
+    cheap_gone.delisting_kept = True
+    cheap_gone.save()
+    capability_claims_recompute()
+    line = Artifact.objects.get(slug="lumen").capabilities.get().computed_vs_alternatives
+    assert not line.startswith("Lowest")
+    assert "3 published models" in line
