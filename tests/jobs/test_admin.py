@@ -278,3 +278,10 @@ def _admin_progress(run: TaskRun) -> str:
     from jobs.admin import TaskRunAdmin
 
     return TaskRunAdmin(TaskRun, admin.site).progress(TaskRun.objects.get(pk=run.pk))
+
+
+def test_the_evaluation_list_links_to_the_refresh_job_with_it_chosen(editor_client):
+    body = editor_client.get(reverse("admin:catalog_evaluation_changelist")).content.decode()
+    assert f'href="{ADD}?kind=evaluations_import"' in body
+    form = editor_client.get(ADD, {"kind": "evaluations_import"}).content.decode()
+    assert '<option value="evaluations_import" selected>' in form
