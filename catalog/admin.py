@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import ManyToManyRawIdWidget
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -386,8 +387,43 @@ def _capability_rows_reason(formsets) -> str:
     return reason[:1].upper() + reason[1:]
 
 
+class CapabilityAdminForm(forms.ModelForm):
+    """The capability form, with its "same job as" links (a field the default form leaves
+    out because the links have their own table): ids with a lookup, as for the artifact."""
+
+    same_job_as = forms.ModelMultipleChoiceField(
+        queryset=Capability.objects.all(),
+        required=False,
+        label="Same job as",
+        help_text=Capability._meta.get_field("same_job_as").help_text,
+    )
+
+    # No Meta: the admin builds the form for Capability with the fields it shows.
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["same_job_as"]
+        field.widget = ManyToManyRawIdWidget(
+            Capability._meta.get_field("same_job_as").remote_field, admin.site
+        )
+
+    def clean_same_job_as(self):
+        linked = self.cleaned_data["same_job_as"]
+        artifact = self.cleaned_data.get("artifact")
+        for other in linked:
+            if self.instance.pk and other.pk == self.instance.pk:
+                raise forms.ValidationError("A capability answers its own job: link others.")
+            if artifact is not None and other.artifact_id == artifact.pk:
+                raise forms.ValidationError(
+                    f"“{other.title}” is a capability of the same artifact: link capabilities "
+                    "of other artifacts."
+                )
+        return linked
+
+
 @admin.register(Capability)
 class CapabilityAdmin(HistoryAdmin):
+    form = CapabilityAdminForm
     list_display = [
         "title",
         "artifact",
@@ -402,9 +438,22 @@ class CapabilityAdmin(HistoryAdmin):
     # Plain, labelled inputs (the autocomplete widget fails accessibility checks): the
     # artifact by id with a lookup (scales to any catalog), tags in a list box.
     raw_id_fields = ["artifact"]
-    readonly_fields = ["times_matched", "match_success_rate_2dp", "created_at", "updated_at"]
+    readonly_fields = [
+        "same_job_links", "times_matched", "match_success_rate_2dp", "created_at", "updated_at",
+    ]  # fmt: skip
 
     match_success_rate_2dp = _two_decimals("match_success_rate", "Match success rate")
+
+    @admin.display(description="linked as the same job")
+    def same_job_links(self, obj: Capability) -> str:
+        linked = obj.same_job_as.select_related("artifact").order_by("artifact__name", "title")
+        if not obj.pk or not linked:
+            return "-"
+        return format_html_join(
+            ", ",
+            "{}: {} (#{})",
+            ((c.artifact.name, c.title, c.pk) for c in linked),
+        )
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

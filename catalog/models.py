@@ -101,6 +101,13 @@ class Tag(Timestamped):
         return self.name
 
 
+def listed_q(prefix: str = "") -> Q:
+    """Artifacts their source still lists, or that an editor kept although delisted, as a
+    condition on the artifact at `prefix` ("" for Artifact itself, "artifact_a__" through a
+    relation): what suggestions, featured lists and the sitemaps may show."""
+    return Q(**{f"{prefix}delisted_at__isnull": True}) | Q(**{f"{prefix}delisting_kept": True})
+
+
 class ArtifactQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -118,7 +125,7 @@ class ArtifactQuerySet(models.QuerySet):
     def listed(self):
         """Without artifacts their source stopped listing, unless an editor kept them: what
         suggestions, featured lists and the sitemap may show."""
-        return self.exclude(delisted_at__isnull=False, delisting_kept=False)
+        return self.filter(listed_q())
 
     def for_cards(self):
         """What a list card shows, in one query plus one prefetch."""
@@ -293,6 +300,11 @@ class Artifact(ScoreComponentFields, Timestamped):  # type: ignore[misc, valid-t
         return self.status == Status.PUBLISHED
 
     @property
+    def is_listed(self) -> bool:
+        """Its source still lists it, or an editor kept it (as ArtifactQuerySet.listed)."""
+        return self.delisted_at is None or self.delisting_kept
+
+    @property
     def external_source_name(self) -> str:
         """The importing source as visitors know it ("OpenRouter"); "the source" if unknown."""
         return SOURCE_NAMES.get(self.external_source, "the source")
@@ -352,6 +364,18 @@ class Capability(Timestamped):
     input_types = ModalitiesField()
     output_types = ModalitiesField()
     tags = models.ManyToManyField(Tag, blank=True, related_name="capabilities")
+    # Capabilities of other artifacts an editor says answer the same job as this one: a
+    # comparison then puts the two on one "both" row, whatever their tags and titles.
+    # Symmetric (linking A to B links B to A); stored both ways in CapabilitySameJob.
+    same_job_as = models.ManyToManyField(
+        "self",
+        through="CapabilitySameJob",
+        symmetrical=True,
+        blank=True,
+        verbose_name="same job as",
+        help_text="Capabilities of other artifacts that answer the same job: comparisons "
+        "show them side by side as “both”. Ids, separated by commas (the lookup finds them).",
+    )
     position = models.PositiveSmallIntegerField(default=0)
     status = models.CharField(
         max_length=12,
@@ -409,6 +433,29 @@ class Capability(Timestamped):
         if self.unique and self.vs_alternatives:
             return ""
         return self.computed_basis
+
+
+class CapabilitySameJob(models.Model):
+    """One direction of an editor's "same job" link between two capabilities (Capability.
+    same_job_as writes both directions). Never a capability with itself, never twice."""
+
+    from_capability = models.ForeignKey(Capability, on_delete=models.CASCADE, related_name="+")
+    to_capability = models.ForeignKey(Capability, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = "same-job link"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_capability", "to_capability"], name="capability_same_job_once"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_capability=models.F("to_capability")),
+                name="capability_same_job_not_itself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_capability_id} = {self.to_capability_id}"
 
 
 class RankWeights(ComponentWeightFields, Timestamped):  # type: ignore[misc, valid-type]

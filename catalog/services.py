@@ -416,7 +416,7 @@ def capability_claims_recompute() -> int:
     fields = (
         "id", "input_modalities", "output_modalities", "context_length", "max_output_tokens",
         "input_price", "supports_tools", "supports_structured_output", "supports_reasoning",
-        "supports_web_search", "status", "external_source",
+        "supports_web_search", "status", "external_source", "delisted_at", "delisting_kept",
     )  # fmt: skip
     titles: dict[int, set[str]] = {}
     for artifact_id, title in Capability.objects.published().values_list("artifact_id", "title"):
@@ -440,7 +440,9 @@ def capability_claims_recompute() -> int:
             titles=frozenset(titles.get(row.pk, ())),
         )
         facts[row.pk] = fact
-        if row.status == Status.PUBLISHED:
+        # The comparison sets are what visitors can pick: delisted models (unless kept) are
+        # not counted, though their own capabilities still get claims.
+        if row.status == Status.PUBLISHED and row.is_listed:
             published.append(fact)
         if row.external_source:
             imported.append(row.pk)

@@ -28,8 +28,8 @@ def generated_verdict_get(*, first: Artifact | None, second: Artifact | None) ->
     if loaded is None:
         return ""
     return verdict_build(
-        a=side_facts_build(artifact=loaded.a),
-        b=side_facts_build(artifact=loaded.b),
+        a=side_facts_build(artifact=loaded.a, same_job=loaded.same_job),
+        b=side_facts_build(artifact=loaded.b, same_job=loaded.same_job),
         evidence=loaded.evidence,
     ).text
 

@@ -1,9 +1,10 @@
 """Export and restore the curated catalog as versioned JSON.
 
-What editors made is exported: vendors, tags, artifacts with their capabilities, rank
-weights and comparison overrides. Search evidence is not: it has its own tables and is
-backed up with the database (pg_dump). Rows are keyed by slug, never by database id,
-so a file restores into any database, and restoring twice changes nothing.
+What editors made is exported: vendors, tags, artifacts with their capabilities, the
+capabilities' "same job" links, rank weights and comparison overrides. Search evidence is
+not: it has its own tables and is backed up with the database (pg_dump). Rows are keyed
+by slug, never by database id, so a file restores into any database, and restoring twice
+changes nothing.
 """
 
 import json
@@ -13,7 +14,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
-from catalog.models import Artifact, Capability, RankWeights, Tag, Vendor
+from catalog.models import Artifact, Capability, CapabilitySameJob, RankWeights, Tag, Vendor
 from comparisons.models import ComparisonOverride
 
 FORMAT = "unfragile-catalog"
@@ -71,6 +72,16 @@ def catalog_export() -> str:
         "tags": [_dump(t) for t in Tag.objects.all()],
         "artifacts": artifacts,
         "rank_weights": [_dump(w) for w in RankWeights.objects.all()],
+        # Each link once (lower id first), each capability as [artifact slug, title, position].
+        "capability_same_job": sorted(
+            [
+                [_capability_key(link.from_capability), _capability_key(link.to_capability)]
+                for link in CapabilitySameJob.objects.select_related(
+                    "from_capability__artifact", "to_capability__artifact"
+                )
+                if link.from_capability_id < link.to_capability_id
+            ]
+        ),
         "comparison_overrides": [
             {**_dump(o), "artifact_a": o.artifact_a.slug, "artifact_b": o.artifact_b.slug}
             for o in ComparisonOverride.objects.select_related("artifact_a", "artifact_b")
@@ -118,9 +129,25 @@ def catalog_import(*, text: str) -> dict[str, int]:
         ComparisonOverride.objects.update_or_create(
             artifact_a=a, artifact_b=b, defaults=_load(ComparisonOverride, record)
         )
+    # Optional: files written before the links existed have none.
+    for first, second in payload.get("capability_same_job", []):
+        _capability_find(first).same_job_as.add(_capability_find(second))
     for key in ("vendors", "tags", "artifacts", "rank_weights", "comparison_overrides"):
         counts[key] = len(payload[key])
+    counts["capability_same_job"] = len(payload.get("capability_same_job", []))
     return counts
+
+
+def _capability_key(capability: Capability) -> list:
+    return [capability.artifact.slug, capability.title, capability.position]
+
+
+def _capability_find(key: list) -> Capability:
+    slug, title, position = key
+    found = Capability.objects.filter(artifact__slug=slug, title=title, position=position).first()
+    if found is None:
+        raise BackupError(f"same-job link to an unknown capability {slug}: {title!r}")
+    return found
 
 
 def _capabilities_restore(*, artifact: Artifact, records: list[dict], tags: dict) -> None:

@@ -187,6 +187,9 @@ TASKS = {
 # A running job that has shown no progress for this long is taken for dead (its worker on
 # another host stopped) and requeued; on its own host a dead worker is noticed at once.
 TASK_RUN_STALE_SECONDS = int(os.environ.get("DJANGO_TASK_RUN_STALE_SECONDS", "1800"))
+# SQLite only: where a job's progress goes while its own transaction holds the one write lock
+# (jobs/services.py, RunProgress). Empty: a folder beside the database file.
+JOB_PROGRESS_DIR = os.environ.get("DJANGO_JOB_PROGRESS_DIR", "")
 
 # --- Caching ------------------------------------------------------------------------
 # Public pages are cached whole (comparisons/caching/pages.py) under the catalog version

@@ -9,7 +9,12 @@ from django.utils.html import format_html
 
 from jobs.kinds import KINDS
 from jobs.models import TaskRun
-from jobs.services import JobAlreadyActive, task_run_start, task_runs_recover
+from jobs.services import (
+    JobAlreadyActive,
+    progress_side_get,
+    task_run_start,
+    task_runs_recover,
+)
 
 # Uploaded import files are kept in the run until the worker has read them.
 UPLOAD_MAX_BYTES = 25 * 1024 * 1024
@@ -28,6 +33,20 @@ class TaskRunStartForm(forms.ModelForm):
     )
     file = forms.FileField(
         label="or a file", required=False, help_text="For an import: a saved JSON response."
+    )
+    # Plain values (jobs/kinds.py stays free of feature code); the job checks them again.
+    board = forms.ChoiceField(
+        label="Leaderboard",
+        required=False,
+        choices=[("", "from the file name"), ("text", "text"), ("vision", "vision"),
+                 ("image", "image (text-to-image)")],
+        help_text="For the evaluation refresh: which LMArena board the file holds, when its "
+        "name (leaderboard-text-2025-12-11.json) does not say.",
+    )  # fmt: skip
+    date = forms.DateField(
+        label="Date of the data",
+        required=False,
+        help_text="For the evaluation refresh: YYYY-MM-DD, when the file name does not say.",
     )
 
     class Meta:
@@ -51,6 +70,10 @@ class TaskRunStartForm(forms.ModelForm):
                 )
         elif url or upload:
             raise forms.ValidationError(f"“{kind.label}” takes no URL or file.")
+        for option in ("board", "date"):
+            if cleaned.get(option) and option not in kind.options:  # type: ignore[union-attr]
+                label = self.fields[option].label
+                raise forms.ValidationError(f"“{kind.label}” takes no {str(label).lower()}.")
         return cleaned
 
 
@@ -71,7 +94,7 @@ class TaskRunAdmin(admin.ModelAdmin):
 
     def get_fields(self, request: HttpRequest, obj: TaskRun | None = None):
         if obj is None:
-            return ["kind", "url", "file"]
+            return ["kind", "url", "file", "board", "date"]
         return self.readonly_fields
 
     def get_readonly_fields(self, request: HttpRequest, obj: TaskRun | None = None):
@@ -97,6 +120,10 @@ class TaskRunAdmin(admin.ModelAdmin):
         params = {"url": data["url"]} if data.get("url") else {}
         if upload:
             params["file_name"] = upload.name[:200]
+        if data.get("board"):
+            params["board"] = data["board"]
+        if data.get("date"):
+            params["date"] = data["date"].isoformat()
         try:
             run = task_run_start(
                 kind=data["kind"],
@@ -137,11 +164,15 @@ class TaskRunAdmin(admin.ModelAdmin):
     def progress(self, obj: TaskRun) -> str:
         if obj.state == TaskRun.State.SUCCEEDED:
             return "done"
-        if not obj.progress_total:
-            return obj.progress_note or "-"
-        percent = 100 * obj.progress_done // obj.progress_total
-        note = f" ({obj.progress_note})" if obj.progress_note else ""
-        return f"{obj.progress_done:,}/{obj.progress_total:,}, {percent}%{note}"
+        done, total, note = obj.progress_done, obj.progress_total, obj.progress_note
+        # A SQLite job inside its transaction leaves its progress beside the database.
+        side = progress_side_get(run_id=obj.pk) if obj.state in TaskRun.ACTIVE_STATES else None
+        if side is not None:
+            done, total, note = side.done, side.total, side.note
+        if not total:
+            return note or "-"
+        percent = 100 * done // total
+        return f"{done:,}/{total:,}, {percent}%{f' ({note})' if note else ''}"
 
     @admin.display(description="summary")
     def summary_short(self, obj: TaskRun) -> str:

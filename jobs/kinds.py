@@ -27,8 +27,10 @@ class JobKind:
     # Jobs sharing a lock never run at the same time (queued or running: one at most).
     lock: str
     function: str
-    # "url", "upload" or "" : what the admin form asks for.
+    # "url_or_upload" or "": whether the admin form asks for a source URL or a file.
     source: str = ""
+    # Further parameters the admin form may pass (params keys): "board", "date".
+    options: tuple[str, ...] = ()
 
 
 KINDS: dict[str, JobKind] = {
@@ -58,6 +60,14 @@ KINDS: dict[str, JobKind] = {
             lock="import_openrouter",
             function="catalog.tasks.openrouter_import_job",
             source="url_or_upload",
+        ),
+        JobKind(
+            key="evaluations_import",
+            label="Refresh evaluation data (an LMArena leaderboard file or URL)",
+            lock="import_evaluations",
+            function="catalog.tasks.evaluations_import_job",
+            source="url_or_upload",
+            options=("board", "date"),
         ),
     )
 }

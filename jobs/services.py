@@ -6,12 +6,14 @@ as the queued task, so a job is queued whole or not at all, and a partial unique
 one queued-or-running row per lock: the same job never runs twice at once.
 """
 
+import json
 import logging
 import os
 import socket
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
@@ -88,13 +90,63 @@ def _enqueue(run: TaskRun) -> None:
     run.task_result_id = str(result.id)
 
 
+def progress_dir() -> Path | None:
+    """Where SQLite jobs leave their progress while their transaction is open: the setting
+    JOB_PROGRESS_DIR, else `<database file>.job-progress/` beside the database; None for an
+    in-memory database (its only readers share the job's process) or another vendor."""
+    if connection.vendor != "sqlite":
+        return None
+    configured = getattr(settings, "JOB_PROGRESS_DIR", "")
+    if configured:
+        return Path(configured)
+    name = str(connection.settings_dict.get("NAME") or "")
+    if not name or name == ":memory:" or name.startswith("file:") or "mode=memory" in name:
+        return None
+    return Path(f"{name}.job-progress")
+
+
+def _progress_file(run_id: int) -> Path | None:
+    folder = progress_dir()
+    return folder / f"run-{run_id}.json" if folder is not None else None
+
+
+@dataclass(frozen=True)
+class SideProgress:
+    done: int
+    total: int
+    note: str
+    at: datetime
+
+
+def progress_side_get(*, run_id: int) -> SideProgress | None:
+    """The progress a running SQLite job left beside the database (RunProgress), or None
+    when there is none (PostgreSQL writes it to the run's row; SQLite between transactions
+    too). Never raises: a half-written or vanished file is None."""
+    path = _progress_file(run_id)
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text())
+        return SideProgress(
+            done=int(data["done"]),
+            total=int(data["total"]),
+            note=str(data["note"]),
+            at=datetime.fromtimestamp(float(data["at"]), tz=UTC),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 class RunProgress:
     """The progress callback handed to a job: throttled writes of done/total/note.
 
     Jobs run their batches inside transactions; a write through the same connection would only
     show when the batch commits. Inside a transaction the job opened, progress therefore goes
     through a second connection (PostgreSQL), so editors see it move. SQLite allows one writer
-    at a time: there it is kept in memory until the job's transaction ends.
+    at a time (a second connection would wait for the job's transaction to end): there it goes
+    to a small file beside the database instead (progress_dir(); every call, since a file
+    write costs microseconds), which admin and the recovery step read while the run is
+    active. The file is removed when the job ends; the run's row then has the final values.
     """
 
     def __init__(self, run_id: int):
@@ -108,6 +160,8 @@ class RunProgress:
 
     def __call__(self, done: int, total: int, note: str = "") -> None:
         self.done, self.total, self.note = max(done, 0), max(total, 0), note[:200]
+        if self._side_file():
+            return
         now = time.monotonic()
         if now - self._written_at < PROGRESS_INTERVAL and done < total:
             return
@@ -121,6 +175,23 @@ class RunProgress:
             "progress_note": self.note,
             "heartbeat_at": timezone.now(),
         }
+
+    def _side_file(self) -> bool:
+        """On SQLite inside the job's transaction: write the progress file; True if done."""
+        if connection.vendor != "sqlite" or len(connection.atomic_blocks) <= self._depth:
+            return False
+        path = _progress_file(self.run_id)
+        if path is None:
+            return True  # in memory: nobody else could read it; the end writes the row
+        data = {"done": self.done, "total": self.total, "note": self.note, "at": time.time()}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_text(json.dumps(data))
+            partial.replace(path)  # atomic: a reader sees the old file or the new one
+        except OSError:  # progress is best effort: it must never fail the job
+            logger.warning("job progress file not written", exc_info=True)
+        return True
 
     def write(self) -> None:
         fields = self.fields()
@@ -145,6 +216,9 @@ class RunProgress:
         if self._side is not None:
             self._side.close()
             self._side = None
+        path = _progress_file(self.run_id)
+        if path is not None:
+            path.unlink(missing_ok=True)
 
 
 def task_run_execute_now(*, run_id: int) -> str:
@@ -222,8 +296,12 @@ def _stopped_reason(run: TaskRun, *, now, stale_after: timedelta) -> str:
             return f"its worker (process {run.worker_pid}) was restarted"
         if run.worker_pid != os.getpid() and not _pid_alive(run.worker_pid):
             return f"its worker (process {run.worker_pid}) stopped"
-    if run.heartbeat_at and run.heartbeat_at < now - stale_after:
-        return f"no sign of life from its worker since {run.heartbeat_at:%Y-%m-%d %H:%M} UTC"
+    heartbeat = run.heartbeat_at
+    side = progress_side_get(run_id=run.pk)
+    if side is not None and (heartbeat is None or side.at > heartbeat):
+        heartbeat = side.at  # a SQLite job inside its transaction
+    if heartbeat and heartbeat < now - stale_after:
+        return f"no sign of life from its worker since {heartbeat:%Y-%m-%d %H:%M} UTC"
     return ""
 
 
@@ -265,6 +343,8 @@ def task_runs_recover(*, stale_after: timedelta | None = None) -> list[Recovery]
             if updated and retry:
                 run.refresh_from_db()
                 _enqueue(run)
+        if updated and not retry and (path := _progress_file(run.pk)) is not None:
+            path.unlink(missing_ok=True)
         if updated:
             logger.warning("job %s: %s", "retried" if retry else "failed", note)
             done.append(Recovery(run_id=run.pk, retried=retry, reason=reason))

@@ -6,7 +6,8 @@ list. Pairs are always in canonical order, the lower slug first.
 """
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from itertools import zip_longest
@@ -14,7 +15,16 @@ from itertools import zip_longest
 from django.db.models import Case, Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Sum, When
 from django.urls import reverse
 
-from catalog.models import Artifact, ArtifactKind, ArtifactPrice, Capability, PriceUnit, Status
+from catalog.models import (
+    Artifact,
+    ArtifactKind,
+    ArtifactPrice,
+    Capability,
+    CapabilitySameJob,
+    PriceUnit,
+    Status,
+    listed_q,
+)
 from catalog.ranking import COMPONENTS, Weights
 from catalog.selectors import artifact_breakdown_get, rank_group_label, weights_by_kind_get
 from comparisons.compare.alignment import CapabilityFacts
@@ -125,6 +135,8 @@ class LoadedPair:
     weights_by_kind: dict[str, Weights]
     override: ComparisonOverride | None
     evidence: Evidence
+    # Editors' "same job" links between the two sides' capabilities: id -> linked ids.
+    same_job: dict[int, frozenset[int]] = field(default_factory=dict)
 
     @property
     def path(self) -> str:
@@ -144,7 +156,11 @@ class LoadedPair:
     @property
     def indexable(self) -> bool:
         """Pages worth a search engine's time: an editor approved the pair, or the two
-        share a tag, or searchers matched both. The other N^2 pairs still render."""
+        share a tag, or searchers matched both. The other N^2 pairs still render. A pair
+        with an artifact its source stopped listing (and no editor kept) is not indexed:
+        it has left the sitemap too."""
+        if not (self.a.is_listed and self.b.is_listed):
+            return False
         if self.override is not None:
             return self.override.approved and not self.override.noindex
         return bool(self.shared_tags) or self.evidence.exists
@@ -179,8 +195,22 @@ def override_get(*, a: Artifact, b: Artifact) -> ComparisonOverride | None:
     ).first()
 
 
+def same_job_links_get(*, a: Artifact, b: Artifact) -> dict[int, frozenset[int]]:
+    """The "same job" links editors set between a capability of `a` and one of `b`, both
+    ways: capability id -> the other side's linked capability ids (1 query)."""
+    rows = CapabilitySameJob.objects.filter(
+        Q(from_capability__artifact=a, to_capability__artifact=b)
+        | Q(from_capability__artifact=b, to_capability__artifact=a)
+    ).values_list("from_capability_id", "to_capability_id")
+    links: dict[int, set[int]] = {}
+    for one, other in rows:
+        links.setdefault(one, set()).add(other)
+        links.setdefault(other, set()).add(one)
+    return {capability: frozenset(linked) for capability, linked in links.items()}
+
+
 def pair_load(*, first: str, second: str) -> LoadedPair | None:
-    """Both published artifacts in canonical order, or None (7 queries)."""
+    """Both published artifacts in canonical order, or None (8 queries)."""
     a_slug, b_slug = pair_canonical(first=first, second=second)
     if a_slug == b_slug:
         return None
@@ -194,6 +224,7 @@ def pair_load(*, first: str, second: str) -> LoadedPair | None:
         weights_by_kind=weights_by_kind_get(),
         override=override_get(a=a, b=b),
         evidence=pair_evidence_get(a=a, b=b),
+        same_job=same_job_links_get(a=a, b=b),
     )
 
 
@@ -247,8 +278,12 @@ def model_facts_build(*, artifact: Artifact) -> ModelFacts | None:
     )
 
 
-def side_facts_build(*, artifact: Artifact) -> SideFacts:
-    """Plain facts for the verdict rules, from an artifact loaded by artifacts_for_page."""
+def side_facts_build(
+    *, artifact: Artifact, same_job: Mapping[int, frozenset[int]] | None = None
+) -> SideFacts:
+    """Plain facts for the verdict rules, from an artifact loaded by artifacts_for_page.
+    `same_job` (LoadedPair.same_job): the capabilities editors linked as the same job."""
+    same_job = same_job or {}
     return SideFacts(
         name=artifact.name,
         kind=artifact.kind,
@@ -272,6 +307,7 @@ def side_facts_build(*, artifact: Artifact) -> SideFacts:
                 c.title,
                 tuple((t.slug, t.name) for t in c.tags.all()),
                 description=c.description,
+                same_job=same_job.get(c.id, frozenset()),
             )
             for c in artifact.published_capabilities
         ),
@@ -332,9 +368,20 @@ def artifacts_matched_together(*, artifact: Artifact, limit: int) -> list[Artifa
     return alternatives[:limit]
 
 
-def _evidence_pairs(queryset, *, limit: int) -> list[PairLink]:
+def _sides_listed(*, exempt: tuple[int, ...] = ()) -> Q:
+    """Pairs (PairEvidence, ComparisonOverride) whose two artifacts are listed (ArtifactQuerySet
+    .listed); an artifact in `exempt` counts as listed (the page's own artifacts: a delisted
+    artifact's page still links to its listed alternatives)."""
+    a, b = listed_q("artifact_a__"), listed_q("artifact_b__")
+    if exempt:
+        a, b = a | Q(artifact_a__in=exempt), b | Q(artifact_b__in=exempt)
+    return a & b
+
+
+def _evidence_pairs(queryset, *, limit: int, exempt: tuple[int, ...] = ()) -> list[PairLink]:
     rows = (
-        queryset.filter(
+        queryset.filter(_sides_listed(exempt=exempt))
+        .filter(
             artifact_a__status=Status.PUBLISHED,
             artifact_b__status=Status.PUBLISHED,
             times_both_matched__gt=0,
@@ -359,8 +406,9 @@ def _evidence_pairs(queryset, *, limit: int) -> list[PairLink]:
     ]
 
 
-def _override_pairs(queryset, *, limit: int) -> list[PairLink]:
+def _override_pairs(queryset, *, limit: int, exempt: tuple[int, ...] = ()) -> list[PairLink]:
     rows = queryset.filter(
+        _sides_listed(exempt=exempt),
         approved=True,
         artifact_a__status=Status.PUBLISHED,
         artifact_b__status=Status.PUBLISHED,
@@ -399,6 +447,7 @@ def related_pairs_get(*, pair: LoadedPair, limit: int = 6) -> list[PairLink]:
             Q(artifact_a__in=[a.id, b.id]) | Q(artifact_b__in=[a.id, b.id])
         ),
         limit=limit + 1,
+        exempt=(a.id, b.id),
     )
     if len([link for link in evidence if link.key != (a.slug, b.slug)]) >= limit:
         # Enough evidence: skip the tag overlap, which scans every artifact sharing a tag
@@ -434,9 +483,12 @@ def artifact_comparisons_get(
             Q(artifact_a=artifact) | Q(artifact_b=artifact)
         ),
         limit=limit,
+        exempt=(artifact.id,),
     )
     evidence = _evidence_pairs(
-        PairEvidence.objects.filter(Q(artifact_a=artifact) | Q(artifact_b=artifact)), limit=limit
+        PairEvidence.objects.filter(Q(artifact_a=artifact) | Q(artifact_b=artifact)),
+        limit=limit,
+        exempt=(artifact.id,),
     )
     by_tags = [
         _link(
@@ -452,11 +504,14 @@ def artifact_comparisons_get(
 
 
 def shared_tag_pairs_get(*, limit: int = SHARED_TAG_PAIRS_CAP) -> list[PairLink]:
-    """Published pairs whose published capabilities share at least one tag, most shared
-    first, in one query (a self-join of capability tags through the tag), capped."""
+    """Published, listed pairs whose published capabilities share at least one tag, most
+    shared first, in one query (a self-join of capability tags through the tag), capped."""
     through = Capability.tags.through
     rows = (
         through.objects.filter(
+            # One filter() call: both conditions on each side hold for the same artifact.
+            listed_q("capability__artifact__"),
+            listed_q("tag__capabilities__artifact__"),
             capability__status=Status.PUBLISHED,
             capability__artifact__status=Status.PUBLISHED,
             tag__capabilities__status=Status.PUBLISHED,

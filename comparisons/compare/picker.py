@@ -79,7 +79,7 @@ def names_closest(*, term: str, names: list[str], limit: int) -> list[str]:
 
 
 def _artifacts_closest(*, term: str, limit: int) -> list[Artifact]:
-    """Published artifacts whose names come closest to `term` (2 queries): a pool of
+    """Published, listed artifacts whose names come closest to `term` (2 queries): a pool of
     candidates sharing a word's first three letters with it, ranked by names_closest."""
     words = name_words(term)
     if not words:
@@ -87,8 +87,10 @@ def _artifacts_closest(*, term: str, limit: int) -> list[Artifact]:
     match = Q()
     for word in words:
         match |= Q(name__icontains=word[:3]) | Q(slug__icontains=word[:3])
+    # Near misses are suggestions too: without what the source stopped listing.
     pool = list(
         _published()
+        .listed()
         .filter(match)
         .order_by("-rank", "name", "pk")
         .values_list("pk", "name")[:FUZZY_POOL]

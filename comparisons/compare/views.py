@@ -113,7 +113,9 @@ def compare(request: HtmxHttpRequest, pair: str) -> HttpResponse:
     if loaded is None:
         raise Http404("No such comparison.")
 
-    side_facts = {key: side_facts_build(artifact=loaded.side(key)) for key in SIDES}
+    side_facts = {
+        key: side_facts_build(artifact=loaded.side(key), same_job=loaded.same_job) for key in SIDES
+    }
     a, b = side_facts["a"], side_facts["b"]
     # Unknown filter values fall back to "everything": a shared URL never breaks the page.
     show = request.GET.get("show", "all")

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from catalog.models import Artifact, Capability, RankWeights, Tag, Vendor
+from catalog.models import Artifact, Capability, CapabilitySameJob, RankWeights, Tag, Vendor
 from comparisons.backup import catalog_export
 from comparisons.models import ComparisonOverride
 
@@ -34,6 +34,13 @@ def _snapshot() -> dict:
         ),
         "capabilities": rows(Capability.objects, "artifact__slug", *capability_fields),
         "capability_tags": rows(Capability.tags.through.objects, "capability__title", "tag__slug"),
+        "same_job": rows(
+            CapabilitySameJob.objects,
+            "from_capability__artifact__slug",
+            "from_capability__title",
+            "to_capability__artifact__slug",
+            "to_capability__title",
+        ),
         "weights": rows(
             RankWeights.objects,
             "kind",
@@ -61,7 +68,9 @@ def test_demo_catalog_round_trips_every_field(demo_catalog, tmp_path):
         artifact_a=a, artifact_b=b, verdict="Editors' call.", featured=True
     )
     RankWeights.objects.filter(kind="app").update(adoption=0.4)
+    a.capabilities.first().same_job_as.add(b.capabilities.first())
     before = _snapshot()
+    assert len(before["same_job"]) == 2
     path = tmp_path / "catalog.json"
     call_command("export_catalog", str(path))
 

@@ -22,6 +22,9 @@ ROOT = Path(settings.BASE_DIR)
 class WorkerDatabase:
     def __init__(self, tmp_path: Path):
         self.file = tmp_path / "worker.sqlite3"
+        # SQLite jobs leave their progress here while inside their transaction; the test
+        # process reads the same folder (settings.JOB_PROGRESS_DIR, set by the fixture).
+        self.progress_dir = tmp_path / "job-progress"
         self.processes: list[subprocess.Popen] = []
 
     @property
@@ -29,7 +32,12 @@ class WorkerDatabase:
         return connection.vendor == "sqlite"
 
     def env(self) -> dict[str, str]:
-        env = {**os.environ, "DJANGO_TASK_BACKEND": "database", "DJANGO_LOG_FORMAT": "text"}
+        env = {
+            **os.environ,
+            "DJANGO_TASK_BACKEND": "database",
+            "DJANGO_LOG_FORMAT": "text",
+            "DJANGO_JOB_PROGRESS_DIR": str(self.progress_dir),
+        }
         if self.sqlite:
             env["DATABASE_URL"] = f"sqlite:///{self.file}"
         else:
@@ -86,8 +94,9 @@ class WorkerDatabase:
 
 
 @pytest.fixture
-def worker_db(transactional_db, tmp_path):
+def worker_db(transactional_db, tmp_path, settings):
     workers = WorkerDatabase(tmp_path)
+    settings.JOB_PROGRESS_DIR = str(workers.progress_dir)
     yield workers
     workers.stop_all()
 

@@ -217,3 +217,71 @@ def test_the_incremental_rebuild_runs_as_a_job_and_shares_the_full_rebuilds_lock
     run.refresh_from_db()
     assert run.state == "succeeded"
     assert run.summary.startswith("Match graph rebuilt: ")
+
+
+def test_editor_queues_an_evaluation_refresh_from_a_file_with_its_board_and_date(
+    editor_client,
+):
+    upload = SimpleUploadedFile("ratings.json", b'{"full": {}}', "application/json")
+    data = {"kind": "evaluations_import", "file": upload, "board": "vision", "date": "2025-12-11"}
+    response = editor_client.post(ADD, data, follow=True)
+    run = TaskRun.objects.get()
+    assert f"Queued {run}: it runs in the background." in response.content.decode()
+    assert (run.kind, run.lock, run.state) == ("evaluations_import", "import_evaluations", "queued")
+    assert run.params == {"file_name": "ratings.json", "board": "vision", "date": "2025-12-11"}
+    # The same job does not run twice at once; other jobs are not held up by it.
+    again = SimpleUploadedFile("other.json", b"{}", "application/json")
+    body = editor_client.post(
+        ADD, {"kind": "evaluations_import", "file": again}, follow=True
+    ).content.decode()
+    assert f"Not started: {run} is already queued." in body
+    assert task_run_start(kind="scores_recompute").state == "queued"
+
+
+def test_board_and_date_are_refused_for_jobs_that_take_none(editor_client):
+    response = editor_client.post(ADD, {"kind": "scores_recompute", "board": "text"})
+    assert "takes no leaderboard" in response.content.decode()
+    assert not TaskRun.objects.exists()
+
+
+def test_a_sqlite_job_inside_its_transaction_reports_through_the_progress_file(settings, tmp_path):
+    from django.db import connection
+
+    from jobs.services import RunProgress, progress_side_get
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the progress file is SQLite's (PostgreSQL writes the row)")
+
+    settings.JOB_PROGRESS_DIR = str(tmp_path)
+    run = _running(worker_host="another-host", worker_pid=1)
+    progress = RunProgress(run.pk)
+    with transaction.atomic():
+        for done in range(1, 4):  # every call is written: no throttle for a file
+            progress(done, 7, f"step {done}")
+        side = progress_side_get(run_id=run.pk)
+        assert (side.done, side.total, side.note) == (3, 7, "step 3")
+        run.refresh_from_db()
+        assert (run.progress_done, run.progress_total) == (0, 0)  # the row waits
+    body = _admin_progress(run)
+    assert body == "3/7, 42% (step 3)"
+    # A heartbeat older than the stale limit on the row does not count while the file is fresh.
+    TaskRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - timedelta(hours=2))
+    assert task_runs_recover(stale_after=timedelta(minutes=30)) == []
+    progress.close()
+    assert progress_side_get(run_id=run.pk) is None
+    assert [r.run_id for r in task_runs_recover(stale_after=timedelta(minutes=30))] == [run.pk]
+
+
+def _admin_progress(run: TaskRun) -> str:
+    from django.contrib import admin
+
+    from jobs.admin import TaskRunAdmin
+
+    return TaskRunAdmin(TaskRun, admin.site).progress(TaskRun.objects.get(pk=run.pk))
+
+
+def test_the_evaluation_list_links_to_the_refresh_job_with_it_chosen(editor_client):
+    body = editor_client.get(reverse("admin:catalog_evaluation_changelist")).content.decode()
+    assert f'href="{ADD}?kind=evaluations_import"' in body
+    form = editor_client.get(ADD, {"kind": "evaluations_import"}).content.decode()
+    assert '<option value="evaluations_import" selected>' in form

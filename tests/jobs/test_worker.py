@@ -99,3 +99,112 @@ def test_a_worker_stopped_mid_run_leaves_nothing_half_done_and_the_job_is_retrie
     results = DBTaskResult.objects.order_by("enqueued_at")
     assert [r.status for r in results] == ["FAILED", "SUCCESSFUL"]
     assert results[0].exception_class_path == "jobs.services.WorkerStopped"
+
+
+def test_a_worker_refreshes_evaluation_data_from_an_uploaded_leaderboard(
+    worker_db, transactional_db
+):
+    from datetime import date
+
+    from catalog.models import Evaluation
+    from tests.catalog.importers.sources import FIXTURES
+    from tests.factories import ArtifactFactory
+
+    gemini = ArtifactFactory(slug="gemini-2-5-pro", name="Gemini 2.5 Pro")
+    ArtifactFactory(slug="gpt-4o", name="GPT-4o", release_date=date(2024, 5, 13))
+    fixture = FIXTURES / "lmarena-leaderboard-text-2025-12-11.json"
+    run = task_run_start(
+        kind="evaluations_import",
+        params={"file_name": fixture.name},
+        upload=fixture.read_bytes(),
+        upload_name=fixture.name,
+    )
+    worker_db.run_batch()
+
+    run.refresh_from_db()
+    assert run.state == TaskRun.State.SUCCEEDED, run.error
+    assert run.summary == (
+        "LMArena text board of 2025-12-11: 10 created, 0 updated, 0 unchanged, 0 removed "
+        "(no longer on the board), 1 skipped. keys matched: 2, unmatched: 5, ambiguous: 0, "
+        "superseded: 1."
+    )
+    assert (run.progress_done, run.progress_total) == (10, 10)
+    assert run.upload is None
+    assert Evaluation.objects.filter(board="text").count() == 10
+    gemini.refresh_from_db()
+    assert gemini.quality == 1.0
+    assert DBTaskResult.objects.get(id=run.task_result_id).status == "SUCCESSFUL"
+
+    # Safe to repeat: the same file again changes nothing.
+    again = task_run_start(
+        kind="evaluations_import", params={"file_name": fixture.name}, upload=fixture.read_bytes()
+    )
+    worker_db.run_batch()
+    again.refresh_from_db()
+    assert again.summary.startswith(
+        "LMArena text board of 2025-12-11: 0 created, 0 updated, 10 unchanged"
+    )
+
+
+def test_an_evaluation_file_whose_name_names_no_board_fails_before_any_write(
+    worker_db, transactional_db
+):
+    from catalog.models import Evaluation
+
+    run = task_run_start(
+        kind="evaluations_import", params={"file_name": "ratings.json"}, upload=b"{}"
+    )
+    worker_db.run_batch()
+    run.refresh_from_db()
+    assert run.state == TaskRun.State.FAILED
+    assert run.error.startswith("ImportSourceError: ratings.json: cannot tell the board")
+    assert not Evaluation.objects.exists()
+
+
+def test_progress_shows_while_the_rebuild_is_inside_its_transaction(worker_db, searched, tmp_path):
+    """On PostgreSQL through a second connection; on SQLite, whose one write lock the rebuild
+    holds, through a file beside the database that admin reads."""
+    import sqlite3
+
+    from django.contrib import admin
+    from django.db import connection
+
+    from jobs.admin import TaskRunAdmin
+    from jobs.services import progress_side_get
+
+    pause = tmp_path / "pause"
+    pause.touch()
+    run = task_run_start(kind="test_paused_rebuild", params={"pause_file": str(pause)})
+    worker_db.to_worker()
+    worker_db.start(module="tests.jobs.paused_jobs")
+    wait_for(pause.with_suffix(".reached").exists, what="the rebuild to reach its 4th step")
+
+    shown = TaskRunAdmin(TaskRun, admin.site).progress(TaskRun.objects.get(pk=run.pk))
+    if connection.vendor == "sqlite":
+        assert shown == "3/7, 42% (artifacts)"
+        side = progress_side_get(run_id=run.pk)
+        assert side is not None and (side.done, side.total) == (3, 7)
+    else:  # throttled to one write a second: at least the first step is there
+        assert "/7, " in shown, shown
+
+    pause.unlink()
+    if connection.vendor == "sqlite":
+        # The job's end removes the file; the run's row then holds the final values.
+        wait_for(lambda: progress_side_get(run_id=run.pk) is None, what="the rebuild to end")
+
+        def finished() -> bool:
+            with sqlite3.connect(worker_db.file) as db:
+                row = db.execute("SELECT state FROM jobs_taskrun WHERE id = ?", [run.pk]).fetchone()
+            return row == ("succeeded",)
+
+        wait_for(finished, what="the worker to record the end")
+        worker_db.stop_all()
+        worker_db.from_worker()
+    else:
+        wait_for(
+            lambda: TaskRun.objects.get(pk=run.pk).state == TaskRun.State.SUCCEEDED,
+            what="the rebuild to succeed",
+        )
+    run.refresh_from_db()
+    assert run.state == TaskRun.State.SUCCEEDED, run.error
+    assert (run.progress_done, run.progress_total) == (7, 7)

@@ -15,8 +15,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(KINDS), help="which job")
         parser.add_argument("--url", default="", help="the https:// source of an import job")
+        parser.add_argument(
+            "--board", default="", help="evaluations_import: the leaderboard (text, vision, image)"
+        )
+        parser.add_argument(
+            "--date", default="", help="evaluations_import: the date of the data, YYYY-MM-DD"
+        )
 
-    def handle(self, *args, kind, url, **options):
+    def handle(self, *args, kind, url, board, date, **options):
         declared = KINDS[kind]
         params = {}
         if declared.source:
@@ -25,6 +31,11 @@ class Command(BaseCommand):
             params["url"] = url
         elif url:
             raise CommandError(f"{kind} takes no --url")
+        for option, value in (("board", board), ("date", date)):
+            if value and option not in declared.options:
+                raise CommandError(f"{kind} takes no --{option}")
+            if value:
+                params[option] = value
         try:
             run = task_run_start(kind=kind, params=params)
         except JobAlreadyActive as active:
