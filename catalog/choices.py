@@ -46,6 +46,8 @@ class PriceUnit(models.TextChoices):
     SEAT = "seat", "seat"
     # Image generators bill the tokens of the picture they return, not the picture.
     OUTPUT_IMAGE_TOKEN = "output_image_token", "output image token"
+    # Speech synthesis APIs bill the characters of the text they read.
+    CHARACTER = "character", "character"
 
 
 class ModelJob(models.TextChoices):

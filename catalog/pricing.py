@@ -72,6 +72,11 @@ PRICE_UNIT_DECLARATIONS: dict[str, UnitDeclaration] = {
     "request": UnitDeclaration("request", Decimal(1), "request", Decimal(0), Decimal(100)),
     "web_search": UnitDeclaration("web search", Decimal(1), "web search", Decimal(0), Decimal(1)),
     "second": UnitDeclaration("second", Decimal(60), "minute", Decimal(0), Decimal(10)),
+    # Text-to-speech billed per character read ($15 per 1M characters for OpenAI's tts-1,
+    # its pricing page, 2026): a character costs well under a tenth of a cent.
+    "character": UnitDeclaration(
+        "character", _MILLION, "1M characters", plausible_max=Decimal("0.001")
+    ),
     "month": UnitDeclaration("month", Decimal(1), "month"),
     "seat": UnitDeclaration("seat", Decimal(1), "seat"),
 }

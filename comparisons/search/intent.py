@@ -705,6 +705,7 @@ JOB_UNITS: dict[str, tuple[tuple[str, ...], ...]] = {
         ("prompt_token", "audio_output_token"),
         ("prompt_token", "completion_token"),
         ("prompt_token",),
+        ("character",),
         ("second",),
     ),
     "embedding": (("prompt_token",),),
