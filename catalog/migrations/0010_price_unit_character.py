@@ -4,20 +4,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0009_capability_same_job'),
+        ("catalog", "0009_capability_same_job"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='artifact',
-            name='price_unit',
-            field=models.CharField(blank=True, choices=[('prompt_token', 'prompt token'), ('completion_token', 'completion token'), ('image', 'image'), ('second', 'second'), ('request', 'request'), ('month', 'month'), ('seat', 'seat'), ('output_image_token', 'output image token'), ('character', 'character')], max_length=20),
+            model_name="artifact",
+            name="price_unit",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("prompt_token", "prompt token"),
+                    ("completion_token", "completion token"),
+                    ("image", "image"),
+                    ("second", "second"),
+                    ("request", "request"),
+                    ("month", "month"),
+                    ("seat", "seat"),
+                    ("output_image_token", "output image token"),
+                    ("character", "character"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalartifact',
-            name='price_unit',
-            field=models.CharField(blank=True, choices=[('prompt_token', 'prompt token'), ('completion_token', 'completion token'), ('image', 'image'), ('second', 'second'), ('request', 'request'), ('month', 'month'), ('seat', 'seat'), ('output_image_token', 'output image token'), ('character', 'character')], max_length=20),
+            model_name="historicalartifact",
+            name="price_unit",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("prompt_token", "prompt token"),
+                    ("completion_token", "completion token"),
+                    ("image", "image"),
+                    ("second", "second"),
+                    ("request", "request"),
+                    ("month", "month"),
+                    ("seat", "seat"),
+                    ("output_image_token", "output image token"),
+                    ("character", "character"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
