@@ -242,10 +242,19 @@ def _in_name_order(a: SideFacts, b: SideFacts) -> tuple[tuple[SideFacts, str], .
     return tuple(sorted(pairs, key=lambda p: (p[0].name.casefold(), p[0].name, p[1])))
 
 
+# A context window counts as a decisive difference from this ratio on: 1.05M against 1M
+# tokens is the same job in practice, 2M against 1M is not.
+CONTEXT_RATIO_DECISIVE = 1.2
+
+
 def _ratio(high: Decimal | float, low: Decimal | float) -> str:
-    """ "2x", "1.5x", "1.05x": how many times high is low, two significant decimals."""
+    """How many times high is low, as precise as the size needs: "1.05×" and "1.67×"
+    below 2, "2.5×" below 10, "21×" from 10 (20.83 reads as noise, not precision)."""
     value = float(high) / float(low)
-    return f"{value:.2f}".rstrip("0").rstrip(".") + "\u00d7"
+    if value >= 10:
+        return f"{round(value)}\u00d7"
+    digits = 2 if value < 2 else 1
+    return f"{value:.{digits}f}".rstrip("0").rstrip(".") + "\u00d7"
 
 
 def _tokens_short(count: int) -> str:
@@ -429,7 +438,9 @@ def model_differences(*, a: SideFacts, b: SideFacts) -> list[Reason]:
         return []
     ma, mb = a.model, b.model
     reasons = []
-    if ma.context_length and mb.context_length and ma.context_length != mb.context_length:
+    longer = max(ma.context_length or 0, mb.context_length or 0)
+    shorter = min(ma.context_length or 0, mb.context_length or 0)
+    if shorter and longer >= shorter * CONTEXT_RATIO_DECISIVE:
         if ma.context_length > mb.context_length:
             (wide, wm, key), (narrow, nm) = (a, ma, "a"), (b, mb)
         else:

@@ -624,8 +624,20 @@ def test_the_lead_names_the_decisive_differences_of_two_models():
     assert "$15 vs $25 per 1M output tokens (1.67\u00d7)" in lead
     # 3:1 blend: (3 x 2.50 + 15) / 4 = 5.625 vs (3 x 5 + 25) / 4 = 10.
     assert "$5.63 vs $10 blended at 3:1 input:output (1.78\u00d7)" in lead
-    assert "GPT-5.4 reads up to 1.05M tokens at once, 1.05\u00d7 the 1M of Claude Opus 4.6." in lead
+    # 1.05M against 1M tokens is no decisive difference; the facts table still shows both.
+    assert "reads up to" not in lead
     assert "Only GPT-5.4 accepts files." in lead
+
+
+@pytest.mark.parametrize(
+    ("longer", "named"),
+    [(1_190_000, False), (1_200_000, True), (2_000_000, True)],
+)
+def test_a_context_window_is_decisive_from_a_fifth_longer(longer, named):
+    wide = replace(GPT, model=replace(GPT.model, context_length=longer))
+    lead = lead_build(a=OPUS, b=wide, evidence=NO_EVIDENCE)
+    sentence = f"GPT-5.4 reads up to {longer / 1_000_000:g}M tokens at once"
+    assert (sentence in lead) is named
 
 
 def test_only_one_supports_a_feature_when_the_other_is_known_to_lack_it():
@@ -636,3 +648,21 @@ def test_only_one_supports_a_feature_when_the_other_is_known_to_lack_it():
         r.sentence for r in verdict_build(a=unknown, b=GPT, evidence=NO_EVIDENCE).reasons
     )
     assert "supports" not in text
+
+
+@pytest.mark.parametrize(
+    ("high", "low", "text"),
+    [
+        (2, 1, "2\u00d7"),
+        (5, 3, "1.67\u00d7"),
+        (21, 20, "1.05\u00d7"),
+        (5, 2, "2.5\u00d7"),
+        (9.96, 1, "10\u00d7"),
+        (25, 1.2, "21\u00d7"),
+        (25, 1, "25\u00d7"),
+    ],
+)
+def test_ratios_read_as_precise_as_their_size(high, low, text):
+    from comparisons.compare.verdict import _ratio
+
+    assert _ratio(high, low) == text
