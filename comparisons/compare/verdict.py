@@ -248,8 +248,9 @@ CONTEXT_RATIO_DECISIVE = 1.2
 
 
 def _ratio(high: Decimal | float, low: Decimal | float) -> str:
-    """How many times high is low, as precise as the size needs: "1.05×" and "1.67×"
-    below 2, "2.5×" below 10, "21×" from 10 (20.83 reads as noise, not precision)."""
+    """How many times high is low, followed by a multiplication sign, as precise as the
+    size needs: "1.05" and "1.67" below 2, "2.5" below 10, "21" from 10 (20.83 reads as
+    noise, not precision)."""
     value = float(high) / float(low)
     if value >= 10:
         return f"{round(value)}\u00d7"
