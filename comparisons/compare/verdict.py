@@ -439,19 +439,18 @@ def model_differences(*, a: SideFacts, b: SideFacts) -> list[Reason]:
         return []
     ma, mb = a.model, b.model
     reasons = []
-    longer = max(ma.context_length or 0, mb.context_length or 0)
-    shorter = min(ma.context_length or 0, mb.context_length or 0)
+    context_a, context_b = ma.context_length or 0, mb.context_length or 0
+    longer, shorter = max(context_a, context_b), min(context_a, context_b)
     if shorter and longer >= shorter * CONTEXT_RATIO_DECISIVE:
-        if ma.context_length > mb.context_length:
-            (wide, wm, key), (narrow, nm) = (a, ma, "a"), (b, mb)
+        if context_a > context_b:
+            (wide, key), narrow = (a, "a"), b
         else:
-            (wide, wm, key), (narrow, nm) = (b, mb, "b"), (a, ma)
+            (wide, key), narrow = (b, "b"), a
         reasons.append(
             Reason(
                 "context",
-                f"{wide.name} reads up to {_tokens_short(wm.context_length)} tokens at once, "  # type: ignore[arg-type]
-                f"{_ratio(wm.context_length, nm.context_length)} the "  # type: ignore[arg-type]
-                f"{_tokens_short(nm.context_length)} of {narrow.name}.",  # type: ignore[arg-type]
+                f"{wide.name} reads up to {_tokens_short(longer)} tokens at once, "
+                f"{_ratio(longer, shorter)} the {_tokens_short(shorter)} of {narrow.name}.",
                 key,
             )
         )
