@@ -1,8 +1,10 @@
+// Back, Forward and the address bar show one state at a time.
+//
 // One history entry per address. htmx pushes the address of every response it swaps in,
-// and one gesture can send the same search twice (Enter commits the box, firing "change",
-// and submits the form; a box left after typing fires "change" again). Each pushed a
-// copy of the address already shown, so Back seemed to do nothing: it went to the same
-// results. A response for the address already in the bar replaces that entry instead.
+// and one gesture can send the same form twice (a text box left after typing commits it,
+// firing "change", which sends the form again). Each pushed a copy of the address already
+// shown, so Back seemed to do nothing: it went to the same results. A response for the
+// address already in the bar replaces that entry instead.
 document.addEventListener("htmx:beforeHistoryUpdate", (event) => {
   const update = event.detail.history;
   if (update.type !== "push") return;
@@ -13,4 +15,18 @@ document.addEventListener("htmx:beforeHistoryUpdate", (event) => {
   if (next.pathname === shown.pathname && query(next) === query(shown)) {
     update.type = "replace";
   }
+});
+
+// No answer to a request sent before Back or Forward is used after it. htmx reloads the
+// page of the entry gone back to (it keeps no snapshots), but a response arriving first
+// was swapped in and pushed its own address, in place of the entries ahead: Back then
+// showed the state just left, and Forward had nowhere to go.
+const inFlight = new Set();
+document.addEventListener("htmx:beforeSend", (event) => inFlight.add(event.detail.xhr));
+document.addEventListener("htmx:afterRequest", (event) => inFlight.delete(event.detail.xhr));
+window.addEventListener("popstate", (event) => {
+  // Only on entries htmx made (a jump to a #fragment on the page changes no state).
+  if (!(event.state && event.state.htmx)) return;
+  for (const xhr of [...inFlight]) xhr.abort();
+  inFlight.clear();
 });

@@ -1,6 +1,7 @@
 """Browsing the catalog: filters swap the results in place, and the address keeps up."""
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -142,3 +143,41 @@ def test_back_forward_and_reload_restore_every_control(page: Page):
     expect(sort).to_have_value("name")
     expect(kind_model(page)).to_be_checked()
     assert result_titles(page) == typed
+
+
+def test_an_answer_arriving_after_back_is_dropped(page: Page):
+    """Back while a filter's request is still out: the answer, arriving while the page of
+    the entry gone back to loads, must neither show nor push its address (it used to take
+    the place of the entries ahead, so Forward went nowhere)."""
+    expected = expected_counts()
+    page.goto("/artifacts/")
+    count = page.locator("#result-count")
+    sort = page.get_by_label("Sort")
+    kind_model(page).check()
+    expect(count).to_have_text(count_text(expected.models))
+    sort.select_option("name")
+    expect(page).to_have_url(re.compile(r"sort=name"))
+
+    held = []
+
+    def back_while_held(route):
+        # The next filter request is held until Back has happened.
+        if not held and route.request.headers.get("hx-request"):
+            held.append(route.request.url)
+            page.evaluate("setTimeout(() => history.back(), 0)")
+            time.sleep(1)
+        route.continue_()
+
+    page.route("**/artifacts/**", back_while_held)
+    sort.select_option("newest")
+    expect(page).not_to_have_url(re.compile(r"sort=name"))
+    page.wait_for_timeout(1500)  # the held answer arrives meanwhile
+    expect(page).to_have_url(re.compile(r"kind=model"))
+    expect(page).not_to_have_url(re.compile(r"sort=(name|newest)"))
+    expect(sort).to_have_value("-rank")
+    assert held, "no filter request was held"
+
+    page.go_forward()
+    expect(page).to_have_url(re.compile(r"sort=name"))
+    expect(sort).to_have_value("name")
+    expect(count).to_have_text(count_text(expected.models))
