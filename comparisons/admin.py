@@ -104,9 +104,8 @@ class ComparisonOverrideAdmin(HistoryAdmin):
     list_filter = ["approved", "featured", "noindex"]
     list_select_related = ["artifact_a", "artifact_b"]
     search_fields = ["artifact_a__name", "artifact_b__name", "verdict"]
-    # Artifacts by id with a lookup: labelled inputs that scale to any catalog (the
-    # autocomplete widget fails accessibility checks). "Edit" on a comparison fills both.
-    raw_id_fields = ["artifact_a", "artifact_b"]
+    # Picked by typing; "Edit" on a public comparison page fills both.
+    autocomplete_fields = ["artifact_a", "artifact_b"]
     readonly_fields = ["generated_verdict", "verdict_preview"]
     fieldsets = [
         (None, {"fields": [("artifact_a", "artifact_b")]}),

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from catalog.models import Artifact, Capability, Status
 from catalog.pricing import price_format
-from tests.factories import ArtifactFactory, CapabilityFactory, TagFactory
+from tests.factories import ArtifactFactory, CapabilityFactory, TagFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -276,3 +276,29 @@ def test_view_on_site_points_to_the_public_page(editor_client):
 def test_non_staff_cannot_reach_admin(client):
     client.force_login(User.objects.create_user("visitor", password="x"))
     assert client.get(reverse("admin:index")).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("model_name", "field_name", "term", "found"),
+    [
+        ("capability", "tags", "speech", "Speech to text"),
+        ("capability", "artifact", "paint", "Painter"),
+        ("artifact", "vendor", "acme", "Acme Labs"),
+        ("comparisonoverride", "artifact_a", "paint", "Painter"),
+    ],
+)
+def test_editors_autocomplete_answers_every_picker(
+    editor_client, model_name, field_name, term, found
+):
+    """The admin's autocomplete_fields ask /admin/autocomplete/ as the editor types. Vendors
+    and tags are counted in their admin (a GROUP BY, which drops the model's ordering), and
+    an unordered page of results failed there."""
+    TagFactory(slug="speech-to-text", name="Speech to text")
+    ArtifactFactory(name="Painter", vendor=VendorFactory(name="Acme Labs", slug="acme"))
+    app_label = "comparisons" if model_name == "comparisonoverride" else "catalog"
+    response = editor_client.get(
+        "/admin/autocomplete/",
+        {"term": term, "app_label": app_label, "model_name": model_name, "field_name": field_name},
+    )
+    assert response.status_code == 200, response.content.decode()[:500]
+    assert [result["text"] for result in response.json()["results"]] == [found]

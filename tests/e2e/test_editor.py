@@ -196,3 +196,43 @@ def test_every_admin_page_an_editor_uses_is_clean(page: Page, editor_account, tm
     assert not errors, "\n".join(
         f"{name}: {error}" for name, messages in errors.items() for error in messages
     )
+
+
+def test_editors_pick_artifacts_and_tags_by_typing(page: Page, editor_account):
+    """autocomplete_fields under the site's Content-Security-Policy: the widgets load, ask
+    admin for matches as the editor types, are named for screen readers (open lists too)
+    and save what was picked. The `page` fixture fails the test on any CSP refusal."""
+    admin_login(page, username=editor_account.username)
+    page.goto("/admin/comparisons/comparisonoverride/add/")
+    first = page.get_by_role("combobox", name=re.compile(r"^Artifact a:"))
+    second = page.get_by_role("combobox", name=re.compile(r"^Artifact b:"))
+    for box, typed, name in (
+        (first, "flux pro", "FLUX.1 [pro]"),
+        (second, "qwen3.5", "Qwen3.5-Flash"),
+    ):
+        box.click()
+        search = page.get_by_role("searchbox", name=re.compile(r"^Artifact [ab]:"))
+        search.fill(typed)
+        option = page.get_by_role("option", name=name, exact=True)
+        expect(option).to_be_visible()
+        violations = axe_blocking_violations(page)
+        assert not violations, "\n".join(violations)
+        option.click()
+        expect(box).to_have_accessible_name(re.compile(rf"{re.escape(name)}$"))
+    page.get_by_label("Verdict:").fill("Pick by the job.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    override = ComparisonOverride.objects.get()
+    assert {override.artifact_a.slug, override.artifact_b.slug} == {SEED_A, SEED_B}
+
+    capability = Capability.objects.filter(artifact__slug=SEED_A).order_by("id").first()
+    page.goto(f"/admin/catalog/capability/{capability.pk}/change/")
+    tags = page.get_by_role("searchbox", name="Tags:")
+    tags.click()
+    tags.press_sequentially("speech")
+    page.get_by_role("option", name="Speech to text", exact=True).click()
+    violations = axe_blocking_violations(page)
+    assert not violations, "\n".join(violations)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert "Speech to text" in set(capability.tags.values_list("name", flat=True))

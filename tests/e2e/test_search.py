@@ -54,12 +54,6 @@ def chip(page: Page, label: str):
     return page.locator(".search-chip", has_text=label)
 
 
-@pytest.mark.xfail(
-    reason="Known failure on main since the last template merges: after Back (a full reload, "
-    "htmx history snapshots are off) a search typed and sent with Enter is not swapped in. "
-    "The chip and single-step Back checks above it pass; see the closing note of issue 16.",
-    strict=False,
-)
 def test_chips_remove_a_condition_and_history_restores_every_control(page: Page):
     page.goto("/search/?q=fast+image+generation")
     box = page.get_by_role("searchbox", name="What do you need?")
@@ -110,3 +104,49 @@ def test_chips_work_without_javascript(nojs_page: Page):
         page.locator(".search-chip-dropped").click()
     expect(chip(page, "Output: text")).to_be_visible()
     expect(page).not_to_have_url(re.compile(r"drop="))
+
+
+def test_filters_and_typing_leave_one_history_entry_each_and_restore_every_control(page: Page):
+    page.goto("/search/?q=fast+image+generation")
+    box = page.get_by_role("searchbox", name="What do you need?")
+    kind = page.get_by_role("combobox", name="Kind")
+    pricing = page.get_by_role("combobox", name="Pricing")
+    count = page.locator(".search-count")
+    expect(count).to_have_text(re.compile(r"^10 artifacts for “fast image generation”"))
+
+    kind.select_option("model")
+    expect(page).to_have_url(re.compile(r"kind=model"))
+    expect(count).not_to_have_text(re.compile(r"^10 artifacts"))
+    models = count.inner_text()
+
+    # Typed, then left with Tab: the box's commit ("change") must not add a second entry.
+    box.fill("transcribe interviews")
+    expect(count).to_contain_text("for “transcribe interviews”")
+    expect(page).to_have_url(re.compile(r"q=transcribe"))
+    box.press("Tab")
+    typed = count.inner_text()
+
+    page.go_back()
+    expect(count).to_have_text(models)
+    expect(box).to_have_value("fast image generation")
+    expect(kind).to_have_value("model")
+    expect(pricing).to_have_value("")
+    page.go_back()
+    expect(count).to_have_text(re.compile(r"^10 artifacts for “fast image generation”"))
+    expect(box).to_have_value("fast image generation")
+    expect(kind).to_have_value("")
+    expect(chip(page, "Output: image")).to_be_visible()
+
+    page.go_forward()
+    expect(count).to_have_text(models)
+    expect(kind).to_have_value("model")
+    page.go_forward()
+    expect(count).to_have_text(typed)
+    expect(box).to_have_value("transcribe interviews")
+    expect(kind).to_have_value("model")
+    expect(chip(page, "Input: audio")).to_be_visible()
+    page.reload()
+    expect(count).to_have_text(typed)
+    expect(box).to_have_value("transcribe interviews")
+    expect(kind).to_have_value("model")
+    expect(pricing).to_have_value("")
