@@ -292,6 +292,15 @@ class Artifact(ScoreComponentFields, Timestamped):  # type: ignore[misc, valid-t
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def open_weights_status(self) -> bool | None:
+        """True when the weights are published; False when known not to be (a licence is
+        on record, as editors and the demo data give it); None when no source says: an
+        OpenRouter record without a Hugging Face id may still be an open model."""
+        if self.open_weights:
+            return True
+        return False if self.license else None
+
     def get_absolute_url(self) -> str:
         return reverse("artifact_detail", kwargs={"slug": self.slug})
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from catalog.pricing import PriceText, price_compare, price_format, unit_label
+from catalog.pricing import PriceText, price_compare, price_format
 from catalog.ranking import COMPONENT_LABELS, COMPONENTS, ranges_overlap
 from comparisons.compare.alignment import CapabilityFacts
 
@@ -101,7 +101,9 @@ class ModelFacts:
     output_modalities: tuple[str, ...] = ()
     # Feature (a FEATURE_LABELS key) -> True, False, or None when the source does not say.
     features: Mapping[str, bool | None] = field(default_factory=dict)
-    open_weights: bool = False
+    # True: the weights are published; False: known not to be (a licence is on record);
+    # None: the source does not say (an OpenRouter record without a Hugging Face id).
+    open_weights: bool | None = None
     weights_url: str = ""
     knowledge_cutoff: date | None = None
     release_date: date | None = None
@@ -122,7 +124,7 @@ class SideFacts:
     pricing_model: str = "paid"
     pricing_label: str = "Paid"
     has_free_tier: bool = False
-    open_weights: bool = False
+    open_weights: bool | None = None  # as on ModelFacts: None when nobody says
     starting_price: Decimal | None = None
     price_unit: str = ""
     price_varies: bool = False  # priced per request by the source: no fixed figure, not free
@@ -293,7 +295,9 @@ def rank_standing(*, a: SideFacts, b: SideFacts) -> str | None:
         )
     ranges = [(s.rank if s.rank_low is None else s.rank_low,
                s.rank if s.rank_high is None else s.rank_high) for s in (a, b)]  # fmt: skip
-    if a.rank != b.rank and ranges_overlap(a=ranges[0], b=ranges[1]):
+    # Equal ranks with ranges are not a tie either: both could be anywhere in them.
+    uncertain = any(low != high for low, high in ranges)
+    if (a.rank != b.rank or uncertain) and ranges_overlap(a=ranges[0], b=ranges[1]):
         return (
             f"{a.name} ({a.rank}/100, could be {ranges[0][0]}\u2013{ranges[0][1]}) and "
             f"{b.name} ({b.rank}/100, could be {ranges[1][0]}\u2013{ranges[1][1]}) are too "
@@ -364,7 +368,9 @@ def pricing_compare(*, a: SideFacts, b: SideFacts) -> list[Reason]:
             )
         )
     # Open weights only mean something for models: a library has no weights to publish.
-    if _both_models(a, b) and a.open_weights != b.open_weights:
+    # "does not" needs evidence: both sides known (see ModelFacts.open_weights).
+    known = a.open_weights is not None and b.open_weights is not None
+    if _both_models(a, b) and known and a.open_weights != b.open_weights:
         side, other, key = (a, b, "a") if a.open_weights else (b, a, "b")
         reasons.append(
             Reason(
@@ -392,14 +398,18 @@ def _price_reason(*, a: SideFacts, b: SideFacts) -> Reason:
         return Reason("price", "There is no starting price on record for either.")
     if not (known_a and known_b):
         missing = a if not known_a else b
-        return Reason(
-            "price",
-            f"There is no starting price on record for {missing.name}, "
-            "so the prices are not compared.",
-        )
+        # Free and open-source sides say so, so the free-access sentence is not contradicted.
+        if missing.pricing_model == "open_source":
+            why = f"{missing.name} is open source: running it costs what your own hosting costs"
+        elif missing.pricing_model == "free":
+            why = f"{missing.name} is free to use"
+        else:
+            why = f"There is no starting price on record for {missing.name}"
+        return Reason("price", f"{why}, so the prices are not compared.")
     order = price_compare(a=(a.starting_price, a.price_unit), b=(b.starting_price, b.price_unit))
     if order is None:
-        units = " vs ".join(unit_label(side.price_unit) for side, _ in ordered)
+        # Each price as its page shows it ("$0.0043 / minute"), not the stored unit.
+        units = " vs ".join(side.price.headline for side, _ in ordered)
         return Reason(
             "price",
             f"Their prices are set per different units ({units}), so neither can be called "
@@ -479,8 +489,16 @@ def model_differences(*, a: SideFacts, b: SideFacts) -> list[Reason]:
             if mine.features.get(f) is True and theirs.features.get(f) is False  # type: ignore[attr-defined]
         ]
         if only:
+            # Said as what the sources list: a feature missing from a source's list is
+            # evidence of its absence there, not proof the model cannot do it elsewhere.
+            other = b if key == "a" else a
             reasons.append(
-                Reason("features", f"Only {side.name} supports {_names_list(only)}.", key)
+                Reason(
+                    "features",
+                    f"Only {side.name} lists support for {_names_list(only)}; "
+                    f"the source for {other.name} does not.",
+                    key,
+                )
             )
     return reasons
 
@@ -488,7 +506,9 @@ def model_differences(*, a: SideFacts, b: SideFacts) -> list[Reason]:
 def breadth_compare(*, a: SideFacts, b: SideFacts) -> list[Reason]:
     n_a, n_b = len(a.capabilities), len(b.capabilities)
     if n_a == n_b:
-        breadth = Reason("breadth", f"Both list {n_a} capabilities.")
+        breadth = Reason(
+            "breadth", f"Both list {n_a} {'capability' if n_a == 1 else 'capabilities'}."
+        )
     else:
         wide, narrow, key = (a, b, "a") if n_a > n_b else (b, a, "b")
         breadth = Reason(
@@ -649,8 +669,10 @@ def lead_build(*, a: SideFacts, b: SideFacts, evidence: Evidence) -> str:
     sentences = []
     split = jobs_split(a=a, b=b)
     if split is not None:
+        # Different jobs: which one to use is the job, not the rank (the facts show both).
         sentences.append(f"{split.sentence[:-1]}: they do different jobs.")
-    sentences.append(_rank_sentence(a=a, b=b))
+    else:
+        sentences.append(_rank_sentence(a=a, b=b))
     if split is None and _both_models(a, b):
         price = price_ratio_describe(a=a, b=b)
         if price:
@@ -849,7 +871,7 @@ def _date_cell(value: date | None) -> FactCell:
 def _weights_cell(model: ModelFacts) -> FactCell:
     if model.open_weights:
         return FactCell("Yes", href=model.weights_url)
-    return FactCell("No")
+    return FactCell("No" if model.open_weights is False else NO_DATA)
 
 
 def _price_better(a: ModelFacts, b: ModelFacts, unit: str) -> str | None:

@@ -139,7 +139,10 @@ def test_fields_that_do_not_apply_to_a_kind_are_left_out(client):
     library = ArtifactFactory(slug="langchain", kind="library", open_weights=False)
     body = page(client, library)
     assert "Open weights" not in body and "Context window" not in body
-    model = ArtifactFactory(slug="model-x", kind="model", context_length=None)
+    model = ArtifactFactory(slug="model-x", kind="model", context_length=None, license="")
     body = page(client, model)
-    assert re.search(r"Open weights</th><td><span class=\"fact-value\">No<", body)
+    # Nobody says whether its weights are published: unknown, not "No".
+    assert re.search(r"Open weights</th><td><span class=\"fact-value\">no data<", body)
     assert re.search(r"Context window</th><td><span class=\"fact-value\">no data<", body)
+    closed = ArtifactFactory(slug="model-y", kind="model", license="proprietary")
+    assert re.search(r"Open weights</th><td><span class=\"fact-value\">No<", page(client, closed))

@@ -94,9 +94,10 @@ def test_lead_sentence_from_data_and_honest_about_missing_evidence():
     assert lead.startswith("FLUX.1 [pro] ranks higher at 58/100 vs Qwen3.5-Flash at 23/100.")
     assert "no search has matched both yet" in lead
     tied = lead_build(a=QWEN, b=replace(FLUX, rank=23), evidence=Evidence((), 3, 1))
+    # Different jobs: the job decides, so the lead compares no ranks.
     assert tied.startswith(
         "FLUX.1 [pro] for images, Qwen3.5-Flash for text: they do different jobs. "
-        "FLUX.1 [pro] and Qwen3.5-Flash rank the same at 23/100."
+        "Compared capability by capability"
     )
     assert "with evidence from 3 searches that matched both" in tied
     assert "real" not in tied
@@ -137,7 +138,7 @@ def test_no_gap_sentence_when_everything_is_known():
 
 def test_different_units_are_never_compared_and_nobody_is_called_free():
     text = sentences(pricing_compare(a=QWEN, b=FLUX))
-    assert "different units (image vs prompt token)" in text
+    assert "different units ($0.05 / image vs $0.065 / 1M input tokens)" in text
     assert "cheaper" in text and "neither can be called cheaper" in text
     assert "free" not in text.lower()
 
@@ -177,9 +178,17 @@ def test_no_free_access_sentence_when_both_or_neither_are_free():
 
 
 def test_open_weights_on_one_side():
-    reasons = pricing_compare(a=replace(QWEN, open_weights=True), b=FLUX)
+    closed = replace(FLUX, open_weights=False)
+    reasons = pricing_compare(a=replace(QWEN, open_weights=True), b=closed)
     weights = next(r for r in reasons if r.key == "open_weights")
     assert weights.favours == "a" and "Qwen3.5-Flash publishes open weights" in weights.sentence
+    assert "FLUX.1 [pro] does not" in weights.sentence
+
+
+def test_no_claim_that_a_model_lacks_open_weights_when_nobody_says():
+    unknown = replace(FLUX, open_weights=None)
+    reasons = pricing_compare(a=replace(QWEN, open_weights=True), b=unknown)
+    assert not [r for r in reasons if r.key == "open_weights"]
 
 
 def test_unknown_prices_are_said_to_be_unknown():
@@ -208,7 +217,7 @@ def test_breadth_and_what_is_listed_for_one_side_only():
 def test_equal_breadth_and_long_tag_lists_are_shortened():
     many = replace(QWEN, capabilities=(cap(1, "a-1", "b-2", "c-3", "d-4", "e-5"),))
     reasons = breadth_compare(a=many, b=replace(FLUX, capabilities=(cap(9, "z-9"),)))
-    assert reasons[-1].sentence == "Both list 1 capabilities."
+    assert reasons[-1].sentence == "Both list 1 capability."
     assert "lists a 1, b 2, c 3 and 2 more; not listed for" in sentences(reasons)
 
 
@@ -642,7 +651,10 @@ def test_a_context_window_is_decisive_from_a_fifth_longer(longer, named):
 
 def test_only_one_supports_a_feature_when_the_other_is_known_to_lack_it():
     text = " ".join(r.sentence for r in verdict_build(a=OPUS, b=GPT, evidence=NO_EVIDENCE).reasons)
-    assert "Only GPT-5.4 supports structured output and web search." in text
+    assert (
+        "Only GPT-5.4 lists support for structured output and web search; "
+        "the source for Claude Opus 4.6 does not." in text
+    )
     unknown = replace(OPUS, model=replace(OPUS.model, features={"reasoning": True}))
     text = " ".join(
         r.sentence for r in verdict_build(a=unknown, b=GPT, evidence=NO_EVIDENCE).reasons
@@ -666,3 +678,24 @@ def test_ratios_read_as_precise_as_their_size(high, low, text):
     from comparisons.compare.verdict import _ratio
 
     assert _ratio(high, low) == text
+
+
+def test_an_open_source_side_without_a_price_is_not_called_unpriced():
+    """"Only X can be used without paying" must not be followed by "no price on record"."""
+    open_model = replace(QWEN, pricing_model="open_source", starting_price=None, price_unit="")
+    sentence = pricing_compare(a=open_model, b=FLUX)[-1].sentence
+    assert sentence == (
+        "Qwen3.5-Flash is open source: running it costs what your own hosting costs, "
+        "so the prices are not compared."
+    )
+
+
+def test_equal_ranks_with_open_ranges_are_too_close_to_call_not_tied():
+    uncertain = replace(QWEN, rank=40, rank_low=8, rank_high=98)
+    other = replace(FLUX, rank=40, rank_low=10, rank_high=95, output_modalities=("text",))
+    sentence = rank_compare(a=uncertain, b=other).sentence
+    assert "too close to call" in sentence and "tied" not in sentence
+    exact = rank_compare(
+        a=replace(uncertain, rank_low=40, rank_high=40), b=replace(other, rank_low=40, rank_high=40)
+    ).sentence
+    assert exact == "FLUX.1 [pro] and Qwen3.5-Flash are tied at 40/100."
