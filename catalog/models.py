@@ -292,6 +292,9 @@ class Artifact(ScoreComponentFields, Timestamped):  # type: ignore[misc, valid-t
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("artifact_detail", kwargs={"slug": self.slug})
+
     @property
     def open_weights_status(self) -> bool | None:
         """True when the weights are published; False when known not to be (a licence is
@@ -300,9 +303,6 @@ class Artifact(ScoreComponentFields, Timestamped):  # type: ignore[misc, valid-t
         if self.open_weights:
             return True
         return False if self.license else None
-
-    def get_absolute_url(self) -> str:
-        return reverse("artifact_detail", kwargs={"slug": self.slug})
 
     @property
     def is_published(self) -> bool:

@@ -21,6 +21,8 @@ PRICE_UNKNOWN = "Price unknown"
 FREE = "Free"
 FREE_OPEN_SOURCE = "Free (open source)"
 VARIES = "Varies by request"
+# Freemium with no paid price on record: the free part is known, the price is not.
+FREE_TIER_PRICE_UNKNOWN = "Free tier; paid price unknown"
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,8 @@ def price_format(
             return PriceText(FREE_OPEN_SOURCE, known=True, free=True)
         if pricing_model == PricingModel.FREE:
             return PriceText(FREE, known=True, free=True)
+        if pricing_model == PricingModel.FREEMIUM:
+            return PriceText(FREE_TIER_PRICE_UNKNOWN)
         return PriceText(PRICE_UNKNOWN)
     amount = Decimal(amount)
     if amount == 0:

@@ -31,12 +31,18 @@ _UNIT_ORDER = Case(
 SORT_ORDERINGS = {
     DEFAULT_SORT: DEFAULT_ORDERING,
     "-times_matched": ("-times_matched", "-rank", "rank_provisional", Lower("name"), "pk"),
-    # Free first (free is free in any unit), then priced ones grouped by unit (a token is
-    # never compared with a month), cheapest first; unknown prices always last.
+    # Free first (free is free in any unit, and so are free and open-source artifacts with
+    # no price on record: their cards say "Free"), then priced ones grouped by unit (a
+    # token is never compared with a month), cheapest first; unknown prices always last.
     "price": (
         Case(
-            When(starting_price__isnull=True, then=Value(2)),
             When(starting_price=0, then=Value(0)),
+            When(
+                starting_price__isnull=True,
+                pricing_model__in=("free", "open_source"),
+                then=Value(0),
+            ),
+            When(starting_price__isnull=True, then=Value(2)),
             default=Value(1),
         ),
         _UNIT_ORDER,

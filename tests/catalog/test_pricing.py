@@ -179,3 +179,12 @@ def test_admin_lists_the_same_headline():
     priced = Artifact(starting_price=Decimal("16.99"), price_unit="month")
     assert admin.price_display(priced) == "$16.99 / month"
     assert admin.price_display(Artifact(starting_price=None, price_unit="")) == "Price unknown"
+
+
+def test_freemium_without_a_price_says_what_is_known():
+    from catalog.pricing import price_format
+
+    text = price_format(amount=None, unit="", pricing_model="freemium")
+    assert text.headline == "Free tier; paid price unknown"
+    assert not text.known and not text.free
+    assert price_format(amount=None, unit="", pricing_model="paid").headline == "Price unknown"

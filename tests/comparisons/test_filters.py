@@ -190,7 +190,13 @@ def test_price_sort_puts_free_first_groups_units_and_unknown_last():
     ArtifactFactory(slug="token-dear", starting_price=Decimal("0.00001"))
     ArtifactFactory(slug="token-cheap", starting_price=Decimal("0.0000001"))
     ArtifactFactory(slug="free", starting_price=Decimal(0), price_unit=PriceUnit.MONTH)
-    assert _slugs("sort=price") == ["free", "token-cheap", "token-dear", "image", "unknown"]
+    # Open source with no price on record reads "Free (open source)": it sorts with free.
+    ArtifactFactory(
+        slug="open", pricing_model="open_source", starting_price=None, price_unit=""
+    )
+    assert _slugs("sort=price") == [
+        "free", "open", "token-cheap", "token-dear", "image", "unknown",
+    ]  # fmt: skip
 
 
 def test_facet_counts_or_fields_ignore_their_own_selection():
