@@ -191,9 +191,7 @@ def test_price_sort_puts_free_first_groups_units_and_unknown_last():
     ArtifactFactory(slug="token-cheap", starting_price=Decimal("0.0000001"))
     ArtifactFactory(slug="free", starting_price=Decimal(0), price_unit=PriceUnit.MONTH)
     # Open source with no price on record reads "Free (open source)": it sorts with free.
-    ArtifactFactory(
-        slug="open", pricing_model="open_source", starting_price=None, price_unit=""
-    )
+    ArtifactFactory(slug="open", pricing_model="open_source", starting_price=None, price_unit="")
     assert _slugs("sort=price") == [
         "free", "open", "token-cheap", "token-dear", "image", "unknown",
     ]  # fmt: skip

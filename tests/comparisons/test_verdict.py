@@ -681,7 +681,7 @@ def test_ratios_read_as_precise_as_their_size(high, low, text):
 
 
 def test_an_open_source_side_without_a_price_is_not_called_unpriced():
-    """"Only X can be used without paying" must not be followed by "no price on record"."""
+    """ "Only X can be used without paying" must not be followed by "no price on record"."""
     open_model = replace(QWEN, pricing_model="open_source", starting_price=None, price_unit="")
     sentence = pricing_compare(a=open_model, b=FLUX)[-1].sentence
     assert sentence == (
