@@ -10,6 +10,7 @@ from django_htmx.http import push_url
 from comparisons.browse.cards import artifact_cards_render
 from comparisons.browse.filters import ArtifactFilter, artifact_facets_count
 from comparisons.htmx import HtmxHttpRequest
+from comparisons.paging import page_wanted
 
 PAGE_SIZE = 24
 TOO_MANY_PARAMETERS = (
@@ -27,7 +28,7 @@ def artifact_list(request: HtmxHttpRequest) -> HttpResponse:
         # Django refuses to parse the query string at all; answer with the plain catalog.
         data, notice = QueryDict(), TOO_MANY_PARAMETERS
     filterset = ArtifactFilter(data)
-    page_obj = Paginator(filterset.ordered_ids(), PAGE_SIZE).get_page(data.get("page"))
+    page_obj = Paginator(filterset.ordered_ids(), PAGE_SIZE).get_page(page_wanted(data.get("page")))
     cards = artifact_cards_render(
         ids=[int(pk) for pk in page_obj.object_list], version=filterset.snapshot.version
     )

@@ -161,6 +161,7 @@ def compare_pick(request: HtmxHttpRequest) -> HttpResponse:
                 message=f"“{texts[key]}” is not in the catalog. "
                 "Pick one of the suggestions or type its exact name.",
                 candidates=candidates,
+                not_found=True,
                 a_value=texts["a"],
                 b_value=texts["b"],
             )

@@ -14,6 +14,7 @@ from comparisons.caching.derived import (
     derived_cache_set_many,
     derived_cache_version,
 )
+from comparisons.paging import page_wanted
 from comparisons.search.backends import Highlight, SearchBackend, backend_get
 from comparisons.search.facts import (
     FACTS_LIMIT,
@@ -393,7 +394,7 @@ def search_run(
         for capability_id in entry.capability_ids[:EVIDENCE_CAPABILITIES_PER_RESULT]
     ]
     filtered = ranking.filtered(kind=kind, pricing=pricing)
-    page = Paginator(filtered, PER_PAGE).get_page(page_number)
+    page = Paginator(filtered, PER_PAGE).get_page(page_wanted(page_number))
     shown = [RankedArtifact._make(row) for row in page.object_list]
     results = (
         _page_results_reused(entries=shown, terms=terms, intent=intent, version=version)

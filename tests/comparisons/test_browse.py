@@ -159,9 +159,21 @@ def test_pages_carry_the_filters(client, catalog):
     assert 'href="/artifacts/?q=thing&amp;sort=name"' in second.text  # back to page 1
 
 
-@pytest.mark.parametrize("page", ["abc", "0", "-1", "99999", "1e9", "2" * 50])
-def test_any_page_number_answers(client, catalog, page):
-    assert client.get(f"{URL}?page={page}").status_code == 200
+@pytest.mark.parametrize(
+    ("page", "first_card"),
+    [
+        ("abc", "thing-00"),
+        ("0", "thing-00"),  # below 1 is the first page, not the last
+        ("-1", "thing-00"),
+        ("99999", "thing-24"),  # past the end is the last page
+        ("1e9", "thing-00"),
+        ("2" * 50, "thing-24"),
+    ],
+)
+def test_any_page_number_answers(client, catalog, page, first_card):
+    response = client.get(f"{URL}?sort=name&q=thing&page={page}")
+    assert response.status_code == 200
+    assert _cards(response)[0] == first_card
 
 
 @pytest.mark.parametrize(

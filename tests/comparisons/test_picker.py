@@ -85,6 +85,8 @@ def test_the_same_artifact_twice_is_refused(client, pair):
     response = client.get(PICK, {"a": "qwen3-5-flash", "b": "Qwen3.5-Flash"})
     assert response.status_code == 400
     assert "Pick a different artifact" in response.text
+    # It is in the catalog: no "nothing has a name close to it".
+    assert "Nothing in the catalog" not in response.text
 
 
 def test_ambiguous_names_are_not_guessed(client, pair):
