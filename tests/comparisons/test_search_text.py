@@ -262,13 +262,3 @@ def test_intent_is_cut_at_a_word_to_fit():
     over = at_limit + "f"
     assert intent_normalise(over) == " ".join(["abcd"] * 59)
     assert intent_normalise(at_limit + " g") == at_limit
-
-
-@pytest.mark.parametrize(
-    ("raw", "wanted"),
-    [("0", 1), ("-3", 1), (0, 1), ("1", "1"), ("7", "7"), ("abc", "abc"), (None, None)],
-)
-def test_a_page_below_one_is_the_first_page(raw, wanted):
-    from comparisons.paging import page_wanted
-
-    assert page_wanted(raw) == wanted
