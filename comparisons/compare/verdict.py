@@ -811,7 +811,8 @@ def facts_build(*, a: SideFacts, b: SideFacts) -> list[FactRow]:
             "Capabilities",
             FactCell(f"{len(a.capabilities)} decomposed"),
             FactCell(f"{len(b.capabilities)} decomposed"),
-            _better(len(a.capabilities), len(b.capabilities)),
+            # How many capabilities editors wrote down is not how good either is.
+            None,
         ),
         FactRow(
             "Times Matched",
@@ -964,7 +965,8 @@ def model_facts_rows(*, a: ModelFacts, b: ModelFacts) -> list[FactRow]:
             "Released",
             _date_cell(a.release_date),
             _date_cell(b.release_date),
-            _better(a.release_date, b.release_date),
+            # Newer is not better in itself; freshness already counts in the rank.
+            None,
         ),
     ]
     return rows
