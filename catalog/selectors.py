@@ -130,11 +130,13 @@ def rank_group_label(*, kind: str, job: str) -> str:
 def artifacts_top_by_group(*, per_group: int = 4) -> list[tuple[str, list[Artifact]]]:
     """The best published, listed artifacts of each rank group ("models: text", "apps"), in the
     order of ArtifactKind then job, in ONE query (a window function keeps the top
-    `per_group` of each group, so the cost does not grow with the catalog)."""
+    `per_group` of each group, so the cost does not grow with the catalog). A rank resting
+    on most of its inputs comes before a provisional one, whatever their numbers: a "top"
+    list of models known only by their release dates would say nothing."""
     position = Window(
         RowNumber(),
         partition_by=[F("kind"), F("job")],
-        order_by=[F("rank").desc(), F("rank_provisional").asc(), F("name").asc()],
+        order_by=[F("rank_provisional").asc(), F("rank").desc(), F("name").asc()],
     )
     rows = (
         Artifact.objects.published()

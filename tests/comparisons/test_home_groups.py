@@ -24,17 +24,23 @@ def test_home_lists_top_models_by_job_and_top_apps_separately(client):
     assert "Draft App" not in body
 
 
-def test_each_group_keeps_its_best_and_a_provisional_rank_after_a_confident_one(
+def test_each_group_puts_provisional_ranks_after_confident_ones(
     django_assert_num_queries,
 ):
     for n in range(6):
         ArtifactFactory(name=f"Model {n}", kind="model", job="text", rank=50 + n,
                         rank_high=90, rank_provisional=False)  # fmt: skip
-    ArtifactFactory(name="AA provisional", kind="model", job="text", rank=55, rank_high=90,
+    ArtifactFactory(name="AA provisional", kind="model", job="text", rank=99, rank_high=99,
                     rank_provisional=True)  # fmt: skip
     with django_assert_num_queries(1):
         groups = artifacts_top_by_group(per_group=4)
-    # Same rank 55: the confident one first, though "AA..." comes first by name.
+    # A provisional rank, even 99, comes after every rank that rests on most inputs.
     assert [(label, [a.name for a in members]) for label, members in groups] == [
-        ("models: text", ["Model 5", "AA provisional", "Model 4", "Model 3"]),
+        ("models: text", ["Model 5", "Model 4", "Model 3", "Model 2"]),
     ]
+    ArtifactFactory._meta.model.objects.filter(rank_provisional=False).update(
+        rank_provisional=True
+    )
+    # All provisional: then by rank.
+    groups = artifacts_top_by_group(per_group=2)
+    assert [a.name for a in groups[0][1]] == ["AA provisional", "Model 5"]
