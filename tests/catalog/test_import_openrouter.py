@@ -190,3 +190,24 @@ def test_real_file_second_import_creates_and_updates_nothing(real_import):
     output = _run(str(REAL_OPENROUTER))
     assert output.splitlines()[0] == "openrouter: 0 created, 0 updated, 465 unchanged, 11 skipped"
     assert Artifact.history.count() == history
+
+
+@pytest.mark.postgres
+def test_an_import_leaves_fresh_planner_statistics():
+    """Without them PostgreSQL plans for empty tables until autovacuum runs (never, where
+    it is off): nested loops over every artifact pair on the home page. ANALYZE writes
+    the row estimate (pg_class.reltuples) at once, inside the test's transaction."""
+    from django.db import connection
+
+    def estimated_rows() -> float:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE relname = %s", [Artifact._meta.db_table]
+            )
+            return cursor.fetchone()[0]
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Artifact._meta.db_table}")  # the empty table: 0 rows
+    assert estimated_rows() <= 0
+    _run(FIXTURE, "--publish")
+    assert estimated_rows() == Artifact.objects.count()
