@@ -43,6 +43,8 @@ class SearchEvent(models.Model):
             models.Index(fields=["intent", "client_key", "-created_at"], name="event_dedup"),
             # The per-client hourly cap (comparisons/search/evidence.py).
             models.Index(fields=["client_key", "-created_at"], name="event_client_recent"),
+            # "Has any real search been recorded?" (evidence labels): one probe, not a scan.
+            models.Index(fields=["id"], condition=Q(is_simulated=False), name="event_real"),
         ]
 
     def __str__(self) -> str:

@@ -399,6 +399,9 @@ def _evidence_pairs(queryset, *, limit: int, exempt: tuple[int, ...] = ()) -> li
             searches=Sum("times_both_matched"),
             updated_a=Max("artifact_a__updated_at"),
             updated_b=Max("artifact_b__updated_at"),
+            # Whether any real (not replayed) search was ever recorded: while none was,
+            # every count here is simulated and says so (one index probe, same query).
+            any_real=Exists(SearchEvent.objects.filter(is_simulated=False)),
         )
         .order_by("-searches", "artifact_a__slug", "artifact_b__slug")[:limit]
     )
@@ -406,7 +409,10 @@ def _evidence_pairs(queryset, *, limit: int, exempt: tuple[int, ...] = ()) -> li
         _link(
             first=(r["artifact_a__slug"], r["artifact_a__name"]),
             second=(r["artifact_b__slug"], r["artifact_b__name"]),
-            basis=f"matched together in {r['searches']:,} searches",
+            basis=(
+                f"matched together in {r['searches']:,} "
+                f"{'searches' if r['any_real'] else 'simulated searches'}"
+            ),
             lastmod=max(r["updated_a"], r["updated_b"]),
         )
         for r in rows

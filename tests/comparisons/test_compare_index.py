@@ -35,7 +35,9 @@ def test_index_lists_featured_evidenced_and_closest(client, pairs):
     evidenced = body.split('id="evidenced-heading"')[1].split("</section>")[0]
     closest = body.split('id="tags-heading"')[1].split("</section>")[0]
     assert 'href="/compare/a-vs-b/"' in featured and "picked by an editor" in featured
-    assert 'href="/compare/c-vs-d/"' in evidenced and "7 searches" in evidenced
+    # No real search recorded yet: the evidence says it is simulated.
+    assert 'href="/compare/c-vs-d/"' in evidenced
+    assert "matched together in 7 simulated searches" in evidenced
     assert 'href="/compare/e-vs-f/"' in closest
     assert "/compare/e-vs-g/" not in body and "/compare/f-vs-g/" not in body
     assert '<link rel="canonical" href="http://testserver/compare/">' in body
@@ -58,3 +60,17 @@ def test_nav_links_compare_and_methodology(client):
     body = client.get("/").content.decode()
     assert 'href="/compare/">Compare</a>' in body
     assert 'href="/methodology/">Methodology</a>' in body
+
+
+def test_evidence_counts_are_plain_searches_once_a_real_search_exists(client, pairs):
+    from django.utils import timezone
+
+    from comparisons.models import Intent, SearchEvent
+
+    intent = Intent.objects.create(text="anything")
+    SearchEvent.objects.create(
+        intent=intent, result_count=1, is_simulated=False, created_at=timezone.now()
+    )
+    body = client.get("/compare/").content.decode()
+    evidenced = body.split('id="evidenced-heading"')[1].split("</section>")[0]
+    assert "matched together in 7 searches" in evidenced and "simulated" not in evidenced
