@@ -349,13 +349,17 @@ def artifacts_sharing_tags(*, exclude_ids: list[int], tag_ids: set[int], limit: 
 
 def artifacts_matched_together(*, artifact: Artifact, limit: int) -> list[Artifact]:
     """Published artifacts matched in the same searches as `artifact`, strongest evidence
-    first (at most 2 queries). Each carries `together`: searches in which both matched."""
+    first (at most 2 queries). Each carries `together`: searches in which both matched, and
+    `together_simulated`: whether no real search was ever recorded (so all are simulated)."""
     other = Case(When(artifact_a=artifact.id, then=F("artifact_b")), default=F("artifact_a"))
     rows = list(
         PairEvidence.objects.filter(Q(artifact_a=artifact.id) | Q(artifact_b=artifact.id))
         .annotate(other=other)
         .values("other")
-        .annotate(together=Sum("times_both_matched"))
+        .annotate(
+            together=Sum("times_both_matched"),
+            any_real=Exists(SearchEvent.objects.filter(is_simulated=False)),
+        )
         .order_by("-together", "other")[: limit * 2]
     )
     if not rows:
@@ -371,6 +375,7 @@ def artifacts_matched_together(*, artifact: Artifact, limit: int) -> list[Artifa
         if row["other"] in found:
             alternative = found[row["other"]]
             alternative.together = row["together"]
+            alternative.together_simulated = not row["any_real"]
             alternatives.append(alternative)
     return alternatives[:limit]
 

@@ -5,11 +5,16 @@ from django import template
 register = template.Library()
 
 
-def alternative_basis_text(*, together: int | None, shared_total: int | None) -> str:
-    """ "Matched together in 12 searches" (match-graph evidence wins), else "Shares 3
-    capability tags"; "" when neither is known. Counts are plain integers."""
+def alternative_basis_text(
+    *, together: int | None, shared_total: int | None, simulated: bool = False
+) -> str:
+    """ "Matched together in 12 searches" (match-graph evidence wins; "12 simulated
+    searches" while the history is only simulated), else "Shares 3 capability tags"; ""
+    when neither is known. Counts are plain integers."""
     if together:
-        return f"Matched together in {together:,} search{'es' if together != 1 else ''}"
+        searches = f"search{'es' if together != 1 else ''}"
+        kind = "simulated " if simulated else ""
+        return f"Matched together in {together:,} {kind}{searches}"
     if shared_total:
         return f"Shares {shared_total:,} capability tag{'s' if shared_total != 1 else ''}"
     return ""
@@ -21,4 +26,5 @@ def alternative_basis(artifact) -> str:
     return alternative_basis_text(
         together=getattr(artifact, "together", None),
         shared_total=getattr(artifact, "shared_total", None),
+        simulated=getattr(artifact, "together_simulated", False),
     )

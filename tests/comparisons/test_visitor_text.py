@@ -20,3 +20,9 @@ def test_active_filters_count_each_value_but_not_the_sort_order():
     assert filters_active_count({"kind": ["model", "api"], "q": "flux"}) == 3
     assert filters_active_count({"open_weights": False, "min_rank": 0}) == 2
     assert filters_active_count({"vendor": None, "tag": ("chat",)}) == 1
+
+
+def test_simulated_evidence_says_simulated():
+    assert alternative_basis_text(together=3, shared_total=None, simulated=True) == (
+        "Matched together in 3 simulated searches"
+    )
