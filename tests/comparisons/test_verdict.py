@@ -983,3 +983,19 @@ def test_open_weights_are_compared_only_between_two_models():
 def test_a_price_one_model_does_not_list_is_no_data():
     rows = {r.label: r for r in model_facts_rows(a=ModelFacts(), b=GPT.model)}
     assert (rows["Input price"].a.text, rows["Input price"].better) == ("no data", None)
+
+
+def test_free_open_source_and_free_at_zero_read_the_same_whichever_side_is_first():
+    # Found by the symmetry property: the sentence used to quote whichever side was "a".
+    open_source = SideFacts(
+        name="Alpha", kind="library", pricing_model="open_source", pricing_label="Open source",
+        starting_price=Decimal(0), price_unit="prompt_token",
+    )  # fmt: skip
+    paid = SideFacts(name="Zeta", starting_price=Decimal(0), price_unit="prompt_token")
+    sentence = "Both start at the same price: Free."
+    assert pricing_compare(a=open_source, b=paid)[-1].sentence == sentence
+    assert pricing_compare(a=paid, b=open_source)[-1].sentence == sentence
+    both = replace(paid, pricing_model="open_source")
+    assert pricing_compare(a=open_source, b=both)[-1].sentence == (
+        "Both start at the same price: Free (open source)."
+    )
