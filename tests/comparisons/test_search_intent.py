@@ -284,3 +284,22 @@ def test_parser_never_fails_and_keys_round_trip(text):
         assert parsed.without([constraint.key]).constraints == tuple(
             c for c in parsed.constraints if c.key != constraint.key
         )
+
+
+# --- what mutation testing found untested ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # Two-word cues are negated by a negation before their first word, like one word.
+        ("model not open source", ["kind:model", "not-open:weights"]),
+        ("without open weights", ["not-open:weights"]),
+        ("not self hosted", ["not-open:weights"]),
+        ("runs on my laptop", ["open:weights"]),
+        ("not low cost", ["not-price:cheap"]),
+        ("low cost", ["price:cheap"]),
+    ],
+)
+def test_two_word_cues_follow_a_negation(query, expected):
+    assert keys(query) == expected
