@@ -303,3 +303,120 @@ def test_parser_never_fails_and_keys_round_trip(text):
 )
 def test_two_word_cues_follow_a_negation(query, expected):
     assert keys(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("without an api key", ["key:none"]),
+        ("no api keys needed", ["key:none"]),
+        # An API asked for is a kind, not "no key": only a negated API key means that.
+        ("api for chat", ["kind:api+model", "input:text", "output:text"]),
+        ("apis for chat", ["kind:api+model", "input:text", "output:text"]),
+        ("api key for chat", ["kind:api+model", "input:text", "output:text"]),
+        # The reach of a negation is three words: "reasoning" here is asked for.
+        ("chat model without an api key or reasoning",
+         ["kind:model", "input:text", "output:text", "feature:reasoning", "key:none"]),
+        # At the reach (the third word after "no") and one word beyond it.
+        ("no json a reasoning", ["not-feature:reasoning", "not-feature:structured-output"]),
+        ("no json a b reasoning",
+         ["input:text", "output:text", "feature:reasoning", "not-feature:structured-output"]),
+        ("not a b c json", ["feature:structured-output"]),
+    ],
+)  # fmt: skip
+def test_api_key_and_the_reach_of_a_negation(query, expected):
+    assert keys(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "context"),
+    [
+        ("model with 200k context", 200_000),
+        ("1m token context window", 1_000_000),
+        ("context of 128k tokens", 128_000),
+        ("128k tokens context", 128_000),
+        ("200 k context", 200_000),
+        ("context 200k", 200_000),
+        ("with 1.5m tokens of context", 1_500_000),
+        ("a 2 million token window", 2_000_000),
+        ("summarise a long document", 100_000),
+        ("long-context model", 100_000),
+        ("read a whole book", 200_000),
+        ("large codebase", 1_000_000),
+        # The bigger need wins, whichever comes first.
+        ("a whole book with 32k context", 200_000),
+        ("32k context for a large codebase", 1_000_000),
+        # A number with no context word near it is not a context need.
+        ("200k", None),
+        ("200k images", None),
+        ("codebase", None),
+        ("document", None),
+        ("long", None),
+    ],
+)
+def test_context_need(query, context):
+    found = [
+        c.value for c in intent_parse(intent_normalise(query)).constraints if c.field == "context"
+    ]
+    assert found == ([] if context is None else [str(context)])
+
+
+@pytest.mark.parametrize(
+    ("constraint", "label"),
+    [
+        (Constraint("input", "image"), "Input: image"),
+        (Constraint("output", "audio"), "Output: audio"),
+        (Constraint("price", "cheap"), "Cheapest first"),
+        (Constraint("price", "free"), "Free or free tier"),
+        (Constraint("context", "1000000"), "Context ≥ 1M"),
+        (Constraint("feature", "function-calling"), "Tools / function calling"),
+        (Constraint("open", "weights"), "Open weights / runs locally"),
+        (Constraint("open", "weights", negated=True), "Not open weights / runs locally"),
+        (Constraint("kind", "api+model"), "Kind: API or model"),
+        (Constraint("kind", "mcp_server"), "Kind: MCP server"),
+        (Constraint("name", "qwen3.5"), "Name: qwen3.5"),
+        (Constraint("key", "none"), "No API key needed"),
+    ],
+)
+def test_every_chip_label(constraint, label):
+    assert constraint.label == label
+
+
+def test_a_field_lists_only_its_own_constraints_that_are_asked_for():
+    parsed = ParsedIntent(
+        (
+            Constraint("price", "cheap"),
+            Constraint("output", "image", negated=True),
+            Constraint("output", "text"),
+        )
+    )
+    assert parsed.of("output") == [Constraint("output", "text")]
+    assert parsed.outputs == {"text"}
+
+
+def test_vocabulary_words_split_on_any_space():
+    from comparisons.search.intent import _words
+
+    assert _words(" a  b\nc ") == frozenset({"a", "b", "c"})
+
+
+@pytest.mark.parametrize(
+    ("query", "prices", "price"),
+    [
+        ("cheap video generator", {"video": 0.5, "second": 0.1}, 0.5),
+        ("cheap video generator", {"second": 0.1}, 0.1),
+        ("cheap text-to-speech", {"prompt_token": 1e-5, "audio_output_token": 2e-5}, 3e-5),
+        ("cheap text-to-speech", {"second": 0.01}, 0.01),
+        ("cheap embeddings", {"prompt_token": 2e-8, "completion_token": 1e-6}, 2e-8),
+        ("cheap image generator", {"image": 0.03}, 0.03),
+    ],
+)
+def test_job_price_for_each_job(query, prices, price):
+    assert job_price(intent_parse(intent_normalise(query)), facts(prices=prices)) == (
+        pytest.approx(price)
+    )
+
+
+def test_job_price_with_no_output_asked_is_the_text_price():
+    prices = {"prompt_token": 1e-6, "completion_token": 2e-6}
+    assert job_price(ParsedIntent(), facts(prices=prices)) == pytest.approx(3e-6)
