@@ -420,3 +420,85 @@ def test_job_price_for_each_job(query, prices, price):
 def test_job_price_with_no_output_asked_is_the_text_price():
     prices = {"prompt_token": 1e-6, "completion_token": 2e-6}
     assert job_price(ParsedIntent(), facts(prices=prices)) == pytest.approx(3e-6)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # Every way a modality gets its direction, asked for and negated.
+        ("image-to-video", ["input:image", "output:video"]),
+        ("not image-to-video", ["not-input:image", "not-output:video"]),
+        ("no speech-to-text", ["not-input:audio", "not-output:text"]),
+        ("tts", ["output:audio"]),
+        ("not tts", ["not-output:audio"]),
+        ("no ocr", ["not-input:image", "not-output:text"]),
+        ("photo editing", ["input:image", "output:image"]),
+        ("not photo editing", ["not-input:image", "not-output:image"]),
+        ("image editor", ["input:image", "output:image"]),
+        ("not edit photos", ["not-input:image", "not-output:image"]),
+        ("read text out loud", ["output:audio"]),
+        ("not out loud", ["not-output:audio"]),
+        ("not aloud", ["not-output:audio"]),
+        ("out of the loop", []),
+        ("loud music", []),
+        ("turn a photo into a video", ["input:image", "output:video"]),
+        ("speech to text for meetings", ["input:audio", "output:text"]),
+        ("speech into text", ["input:audio", "output:text"]),
+        ("not speech to text", ["not-input:audio", "not-output:text"]),
+        ("photos to videos", ["input:image", "output:video"]),
+        ("text to speech", ["output:audio"]),
+        ("convert to audio", ["output:audio"]),
+        ("not convert to audio", ["not-output:audio"]),
+        ("convert pdf to text", ["input:file", "output:text"]),
+        ("not describe images", ["not-input:image"]),
+        ("generate images and video", ["output:image", "output:video"]),
+        ("not generate images", ["not-output:image"]),
+        ("summarize not images", ["not-input:image", "output:text"]),
+        ("chat with a pdf not images", ["input:file", "not-input:image", "output:text"]),
+        ("not transcribe", []),
+        ("not summarize", []),
+        ("no video generation", ["not-output:video"]),
+        ("no image understanding", ["not-input:image"]),
+        ("no embeddings", ["not-output:embedding"]),
+        ("not from audio", ["not-input:audio"]),
+        ("into images", ["output:image"]),
+        ("describe a photo then generate a video", ["input:image", "output:video"]),
+    ],
+)
+def test_modality_directions_asked_for_and_negated(query, expected):
+    assert keys(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("structured output", ["feature:structured-output"]),
+        ("structured data", []),
+        ("structured", []),
+        ("no json", ["not-feature:structured-output"]),
+        ("no web search", ["not-feature:web-search"]),
+        ("use tools", ["feature:function-calling"]),
+        ("tools with", ["feature:function-calling"]),
+        ("tool use", ["feature:function-calling"]),
+        ("tools", []),
+        ("not function calling", ["not-feature:function-calling"]),
+        ("agents that call apis", ["kind:agent", "feature:function-calling"]),
+        ("a model for agents", ["kind:model"]),
+        ("for api", ["kind:api+model"]),
+        ("app for notes", ["kind:app"]),
+        ("not an app", ["not-kind:app"]),
+        ("agent api", ["kind:agent"]),
+        ("library for building model apps", ["kind:library"]),
+        ("mcp server", ["kind:mcp_server"]),
+        ("not cheap", ["not-price:cheap"]),
+        ("not free", ["not-price:free"]),
+        ("free model", ["kind:model", "price:free"]),
+        ("not locally", ["not-open:weights"]),
+        ("flux", ["name:flux"]),
+        ("claude 3 for chat", ["input:text", "output:text", "name:claude"]),
+        ("32k", []),
+        ("gpt-4o 128k context", ["context:128000", "name:4o"]),
+    ],
+)
+def test_features_kinds_prices_and_names(query, expected):
+    assert keys(query, {"flux", "qwen", "claude"}) == expected
