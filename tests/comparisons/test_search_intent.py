@@ -502,3 +502,24 @@ def test_modality_directions_asked_for_and_negated(query, expected):
 )
 def test_features_kinds_prices_and_names(query, expected):
     assert keys(query, {"flux", "qwen", "claude"}) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("0k context", []),  # a need of zero tokens is no need
+        ("agentic model", ["kind:model", "feature:function-calling"]),
+        ("no apis keys", ["key:none"]),
+        # "structured" first in the query still looks at the word after it.
+        ("structured output for chat", ["input:text", "output:text", "feature:structured-output"]),
+    ],
+)
+def test_edges_of_single_cues(query, expected):
+    assert keys(query) == expected
+
+
+def test_a_joined_long_context_word_is_a_context_need():
+    assert [c.key for c in intent_parse("long-context model").constraints] == [
+        "kind:model",
+        "context:100000",
+    ]
