@@ -510,6 +510,8 @@ def test_features_kinds_prices_and_names(query, expected):
         ("0k context", []),  # a need of zero tokens is no need
         ("agentic model", ["kind:model", "feature:function-calling"]),
         ("no apis keys", ["key:none"]),
+        # The words after "no api key" are still read.
+        ("no api key needed to generate images", ["output:image", "key:none"]),
         # "structured" first in the query still looks at the word after it.
         ("structured output for chat", ["input:text", "output:text", "feature:structured-output"]),
     ],
