@@ -416,7 +416,12 @@ def _price_reason(*, a: SideFacts, b: SideFacts) -> Reason:
             "cheaper.",
         )
     if order == 0:
-        return Reason("price", f"Both start at the same price: {a.price.headline}.")
+        # Equal prices read alike, except "Free (open source)" beside a plain "Free": then
+        # the price alone, so the sentence does not depend on which side is first.
+        same = a.price.headline if a.price.headline == b.price.headline else None
+        if same is None:
+            same = price_format(amount=a.starting_price, unit=a.price_unit).headline
+        return Reason("price", f"Both start at the same price: {same}.")
     cheap, dear, key = (a, b, "a") if order < 0 else (b, a, "b")
     return Reason(
         "price",

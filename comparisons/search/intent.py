@@ -536,14 +536,16 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
     ):
         found.setdefault("input:text", Constraint(field="input", value="text"))
 
-    pairs = set(itertools.pairwise(words))
+    # Two-word cues ("low cost", "open source") are negated like one word: by their first.
+    pairs = list(itertools.pairwise(words))
     for i, word in enumerate(words):
         if word in CHEAP_WORDS:
             add(i, "price", "cheap")
         elif word in FREE_WORDS:
             add(i, "price", "free")
-    if pairs & CHEAP_PAIRS:
-        found.setdefault("price:cheap", Constraint(field="price", value="cheap"))
+    for i, pair in enumerate(pairs):
+        if pair in CHEAP_PAIRS:
+            add(i, "price", "cheap")
 
     need = _context_need(words)
     if need:
@@ -568,8 +570,9 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
     for i, word in enumerate(words):
         if word in OPEN_WORDS:
             add(i, "open", "weights")
-    if pairs & OPEN_PAIRS:
-        found.setdefault("open:weights", Constraint(field="open", value="weights"))
+    for i, pair in enumerate(pairs):
+        if pair in OPEN_PAIRS:
+            add(i, "open", "weights")
 
     for i, word in enumerate(words):
         # "a model for agents", "for building apps": what it is for, not what it is.

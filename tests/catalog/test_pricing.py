@@ -9,9 +9,13 @@ from hypothesis import strategies as st
 
 from catalog.models import PriceUnit
 from catalog.pricing import (
+    UnitDeclaration,
+    _token,
+    amount_exact,
     amount_readable,
     price_compare,
     price_format,
+    price_plausible,
     unit_label,
     unit_scale,
 )
@@ -188,3 +192,101 @@ def test_freemium_without_a_price_says_what_is_known():
     assert text.headline == "Free tier; paid price unknown"
     assert not text.known and not text.free
     assert price_format(amount=None, unit="", pricing_model="paid").headline == "Price unknown"
+
+
+# --- what mutation testing found untested -------------------------------------------------
+
+
+def test_a_unit_declared_here_but_not_on_price_unit_reads_its_declared_label():
+    # Not a PriceUnit choice: the label comes from the declaration, not from the code.
+    assert unit_label("cache_write_1h_token") == "1-hour cache write token"
+    assert unit_label("cached_input_token") == "cached input token"
+    # Declared nowhere: the code with spaces, never an error.
+    assert unit_label("gpu_hour") == "gpu hour"
+    assert price_format(amount=Decimal("2"), unit="gpu_hour").headline == "$2 / gpu hour"
+
+
+def test_token_declarations_are_per_million_and_at_most_a_tenth_of_a_cent():
+    assert _token("input token", "1M input tokens") == UnitDeclaration(
+        label="input token",
+        scale=Decimal(1_000_000),
+        per="1M input tokens",
+        plausible_min=Decimal(0),
+        plausible_max=Decimal("0.001"),
+        per_token=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit", "plausible"),
+    [
+        ("0", "prompt_token", True),
+        ("0.001", "prompt_token", True),  # the dearest a token may be, exactly
+        ("0.0010001", "prompt_token", False),
+        ("0.000000001", "prompt_token", True),
+        ("0.0001", "image", True),  # the cheapest an image may be, exactly
+        ("0.0000999", "image", False),  # a per-token price under the wrong name
+        ("10", "image", True),
+        ("10.01", "image", False),
+        ("0", "image", True),  # free is plausible even below the minimum
+        ("1000", "month", True),
+        ("1000.01", "month", False),
+        ("0.01", "no_such_unit", False),
+        ("0", "no_such_unit", False),
+    ],
+)
+def test_a_price_is_plausible_only_within_its_units_bounds(amount, unit, plausible):
+    assert price_plausible(amount=Decimal(amount), unit=unit) is plausible
+
+
+def test_a_free_pricing_model_without_a_price_is_known_and_free():
+    text = price_format(amount=None, unit="", pricing_model="free")
+    assert (text.headline, text.exact, text.known, text.free) == ("Free", "", True, True)
+
+
+def test_zero_is_a_known_free_price():
+    text = price_format(amount=Decimal(0), unit="month")
+    assert (text.headline, text.exact, text.known, text.free) == ("Free", "", True, True)
+    text = price_format(amount=Decimal(0), unit="prompt_token", pricing_model="open_source")
+    assert (text.headline, text.exact, text.known, text.free) == (
+        "Free (open source)",
+        "",
+        True,
+        True,
+    )
+
+
+def test_an_amount_without_a_unit_or_a_unit_without_an_amount_is_unknown():
+    for amount, unit in ((Decimal(5), ""), (None, "month")):
+        text = price_format(amount=amount, unit=unit)
+        assert (text.headline, text.known, text.free) == ("Price unknown", False, False)
+
+
+def test_free_is_cheaper_than_any_price_on_the_same_unit():
+    assert amount_readable(Decimal(0)) == Decimal(0)
+    free, paid = (Decimal(0), "image"), (Decimal("0.5"), "image")
+    assert price_compare(a=free, b=paid) == -1
+    assert price_compare(a=paid, b=free) == 1
+
+
+def test_just_under_a_dollar_reads_as_a_dollar_in_cents():
+    # Rounded up to a dollar, the amount is given in cents like every amount from $1 up.
+    assert str(amount_readable(Decimal("0.9995"))) == "1.00"
+    assert str(amount_readable(Decimal("0.99995"))) == "1.00"
+    assert str(amount_readable(Decimal("0.9994"))) == "0.999"
+
+
+@pytest.mark.parametrize(
+    ("amount", "exact"),
+    [
+        ("0.001", "0.00100"),  # a tenth of a cent exactly: not yet scientific
+        ("0.000999", "9.99e-4"),
+        ("0.01245", "0.0125"),  # half-way rounds up, not to the even digit
+        ("0.01235", "0.0124"),
+        ("123.4", "123"),  # three significant digits, no decimal point
+        ("1234.5", "1235"),
+        ("12.34", "12.3"),
+    ],
+)
+def test_the_exact_form_at_its_boundaries(amount, exact):
+    assert amount_exact(Decimal(amount)) == exact

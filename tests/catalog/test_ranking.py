@@ -20,8 +20,11 @@ from catalog.ranking import (
     breakdown_build,
     coverage_checklist,
     ecosystem_compute,
+    freshness_compute,
     freshness_value,
     job_infer,
+    log_scaled_within_group,
+    match_graph_compute,
     quality_compute,
     ranges_overlap,
     rank_compute,
@@ -375,3 +378,176 @@ def test_scores_compute_for_a_catalog():
     assert results[3].rank == 80
     assert (results[3].rank_low, results[3].rank_high) == (35, 95)
     assert not results[3].provisional
+
+
+# --- what mutation testing found untested ----------------------------------------------------
+
+
+def test_each_component_of_the_breakdown_carries_its_value_interval_and_shares():
+    weights = Weights(adoption=2, quality=1, ecosystem=1)
+    breakdown = breakdown_build(
+        components={"adoption": 0.5, "quality": Estimate(0.6, 0.4, 0.8), "freshness": 1.0},
+        weights=weights,
+    )
+    by_name = {c.name: c for c in breakdown}
+    assert [c.name for c in breakdown] == list(COMPONENTS)
+    adoption, quality = by_name["adoption"], by_name["quality"]
+    ecosystem, freshness = by_name["ecosystem"], by_name["freshness"]
+    assert (adoption.value, adoption.low, adoption.high) == (0.5, 0.5, 0.5)
+    assert (quality.value, quality.low, quality.high) == (0.6, 0.4, 0.8)
+    assert (ecosystem.value, ecosystem.low, ecosystem.high) == (None, None, None)
+    assert (adoption.weight, adoption.total_weight, adoption.known_weight) == (2.0, 4.0, 3.0)
+    assert adoption.label == "Adoption" and adoption.has_data and not ecosystem.has_data
+    assert adoption.weight_share == 0.5 and adoption.effective_share == 2 / 3
+    assert ecosystem.effective_share is None and ecosystem.weight_share == 0.25
+    assert quality.has_interval and not adoption.has_interval and not ecosystem.has_interval
+    # Freshness is known but weighs 0 here: shown, not an input.
+    assert (freshness.value, freshness.counts, freshness.effective_share) == (1.0, False, 0.0)
+    assert adoption.counts
+
+
+def test_a_known_value_of_a_weight_zero_component_is_not_counted_as_an_input():
+    weights = Weights(adoption=1, quality=0, ecosystem=1, match_graph=1, freshness=1)
+    breakdown = breakdown_build(components={**ALL_ONE, "quality": 0.0}, weights=weights)
+    assert breakdown.coverage_text == "from 4 of 4 inputs"
+    assert (breakdown.rank, breakdown.known_share) == (100, 1.0)
+
+
+def test_every_known_component_at_zero_is_rank_zero_not_one():
+    breakdown = breakdown_build(components=dict.fromkeys(COMPONENTS, 0.0), weights=EVEN)
+    assert (breakdown.rank, breakdown.rank_low, breakdown.rank_high) == (0, 0, 0)
+
+
+def test_rank_is_provisional_exactly_at_the_tolerance():
+    # Half the weight, summed in floating point, may fall a hair short of 0.5: still half.
+    assert rank_is_provisional(known_share=0.5 - 1e-12) is False
+    assert rank_is_provisional(known_share=0.5 - 2e-12) is True
+
+
+def test_errors_name_the_component_and_the_value():
+    with pytest.raises(ValueError, match=r"^Component quality must be in \[0, 1\] or None, got "):
+        rank_compute(components={"quality": 1.5}, weights=EVEN)
+    with pytest.raises(ValueError, match=r"^Component quality: interval Estimate\(value=0\.5, "):
+        rank_compute(components={"quality": Estimate(0.5, 0.6, 0.7)}, weights=EVEN)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (dict(adoption=1, speed=1, popularity=2), "Unknown score components: popularity, speed."),
+        (dict(adoption=-1, quality=2), "Weights must be non-negative finite numbers."),
+        (dict(adoption=float("inf")), "Weights must be non-negative finite numbers."),
+        (dict(adoption=float("nan"), quality=1), "Weights must be non-negative finite numbers."),
+        (dict(adoption=0), "At least one weight must be positive."),
+    ],
+)
+def test_invalid_weights_say_what_is_wrong(raw, message):
+    with pytest.raises(ValueError) as excinfo:
+        Weights(**raw)
+    assert str(excinfo.value) == message
+
+
+def test_weights_compare_hash_and_print_by_their_values():
+    assert Weights(adoption=1) == Weights(adoption=1.0, quality=0)
+    assert Weights(adoption=1) != Weights(quality=1)
+    assert Weights(adoption=1) != {"adoption": 1.0}
+    assert len({Weights(adoption=1), Weights(adoption=1.0), Weights(quality=1)}) == 2
+    assert repr(Weights(adoption=1, freshness=0.5)) == (
+        "Weights(adoption=1.0, quality=0.0, ecosystem=0.0, match_graph=0.0, freshness=0.5)"
+    )
+    with pytest.raises(AttributeError) as excinfo:
+        Weights(adoption=1).speed  # noqa: B018
+    assert str(excinfo.value) == "speed"
+
+
+def test_default_weights_per_kind_come_from_the_registry():
+    from catalog.ranking import default_weights_for
+
+    model = {"adoption": 0.2, "quality": 0.5, "ecosystem": 0.05, "match_graph": 0.15,
+             "freshness": 0.1}  # fmt: skip
+    other = {"adoption": 0.3, "quality": 0.0, "ecosystem": 0.15, "match_graph": 0.3,
+             "freshness": 0.25}  # fmt: skip
+    assert default_weights_for("model").as_dict() == model
+    assert default_weights_for("app").as_dict() == other
+    # A kind the registry does not know yet gets the default weights, never None.
+    assert weights_for_kind(kind="robot").as_dict() == other
+    assert REGISTRY[0].weight_for("library") == 0.25 and REGISTRY[0].weight_for("app") == 0.3
+
+
+def test_editor_weights_reach_the_catalog_ranks():
+    rows = [_row(1, likes=1000, release_date=TODAY - timedelta(days=365))]
+    only_freshness = {"model": Weights(freshness=1)}
+    results = scores_compute(artifacts=rows, weights_by_kind=only_freshness, today=TODAY)
+    assert results[1].rank == 50  # freshness 0.5 alone, not the default blend with adoption
+    assert scores_compute(artifacts=rows, weights_by_kind=None, today=TODAY)[1].rank == 83
+
+
+def test_a_small_group_maximum_still_scales_to_one():
+    # A token share of 1% (log1p below 1) is the group's best: 1.0, not 0.
+    assert log_scaled_within_group({1: 0.01, 2: 0.0, 3: None}) == {1: 1.0, 2: 0.0, 3: None}
+    assert log_scaled_within_group({1: 1.0, 2: 0.0}) == {1: 1.0, 2: 0.0}
+    assert log_scaled_within_group({1: None}) == {1: None}
+
+
+def test_match_graph_component_is_the_stored_value():
+    scores = match_graph_compute(
+        inputs=[_row(1, match_graph=0.4), _row(2), _row(3, match_graph=0.0)], today=TODAY
+    )
+    assert scores == {1: Estimate.exact(0.4), 2: None, 3: Estimate.exact(0.0)}
+
+
+def test_freshness_component_reads_the_review_date():
+    reviewed = TODAY - timedelta(days=365)
+    scores = freshness_compute(inputs=[_row(1, last_reviewed_at=reviewed), _row(2)], today=TODAY)
+    assert scores == {1: Estimate.exact(0.5), 2: None}
+
+
+def test_a_non_model_never_reads_a_model_board_even_with_a_job():
+    boards = (BoardPosition("text", "full", 0.9, 0.85, 0.95),)
+    scores = quality_compute(inputs=[_row(1, kind="app", job="text", boards=boards)], today=TODAY)
+    assert scores == {1: None}
+
+
+def test_data_coverage_lists_every_item_with_its_label():
+    complete = CoverageInputs(
+        summary="x" * 60, homepage="https://a", docs_url="https://b", license="MIT",
+        price_known=True, release_date=TODAY, last_reviewed_at=TODAY,
+        capability_count=3, capabilities_explained=3, capabilities_tagged=3,
+    )  # fmt: skip
+    items = coverage_checklist(inputs=complete, today=TODAY)
+    assert [(i.key, i.label, i.passed) for i in items] == [
+        ("summary", "A summary of at least 60 characters", True),
+        ("capabilities", "At least 3 published capabilities", True),
+        ("explained",
+         'Every capability says what is unique and how it compares ("vs alternatives")', True),
+        ("tagged", "Every capability is tagged", True),
+        ("price", "A known starting price (or free / open source)", True),
+        ("license", "A stated licence", True),
+        ("homepage", "A homepage link", True),
+        ("docs", "A documentation link", True),
+        ("release", "A known release date", True),
+        ("reviewed", "Reviewed by an editor in the last 365 days", True),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("changes", "failing"),
+    [
+        (dict(summary="x" * 59), {"summary"}),
+        (dict(capability_count=2, capabilities_explained=2, capabilities_tagged=2),
+         {"capabilities"}),
+        # One capability, explained and tagged: those two items pass.
+        (dict(capability_count=1, capabilities_explained=1, capabilities_tagged=1),
+         {"capabilities"}),
+        (dict(capabilities_explained=2), {"explained"}),
+        (dict(capabilities_tagged=2), {"tagged"}),
+    ],
+)  # fmt: skip
+def test_data_coverage_thresholds(changes, failing):
+    base = dict(
+        summary="x" * 60, homepage="https://a", docs_url="https://b", license="MIT",
+        price_known=True, release_date=TODAY, last_reviewed_at=TODAY,
+        capability_count=3, capabilities_explained=3, capabilities_tagged=3,
+    )  # fmt: skip
+    items = coverage_checklist(inputs=CoverageInputs(**{**base, **changes}), today=TODAY)
+    assert {i.key for i in items if not i.passed} == failing

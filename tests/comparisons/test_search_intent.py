@@ -300,3 +300,244 @@ def test_parser_never_fails_and_keys_round_trip(text):
         assert parsed.without([constraint.key]).constraints == tuple(
             c for c in parsed.constraints if c.key != constraint.key
         )
+
+
+# --- what mutation testing found untested ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # Two-word cues are negated by a negation before their first word, like one word.
+        ("model not open source", ["kind:model", "not-open:weights"]),
+        ("without open weights", ["not-open:weights"]),
+        ("not self hosted", ["not-open:weights"]),
+        ("runs on my laptop", ["open:weights"]),
+        ("not low cost", ["not-price:cheap"]),
+        ("low cost", ["price:cheap"]),
+    ],
+)
+def test_two_word_cues_follow_a_negation(query, expected):
+    assert keys(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("without an api key", ["key:none"]),
+        ("no api keys needed", ["key:none"]),
+        # An API asked for is a kind, not "no key": only a negated API key means that.
+        ("api for chat", ["kind:api+model", "input:text", "output:text"]),
+        ("apis for chat", ["kind:api+model", "input:text", "output:text"]),
+        ("api key for chat", ["kind:api+model", "input:text", "output:text"]),
+        # The reach of a negation is three words: "reasoning" here is asked for.
+        ("chat model without an api key or reasoning",
+         ["kind:model", "input:text", "output:text", "feature:reasoning", "key:none"]),
+        # At the reach (the third word after "no") and one word beyond it.
+        ("no json a reasoning", ["not-feature:reasoning", "not-feature:structured-output"]),
+        ("no json a b reasoning",
+         ["input:text", "output:text", "feature:reasoning", "not-feature:structured-output"]),
+        ("not a b c json", ["feature:structured-output"]),
+    ],
+)  # fmt: skip
+def test_api_key_and_the_reach_of_a_negation(query, expected):
+    assert keys(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "context"),
+    [
+        ("model with 200k context", 200_000),
+        ("1m token context window", 1_000_000),
+        ("context of 128k tokens", 128_000),
+        ("128k tokens context", 128_000),
+        ("200 k context", 200_000),
+        ("context 200k", 200_000),
+        ("with 1.5m tokens of context", 1_500_000),
+        ("a 2 million token window", 2_000_000),
+        ("summarise a long document", 100_000),
+        ("long-context model", 100_000),
+        ("read a whole book", 200_000),
+        ("large codebase", 1_000_000),
+        # The bigger need wins, whichever comes first.
+        ("a whole book with 32k context", 200_000),
+        ("32k context for a large codebase", 1_000_000),
+        # A number with no context word near it is not a context need.
+        ("200k", None),
+        ("200k images", None),
+        ("codebase", None),
+        ("document", None),
+        ("long", None),
+    ],
+)
+def test_context_need(query, context):
+    found = [
+        c.value for c in intent_parse(intent_normalise(query)).constraints if c.field == "context"
+    ]
+    assert found == ([] if context is None else [str(context)])
+
+
+@pytest.mark.parametrize(
+    ("constraint", "label"),
+    [
+        (Constraint("input", "image"), "Input: image"),
+        (Constraint("output", "audio"), "Output: audio"),
+        (Constraint("price", "cheap"), "Cheapest first"),
+        (Constraint("price", "free"), "Free or free tier"),
+        (Constraint("context", "1000000"), "Context ≥ 1M"),
+        (Constraint("feature", "function-calling"), "Tools / function calling"),
+        (Constraint("open", "weights"), "Open weights / runs locally"),
+        (Constraint("open", "weights", negated=True), "Not open weights / runs locally"),
+        (Constraint("kind", "api+model"), "Kind: API or model"),
+        (Constraint("kind", "mcp_server"), "Kind: MCP server"),
+        (Constraint("name", "qwen3.5"), "Name: qwen3.5"),
+        (Constraint("key", "none"), "No API key needed"),
+    ],
+)
+def test_every_chip_label(constraint, label):
+    assert constraint.label == label
+
+
+def test_a_field_lists_only_its_own_constraints_that_are_asked_for():
+    parsed = ParsedIntent(
+        (
+            Constraint("price", "cheap"),
+            Constraint("output", "image", negated=True),
+            Constraint("output", "text"),
+        )
+    )
+    assert parsed.of("output") == [Constraint("output", "text")]
+    assert parsed.outputs == {"text"}
+
+
+def test_vocabulary_words_split_on_any_space():
+    from comparisons.search.intent import _words
+
+    assert _words(" a  b\nc ") == frozenset({"a", "b", "c"})
+
+
+@pytest.mark.parametrize(
+    ("query", "prices", "price"),
+    [
+        ("cheap video generator", {"video": 0.5, "second": 0.1}, 0.5),
+        ("cheap video generator", {"second": 0.1}, 0.1),
+        ("cheap text-to-speech", {"prompt_token": 1e-5, "audio_output_token": 2e-5}, 3e-5),
+        ("cheap text-to-speech", {"second": 0.01}, 0.01),
+        ("cheap embeddings", {"prompt_token": 2e-8, "completion_token": 1e-6}, 2e-8),
+        ("cheap image generator", {"image": 0.03}, 0.03),
+    ],
+)
+def test_job_price_for_each_job(query, prices, price):
+    assert job_price(intent_parse(intent_normalise(query)), facts(prices=prices)) == (
+        pytest.approx(price)
+    )
+
+
+def test_job_price_with_no_output_asked_is_the_text_price():
+    prices = {"prompt_token": 1e-6, "completion_token": 2e-6}
+    assert job_price(ParsedIntent(), facts(prices=prices)) == pytest.approx(3e-6)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # Every way a modality gets its direction, asked for and negated.
+        ("image-to-video", ["input:image", "output:video"]),
+        ("not image-to-video", ["not-input:image", "not-output:video"]),
+        ("no speech-to-text", ["not-input:audio", "not-output:text"]),
+        ("tts", ["output:audio"]),
+        ("not tts", ["not-output:audio"]),
+        ("no ocr", ["not-input:image", "not-output:text"]),
+        ("photo editing", ["input:image", "output:image"]),
+        ("not photo editing", ["not-input:image", "not-output:image"]),
+        ("image editor", ["input:image", "output:image"]),
+        ("not edit photos", ["not-input:image", "not-output:image"]),
+        ("read text out loud", ["output:audio"]),
+        ("not out loud", ["not-output:audio"]),
+        ("not aloud", ["not-output:audio"]),
+        ("out of the loop", []),
+        ("loud music", []),
+        ("turn a photo into a video", ["input:image", "output:video"]),
+        ("speech to text for meetings", ["input:audio", "output:text"]),
+        ("speech into text", ["input:audio", "output:text"]),
+        ("not speech to text", ["not-input:audio", "not-output:text"]),
+        ("photos to videos", ["input:image", "output:video"]),
+        ("text to speech", ["output:audio"]),
+        ("convert to audio", ["output:audio"]),
+        ("not convert to audio", ["not-output:audio"]),
+        ("convert pdf to text", ["input:file", "output:text"]),
+        ("not describe images", ["not-input:image"]),
+        ("generate images and video", ["output:image", "output:video"]),
+        ("not generate images", ["not-output:image"]),
+        ("summarize not images", ["not-input:image", "output:text"]),
+        ("chat with a pdf not images", ["input:file", "not-input:image", "output:text"]),
+        ("not transcribe", []),
+        ("not summarize", []),
+        ("no video generation", ["not-output:video"]),
+        ("no image understanding", ["not-input:image"]),
+        ("no embeddings", ["not-output:embedding"]),
+        ("not from audio", ["not-input:audio"]),
+        ("into images", ["output:image"]),
+        ("describe a photo then generate a video", ["input:image", "output:video"]),
+    ],
+)
+def test_modality_directions_asked_for_and_negated(query, expected):
+    assert keys(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("structured output", ["feature:structured-output"]),
+        ("structured data", []),
+        ("structured", []),
+        ("no json", ["not-feature:structured-output"]),
+        ("no web search", ["not-feature:web-search"]),
+        ("use tools", ["feature:function-calling"]),
+        ("tools with", ["feature:function-calling"]),
+        ("tool use", ["feature:function-calling"]),
+        ("tools", []),
+        ("not function calling", ["not-feature:function-calling"]),
+        ("agents that call apis", ["kind:agent", "feature:function-calling"]),
+        ("a model for agents", ["kind:model"]),
+        ("for api", ["kind:api+model"]),
+        ("app for notes", ["kind:app"]),
+        ("not an app", ["not-kind:app"]),
+        ("agent api", ["kind:agent"]),
+        ("library for building model apps", ["kind:library"]),
+        ("mcp server", ["kind:mcp_server"]),
+        ("not cheap", ["not-price:cheap"]),
+        ("not free", ["not-price:free"]),
+        ("free model", ["kind:model", "price:free"]),
+        ("not locally", ["not-open:weights"]),
+        ("flux", ["name:flux"]),
+        ("claude 3 for chat", ["input:text", "output:text", "name:claude"]),
+        ("32k", []),
+        ("gpt-4o 128k context", ["context:128000", "name:4o"]),
+    ],
+)
+def test_features_kinds_prices_and_names(query, expected):
+    assert keys(query, {"flux", "qwen", "claude"}) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("0k context", []),  # a need of zero tokens is no need
+        ("agentic model", ["kind:model", "feature:function-calling"]),
+        ("no apis keys", ["key:none"]),
+        # The words after "no api key" are still read.
+        ("no api key needed to generate images", ["output:image", "key:none"]),
+        # "structured" first in the query still looks at the word after it.
+        ("structured output for chat", ["input:text", "output:text", "feature:structured-output"]),
+    ],
+)
+def test_edges_of_single_cues(query, expected):
+    assert keys(query) == expected
+
+
+def test_a_joined_long_context_word_is_a_context_need():
+    assert [c.key for c in intent_parse("long-context model").constraints] == [
+        "kind:model",
+        "context:100000",
+    ]

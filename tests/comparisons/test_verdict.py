@@ -699,3 +699,368 @@ def test_equal_ranks_with_open_ranges_are_too_close_to_call_not_tied():
         a=replace(uncertain, rank_low=40, rank_high=40), b=replace(other, rank_low=40, rank_high=40)
     ).sentence
     assert exact == "FLUX.1 [pro] and Qwen3.5-Flash are tied at 40/100."
+
+
+# --- what mutation testing found untested ----------------------------------------------------
+
+
+def _two_models(a_model: ModelFacts | None, b_model: ModelFacts | None, *tags: str):
+    alpha = SideFacts(name="Alpha", capabilities=(cap(1, *tags),), model=a_model)
+    beta = SideFacts(name="Beta", capabilities=(cap(2),), model=b_model)
+    return alpha, beta
+
+
+def test_tags_a_fact_decides_are_silent_only_when_the_fact_is_known_for_both():
+    from comparisons.compare.verdict import listed_compare
+
+    tags = ("long-context", "open-weights", "function-calling")
+    a, b = _two_models(ModelFacts(context_length=1_000_000), ModelFacts(context_length=200_000),
+                       *tags)  # fmt: skip
+    # Context known for both, both models (weights): only the unknown features remain.
+    assert [r.sentence for r in listed_compare(a=a, b=b)] == [
+        "Alpha lists function calling; not listed for Beta."
+    ]
+    # Beta's context unknown: the tag is the only word on it, so it stays.
+    a, b = _two_models(ModelFacts(context_length=1_000_000), ModelFacts(), *tags)
+    assert [r.sentence for r in listed_compare(a=a, b=b)] == [
+        "Alpha lists function calling and long context; not listed for Beta."
+    ]
+    # Two models without model facts: open weights is still a fact the verdict decides.
+    a, b = _two_models(None, None, "open-weights")
+    assert listed_compare(a=a, b=b) == []
+    # A library has no weights to compare: the tag is listed.
+    lib_a, lib_b = replace(a, kind="library"), replace(b, kind="library")
+    assert [r.sentence for r in listed_compare(a=lib_a, b=lib_b)] == [
+        "Alpha lists open weights; not listed for Beta."
+    ]
+
+
+def test_blended_price_is_three_input_tokens_to_one_output_per_million():
+    from comparisons.compare.verdict import _blended
+
+    model = ModelFacts(prices={"prompt_token": Decimal("0.000001"),
+                               "completion_token": Decimal("0.000002")})  # fmt: skip
+    assert _blended(model) == Decimal("1.25")
+    assert _blended(ModelFacts(prices={"prompt_token": Decimal("0.000001")})) is None
+
+
+def test_the_price_ratio_sentence_exactly():
+    from comparisons.compare.verdict import price_ratio_describe
+
+    assert price_ratio_describe(a=OPUS, b=GPT) == (
+        "GPT-5.4 costs less: $2.50 vs $5 per 1M input tokens (2\u00d7), "
+        "$15 vs $25 per 1M output tokens (1.67\u00d7), "
+        "$5.63 vs $10 blended at 3:1 input:output (1.78\u00d7)."
+    )
+
+
+def test_the_price_ratio_needs_both_model_facts_and_one_cheaper_side():
+    from comparisons.compare.verdict import price_ratio_describe
+
+    assert price_ratio_describe(a=QWEN, b=GPT) == ""  # Qwen has no model facts here
+    assert price_ratio_describe(a=GPT, b=QWEN) == ""
+    # Cheaper on input but dearer on output: the rows say which, the lead says nothing.
+    mixed = replace(GPT, model=replace(GPT.model, prices={
+        "prompt_token": Decimal("0.0000025"), "completion_token": Decimal("0.00003")}))  # fmt: skip
+    assert price_ratio_describe(a=OPUS, b=mixed) == ""
+
+
+def test_the_price_ratio_skips_a_unit_one_side_lacks_or_prices_the_same():
+    from comparisons.compare.verdict import price_ratio_describe
+
+    no_input = replace(GPT, model=replace(GPT.model, prices={
+        "completion_token": Decimal("0.000015")}))  # fmt: skip
+    assert price_ratio_describe(a=OPUS, b=no_input) == (
+        "GPT-5.4 costs less: $15 vs $25 per 1M output tokens (1.67\u00d7)."
+    )
+    same_input = replace(GPT, model=replace(GPT.model, prices={
+        "prompt_token": Decimal("0.000005"), "completion_token": Decimal("0.000015")}))  # fmt: skip
+    assert price_ratio_describe(a=OPUS, b=same_input) == (
+        "GPT-5.4 costs less: $15 vs $25 per 1M output tokens (1.67\u00d7), "
+        "$7.50 vs $10 blended at 3:1 input:output (1.33\u00d7)."
+    )
+
+
+def test_a_free_token_price_is_not_given_a_ratio():
+    from comparisons.compare.verdict import price_ratio_describe
+
+    free = replace(GPT, model=replace(GPT.model, prices={"prompt_token": Decimal(0)}))
+    assert price_ratio_describe(a=OPUS, b=free) == (
+        "GPT-5.4 costs less: Free vs $5 per 1M input tokens (free vs paid)."
+    )
+
+
+def test_the_lead_of_two_models_for_different_jobs_has_no_price_or_context_sentences():
+    painter = replace(
+        GPT,
+        name="Painter",
+        output_modalities=("image",),
+        model=replace(GPT.model, output_modalities=("image",)),
+    )
+    assert lead_build(a=OPUS, b=painter, evidence=NO_EVIDENCE) == (
+        "Claude Opus 4.6 for text, Painter for images: they do different jobs. "
+        "Compared capability by capability; no search has matched both yet, "
+        "so there is no match graph evidence for this pair."
+    )
+
+
+def test_one_models_facts_on_its_own_page():
+    from comparisons.compare.verdict import model_facts_single
+
+    facts = model_facts_single(model=GPT.model)
+    assert [label for label, _ in facts] == [
+        "Context window", "Maximum output", "Input price", "Output price", "Input", "Output",
+        "Supports", "Open weights", "Knowledge cutoff", "Released",
+    ]  # fmt: skip
+    cells = dict(facts)
+    assert cells["Input price"].text == "$2.50 / 1M input tokens"
+    assert cells["Input price"].note == "$5 above 272K"
+    assert cells["Context window"].text == "1,050,000 tokens"
+
+
+def _reasons(a, b, evidence=NO_EVIDENCE):
+    return [
+        (r.key, r.sentence, r.favours) for r in verdict_build(a=a, b=b, evidence=evidence).reasons
+    ]
+
+
+def test_every_reason_of_two_models_with_its_key_and_side():
+    assert _reasons(OPUS, GPT) == [
+        ("rank", "Claude Opus 4.6 and GPT-5.4 are tied at 30/100.", None),
+        ("price", "GPT-5.4 is cheaper: $2.50 / 1M input tokens vs $5 / 1M input tokens for "
+                  "Claude Opus 4.6.", "b"),
+        # 1.05M against 1M tokens: no context sentence (below CONTEXT_RATIO_DECISIVE).
+        ("modalities", "Only GPT-5.4 accepts files.", "b"),
+        ("features", "Only GPT-5.4 lists support for structured output and web search; "
+                     "the source for Claude Opus 4.6 does not.", "b"),
+        ("breadth", "Both list 2 capabilities.", None),
+        ("data_gaps", "There is no data on adoption for either: missing data is left out of the "
+                      "rank, not counted as 0.", None),
+    ]  # fmt: skip
+
+
+def test_every_reason_of_a_text_and_an_image_model_with_evidence():
+    evidence = Evidence((SharedIntent("transcribe calls", 7),), 12, 3)
+    assert _reasons(QWEN, FLUX, evidence) == [
+        ("split", "FLUX.1 [pro] for images, Qwen3.5-Flash for text.", None),
+        ("rank", "FLUX.1 [pro] scores higher at 58/100 vs Qwen3.5-Flash at 23/100.", "b"),
+        ("price", "Their prices are set per different units ($0.05 / image vs $0.065 / 1M "
+                  "input tokens), so neither can be called cheaper.", None),
+        ("listed", "FLUX.1 [pro] lists image generation; not listed for Qwen3.5-Flash.", "b"),
+        ("listed", "Qwen3.5-Flash lists long context and low cost; not listed for "
+                   "FLUX.1 [pro].", "a"),
+        ("breadth", "Both list 2 capabilities.", None),
+        ("data_gaps", "No data on adoption for Qwen3.5-Flash: missing data is left out of the "
+                      "rank, not counted as 0.", None),
+        ("evidence", "Both were found in 12 searches, most often for \u201ctranscribe calls\u201d "
+                     "(7).", None),
+        ("different_jobs", "These do different jobs: FLUX.1 [pro] produces images, Qwen3.5-Flash "
+                           "produces text. Compare them only if either kind of output would do.",
+         None),
+    ]  # fmt: skip
+
+
+ALPHA = SideFacts(
+    name="Alpha",
+    rank=70,
+    components=FULL,
+    starting_price=Decimal("0.000001"),
+    price_unit="prompt_token",
+    output_modalities=("text", "image"),
+    capabilities=(cap(1, "chat"), cap(2, "chat"), cap(3, "chat")),
+    model=ModelFacts(
+        context_length=128_000,
+        input_modalities=("text", "audio"),
+        output_modalities=("text", "image"),
+        features={
+            "tools": True,
+            "structured_output": True,
+            "reasoning": True,
+            "web_search": False,
+        },
+    ),
+)
+BETA = SideFacts(
+    name="Beta",
+    rank=40,
+    components={},
+    starting_price=Decimal("0.000001"),
+    price_unit="prompt_token",
+    output_modalities=("text", "audio"),
+    capabilities=(cap(4, "chat"),),
+    model=ModelFacts(
+        context_length=512_000,
+        input_modalities=("text", "image"),
+        output_modalities=("text", "audio"),
+        features={
+            "tools": False,
+            "structured_output": False,
+            "reasoning": False,
+            "web_search": True,
+        },
+    ),
+)
+
+
+def test_every_reason_of_two_models_that_partly_share_a_job():
+    assert _reasons(ALPHA, BETA) == [
+        ("rank", "Alpha scores higher at 70/100 vs Beta at 40/100.", "a"),
+        ("price", "Both start at the same price: $1 / 1M input tokens.", None),
+        ("context", "Beta reads up to 512K tokens at once, 4\u00d7 the 128K of Alpha.", "b"),
+        ("modalities", "Only Alpha accepts audio.", "a"),
+        ("modalities", "Only Beta accepts images.", "b"),
+        ("modalities", "Only Alpha returns images.", "a"),
+        ("modalities", "Only Beta returns audio.", "b"),
+        ("features", "Only Alpha lists support for tool calling, structured output and "
+                     "reasoning; the source for Beta does not.", "a"),
+        ("features", "Only Beta lists support for web search; the source for Alpha does not.",
+         "b"),
+        ("breadth", "Alpha lists 3 capabilities to 1 for Beta.", "a"),
+        ("data_gaps", "No data on adoption, quality, ecosystem, match graph and freshness for "
+                      "Beta: missing data is left out of the rank, not counted as 0.", None),
+        ("different_jobs", "These only partly do the same job: both produce text, but only Alpha "
+                           "also produces images and only Beta also produces audio.", None),
+    ]  # fmt: skip
+
+
+def test_no_component_known_on_either_side_names_all_five():
+    reason = data_gaps_describe(a=replace(ALPHA, components={}), b=BETA)
+    assert reason.sentence == (
+        "There is no data on adoption, quality, ecosystem, match graph and freshness for "
+        "either: missing data is left out of the rank, not counted as 0."
+    )
+
+
+def test_modalities_one_side_does_not_state_are_not_compared():
+    from comparisons.compare.verdict import model_differences
+
+    silent = replace(BETA, model=replace(BETA.model, input_modalities=()))
+    sentences = [r.sentence for r in model_differences(a=ALPHA, b=silent)]
+    assert sentences == [
+        "Beta reads up to 512K tokens at once, 4\u00d7 the 128K of Alpha.",
+        "Only Alpha returns images.",
+        "Only Beta returns audio.",
+        "Only Alpha lists support for tool calling, structured output and reasoning; "
+        "the source for Beta does not.",
+        "Only Beta lists support for web search; the source for Alpha does not.",
+    ]
+
+
+def test_disjoint_inputs_are_named_and_disjoint_outputs_left_to_the_split():
+    from comparisons.compare.verdict import model_differences
+
+    a = replace(ALPHA, model=ModelFacts(input_modalities=("audio",), output_modalities=("text",)))
+    b = replace(BETA, model=ModelFacts(input_modalities=("image",), output_modalities=("video",)))
+    assert [r.sentence for r in model_differences(a=a, b=b)] == [
+        "Only Alpha accepts audio.",
+        "Only Beta accepts images.",
+    ]
+
+
+def test_names_lists_and_token_counts_read_as_prose():
+    from comparisons.compare.verdict import _modalities_text, _names_list, _tokens_short
+
+    assert _names_list(["a"]) == "a"
+    assert _names_list(["a", "b"]) == "a and b"
+    assert _names_list(["a", "b", "c"]) == "a, b and c"
+    assert _names_list(["a", "b", "c", "d"]) == "a, b, c and 1 more"
+    assert _names_list(["a", "b", "c", "d", "e"]) == "a, b, c and 2 more"
+    # Modalities are listed in full up to five, and unknown ones by their own name.
+    assert _modalities_text(["video", "text", "image", "audio"]) == "audio, images, text and video"
+    assert _modalities_text(["3d", "text"]) == "3d and text"
+    six = ["text", "image", "audio", "video", "file", "code"]
+    assert _modalities_text(six) == "audio, code, files, images, text and 1 more"
+    assert [_tokens_short(n) for n in (512, 1000, 272_000, 1_500_000)] == [
+        "512", "1K", "272K", "1.5M"
+    ]  # fmt: skip
+
+
+def test_a_rank_gap_of_exactly_five_is_no_longer_close():
+    close = rank_compare(a=replace(QWEN, rank=54), b=FLUX)
+    assert close.sentence == (
+        "FLUX.1 [pro] is only just ahead at 58/100 vs Qwen3.5-Flash at 54/100, "
+        "so their capabilities matter more than the score."
+    )
+    assert (close.key, close.favours) == ("rank", "b")
+    apart = rank_compare(a=replace(QWEN, rank=53), b=FLUX)
+    assert apart.sentence == "FLUX.1 [pro] scores higher at 58/100 vs Qwen3.5-Flash at 53/100."
+
+
+def test_a_feature_tag_is_silent_only_when_both_sources_state_every_feature():
+    from comparisons.compare.verdict import listed_compare
+
+    known = {"tools": True, "structured_output": False, "reasoning": False, "web_search": False}
+    a, b = _two_models(ModelFacts(features=known), ModelFacts(features={"tools": True}),
+                       "function-calling")  # fmt: skip
+    assert [r.sentence for r in listed_compare(a=a, b=b)] == [
+        "Alpha lists function calling; not listed for Beta."
+    ]
+    b_known = replace(b, model=ModelFacts(features=known))
+    assert listed_compare(a=a, b=b_known) == []
+
+
+def test_ranks_too_close_to_call_are_still_the_rank_reason_favouring_nobody():
+    a = replace(QWEN, rank=56, rank_low=50, rank_high=60)
+    reason = rank_compare(a=a, b=replace(FLUX, rank_low=55, rank_high=62))
+    assert (reason.key, reason.favours) == ("rank", None)
+    assert reason.sentence == (
+        "FLUX.1 [pro] (58/100, could be 55\u201362) and Qwen3.5-Flash (56/100, could be "
+        "50\u201360) are too close to call: their ranges overlap."
+    )
+
+
+@pytest.mark.parametrize(
+    ("a_price", "b_price", "sentence"),
+    [
+        (None, None, "There is no starting price on record for either."),
+        ("varies", "varies", "The price of Alpha and Zeta vary by request, so the prices are "
+                             "not compared."),
+        ("varies", None, "The price of Alpha varies by request, so the prices are not compared."),
+        (None, "0.01", "There is no starting price on record for Alpha, so the prices are not "
+                       "compared."),
+        ("0.01", "0.02", "Alpha is cheaper: $0.01 / image vs $0.02 / image for Zeta."),
+        ("0.02", "0.02", "Both start at the same price: $0.02 / image."),
+    ],
+)  # fmt: skip
+def test_the_price_reason_for_each_state_of_the_two_prices(a_price, b_price, sentence):
+    def side(name, price):
+        if price == "varies":
+            return SideFacts(name=name, price_varies=True)
+        if price is None:
+            return SideFacts(name=name)
+        return SideFacts(name=name, starting_price=Decimal(price), price_unit="image")
+
+    reason = pricing_compare(a=side("Alpha", a_price), b=side("Zeta", b_price))[-1]
+    favours = "a" if sentence.startswith("Alpha is cheaper") else None
+    assert (reason.key, reason.sentence, reason.favours) == ("price", sentence, favours)
+
+
+def test_open_weights_are_compared_only_between_two_models():
+    model = SideFacts(name="Alpha", open_weights=True)
+    library = SideFacts(name="Zeta", kind="library", kind_label="Library")
+    assert [r.key for r in pricing_compare(a=model, b=library)] == ["price"]
+    # A model whose weights nobody mentions: no claim either way.
+    assert [r.key for r in pricing_compare(a=model, b=replace(library, kind="model"))] == ["price"]
+    closed = replace(library, kind="model", open_weights=False)
+    assert [r.key for r in pricing_compare(a=model, b=closed)] == ["open_weights", "price"]
+
+
+def test_a_price_one_model_does_not_list_is_no_data():
+    rows = {r.label: r for r in model_facts_rows(a=ModelFacts(), b=GPT.model)}
+    assert (rows["Input price"].a.text, rows["Input price"].better) == ("no data", None)
+
+
+def test_free_open_source_and_free_at_zero_read_the_same_whichever_side_is_first():
+    # Found by the symmetry property: the sentence used to quote whichever side was "a".
+    open_source = SideFacts(
+        name="Alpha", kind="library", pricing_model="open_source", pricing_label="Open source",
+        starting_price=Decimal(0), price_unit="prompt_token",
+    )  # fmt: skip
+    paid = SideFacts(name="Zeta", starting_price=Decimal(0), price_unit="prompt_token")
+    sentence = "Both start at the same price: Free."
+    assert pricing_compare(a=open_source, b=paid)[-1].sentence == sentence
+    assert pricing_compare(a=paid, b=open_source)[-1].sentence == sentence
+    both = replace(paid, pricing_model="open_source")
+    assert pricing_compare(a=open_source, b=both)[-1].sentence == (
+        "Both start at the same price: Free (open source)."
+    )
