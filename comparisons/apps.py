@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 class ComparisonsConfig(AppConfig):
@@ -7,8 +7,12 @@ class ComparisonsConfig(AppConfig):
     verbose_name = "Comparisons and search"
 
     def ready(self) -> None:
-        from comparisons.search.signals import search_index_after_migrate
+        from comparisons.search.signals import (
+            search_index_after_migrate,
+            search_index_before_migrate,
+        )
 
+        pre_migrate.connect(search_index_before_migrate, sender=self)
         post_migrate.connect(search_index_after_migrate, sender=self)
 
         from catalog.versioning import catalog_version_watch

@@ -30,3 +30,30 @@ def test_migrations_reverse_to_zero_and_forward_again():
     assert _our_tables() <= set(connection.introspection.table_names())
     assert "catalog_version_cache" in connection.introspection.table_names()
     assert Group.objects.filter(name="Editors").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_holding_data_upgrades_through_every_migration():
+    """Upgrading a deployed database, not only building a fresh one: with the search index
+    installed and capabilities tagged, the later migrations (which may rebuild
+    catalog_capability on SQLite) must apply, and search must still find what it held."""
+    from catalog.models import Capability
+    from comparisons.search.service import search_run
+    from tests.factories import ArtifactFactory, CapabilityFactory, TagFactory
+
+    # The state before this round's migrations: search index installed, data written.
+    call_command("migrate", "comparisons", "0006", verbosity=0)
+    call_command("migrate", "catalog", "0008", verbosity=0)
+    tag = TagFactory(slug="speech-to-text", name="Speech to text")
+    CapabilityFactory(
+        artifact=ArtifactFactory(slug="earful", name="Earful"),
+        title="Transcribes long interviews",
+        tags=[tag],
+    )
+
+    call_command("migrate", verbosity=0)
+
+    assert Capability.objects.count() == 1
+    assert [r.artifact.slug for r in search_run(query="transcribes interviews").results] == [
+        "earful"
+    ]

@@ -40,16 +40,23 @@ class Migration(migrations.Migration):
                 "verbose_name": "same-job link",
             },
         ),
-        migrations.AddField(
-            model_name="capability",
-            name="same_job_as",
-            field=models.ManyToManyField(
-                blank=True,
-                help_text="Capabilities of other artifacts that answer the same job: comparisons show them side by side as “both”. Ids, separated by commas (the lookup finds them).",
-                through="catalog.CapabilitySameJob",
-                to="catalog.capability",
-                verbose_name="same job as",
-            ),
+        # A many-to-many field through an existing model has no column: state only. As a
+        # database operation SQLite would rebuild catalog_capability for nothing, and the
+        # rebuild broke on the search index's triggers in databases holding data.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddField(
+                    model_name="capability",
+                    name="same_job_as",
+                    field=models.ManyToManyField(
+                        blank=True,
+                        help_text="Capabilities of other artifacts that answer the same job: comparisons show them side by side as “both”. Ids, separated by commas (the lookup finds them).",
+                        through="catalog.CapabilitySameJob",
+                        to="catalog.capability",
+                        verbose_name="same job as",
+                    ),
+                ),
+            ],
         ),
         migrations.AddConstraint(
             model_name="capabilitysamejob",

@@ -288,6 +288,20 @@ def search_vectors_drop(*, connection: BaseDatabaseWrapper) -> None:
             )
 
 
+def search_triggers_drop(*, connection: BaseDatabaseWrapper) -> None:
+    """Drop the SQLite sync triggers, keeping the index and its data; the next
+    `search_index_install` re-creates them and refills the index. Run before every migrate:
+    when a migration rebuilds catalog_capability (SQLite's way of altering a table), the
+    rename at its end fails on triggers of *other* tables that name it ("error in trigger
+    comparisons_searchdoc_capability_tag_ai: no such table: main.catalog_capability"),
+    and the migration is rolled back. PostgreSQL alters tables in place: nothing to do."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        for name in _SQLITE_TRIGGER_NAMES:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
 def search_index_uninstall(*, connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -1,6 +1,18 @@
 from django.db import connections
 
-from comparisons.search.index import search_index_install, search_index_installed
+from comparisons.search.index import (
+    search_index_install,
+    search_index_installed,
+    search_triggers_drop,
+)
+
+
+def search_index_before_migrate(*, using: str = "default", **kwargs) -> None:
+    """Drop the SQLite sync triggers before any migration runs (see search_triggers_drop);
+    `search_index_after_migrate` puts them back and refills the index."""
+    connection = connections[using]
+    if search_index_installed(connection=connection):
+        search_triggers_drop(connection=connection)
 
 
 def search_index_after_migrate(*, using: str = "default", **kwargs) -> None:
