@@ -347,6 +347,13 @@ def artifacts_sharing_tags(*, exclude_ids: list[int], tag_ids: set[int], limit: 
     )
 
 
+def _any_real_search() -> Exists:
+    """Whether any real (not replayed) search was ever recorded, as an expression to ride
+    along an evidence query: while none was, every evidence count is simulated and says so
+    (one probe of the partial index `event_real`)."""
+    return Exists(SearchEvent.objects.filter(is_simulated=False))
+
+
 def artifacts_matched_together(*, artifact: Artifact, limit: int) -> list[Artifact]:
     """Published artifacts matched in the same searches as `artifact`, strongest evidence
     first (at most 2 queries). Each carries `together`: searches in which both matched, and
@@ -358,7 +365,7 @@ def artifacts_matched_together(*, artifact: Artifact, limit: int) -> list[Artifa
         .values("other")
         .annotate(
             together=Sum("times_both_matched"),
-            any_real=Exists(SearchEvent.objects.filter(is_simulated=False)),
+            any_real=_any_real_search(),
         )
         .order_by("-together", "other")[: limit * 2]
     )
@@ -404,9 +411,7 @@ def _evidence_pairs(queryset, *, limit: int, exempt: tuple[int, ...] = ()) -> li
             searches=Sum("times_both_matched"),
             updated_a=Max("artifact_a__updated_at"),
             updated_b=Max("artifact_b__updated_at"),
-            # Whether any real (not replayed) search was ever recorded: while none was,
-            # every count here is simulated and says so (one index probe, same query).
-            any_real=Exists(SearchEvent.objects.filter(is_simulated=False)),
+            any_real=_any_real_search(),
         )
         .order_by("-searches", "artifact_a__slug", "artifact_b__slug")[:limit]
     )
@@ -550,34 +555,29 @@ def shared_tag_pairs_get(*, limit: int = SHARED_TAG_PAIRS_CAP) -> list[PairLink]
     inner, params = artifact_tags.query.sql_with_params()
     sql = f"""
         WITH artifact_tags AS ({inner})
-        SELECT CASE WHEN a.slug < b.slug THEN a.slug ELSE b.slug END AS first_slug,
-               CASE WHEN a.slug < b.slug THEN b.slug ELSE a.slug END AS second_slug,
-               a.slug, a.name, a.updated_at, b.slug, b.name, b.updated_at, p.shared
+        SELECT a.slug, a.name, a.updated_at, b.slug, b.name, b.updated_at, p.shared
           FROM (SELECT x.aid AS a_id, y.aid AS b_id, COUNT(*) AS shared
                   FROM artifact_tags x JOIN artifact_tags y ON y.tid = x.tid AND x.aid < y.aid
                  GROUP BY x.aid, y.aid) p
           JOIN catalog_artifact a ON a.id = p.a_id
           JOIN catalog_artifact b ON b.id = p.b_id
-         ORDER BY p.shared DESC, first_slug, second_slug
+         ORDER BY p.shared DESC,
+                  CASE WHEN a.slug < b.slug THEN a.slug ELSE b.slug END,
+                  CASE WHEN a.slug < b.slug THEN b.slug ELSE a.slug END
          LIMIT %s
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit])
         rows = cursor.fetchall()
-    links = []
-    for _first, _second, a_slug, a_name, a_updated, b_slug, b_name, b_updated, shared in rows:
-        if b_slug < a_slug:
-            a_slug, a_name, b_slug, b_name = b_slug, b_name, a_slug, a_name
-        links.append(
-            PairLink(
-                a_name,
-                a_slug,
-                b_name,
-                b_slug,
-                basis=_tags_basis(shared),
-                lastmod=max(_as_datetime(a_updated), _as_datetime(b_updated)),
-            )
+    links = [
+        _link(
+            first=(a_slug, a_name),
+            second=(b_slug, b_name),
+            basis=_tags_basis(shared),
+            lastmod=max(_as_datetime(a_updated), _as_datetime(b_updated)),
         )
+        for a_slug, a_name, a_updated, b_slug, b_name, b_updated, shared in rows
+    ]
     if version is not None:
         derived_cache_set_many({key: links}, timeout=settings.PAGE_CACHE_SECONDS)
     return links

@@ -303,12 +303,11 @@ def search_triggers_drop(*, connection: BaseDatabaseWrapper) -> None:
 
 
 def search_index_uninstall(*, connection: BaseDatabaseWrapper) -> None:
+    search_triggers_drop(connection=connection)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(_PG_DROP)
         elif connection.vendor == "sqlite":
-            for name in _SQLITE_TRIGGER_NAMES:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
             cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
             cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from catalog.models import Artifact
 from catalog.selectors import artifacts_top_by_group
 from tests.factories import ArtifactFactory
 
@@ -38,7 +39,7 @@ def test_each_group_puts_provisional_ranks_after_confident_ones(
     assert [(label, [a.name for a in members]) for label, members in groups] == [
         ("models: text", ["Model 5", "Model 4", "Model 3", "Model 2"]),
     ]
-    ArtifactFactory._meta.model.objects.filter(rank_provisional=False).update(rank_provisional=True)
+    Artifact.objects.filter(rank_provisional=False).update(rank_provisional=True)
     # All provisional: then by rank.
     groups = artifacts_top_by_group(per_group=2)
     assert [a.name for a in groups[0][1]] == ["AA provisional", "Model 5"]
