@@ -13,11 +13,14 @@ that connection. A read first drains whatever has arrived on the socket without 
 an invalidation among it (or a lost connection, or a fork) drops the copy, and the tokens
 are then read again with one MGET on the same connection, which also re-arms tracking.
 
-Exactness: Redis queues the invalidation while it executes the write, before the writer's
-own reply goes out, so by the time a bump has returned, its invalidation is on the wire;
-a reader can serve the old token only while that message is in flight (microseconds on
-one host or a LAN), which is the guarantee Redis documents for client-side caching. Any
-error on the connection drops the copy before it is raised.
+Exactness: Redis queues the invalidation while it executes the write and sends it in the
+same pass as the writer's reply (possibly a few microseconds after it). A bump therefore
+makes a second round trip (PING) before it returns: Redis answers it only in a later pass,
+so when a bump has returned, its invalidation has been written to every tracking reader's
+socket, and a reader that starts after that sees it in its poll (on one host; across hosts,
+a reader can serve the old token only while the message crosses the network, which is the
+guarantee Redis documents for client-side caching). Any error on the connection drops the
+copy before it is raised.
 
 redis-py's own client-side cache (`cache_config`) would do the same but requires Redis
 7.4; this needs only CLIENT TRACKING, so it runs on the Redis 7.0 that Debian ships. It
@@ -122,6 +125,10 @@ class _Tracker:
 
     def set(self, values: dict[str, str]) -> None:
         self._writer.mset({self.key(name): value for name, value in values.items()})
+        # Redis writes a write's invalidation messages out in the same pass as the writer's
+        # reply, possibly just after it. A second round trip returns only once that pass is
+        # over, so when a bump returns, every tracking reader has its invalidation.
+        self._writer.ping()
 
     def add(self, name: str, value: str) -> None:
         self._writer.set(self.key(name), value, nx=True)

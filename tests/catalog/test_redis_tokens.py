@@ -7,7 +7,12 @@ import uuid
 import pytest
 import redis
 
-from catalog.redis_tokens import redis_tokens_get, redis_tokens_server_reads, redis_tokens_set
+from catalog.redis_tokens import (
+    _Tracker,
+    redis_tokens_get,
+    redis_tokens_server_reads,
+    redis_tokens_set,
+)
 from catalog.versioning import (
     FACTS_KEY,
     VERSION_CACHE,
@@ -56,10 +61,12 @@ def _read() -> dict:
     return redis_tokens_get(alias=VERSION_CACHE, names=NAMES)
 
 
-def test_a_write_from_another_client_is_seen_by_the_very_next_read(store):
-    other, prefix = store
-    for n in range(300):
-        other.mset({f"{prefix}:{VERSION_KEY}": f"v{n}", f"{prefix}:{FACTS_KEY}": f"f{n}"})
+def test_a_bump_by_another_worker_is_seen_by_the_very_next_read(store):
+    _, prefix = store
+    # Another worker's tokens, with a connection of its own.
+    elsewhere = _Tracker(location=REDIS_URL, prefix=prefix, options={})
+    for n in range(500):
+        elsewhere.set({VERSION_KEY: f"v{n}", FACTS_KEY: f"f{n}"})
         assert _read() == {VERSION_KEY: f"v{n}", FACTS_KEY: f"f{n}"}
 
 
@@ -73,6 +80,7 @@ def test_a_read_from_the_copy_goes_nowhere_until_redis_invalidates_it(store):
     assert redis_tokens_server_reads(alias=VERSION_CACHE) == reads
 
     other.set(f"{prefix}:{FACTS_KEY}", "c")  # one token moved: both are read again, once
+    other.ping()  # as a bump does: its invalidation is out when this returns
     assert _read() == {VERSION_KEY: "a", FACTS_KEY: "c"}
     assert _read() == {VERSION_KEY: "a", FACTS_KEY: "c"}
     assert redis_tokens_server_reads(alias=VERSION_CACHE) == reads + 1
@@ -82,6 +90,7 @@ def test_an_unset_token_reads_as_none_and_its_first_write_is_seen(store):
     other, prefix = store
     assert _read() == {VERSION_KEY: None, FACTS_KEY: None}
     other.set(f"{prefix}:{VERSION_KEY}", "first")
+    other.ping()
     assert _read() == {VERSION_KEY: "first", FACTS_KEY: None}
 
 
