@@ -140,10 +140,9 @@ class PostgresBackend:
         """The condition "the document contains the term" (a boolean expression)."""
         return SearchVectorExact(vector, self.term_query(term))
 
-    def any_query(self, terms: list[Term], *, rewrite: bool = True) -> SearchQuery | None:
-        """Any of the terms, for the rank (and, unrewritten, for headlines)."""
-        queries = [self.term_query(t, rewrite=rewrite) for t in terms]
-        return reduce(operator.or_, queries) if queries else None
+    def any_query(self, terms: list[Term], *, rewrite: bool = True) -> SearchQuery:
+        """Any of the terms (at least one), for the rank (and, unrewritten, for headlines)."""
+        return reduce(operator.or_, (self.term_query(t, rewrite=rewrite) for t in terms))
 
     def document_counts(self, *, terms: Sequence[Term | None]) -> list[int]:
         # One statement per count. Several in one statement save nothing measurable (each
@@ -167,8 +166,8 @@ class PostgresBackend:
         grades = {}
         for i, term in enumerate(terms):
             grades[f"f{i}"] = Case(
-                When(self.term_match(term, _ts_filter(_VECTOR, "{a}")), then=Value(3)),  # type: ignore[arg-type]
-                When(self.term_match(term, _ts_filter(_VECTOR, "{b}")), then=Value(2)),  # type: ignore[arg-type]
+                When(self.term_match(term, _ts_filter(_VECTOR, "{a}")), then=Value(3)),
+                When(self.term_match(term, _ts_filter(_VECTOR, "{b}")), then=Value(2)),
                 When(self.term_match(term), then=Value(1)),
                 default=Value(0),
                 output_field=IntegerField(),
@@ -224,8 +223,9 @@ class PostgresBackend:
         if not capability_ids:
             return {}
         # Headlines parse the stored text as it is, so the query's words are read unrewritten
-        # too; compounds are left out, as before (FTS5 marks only their phrase).
-        query = self.any_query([t for t in terms if not t.compound], rewrite=False)
+        # too. Compounds are left out, as before: their words alone would mark every "no".
+        plain = [t for t in terms if not t.compound]
+        query = self.any_query(plain, rewrite=False) if plain else None
         documents = SearchDocument.objects.filter(capability_id__in=capability_ids)
         if query is None:
             rows = documents.values_list("capability_id", "title", "description")
