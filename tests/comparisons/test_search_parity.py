@@ -17,7 +17,7 @@ import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -39,7 +39,7 @@ def _postgres_server() -> str:
     return os.environ.get("SEARCH_PARITY_POSTGRES", DEFAULT_POSTGRES)
 
 
-@dataclass(repr=False)
+@dataclass
 class Engine:
     """A running worker: send a query, read its first 10 slugs."""
 
@@ -70,8 +70,11 @@ class Engine:
 class Engines:
     sqlite: Engine
     postgres: Engine
-    # Left out of the repr, which Hypothesis prints with a failing example.
-    vocabulary: dict[str, list[str]] = field(repr=False)
+    vocabulary: dict[str, list[str]]
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        # What Hypothesis prints with a failing example: not the whole vocabulary.
+        printer.text("Engines(sqlite, postgresql)")
 
     def top_10s(self, query: str) -> tuple[list[str], list[str]]:
         """The first 10 slugs on PostgreSQL and on SQLite, both asked before either is read
