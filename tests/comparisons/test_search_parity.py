@@ -19,7 +19,6 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -45,19 +44,21 @@ class Engine:
 
     name: str
     process: subprocess.Popen
+    # The worker's stderr goes to a file: a pipe nobody reads could fill and stall it.
+    log: Path
 
     def _read(self) -> object:
-        stdout: IO[str] = self.process.stdout  # type: ignore[assignment]
-        for line in stdout:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
             if line.startswith(PREFIX):
                 return json.loads(line[len(PREFIX) :])
-        stderr: IO[str] = self.process.stderr  # type: ignore[assignment]
-        raise RuntimeError(f"the {self.name} worker stopped: {stderr.read()[-3000:]}")
+        log = self.log.read_text(errors="replace")[-3000:]
+        raise RuntimeError(f"the {self.name} worker stopped: {log}")
 
     def ask(self, query: str) -> None:
-        stdin: IO[str] = self.process.stdin  # type: ignore[assignment]
-        stdin.write(json.dumps(query) + "\n")
-        stdin.flush()
+        assert self.process.stdin is not None
+        self.process.stdin.write(json.dumps(query) + "\n")
+        self.process.stdin.flush()
 
     def top_10(self) -> list[str]:
         """The answer to the last query asked."""
@@ -84,20 +85,23 @@ class Engines:
         return self.postgres.top_10(), self.sqlite.top_10()
 
 
-def _start(name: str, database_url: str, var_dir: str) -> Engine:
+def _start(name: str, database_url: str, tmp: Path) -> Engine:
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     # Every answer computed afresh, nothing reused from a cache between queries.
-    env.update(DATABASE_URL=database_url, DJANGO_VAR_DIR=var_dir, DJANGO_DERIVED_CACHE="0")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.comparisons.search_parity_worker"],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    return Engine(name=name, process=process)
+    var_dir = tmp / f"{name}-var"
+    env.update(DATABASE_URL=database_url, DJANGO_VAR_DIR=str(var_dir), DJANGO_DERIVED_CACHE="0")
+    log = tmp / f"{name}.log"
+    with log.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.comparisons.search_parity_worker"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+        )
+    return Engine(name=name, process=process, log=log)
 
 
 @pytest.fixture(scope="module")
@@ -112,8 +116,8 @@ def engines() -> Iterator[Engines]:
         pytest.skip(f"PostgreSQL unreachable at {server} ({error}); the parity test needs both")
     with tempfile.TemporaryDirectory() as tmp:
         workers = [
-            _start("sqlite", f"sqlite:///{tmp}/parity.sqlite3", f"{tmp}/sqlite-var"),
-            _start("postgresql", f"{server}/{database}", f"{tmp}/postgresql-var"),
+            _start("sqlite", f"sqlite:///{tmp}/parity.sqlite3", Path(tmp)),
+            _start("postgresql", f"{server}/{database}", Path(tmp)),
         ]
         try:
             # Both build their catalog at once; each then says its vocabulary.
@@ -147,7 +151,7 @@ def _queries(vocabulary: dict[str, list[str]]) -> st.SearchStrategy[str]:
 
 @pytest.mark.slow
 @settings(
-    max_examples=200,
+    max_examples=150,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
