@@ -11,6 +11,7 @@ tag it shares with its match, else the first tag it shares with the other side, 
 its own first tag. Filtering by a tag lists every capability carrying it.
 """
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -90,6 +91,8 @@ def _stem(word: str) -> str:
     return word
 
 
+# Pairs of capabilities compare every title with every other: each title is stemmed once.
+@functools.lru_cache(maxsize=8192)
 def content_stems(*, text: str) -> frozenset[str]:
     """The content words of a title, stemmed: "Generates images from text" ->
     {"generat", "imag", "text"}. Numbers are left out, so quantities never decide."""
