@@ -407,10 +407,13 @@ def _patched_tags(
         .distinct()
         .order_by()
     )
-    position = {int(pk): i for i, pk in enumerate(ids.tolist())}
-    members: dict[int, list[int]] = {}
+    tagged: dict[int, list[int]] = {}
     for artifact_id, tag_id in pairs.iterator(chunk_size=CHUNK):
-        members.setdefault(tag_id, []).append(position[artifact_id])
+        tagged.setdefault(tag_id, []).append(artifact_id)
+    members = {
+        tag_id: _find(ids, np.array(artifacts, dtype=np.int64))[0]
+        for tag_id, artifacts in tagged.items()
+    }
     old = dict(zip(snapshot.tag_ids, snapshot.tag_choices, strict=True))
     if changes.tags or not set(members) <= set(old):
         wanted = set(old) | set(members)
@@ -426,7 +429,8 @@ def _patched_tags(
         bits = np.zeros(len(ids), dtype=bool)
         if pk in old_row:
             bits[from_old] = old_bits[old_row[pk]][sources]
-        bits[members.get(pk, [])] = True
+        if pk in members:
+            bits[members[pk]] = True
         if bits.any():
             tag_ids.append(pk)
             choices.append(choice)
