@@ -9,6 +9,11 @@ can never be served after the edit's transaction commits. Who bumps it:
   (QuerySet.update, bulk_create, bulk_update, raw SQL: score recomputes, match-graph
   rebuilds, bulk loads).
 
+Every bump also records, inside the writing transaction, what the write touched in the
+change journal (catalog/journal.py): the artifacts a save or delete of a watched model
+touched (`_TOUCHED`), the ids a bulk writer passes as `artifact_ids`, or a wider scope;
+readers use it to patch what they derived instead of recomputing it.
+
 The bump runs in `transaction.on_commit`: a rolled-back write bumps nothing, and a page
 rendered from data read before the commit is stored under the old token, which nobody
 reads again.
