@@ -407,13 +407,12 @@ def _patched_tags(
         .distinct()
         .order_by()
     )
-    tagged: dict[int, list[int]] = {}
+    # The changed artifacts' new positions: one search of the few among every row.
+    _, found = _find(fresh, ids)
+    position = dict(zip(ids[found].tolist(), np.flatnonzero(found).tolist(), strict=True))
+    members: dict[int, list[int]] = {}
     for artifact_id, tag_id in pairs.iterator(chunk_size=CHUNK):
-        tagged.setdefault(tag_id, []).append(artifact_id)
-    members = {
-        tag_id: _find(ids, np.array(artifacts, dtype=np.int64))[0]
-        for tag_id, artifacts in tagged.items()
-    }
+        members.setdefault(tag_id, []).append(position[artifact_id])
     old = dict(zip(snapshot.tag_ids, snapshot.tag_choices, strict=True))
     if changes.tags or not set(members) <= set(old):
         wanted = set(old) | set(members)
