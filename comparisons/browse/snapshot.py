@@ -446,6 +446,15 @@ _lock = threading.Lock()
 _current: BrowseSnapshot | None = None
 
 
+def browse_snapshot_forget() -> None:
+    """Drop this process's snapshot: the next request builds one. For a database replaced
+    under a running process (tests roll theirs back; a restored backup), where the journal
+    no longer continues from the snapshot's mark."""
+    global _current
+    with _lock:
+        _current = None
+
+
 def browse_snapshot_get() -> BrowseSnapshot:
     """The snapshot of the current catalog version, built at most once per process and
     brought up to date from the change journal after that (threads of one process wait
