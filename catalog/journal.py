@@ -166,14 +166,17 @@ def catalog_changes_since(
             split = (entry.partition(":") for entry in packed or [])
             rows = [(scope, int(pk) if pk else None) for scope, _, pk in split]
         else:
-            # The newest id in the same statement: one consistent read.
+            # The newest id in the same statement (one consistent read), told apart by the
+            # first column: a compound SELECT's rows come in no promised order.
             cursor.execute(
-                "SELECT * FROM (SELECT DISTINCT scope, artifact_id FROM "
+                "SELECT 0, * FROM (SELECT DISTINCT scope, artifact_id FROM "
                 f"{_table()} WHERE id > %s LIMIT %s) UNION ALL "
-                f"SELECT '', COALESCE(MAX(id), 0) FROM {_table()}",
+                f"SELECT 1, '', COALESCE(MAX(id), 0) FROM {_table()}",
                 [mark.last_id, limit + 1],
             )
-            *rows, (_, last_id) = cursor.fetchall()
+            found = cursor.fetchall()
+            rows = [(scope, pk) for newest, scope, pk in found if not newest]
+            last_id = next(pk for newest, _, pk in found if newest)
             snapshot, own = "", -1
     scopes = {scope for scope, _ in rows}
     artifact_ids = frozenset(pk for scope, pk in rows if scope == ARTIFACT and pk is not None)

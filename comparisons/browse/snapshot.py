@@ -219,7 +219,8 @@ MAX_PATCHED = 1000
 # The default order's first key is the rank: a changed artifact only moves within the rows
 # of its own rank, which the patch asks the database to order (collation included).
 RANK_FIELD = "rank"
-assert DEFAULT_ORDERING[0] == f"-{RANK_FIELD}"
+if DEFAULT_ORDERING[0] != f"-{RANK_FIELD}":  # checked at import, not on a page
+    raise ImportError("browse_snapshot_patch needs the default order to start with -rank")
 
 
 def browse_snapshot_patch(
