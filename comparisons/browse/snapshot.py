@@ -280,7 +280,8 @@ def _patched(snapshot: BrowseSnapshot, changes: JournalChanges) -> BrowseSnapsho
         ids, ranks = reordered
     # Where each new row comes from: a kept row of the snapshot, or a freshly read one.
     at_old, found = _find(snapshot.ids, ids)
-    from_old = found & kept[at_old]
+    from_old = np.zeros(len(ids), dtype=bool)
+    from_old[found] = kept[at_old[found]]
     at_fresh, _ = _find(fresh, ids)
     from_fresh = ~from_old
 

@@ -287,3 +287,18 @@ def test_an_edit_shows_on_the_catalog_page_at_once_without_a_rebuild(
     assert "Renamed" in response.text
     assert _card_slugs(client.get("/artifacts/").text) == ["a5", "a1", "a4", "a3", "a2", "a0"]
     assert _card_slugs(client.get("/artifacts/?tag=voice").text) == ["a5", "a3"]
+
+
+@pytest.mark.django_db
+def test_a_catalog_patched_from_empty_to_one_artifact_and_back():
+    snapshot = browse_snapshot_build(version="v0", facts="f0")
+    assert snapshot.size == 0
+    artifact = ArtifactFactory(slug="only", vendor=VendorFactory(slug="acme", name="Acme"))
+    CapabilityFactory(artifact=artifact, tags=[TagFactory(slug="voice", name="Voice")])
+    snapshot = browse_snapshot_patch(snapshot, version="v1", facts="f1")
+    assert _state(snapshot) == _state(browse_snapshot_build())
+    assert (snapshot.ids.tolist(), snapshot.tag_choices) == ([artifact.pk], [("voice", "Voice")])
+    artifact.delete()
+    snapshot = browse_snapshot_patch(snapshot, version="v2", facts="f2")
+    assert _state(snapshot) == _state(browse_snapshot_build())
+    assert (snapshot.size, snapshot.tag_choices, snapshot.vendors) == (0, [], [])
