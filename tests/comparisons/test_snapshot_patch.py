@@ -131,8 +131,10 @@ class Editor:
             capability.save()
 
     def move_capability(self) -> None:
-        capability = self._capability()
-        if capability is not None:
+        """An editor moves a tagged capability: its old artifact may lose the tag."""
+        tagged = list(Capability.objects.filter(tags__isnull=False).distinct().order_by("pk"))
+        if tagged:
+            capability = self.rng.choice(tagged)
             capability.artifact = self._artifact()
             capability.save()
 
@@ -199,7 +201,7 @@ class Editor:
         (retag, 3),
         (tag_from_the_tag_side, 1),
         (capability_status, 2),
-        (move_capability, 1),
+        (move_capability, 2),
         (delete_capability, 1),
         (delete_artifact, 1),
         (new_tag, 1),
