@@ -24,16 +24,23 @@ CHECKSUMS = {
     " MAX(last_seen) FROM comparisons_intent",
     "matches": "SELECT COUNT(*), SUM(times_matched), SUM(times_chosen),"
     " SUM(intent_id * 7 + capability_id * times_matched + times_chosen) FROM comparisons_match",
-    "capabilities": "SELECT SUM(times_matched), SUM(match_success_rate),"
+    "capabilities": "SELECT SUM(times_matched), SUM(CAST(match_success_rate AS NUMERIC)),"
     " SUM(id * times_matched) FROM catalog_capability",
-    "artifacts": "SELECT SUM(times_matched), SUM(match_graph), SUM(rank),"
+    "artifacts": "SELECT SUM(times_matched), SUM(CAST(match_graph AS NUMERIC)), SUM(rank),"
+    " SUM(rank_low),"
+    " SUM(rank_high), SUM(CASE WHEN rank_provisional THEN id ELSE 0 END),"
     " SUM(id * times_matched) FROM catalog_artifact",
+    "flows": "SELECT COUNT(*), SUM(CAST(flow AS NUMERIC)),"
+    " SUM(artifact_id * CAST(flow AS NUMERIC)) FROM comparisons_flowtally",
     "pairs": "SELECT COUNT(*), SUM(times_both_matched),"
     " SUM((artifact_a_id + artifact_b_id) * times_both_matched) FROM comparisons_pairevidence",
 }
 
 
 def checksums(cursor) -> dict:
+    """Sums over every derived column. Floats are summed as NUMERIC: a float SUM depends on
+    the order rows are read in, which differs between a table rewritten in place
+    (incremental) and one refilled (full) even when every value is the same."""
     result = {}
     for name, sql in CHECKSUMS.items():
         cursor.execute(sql)

@@ -27,14 +27,15 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection
-from django.db.models import Case, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Func, IntegerField, Q, QuerySet, TextField, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.functions.text import ConcatPair
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from catalog.models import Artifact, Capability, Status
 from comparisons.models import SearchDocument
-from comparisons.search.index import FTS_TABLE, TABLE
+from comparisons.search.index import FTS_TABLE, PG_CONFIG, PG_TEXT, TABLE
 from comparisons.search.normalise import Term
 from comparisons.search.scoring import (
     NAME_SIMILARITY_THRESHOLD,
@@ -101,40 +102,47 @@ class SearchBackend(Protocol):
 # ---- PostgreSQL -----------------------------------------------------------------------
 
 _VECTOR = RawSQL(f'"{TABLE}"."search_vector"', (), output_field=SearchVectorField())
-# The same document with every word kept (no stopwords, no stemming): compounds only.
-_SIMPLE_VECTOR = RawSQL(f'"{TABLE}"."simple_vector"', (), output_field=SearchVectorField())
 
 
 def _ts_filter(vector: RawSQL, weights: str) -> Func:
     return Func(vector, Value(weights), function="ts_filter", output_field=SearchVectorField())
 
 
+def _indexed_text(text: str) -> Func:
+    """Query text rewritten as the documents were (index.PG_TEXT), so that it stems alike."""
+    return Func(Value(text), function=PG_TEXT, output_field=TextField())
+
+
 class PostgresBackend:
     @staticmethod
-    def term_query(term: Term) -> SearchQuery:
-        if term.phrase:
-            return SearchQuery(term.word, search_type="phrase", config="english")
-        if term.compound:
-            return SearchQuery(term.word, search_type="phrase", config="simple")
-        queries = [SearchQuery(w, search_type="websearch", config="english") for w in term.words]
+    def term_query(term: Term, *, rewrite: bool = True) -> SearchQuery:
+        """The tsquery of one term. rewrite=False reads the words as they are, for
+        headlines, which parse the stored text without index.PG_TEXT's rewrites."""
+
+        def text(value: str) -> Func | str:
+            return _indexed_text(value) if rewrite else value
+
+        if term.phrase or term.compound:
+            # A compound ("no-code") is a phrase of its words, stop words included: the
+            # index keeps every word, as FTS5 does.
+            return SearchQuery(text(term.word), search_type="phrase", config=PG_CONFIG)
+        queries = [
+            SearchQuery(text(w), search_type="websearch", config=PG_CONFIG) for w in term.words
+        ]
         if term.prefix:
             # The prefix is stemmed before it is matched, as FTS5's porter tokenizer does
             # ("finance*" finds "financial"): the same documents on both backends.
-            queries.append(SearchQuery(f"{term.word}:*", search_type="raw", config="english"))
+            prefix = ConcatPair(text(term.word), Value(":*")) if rewrite else f"{term.word}:*"
+            queries.append(SearchQuery(prefix, search_type="raw", config=PG_CONFIG))
         return reduce(operator.or_, queries)
 
-    @staticmethod
-    def term_vector(term: Term) -> RawSQL:
-        return _SIMPLE_VECTOR if term.compound else _VECTOR
-
-    def term_match(self, term: Term, vector: RawSQL | None = None):
+    def term_match(self, term: Term, vector: RawSQL | Func = _VECTOR):
         """The condition "the document contains the term" (a boolean expression)."""
-        return SearchVectorExact(vector or self.term_vector(term), self.term_query(term))
+        return SearchVectorExact(vector, self.term_query(term))
 
-    def any_query(self, terms: list[Term]) -> SearchQuery | None:
-        """Every non-compound term, for the english vector's rank and headlines."""
-        plain = [self.term_query(t) for t in terms if not t.compound]
-        return reduce(operator.or_, plain) if plain else None
+    def any_query(self, terms: list[Term], *, rewrite: bool = True) -> SearchQuery:
+        """Any of the terms (at least one), for the rank (and, unrewritten, for headlines)."""
+        return reduce(operator.or_, (self.term_query(t, rewrite=rewrite) for t in terms))
 
     def document_counts(self, *, terms: Sequence[Term | None]) -> list[int]:
         # One statement per count. Several in one statement save nothing measurable (each
@@ -148,18 +156,7 @@ class PostgresBackend:
         return _published_documents().filter(self.term_match(term))
 
     def _rank(self, terms: list[Term]):
-        ranks = []
-        plain = self.any_query(terms)
-        if plain is not None:
-            ranks.append(SearchRank(_VECTOR, plain, weights=[0.2, 0.4, 0.6, 1.0]))
-        compounds = [self.term_query(t) for t in terms if t.compound]
-        if compounds:
-            ranks.append(
-                SearchRank(
-                    _SIMPLE_VECTOR, reduce(operator.or_, compounds), weights=[0.2, 0.4, 0.6, 1.0]
-                )
-            )
-        return reduce(operator.add, ranks)
+        return SearchRank(_VECTOR, self.any_query(terms), weights=[0.2, 0.4, 0.6, 1.0])
 
     def candidates(
         self, *, terms: list[Term], match_terms: list[Term], match_all: bool
@@ -168,10 +165,9 @@ class PostgresBackend:
         match = reduce(combine, (Q(self.term_match(t)) for t in match_terms))
         grades = {}
         for i, term in enumerate(terms):
-            vector = self.term_vector(term)
             grades[f"f{i}"] = Case(
-                When(self.term_match(term, _ts_filter(vector, "{a}")), then=Value(3)),  # type: ignore[arg-type]
-                When(self.term_match(term, _ts_filter(vector, "{b}")), then=Value(2)),  # type: ignore[arg-type]
+                When(self.term_match(term, _ts_filter(_VECTOR, "{a}")), then=Value(3)),
+                When(self.term_match(term, _ts_filter(_VECTOR, "{b}")), then=Value(2)),
                 When(self.term_match(term), then=Value(1)),
                 default=Value(0),
                 output_field=IntegerField(),
@@ -226,18 +222,21 @@ class PostgresBackend:
     def highlights(self, *, terms: list[Term], capability_ids: list[int]) -> dict[int, Highlight]:
         if not capability_ids:
             return {}
-        query = self.any_query(terms) if terms else None
+        # Headlines parse the stored text as it is, so the query's words are read unrewritten
+        # too. Compounds are left out, as before: their words alone would mark every "no".
+        plain = [t for t in terms if not t.compound]
+        query = self.any_query(plain, rewrite=False) if plain else None
         documents = SearchDocument.objects.filter(capability_id__in=capability_ids)
         if query is None:
             rows = documents.values_list("capability_id", "title", "description")
             return {r[0]: Highlight(title=escape(r[1]), snippet=escape(r[2])) for r in rows}
         rows = documents.annotate(
             title_hl=SearchHeadline(
-                "title", query, config="english", start_sel=_START, stop_sel=_STOP,
+                "title", query, config=PG_CONFIG, start_sel=_START, stop_sel=_STOP,
                 highlight_all=True,
             ),
             snippet_hl=SearchHeadline(
-                "description", query, config="english", start_sel=_START, stop_sel=_STOP,
+                "description", query, config=PG_CONFIG, start_sel=_START, stop_sel=_STOP,
                 max_words=SNIPPET_WORDS, min_words=12, max_fragments=2,
                 fragment_delimiter=" … ",
             ),

@@ -8,10 +8,9 @@ it current whichever code path edits the catalog (admin, importers, the demo loa
 factories). The catalog app stays unaware of search.
 
 - PostgreSQL: a stored generated tsvector over the document with field weights
-  (title and tags A, description B, "unique" and "best for" C), a GIN index on it, the
-  same with the `simple` config (every word kept, for compound phrases such as
-  "no-code"), and a trigram GIN index on lower(artifact name) for typo-tolerant name
-  matches.
+  (title and tags A, description B, "unique" and "best for" C), built so that it holds
+  the words FTS5 holds (see PG_CONFIG and PG_TEXT below), a GIN index on it, and a
+  trigram GIN index on lower(artifact name) for typo-tolerant name matches.
 - SQLite: an FTS5 external-content table over the document table (porter stemming,
   diacritics folded), synced by the standard insert/delete/update triggers.
 
@@ -27,25 +26,108 @@ FTS_TABLE = "comparisons_searchdocument_fts"
 
 # ---- PostgreSQL -----------------------------------------------------------------------
 
+# The text search configuration both the index and every query use: the `english`
+# config's parser and mappings, with every word stemmed by Snowball's "porter" stemmer
+# (Martin Porter's original algorithm, the one FTS5's porter tokenizer implements) and no
+# stop words (FTS5 has none; normalise.STOPWORDS drops ours from queries on both engines).
+# `english` itself stems with Porter2 and drops stop words, and the two engines then
+# disagreed on words such as "generously" or "focus" and on phrases with stop words in them.
+PG_CONFIG = "comparisons_porter"
+# The function every text goes through before PG_CONFIG reads it, documents and queries
+# alike (see _PG_TEXT_FUNCTION).
+PG_TEXT = "comparisons_search_text"
 
-def _pg_vector(config: str) -> str:
-    """The weighted tsvector of a document, over the text with every ASCII punctuation
-    mark made a space: FTS5's unicode61 tokenizer (and the query's terms) split words at
-    punctuation, while PostgreSQL's parser keeps "3.5", "v2.2" and "low-latency" as
-    tokens of their own (a hyphenated word also takes extra positions, which broke
-    phrase matches). Without it the two backends ranked "gemini 2.5" or "fast, low-latency
-    generation" differently."""
+_PG_CONFIG_SQL = f"""
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_ts_dict WHERE dictname = '{PG_CONFIG}_stem') THEN
+        CREATE TEXT SEARCH DICTIONARY {PG_CONFIG}_stem (TEMPLATE = snowball, Language = porter);
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = '{PG_CONFIG}') THEN
+        CREATE TEXT SEARCH CONFIGURATION {PG_CONFIG} (COPY = english);
+        ALTER TEXT SEARCH CONFIGURATION {PG_CONFIG}
+            ALTER MAPPING FOR asciiword, word, numword, asciihword, hword, hword_asciipart,
+                hword_part, hword_numpart
+            WITH {PG_CONFIG}_stem;
+    END IF;
+END $$;
+"""
 
-    def field(column: str) -> str:
-        return (
-            f"to_tsvector('{config}'::regconfig,"
-            f" regexp_replace({column}, '[[:punct:]]+', ' ', 'g'))"
-        )
+# Where Snowball's porter and FTS5's porter tokenizer still differ, the text is rewritten
+# so that the stemmer's output is FTS5's (checked word by word against FTS5 over the demo,
+# OpenRouter and tools catalogs, 290,000 English and code words and 230,000 generated
+# ones; see docs/search.md, "Backend parity"). In order:
+# 1. ASCII punctuation becomes a space: FTS5's unicode61 tokenizer (and the query's terms)
+#    split words there, while PostgreSQL's parser keeps "3.5", "v2.2" and "low-latency"
+#    whole (a hyphenated word also takes extra positions, which broke phrase matches).
+# 2. FTS5 stems no token under 3 bytes, Snowball does ("vs" to "v", "js" to "j", "ms" to
+#    "m", "as" to "a"): the 40 two-character ASCII words it would change become "/vs",
+#    which the parser reads as a file path, a token type the config never stems and which
+#    no text has once punctuation is gone.
+# 3. FTS5 follows Porter's own C version where it departs from the published algorithm:
+#    "bli" becomes "ble" and "logi" becomes "log" when the stem before has a measure above
+#    0 ("flexibly" and "flexible" are one word, so are "technology" and "technological").
+#    Every inflection that step 1 turns into those endings is rewritten to the ending.
+# 4. FTS5 undoubles every double consonant left by removing "-ed" or "-ing" (other than
+#    l, s and z), Snowball only b, d, f, g, m, n, p, r and t ("trekking" is "trek").
+# 5. Three whole words FTS5 stems its own way: "eed" and "eeds" are "e", "ies" is "ie",
+#    "sses" is "sse".
+# IMMUTABLE, so the generated column can call it; a change to it needs a migration that
+# rebuilds the vectors (search_vectors_drop, then search_index_install), as 0009 does.
+_M_GT_0 = (
+    "(?:[aeiou][b-df-hj-np-tv-z0-9]|[b-df-hj-np-tv-xz0-9]y[b-df-hj-np-tv-z0-9]"
+    "|yy[b-df-hj-np-tv-z0-9])"
+)
+_STEP1_I = "(?:y|i|ies|ys|is|ied|yed|ying|iing)"
+_PG_TEXT_REWRITES = [
+    (r"[[:punct:]]+", " ", "g"),
+    (r"\m([a-rt-z0-9]s|[aeiou]y)\M", r"/\1", "gi"),
+    (rf"\m([[:alnum:]]*?{_M_GT_0}[[:alnum:]]*?)bl{_STEP1_I}\M", r"\1ble", "gi"),
+    (rf"\m([[:alnum:]]*?{_M_GT_0}[[:alnum:]]*?)log{_STEP1_I}\M", r"\1log", "gi"),
+    (
+        r"\m([[:alnum:]]*?(?:[aeiou]|[[:alnum:]]y)[[:alnum:]]*?)([chjkqvwx0-9])\2(?:ed|ing)s?\M",
+        r"\1\2",
+        "gi",
+    ),
+    (r"\m([[:alnum:]]*?)yy(?:ed|ing)s?\M", r"\1y", "gi"),
+    (r"\meeds?\M", "e", "gi"),
+    (r"\mies\M", "ie", "gi"),
+    (r"\msses\M", "sse", "gi"),
+]
 
-    return (
-        f"setweight({field('title')}, 'A') || setweight({field('tags')}, 'A')"
-        f" || setweight({field('description')}, 'B') || setweight({field('extra')}, 'C')"
-    )
+
+def _pg_text_expression(argument: str) -> str:
+    expression = argument
+    for pattern, replacement, flags in _PG_TEXT_REWRITES:
+        expression = f"regexp_replace({expression}, '{pattern}', '{replacement}', '{flags}')"
+    return expression
+
+
+_PG_TEXT_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {PG_TEXT}(document text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$ SELECT {_pg_text_expression("document")} $$;
+"""
+
+
+# A placeholder word, one position long, put between two fields and deleted once they are
+# joined: `||` numbers the right field's words on from the left field's last one, so
+# without a gap a phrase matched across two fields ("up to one million tokens" ending a
+# title, "Long context" starting its tags), which FTS5, indexing each column apart, never
+# does. No query can ask for it: query words never hold a space.
+_PG_FIELD_GAP = "''' '':1'::tsvector"
+
+
+def _pg_vector() -> str:
+    """The weighted tsvector of a document: each field through PG_TEXT, read by PG_CONFIG,
+    the fields a position apart (see _PG_FIELD_GAP)."""
+
+    def field(column: str, weight: str) -> str:
+        return f"setweight(to_tsvector('{PG_CONFIG}'::regconfig, {PG_TEXT}({column})), '{weight}')"
+
+    fields = [field("title", "A"), field("tags", "A"), field("description", "B")]
+    joined = f" || {_PG_FIELD_GAP} || ".join([*fields, field("extra", "C")])
+    return f"ts_delete({joined}, ' ')"
 
 
 _PG_TABLE = f"""
@@ -59,13 +141,8 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
     extra text NOT NULL DEFAULT ''
 );
 ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS search_vector tsvector
-    GENERATED ALWAYS AS ({_pg_vector("english")}) STORED;
--- Compounds ("no-code", "text-to-speech") are phrases of words the english config drops
--- as stopwords: the simple config keeps every word, as FTS5 does.
-ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS simple_vector tsvector
-    GENERATED ALWAYS AS ({_pg_vector("simple")}) STORED;
+    GENERATED ALWAYS AS ({_pg_vector()}) STORED;
 CREATE INDEX IF NOT EXISTS searchdocument_vector_gin ON {TABLE} USING gin (search_vector);
-CREATE INDEX IF NOT EXISTS searchdocument_simple_gin ON {TABLE} USING gin (simple_vector);
 CREATE INDEX IF NOT EXISTS searchdocument_artifact ON {TABLE} (artifact_id);
 CREATE INDEX IF NOT EXISTS artifact_name_trgm
     ON catalog_artifact USING gin (lower(name) gin_trgm_ops);
@@ -160,6 +237,9 @@ DROP FUNCTION IF EXISTS comparisons_searchdocument_on_tag();
 DROP FUNCTION IF EXISTS comparisons_searchdocument_refresh(bigint[]);
 DROP INDEX IF EXISTS artifact_name_trgm;
 DROP TABLE IF EXISTS {TABLE};
+DROP FUNCTION IF EXISTS {PG_TEXT}(text);
+DROP TEXT SEARCH CONFIGURATION IF EXISTS {PG_CONFIG};
+DROP TEXT SEARCH DICTIONARY IF EXISTS {PG_CONFIG}_stem;
 """
 
 # ---- SQLite ---------------------------------------------------------------------------
@@ -262,6 +342,8 @@ def search_index_install(*, connection: BaseDatabaseWrapper) -> None:
     """Create (if missing) the document table, its index and triggers, and refill it."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cursor.execute(_PG_CONFIG_SQL)
+            cursor.execute(_PG_TEXT_FUNCTION)
             cursor.execute(_PG_TABLE)
             cursor.execute(_PG_TRIGGERS)
             cursor.execute(_PG_REFILL)
@@ -279,7 +361,8 @@ def search_index_install(*, connection: BaseDatabaseWrapper) -> None:
 
 def search_vectors_drop(*, connection: BaseDatabaseWrapper) -> None:
     """Drop the generated tsvector columns (and their indexes) so that the next
-    `search_index_install` adds them with the current expression (PostgreSQL only)."""
+    `search_index_install` adds them with the current expression (PostgreSQL only).
+    simple_vector is the compounds' own vector from before migration 0009."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(

@@ -25,8 +25,9 @@ _INTENT_TOKEN = re.compile(r"[^\W_]+(?:[.\-][^\W_]+)*[+#]*")
 # parser and SQLite's unicode61 tokenizer read the same way.
 _TERM = re.compile(r"[^\W_]+")
 
-# English words that carry no intent. PostgreSQL's english config drops most of these
-# itself; dropping them here too keeps both backends scoring the same terms.
+# English words that carry no intent, dropped from the query's terms. Neither index drops
+# stop words (phrases and compounds need them), so this list is the only one: both
+# backends score the same terms.
 STOPWORDS = frozenset(
     """
     a about above after again against all am an and any are as at be because been before

@@ -152,6 +152,9 @@ class SearchOutcome:
     dropped: list[Constraint] = field(default_factory=list)
     # Whether the constraints filtered (True) or, met by no result, only ordered them.
     constraints_filtered: bool = True
+    # The catalog version the results were computed under (None: computed fresh, not to be
+    # reused; comparisons/caching/derived.py).
+    version: str | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -418,6 +421,7 @@ def search_run(
         constraints=list(parsed.constraints),
         dropped=[c for c in parsed_all.constraints if c.key in dropped_keys],
         constraints_filtered=ranking.constraints_filtered,
+        version=version,
     )
 
 

@@ -1,17 +1,22 @@
+import hashlib
 import logging
 import re
 from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from catalog.models import ArtifactKind, PricingModel
 from catalog.selectors import artifact_published_get
+from comparisons.caching.derived import derived_cache_get_many, derived_cache_set_many
 from comparisons.htmx import HtmxHttpRequest
 from comparisons.models import Intent
 from comparisons.search.evidence import (
@@ -119,8 +124,8 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
             "use the links above the results instead."
         )
     if errors:
-        context = {"errors": errors, "query": raw_query[:QUERY_MAX_LENGTH], "outcome": None}
-        return render(request, template, context, status=400)
+        invalid = {"errors": errors, "query": raw_query[:QUERY_MAX_LENGTH], "outcome": None}
+        return render(request, template, invalid, status=400)
 
     outcome = search_run(
         query=raw_query,
@@ -140,7 +145,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
             .values_list("text", flat=True)[:8]
         )
     chips, dropped_chips = _chips(outcome=outcome, drops=drops)
-    context: dict[str, Any] = {  # type: ignore[no-redef]
+    context: dict[str, Any] = {
         "outcome": outcome,
         "query": outcome.query,
         "chips": chips,
@@ -162,7 +167,36 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         "query_max_length": QUERY_MAX_LENGTH,
         "oob": partial,
     }
-    return render(request, template, context)
+    results = _results_rendered(request=request, context=context, outcome=outcome)
+    if partial:
+        return HttpResponse(results)
+    return render(request, template, {**context, "results_html": results})
+
+
+def _results_rendered(
+    *, request: HtmxHttpRequest, context: dict[str, Any], outcome: SearchOutcome
+) -> SafeString:
+    """The `results` partial, rendered once per catalog version and query string.
+
+    It depends on nothing else: the ranking, the shown page and its highlights are
+    themselves fixed per catalog version (comparisons/search/service.py), and the partial
+    reads only those and the query string. Rendering twenty results was most of a warm
+    search's time (BENCHMARKS.md). Searches without an intent (suggestions and the most
+    searched intents, which move with every search) are rendered each time.
+    """
+    version = outcome.version if outcome.intent else None
+    key = None
+    if version is not None:
+        query = urlencode(sorted((k, v) for k in request.GET for v in request.GET.getlist(k)))
+        digest = hashlib.sha256(query.encode()).hexdigest()
+        key = f"search-html:{version}:{int(context['oob'])}:{digest}"
+        found = derived_cache_get_many([key]).get(key)
+        if found is not None:
+            return mark_safe(found)
+    html = render_to_string("search/search.html#results", context, request)
+    if key is not None:
+        derived_cache_set_many({key: str(html)}, timeout=settings.PAGE_CACHE_SECONDS)
+    return mark_safe(html)
 
 
 @require_GET

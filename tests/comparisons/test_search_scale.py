@@ -1,6 +1,8 @@
 """Search at catalog scale: AND-first candidates, exact corpus statistics, and the statistics
 and rankings reused per catalog version. Runs on SQLite and on PostgreSQL."""
 
+import re
+
 import pytest
 from django.core.cache import caches
 from django.db import connection
@@ -9,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from catalog.models import Artifact, Status
 from catalog.versioning import catalog_version_bump
 from comparisons.models import SearchEvent
-from comparisons.search import backends, service
+from comparisons.search import backends, service, views
 from comparisons.search.service import PER_PAGE, search_run
 from tests.comparisons.test_search import BROWSER
 from tests.factories import ArtifactFactory, CapabilityFactory
@@ -231,3 +233,34 @@ def test_a_reused_page_shows_a_committed_rename_on_the_next_search(
         catalog_version_bump()  # what every write without signals does
     names = {r.artifact.pk: r.artifact.name for r in search_run(query=QUERY).results}
     assert names[shown.pk] == "A renamed one"
+
+
+def test_rendered_results_are_reused_per_version_and_query_string(
+    derived_cache, client, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The results partial is rendered once per catalog version and query string: a full
+    page and an htmx request, or two query strings, never share one, and a committed
+    rename shows on the next search."""
+    _catalog(both=PER_PAGE + 2, each=3)
+    renders = []
+    render = views.render_to_string
+    monkeypatch.setattr(
+        views, "render_to_string", lambda *a, **k: renders.append(1) or render(*a, **k)
+    )
+    htmx = {"HTTP_HX_REQUEST": "true", "HTTP_USER_AGENT": BROWSER}
+    page = client.get("/search/", {"q": QUERY}, HTTP_USER_AGENT=BROWSER).content.decode()
+    partial = client.get("/search/", {"q": QUERY}, **htmx).content.decode()
+    assert 'hx-swap-oob="true"' in partial and 'hx-swap-oob="true"' not in page
+    assert partial.count('class="search-result"') == PER_PAGE
+    rendered = partial
+    assert len(renders) == 2
+    assert client.get("/search/", {"q": QUERY}, **htmx).content.decode() == rendered
+    assert len(renders) == 2  # reused
+    second_page = client.get("/search/", {"q": QUERY, "page": 2}, **htmx).content.decode()
+    assert second_page != rendered and "page 2 of 2" in second_page
+
+    shown = Artifact.objects.get(name=re.search(r'rel="nofollow">([^<]+)</a>', rendered)[1])
+    with django_capture_on_commit_callbacks(execute=True):
+        Artifact.objects.filter(pk=shown.pk).update(name="A renamed one")
+        catalog_version_bump()
+    assert "A renamed one" in client.get("/search/", {"q": QUERY}, **htmx).content.decode()
