@@ -597,3 +597,26 @@ class UsageFact(Timestamped):
 
     def __str__(self) -> str:
         return f"{self.artifact}: {self.value:g} {self.get_metric_display()} ({self.as_of})"
+
+
+class CatalogChange(models.Model):
+    """One entry of the change journal (catalog/journal.py): a committed catalog write
+    touched this artifact (scope "artifact"), or something wider (scope "ranks", "tags" or
+    "all", artifact_id empty). Written in the same transaction as the write it records."""
+
+    scope = models.CharField(max_length=8)
+    # Not a foreign key: a deleted artifact is recorded too.
+    artifact_id = models.BigIntegerField(null=True)
+    # PostgreSQL's transaction id (xid8) of the write: a reader's position in the journal is
+    # a transaction snapshot there, because ids are handed out before commit (journal.py).
+    transaction_id = models.BigIntegerField(null=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["transaction_id"], name="catalogchange_transaction"),
+            models.Index(fields=["created_at"], name="catalogchange_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.artifact_id or ''}".strip()

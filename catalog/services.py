@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from catalog.importers import arena
 from catalog.importers.arena import EntryKey, LinkResult, ModelFacts, links_compute
+from catalog.journal import RANKS
 from catalog.models import (
     SCORE_INTERVALS,
     Artifact,
@@ -253,7 +254,8 @@ def artifact_scores_recompute(*, artifact_ids: list[int] | None = None) -> int:
     rows = [_score_row(row, results[row.id], evidence[row.id]) for row in inputs]
     with transaction.atomic():
         written = _scores_write(rows=rows, now=timezone.now())
-        catalog_version_bump()
+        # Scores, ranks and jobs only: the journal says so (browse snapshots re-read ranks).
+        catalog_version_bump(scope=RANKS)
     return len(artifact_ids) if artifact_ids is not None else written
 
 
@@ -478,7 +480,7 @@ def capability_claims_recompute() -> int:
             changed.append(capability)
     if changed:
         with transaction.atomic():
-            catalog_version_bump()
+            catalog_version_bump(artifact_ids={c.artifact_id for c in changed})
             Capability.objects.bulk_update(
                 changed,
                 ["computed_unique", "computed_vs_alternatives", "computed_basis"],

@@ -9,6 +9,11 @@ can never be served after the edit's transaction commits. Who bumps it:
   (QuerySet.update, bulk_create, bulk_update, raw SQL: score recomputes, match-graph
   rebuilds, bulk loads).
 
+Every bump also records, inside the writing transaction, what the write touched in the
+change journal (catalog/journal.py): the artifacts a save or delete of a watched model
+touched (`_TOUCHED`), the ids a bulk writer passes as `artifact_ids`, or a wider scope;
+readers use it to patch what they derived instead of recomputing it.
+
 The bump runs in `transaction.on_commit`: a rolled-back write bumps nothing, and a page
 rendered from data read before the commit is stored under the old token, which nobody
 reads again.
@@ -50,13 +55,17 @@ import functools
 import logging
 import os
 import uuid
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models import Model
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 
+from catalog.journal import ALL, ARTIFACT, RANKS, TAGS, catalog_changes_record
+from catalog.models import Artifact, Capability, Tag, Vendor
 from catalog.redis_tokens import redis_tokens_add, redis_tokens_get, redis_tokens_set
 
 logger = logging.getLogger(__name__)
@@ -163,29 +172,94 @@ def _bump_now(*, ranks_only: bool = False) -> None:
             caches[VERSION_CACHE].set(key, token, timeout=None)
 
 
-def catalog_version_bump(*, using: str | None = None, ranks_only: bool = False) -> None:
-    """Invalidate every cached page once the current transaction commits (now, outside one).
+def catalog_version_bump(
+    *,
+    using: str | None = None,
+    ranks_only: bool = False,
+    artifact_ids: Iterable[int] | None = None,
+    scope: str | None = None,
+) -> None:
+    """Invalidate every cached page once the current transaction commits (now, outside one),
+    and record the write in the change journal (catalog/journal.py) inside it.
 
     ranks_only=True promises that the transaction changed nothing but data derived from
     search events (match counters, pair evidence) and artifacts' score components and
     ranks: data keyed by the facts version (search statistics, the browse snapshot's
     columns other than rank) stays valid; cached pages do not.
+
+    What the journal records: `scope` when given (journal.RANKS for a score recompute,
+    journal.TAGS for tag names), else journal.RANKS for ranks_only, the artifacts named by
+    `artifact_ids` (every artifact whose own fields, capabilities, their tags or vendor the
+    transaction wrote), or, with neither, journal.ALL: anything may have changed.
     """
+    if scope is None:
+        scope = RANKS if ranks_only else ALL if artifact_ids is None else ARTIFACT
+    catalog_changes_record(scope=scope, artifact_ids=artifact_ids or (), using=using)
     transaction.on_commit(
         functools.partial(_bump_now, ranks_only=ranks_only), using=using, robust=True
     )
 
 
-def _on_change(sender, *, using: str | None = None, **kwargs) -> None:
-    catalog_version_bump(using=using)
+Touched = Callable[[Model], tuple[str, Iterable[int]]]
 
 
-def catalog_version_watch(*models) -> None:
-    """Bump the version on every save, delete and many-to-many change of these models."""
+def _artifact_touched(instance: Model) -> tuple[str, Iterable[int]]:
+    return ARTIFACT, [instance.pk]
+
+
+def _capability_touched(instance: Model) -> tuple[str, Iterable[int]]:
+    # Its artifact, and the one it was loaded with when an editor moved it.
+    loaded = getattr(instance, "_journal_artifact_id", None)
+    return ARTIFACT, [pk for pk in {instance.artifact_id, loaded} if pk is not None]  # type: ignore[attr-defined]
+
+
+def _vendor_touched(instance: Model) -> tuple[str, Iterable[int]]:
+    # Every artifact shows its vendor's name; a new vendor has none yet.
+    artifacts = Artifact.objects.filter(vendor_id=instance.pk)
+    return ARTIFACT, list(artifacts.values_list("pk", flat=True))
+
+
+def _tag_touched(instance: Model) -> tuple[str, Iterable[int]]:
+    # A tag's name or slug; which capabilities carry it is an m2m change of its own. A
+    # deleted tag's links go with it, and readers drop tags that no longer exist.
+    return TAGS, []
+
+
+# What a save or delete of each watched model touched; models without an entry: anything.
+_TOUCHED: dict[type[Model], Touched] = {
+    Artifact: _artifact_touched,
+    Capability: _capability_touched,
+    Vendor: _vendor_touched,
+    Tag: _tag_touched,
+}
+
+
+def _on_change(sender, *, instance: Model, using: str | None = None, **kwargs) -> None:
+    touched = _TOUCHED.get(sender)
+    if touched is None:
+        catalog_version_bump(using=using)
+        return
+    scope, ids = touched(instance)
+    catalog_version_bump(using=using, scope=scope, artifact_ids=ids)
+
+
+def _remember_artifact(sender, *, instance: Model, **kwargs) -> None:
+    # The artifact a capability was loaded with (deferred: unknown), for when it moves.
+    instance._journal_artifact_id = instance.__dict__.get("artifact_id")  # type: ignore[attr-defined]
+
+
+def catalog_version_watch(*models: type[Model], touched: Touched | None = None) -> None:
+    """Bump the version on every save, delete and many-to-many change of these models.
+    `touched` says what a save or delete of one of them wrote, for the journal (scope and
+    artifact ids); without it, and without an entry of its own, anything."""
     for model in models:
+        if touched is not None:
+            _TOUCHED[model] = touched
         uid = f"catalog-version:{model._meta.label}"
         post_save.connect(_on_change, sender=model, dispatch_uid=f"{uid}:save", weak=False)
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}:delete", weak=False)
+        if model is Capability:
+            post_init.connect(_remember_artifact, sender=model, dispatch_uid=f"{uid}:init")
         for field in model._meta.local_many_to_many:
             m2m_changed.connect(
                 _on_m2m_change,
@@ -195,6 +269,41 @@ def catalog_version_watch(*models) -> None:
             )
 
 
-def _on_m2m_change(sender, *, action: str, using: str | None = None, **kwargs) -> None:
-    if action.startswith("post_"):
+def _m2m_artifacts(model: type[Model], pks: Iterable[int]) -> list[int] | None:
+    """The artifacts whose catalog data a link to these rows changes; None: cannot say."""
+    if model is Tag:
+        return []  # the link's capability side names the artifact
+    if model is Capability:
+        capabilities = Capability.objects.filter(pk__in=list(pks))
+        return list(capabilities.values_list("artifact_id", flat=True))
+    if model is Artifact:
+        return list(pks)
+    return None
+
+
+def _on_m2m_change(
+    sender,
+    *,
+    instance: Model,
+    action: str,
+    model: type[Model],
+    pk_set: set[int] | None,
+    using: str | None = None,
+    **kwargs,
+) -> None:
+    if not action.startswith("post_"):
+        return
+    # The instance's side, then the other side's rows (none known after a clear: those
+    # links' own side is the instance's when it is a capability).
+    mine = [instance.artifact_id] if isinstance(instance, Capability) else None
+    if mine is None:
+        mine = _m2m_artifacts(type(instance), [instance.pk])
+    theirs: list[int] | None
+    if pk_set is None:
+        theirs = [] if isinstance(instance, Capability) else None
+    else:
+        theirs = _m2m_artifacts(model, pk_set)
+    if mine is None or theirs is None:
         catalog_version_bump(using=using)
+    else:
+        catalog_version_bump(using=using, artifact_ids=[*mine, *theirs])

@@ -17,6 +17,10 @@ def _page_cache_off(settings):
     would not move); tests of the caches themselves turn them back on."""
     settings.PAGE_CACHE_ENABLED = False
     settings.CATALOG_DERIVED_CACHE = False
+    # Each test's database is rolled back: no snapshot outlives the test that read it.
+    from comparisons.browse.snapshot import browse_snapshot_forget
+
+    browse_snapshot_forget()
 
 
 @pytest.fixture

@@ -37,19 +37,40 @@ def test_a_database_holding_data_upgrades_through_every_migration():
     """Upgrading a deployed database, not only building a fresh one: with the search index
     installed and capabilities tagged, the later migrations (which may rebuild
     catalog_capability on SQLite) must apply, and search must still find what it held."""
+    from django.db.migrations.executor import MigrationExecutor
+
     from catalog.models import Capability
     from comparisons.search.service import search_run
-    from tests.factories import ArtifactFactory, CapabilityFactory, TagFactory
 
-    # The state before this round's migrations: search index installed, data written.
+    # The state before this round's migrations: search index installed, data written by
+    # the code of that time (the models as they were then: today's signals would record
+    # the writes in a change journal that does not exist yet).
     call_command("migrate", "comparisons", "0006", verbosity=0)
     call_command("migrate", "catalog", "0008", verbosity=0)
-    tag = TagFactory(slug="speech-to-text", name="Speech to text")
-    CapabilityFactory(
-        artifact=ArtifactFactory(slug="earful", name="Earful"),
-        title="Transcribes long interviews",
-        tags=[tag],
+    then = (
+        MigrationExecutor(connection)
+        .loader.project_state(
+            [
+                ("catalog", "0008_editors_evaluation_permissions"),
+                ("comparisons", "0006_match_graph_tallies"),
+            ]
+        )
+        .apps
     )
+    vendor = then.get_model("catalog", "Vendor").objects.create(name="Acme", slug="acme")
+    tag = then.get_model("catalog", "Tag").objects.create(
+        slug="speech-to-text", name="Speech to text"
+    )
+    artifact = then.get_model("catalog", "Artifact").objects.create(
+        slug="earful", name="Earful", vendor=vendor, status="published", summary="Listens well."
+    )
+    capability = then.get_model("catalog", "Capability").objects.create(
+        artifact=artifact,
+        title="Transcribes long interviews",
+        description="Speech to text for long recordings.",
+        status="published",
+    )
+    capability.tags.add(tag)
 
     call_command("migrate", verbosity=0)
 

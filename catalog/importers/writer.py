@@ -120,6 +120,17 @@ class _Batch:
     prices: list[tuple[Artifact, tuple[PriceRecord, ...]]] = field(default_factory=list)
 
 
+def _written_artifacts(batch: _Batch) -> set[int]:
+    """The ids of the artifacts a batch writes: their own rows, capabilities, tags, prices."""
+    capabilities = [*batch.new_capabilities, *batch.changed_capabilities, *batch.retagged]
+    return {
+        *(artifact.pk for artifact in batch.created),
+        *batch.updated,
+        *(capability.artifact_id for capability, _ in capabilities),
+        *(artifact.pk for artifact, _ in batch.prices),
+    }
+
+
 def _is_set(value) -> bool:
     return value not in (None, "", [], {}, False)
 
@@ -344,8 +355,6 @@ class _Importer:
             return
         options = {"default_change_reason": self.reason, "batch_size": 500}
         with transaction.atomic():
-            # Bulk writes send no signals: cached pages are invalidated explicitly.
-            catalog_version_bump()
             if self.vendors.new:
                 bulk_create_with_history(self.vendors.new, Vendor, **options)
                 self.report.counts["vendors created"] += len(self.vendors.new)
@@ -408,6 +417,9 @@ class _Importer:
                     batch_size=1000,
                 )
                 self.report.counts["price lists written"] += len(batch.prices)
+            # Bulk writes send no signals: cached pages are invalidated explicitly, naming
+            # every artifact written (ids exist now that the new ones are created).
+            catalog_version_bump(artifact_ids=_written_artifacts(batch))
 
     def _count_new_related(self) -> None:
         # A dry run writes nothing, so new vendors and tags are only counted.
@@ -507,7 +519,7 @@ class _Importer:
             artifact.delisted_at = today
             artifact.updated_at = self.now
         with transaction.atomic():
-            catalog_version_bump()
+            catalog_version_bump(artifact_ids=[artifact.pk for artifact in missing])
             bulk_update_with_history(
                 missing,
                 Artifact,

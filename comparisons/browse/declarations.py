@@ -151,9 +151,12 @@ class AnyOf(CatalogFilter):
         return sorted(((str(v), str(lab)) for v, lab in seen.items()), key=lambda p: (p[1], p[0]))
 
     def columns(self, values: dict[str, list]) -> dict[str, np.ndarray]:
-        lookup = {v: i for i, (v, _) in enumerate(self.labels(values))}
-        codes = [lookup.get(str(v), UNKNOWN) for v in values[self.field]]
-        return {self.name: np.array(codes, dtype=np.int32)}
+        return {self.name: self.coded(values, self.labels(values))}
+
+    def coded(self, values: dict[str, list], labels: list[tuple[str, str]]) -> np.ndarray:
+        """The column of `values` coded by `labels` (positions in it; UNKNOWN elsewhere)."""
+        lookup = {v: i for i, (v, _) in enumerate(labels)}
+        return np.array([lookup.get(str(v), UNKNOWN) for v in values[self.field]], np.int32)
 
     def mask(self, snapshot: BrowseSnapshot, value: Any) -> np.ndarray:
         index = {v: i for i, (v, _) in enumerate(snapshot.labels[self.name])}

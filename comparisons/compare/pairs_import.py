@@ -100,7 +100,9 @@ def comparison_pairs_import(
         report.created += 1
     if to_create and not dry_run:
         with transaction.atomic():
-            catalog_version_bump()
+            catalog_version_bump(
+                artifact_ids={pk for o in to_create for pk in (o.artifact_a_id, o.artifact_b_id)}
+            )
             bulk_create_with_history(
                 to_create, ComparisonOverride, default_change_reason=f"Imported from {source}"
             )

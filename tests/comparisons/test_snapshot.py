@@ -225,31 +225,35 @@ def _columns(snapshot) -> dict:
     }
 
 
-def test_rerank_equals_a_fresh_build(varied_catalog):
-    from comparisons.browse.snapshot import browse_snapshot_build, browse_snapshot_rerank
+def test_new_ranks_patch_to_a_fresh_build(varied_catalog):
+    from comparisons.browse.snapshot import browse_snapshot_build, browse_snapshot_patch
 
     before = browse_snapshot_build(version="v1", facts="f1")
     # New ranks that reorder the catalog (ties included), as a match-graph rebuild writes.
     for n, artifact in enumerate(Artifact.objects.order_by("pk")):
         Artifact.objects.filter(pk=artifact.pk).update(rank=(n * 37) % 90, times_matched=n)
-    reranked = browse_snapshot_rerank(before, version="v2", facts="f1")
+    catalog_version_bump(ranks_only=True)
+    patched = browse_snapshot_patch(before, version="v2", facts="f1")
     fresh = browse_snapshot_build(version="v2", facts="f1")
-    assert _columns(reranked) == _columns(fresh)
-    assert _columns(reranked) != _columns(before)
-    assert (reranked.version, reranked.facts, reranked.orders) == ("v2", "f1", {})
+    assert _columns(patched) == _columns(fresh)
+    assert _columns(patched) != _columns(before)
+    assert (patched.version, patched.facts, patched.orders) == ("v2", "f1", {})
     for sort in SORT_ORDERINGS:  # every other order is asked again, after the new ranks
         mask = fresh.everything()
-        assert reranked.ordered_ids(mask, sort).tolist() == fresh.ordered_ids(mask, sort).tolist()
+        assert patched.ordered_ids(mask, sort).tolist() == fresh.ordered_ids(mask, sort).tolist()
 
 
-def test_rerank_builds_afresh_when_the_published_set_changed(varied_catalog):
-    from comparisons.browse.snapshot import browse_snapshot_build, browse_snapshot_rerank
+def test_a_write_the_journal_missed_is_caught_by_the_patch(varied_catalog):
+    """A writer that bumps ranks-only but also withdrew an artifact (without naming it): the
+    database holds other rows than the patch expects, and a full build answers."""
+    from comparisons.browse.snapshot import browse_snapshot_build, browse_snapshot_patch
 
     before = browse_snapshot_build(version="v1", facts="f1")
     Artifact.objects.filter(slug="a1").update(status=Status.DRAFT)
-    reranked = browse_snapshot_rerank(before, version="v2", facts="f1")
-    assert reranked.size == before.size - 1
-    assert _columns(reranked) == _columns(browse_snapshot_build())
+    catalog_version_bump(ranks_only=True)
+    patched = browse_snapshot_patch(before, version="v2", facts="f1")
+    assert patched.size == before.size - 1
+    assert _columns(patched) == _columns(browse_snapshot_build())
 
 
 def _snapshot_queries() -> int:
@@ -260,7 +264,7 @@ def _snapshot_queries() -> int:
     return len(queries)
 
 
-def test_a_ranks_only_bump_reranks_with_one_query(
+def test_a_ranks_only_bump_reranks_with_two_queries(
     client, settings, django_capture_on_commit_callbacks
 ):
     settings.CATALOG_DERIVED_CACHE = True
@@ -280,12 +284,21 @@ def test_a_ranks_only_bump_reranks_with_one_query(
     with django_capture_on_commit_callbacks(execute=True):
         Artifact.objects.filter(slug="high").update(rank=95)
         catalog_version_bump(ranks_only=True)
-    assert _snapshot_queries() == reusing + 1
+    # The journal's read (which says "ranks moved") and every row's rank and place.
+    assert _snapshot_queries() == reusing + 2
 
-    # Any other write builds afresh (four queries), even right after a ranks-only bump.
+    # A write naming its artifact is patched in: the journal's read, the artifact's fields,
+    # its capabilities' tags, the order of the rows of its rank (four queries)...
     with django_capture_on_commit_callbacks(execute=True):
         Artifact.objects.filter(slug="high").update(kind=ArtifactKind.APP)
-        catalog_version_bump()
-    assert _snapshot_queries() >= reusing + 4
+        catalog_version_bump(artifact_ids=[Artifact.objects.get(slug="high").pk])
+    assert _snapshot_queries() == reusing + 4
     _, response = _catalog_queries(client, "/artifacts/?kind=app")
     assert _card_slugs(response) == ["high"]
+    # ...one that cannot say what it wrote builds afresh, even right after a ranks-only bump.
+    with django_capture_on_commit_callbacks(execute=True):
+        Artifact.objects.filter(slug="low").update(kind=ArtifactKind.APP)
+        catalog_version_bump()
+    assert _snapshot_queries() >= reusing + 5
+    _, response = _catalog_queries(client, "/artifacts/?kind=app")
+    assert _card_slugs(response) == ["high", "low"]

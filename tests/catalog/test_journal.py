@@ -1,0 +1,163 @@
+"""The change journal (catalog/journal.py) names what each committed catalog write touched,
+says when it cannot, and on PostgreSQL misses no write that committed after a reader's mark
+even when its id is lower than one the reader saw."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from catalog.journal import (
+    PATCHABLE,
+    RETENTION,
+    JournalChanges,
+    catalog_changes_prune,
+    catalog_changes_record,
+    catalog_changes_since,
+    catalog_journal_mark,
+)
+from catalog.models import Artifact, CatalogChange
+from catalog.versioning import catalog_version_bump
+from tests.catalog.importers.sources import fixture_load
+from tests.factories import ArtifactFactory, CapabilityFactory, TagFactory, VendorFactory
+
+
+def _since(mark, *, limit: int = 100) -> JournalChanges | None:
+    return catalog_changes_since(mark=mark, limit=limit)
+
+
+def _touched(write) -> set[int]:
+    mark = catalog_journal_mark()
+    write()
+    changes = _since(mark)
+    assert changes is not None
+    assert not changes.ranks
+    return set(changes.artifact_ids)
+
+
+@pytest.mark.django_db
+def test_a_save_names_its_artifact_and_a_moved_capability_both():
+    first, second = ArtifactFactory(), ArtifactFactory()
+    capability = CapabilityFactory(artifact=first)
+
+    def rename():
+        first.name = "Renamed"
+        first.save()
+
+    assert _touched(rename) == {first.pk}
+    assert _touched(lambda: capability.tags.set([TagFactory()])) == {first.pk}
+
+    def move():
+        moved = type(capability).objects.get(pk=capability.pk)
+        moved.artifact = second
+        moved.save()
+
+    assert _touched(move) == {first.pk, second.pk}
+    assert _touched(lambda: TagFactory().capabilities.add(capability)) == {second.pk}
+    assert _touched(lambda: Artifact.objects.get(pk=first.pk).delete()) == {first.pk}
+
+
+@pytest.mark.django_db
+def test_a_vendor_rename_names_its_artifacts_and_a_tag_rename_says_tags():
+    vendor = VendorFactory()
+    mine = {ArtifactFactory(vendor=vendor).pk for _ in range(3)}
+    ArtifactFactory()  # another vendor's
+
+    def rename():
+        vendor.name = "Renamed"
+        vendor.save()
+
+    assert _touched(rename) == mine
+    tag = TagFactory()
+    mark = catalog_journal_mark()
+    tag.name = "Renamed tag"
+    tag.save()
+    changes = _since(mark)
+    assert (changes.artifact_ids, changes.ranks, changes.tags) == (frozenset(), False, True)
+
+
+@pytest.mark.django_db
+def test_an_import_names_the_artifacts_it_wrote():
+    from catalog.importers import openrouter
+    from catalog.importers.writer import records_import
+
+    mark = catalog_journal_mark()
+    parsed = openrouter.records_parse(payload=fixture_load("openrouter-models.json"))
+    records_import(source=openrouter.SOURCE, parsed=parsed)
+    changes = _since(mark)
+    assert changes is not None
+    assert changes.artifact_ids == set(Artifact.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_the_journal_cannot_say_after_an_unscoped_write_or_too_many():
+    artifacts = [ArtifactFactory().pk for _ in range(3)]
+    mark = catalog_journal_mark()
+    catalog_version_bump(artifact_ids=artifacts)
+    assert _since(mark, limit=3).artifact_ids == set(artifacts)
+    assert _since(mark, limit=2) is None
+    catalog_version_bump()
+    assert _since(mark) is None
+    ranks = catalog_journal_mark()
+    catalog_version_bump(ranks_only=True)
+    assert _since(ranks).ranks
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_write_records_nothing():
+    artifact = ArtifactFactory()
+    mark = catalog_journal_mark()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        artifact.name = "Never"
+        artifact.save()
+        raise RuntimeError
+    assert _since(mark).artifact_ids == frozenset()
+
+
+@pytest.mark.django_db
+def test_old_entries_are_pruned_and_an_old_mark_reads_everything_again():
+    mark = catalog_journal_mark()
+    catalog_changes_record(scope="artifact", artifact_ids=[1, 2])
+    CatalogChange.objects.update(created_at=timezone.now() - RETENTION - timedelta(seconds=1))
+    catalog_changes_record(scope="artifact", artifact_ids=[3])
+    assert catalog_changes_prune(before=timezone.now() - RETENTION) == 2
+    assert list(CatalogChange.objects.values_list("artifact_id", flat=True)) == [3]
+    old = type(mark)(
+        last_id=mark.last_id,
+        snapshot=mark.snapshot,
+        own=mark.own,
+        read_at=mark.read_at - PATCHABLE - timedelta(seconds=1),
+    )
+    assert _since(old) is None
+    assert _since(mark).artifact_ids == {3}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_write_committed_after_the_mark_with_a_lower_id_is_not_missed():
+    """Ids come from a sequence at insert time: the first writer takes the lower id but
+    commits last, after a reader saw the second writer's higher id."""
+    inserted, release = threading.Event(), threading.Event()
+
+    def slow_writer():
+        try:
+            with transaction.atomic():
+                catalog_changes_record(scope="artifact", artifact_ids=[101])
+                inserted.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=slow_writer)
+    thread.start()
+    assert inserted.wait(10)
+    catalog_changes_record(scope="artifact", artifact_ids=[202])  # commits at once
+    mark = catalog_journal_mark()
+    assert mark.last_id == CatalogChange.objects.get(artifact_id=202).pk
+    release.set()
+    thread.join()
+    lower = CatalogChange.objects.get(artifact_id=101).pk
+    assert lower < mark.last_id
+    assert _since(mark).artifact_ids == {101}
