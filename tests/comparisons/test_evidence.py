@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from comparisons.models import ChoiceEvent, Intent, Match, SearchEvent
@@ -14,7 +14,10 @@ from comparisons.search import evidence
 from comparisons.search.evidence import (
     DEDUP_WINDOW,
     choice_record,
+    choice_record_safely,
     client_key_derive,
+    request_client_key,
+    request_counts,
     search_record,
     user_agent_is_bot,
 )
@@ -31,6 +34,43 @@ def test_client_key_is_keyed_and_never_contains_the_address(settings):
     assert key != client_key_derive(address="203.0.113.7", user_agent=BROWSER + " x")
     settings.SECRET_KEY = "another-secret-for-this-test-only"
     assert key != client_key_derive(address="203.0.113.7", user_agent=BROWSER)
+
+
+def test_client_keys_stay_the_same_across_releases(settings):
+    """Stored events keep their client keys: a changed derivation would let every client
+    count again, once more, in the window and the hourly cap after a deploy."""
+    settings.SECRET_KEY = "a-fixed-secret-for-this-test-only"
+    assert client_key_derive(address="203.0.113.7", user_agent=BROWSER) == (
+        "186804bf3f910a96b3caa360f049fa84622515eeb24716b59f176efbf87fc74a"
+    )
+
+
+def test_a_request_without_address_or_agent_is_keyed_by_empty_text():
+    request = RequestFactory().get("/search/", HTTP_USER_AGENT=BROWSER)
+    del request.META["REMOTE_ADDR"]
+    assert request_client_key(request) == client_key_derive(address="", user_agent=BROWSER)
+    request = RequestFactory().get("/search/")
+    assert "HTTP_USER_AGENT" not in request.META
+    assert request_client_key(request) == client_key_derive(address="127.0.0.1", user_agent="")
+
+
+@pytest.mark.parametrize(
+    ("headers", "counts"),
+    [
+        ({}, True),
+        ({"HTTP_SEC_PURPOSE": "prefetch"}, False),
+        ({"HTTP_SEC_PURPOSE": "prefetch;prerender"}, False),
+        ({"HTTP_PURPOSE": "prefetch"}, False),
+        ({"HTTP_PURPOSE": "prerender"}, False),
+        ({"HTTP_SEC_PURPOSE": "Prerender"}, False),
+        ({"HTTP_PURPOSE": "preview"}, True),
+    ],
+)
+def test_browser_prefetches_and_prerenders_never_count(headers, counts):
+    """Both headers browsers send for a page loaded ahead of a click (Sec-Purpose, and the
+    older Purpose), prefetch or prerender, in any case."""
+    request = RequestFactory().get("/search/", HTTP_USER_AGENT=BROWSER, **headers)
+    assert request_counts(request) is counts
 
 
 @pytest.mark.parametrize(
@@ -102,6 +142,68 @@ def test_choices_dedup_and_never_exceed_matches(capability):
     assert ChoiceEvent.objects.count() == 3
 
 
+def test_a_choice_credits_only_its_own_intent_and_artifact(capability):
+    other = CapabilityFactory(title="Transcribes audio too", description="Speech to text.")
+    search_record(
+        intent_text="transcribe audio",
+        query="transcribe audio",
+        capability_ids=[capability.pk, other.pk],
+        result_count=2,
+        client_key="c1",
+    )
+    search_record(intent_text="transcribe podcasts", query="transcribe podcasts",
+                  capability_ids=[capability.pk], result_count=1, client_key="c1")  # fmt: skip
+    artifact = capability.artifact
+    assert (
+        choice_record(intent_text="transcribe audio", query="q", artifact=artifact, client_key="c1")
+        is not None
+    )
+
+    def chosen(intent: str, cap) -> int:
+        return Match.objects.get(intent__text=intent, capability=cap).times_chosen
+
+    assert (chosen("transcribe audio", capability), chosen("transcribe audio", other)) == (1, 0)
+    assert chosen("transcribe podcasts", capability) == 0
+    # The same client choosing the same artifact for another intent counts for that intent.
+    assert (
+        choice_record(
+            intent_text="transcribe podcasts", query="q", artifact=artifact, client_key="c1"
+        )
+        is not None
+    )
+    assert chosen("transcribe podcasts", capability) == 1
+
+
+def test_a_choice_first_for_its_intent_keeps_the_query_and_its_simulated_flag(capability):
+    artifact = capability.artifact
+    real = choice_record(
+        intent_text="caption photos", query="Caption photos, please", artifact=artifact,
+        client_key="c1",
+    )  # fmt: skip
+    simulated = choice_record(
+        intent_text="caption photos", query="q", artifact=artifact, client_key="c2",
+        is_simulated=True,
+    )  # fmt: skip
+    assert Intent.objects.get(text="caption photos").example_query == "Caption photos, please"
+    assert ChoiceEvent.objects.get(pk=real.pk).is_simulated is False
+    assert ChoiceEvent.objects.get(pk=simulated.pk).is_simulated is True
+
+
+def test_a_failed_choice_record_is_logged_and_swallowed(capability, monkeypatch, caplog):
+    def broken(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(evidence, "choice_record", broken)
+    with caplog.at_level(logging.ERROR, logger="comparisons.search.evidence"):
+        result = choice_record_safely(
+            intent_text="x", query="x", artifact=capability.artifact, client_key="c1"
+        )
+    assert result is None
+    assert [r.getMessage() for r in caplog.records] == [
+        "Could not record a choice event; the redirect went on."
+    ]
+
+
 def test_spam_intents_store_events_but_no_matches(capability):
     Intent.objects.create(text="buy cheap pills", is_spam=True)
     assert _record(capability, intent="buy cheap pills") is not None
@@ -132,7 +234,9 @@ def test_recording_failure_is_logged_and_search_still_answers(
         response = client.get("/search/", {"q": "transcribes audio"}, HTTP_USER_AGENT=BROWSER)
     assert response.status_code == 200
     assert capability.artifact.name in response.content.decode()
-    assert "Could not record a search event" in caplog.text
+    assert [r.getMessage() for r in caplog.records if r.name == evidence.__name__] == [
+        "Could not record a search event; the search itself went on."
+    ]
 
 
 def test_choice_redirect_records_and_only_goes_to_our_artifact_pages(capability, client):
