@@ -338,6 +338,11 @@ def test_two_word_cues_follow_a_negation(query, expected):
         ("no json a b reasoning",
          ["input:text", "output:text", "feature:reasoning", "not-feature:structured-output"]),
         ("not a b c json", ["feature:structured-output"]),
+        # A negation spent on the API key negates nothing after it (this read "not image
+        # output" and hid every image generator); a second negation still counts.
+        ("no api key image generation", ["output:image", "key:none"]),
+        ("without api keys json", ["feature:structured-output", "key:none"]),
+        ("no api key not json", ["not-feature:structured-output", "key:none"]),
     ],
 )  # fmt: skip
 def test_api_key_and_the_reach_of_a_negation(query, expected):
