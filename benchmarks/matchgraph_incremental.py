@@ -26,8 +26,10 @@ CHECKSUMS = {
     " SUM(intent_id * 7 + capability_id * times_matched + times_chosen) FROM comparisons_match",
     "capabilities": "SELECT SUM(times_matched), SUM(match_success_rate),"
     " SUM(id * times_matched) FROM catalog_capability",
-    "artifacts": "SELECT SUM(times_matched), SUM(match_graph), SUM(rank),"
+    "artifacts": "SELECT SUM(times_matched), SUM(match_graph), SUM(rank), SUM(rank_low),"
+    " SUM(rank_high), SUM(CASE WHEN rank_provisional THEN id ELSE 0 END),"
     " SUM(id * times_matched) FROM catalog_artifact",
+    "flows": "SELECT COUNT(*), SUM(flow), SUM(artifact_id * flow) FROM comparisons_flowtally",
     "pairs": "SELECT COUNT(*), SUM(times_both_matched),"
     " SUM((artifact_a_id + artifact_b_id) * times_both_matched) FROM comparisons_pairevidence",
 }

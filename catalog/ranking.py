@@ -277,7 +277,9 @@ REGISTRY: tuple[Component, ...] = (
         compute=match_graph_compute,
         methodology=(
             "How central the artifact is in the match graph: how often its capabilities "
-            "match what people search for on this site, and how often they are chosen."
+            "match what people search for on this site, and how often they are chosen, "
+            "against the most central artifact's share (measured on a scale that moves in "
+            "steps of 25%, so the most central artifact reads between 0.8 and 1)."
         ),
         source="Searches on this site",
     ),

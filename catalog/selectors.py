@@ -1,11 +1,13 @@
 """Reads of catalog data. Views and other apps read through these functions."""
 
+from collections.abc import Mapping
 from datetime import date
+from types import SimpleNamespace
 
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
-from catalog.models import Artifact, ArtifactKind, RankWeights, Status
+from catalog.models import SCORE_INTERVALS, Artifact, ArtifactKind, RankWeights, Status
 from catalog.ranking import (
     COMPONENTS,
     JOB_LABELS,
@@ -56,6 +58,33 @@ def artifact_components_get(*, artifact: Artifact) -> dict[str, Estimate | None]
         else:
             result[name] = Estimate.exact(value)
     return result
+
+
+def artifact_ranks_get(
+    *, match_graph: Mapping[int, float | None]
+) -> dict[int, tuple[int, int, int, bool]]:
+    """(rank, rank_low, rank_high, provisional) of each artifact in `match_graph` (artifact
+    id -> the match_graph component it is to have, in [0, 1], or None for no data), every
+    other component as stored.
+
+    For the incremental match-graph rebuild: no other component depends on search events
+    and match_graph is not relative to other artifacts, so these are exactly the ranks a
+    full recompute would give them (catalog.services.artifact_scores_recompute, which
+    recomputes whole kinds because adoption and ecosystem are relative). Ids of deleted
+    artifacts are left out. Raises ValueError for a value outside [0, 1].
+    """
+    weights = weights_by_kind_get()
+    fields = ["id", "kind", *COMPONENTS, *SCORE_INTERVALS]
+    ranks = {}
+    for stored in Artifact.objects.filter(id__in=list(match_graph)).values(*fields).iterator():
+        stored["match_graph"] = match_graph[stored["id"]]
+        components = artifact_components_get(artifact=SimpleNamespace(**stored))  # type: ignore[arg-type]
+        kind_weights = weights_for_kind(kind=stored["kind"], overrides=weights)
+        breakdown = breakdown_build(components=components, weights=kind_weights)
+        ranks[stored["id"]] = (
+            breakdown.rank, breakdown.rank_low, breakdown.rank_high, breakdown.provisional
+        )  # fmt: skip
+    return ranks
 
 
 def artifact_breakdown_get(

@@ -23,8 +23,11 @@ Where the token lives, so that every worker process sees the same one
 - "database" (the default without Redis): the cache alias `catalog_version`, a Django
   DatabaseCache table. Exact across any number of workers and hosts; costs one query per
   cacheable request (two round trips with connection health checks on).
-- "redis" (the default when REDIS_URL is set): the same alias on Redis. Exact everywhere;
-  one Redis round trip per cacheable request.
+- "redis" (the default when REDIS_URL is set): plain keys in the Redis the same alias
+  points at, read through a per-process copy that Redis invalidates as part of every
+  write (catalog/redis_tokens.py: server-assisted client-side caching). Exact across
+  workers and hosts up to the time an invalidation message is in flight; a read served
+  from the copy costs a non-blocking socket poll, no round trip.
 - "file": a small file under DJANGO_VAR_DIR, replaced atomically on every bump. Exact for
   every worker and management command on one host sharing that directory, and almost free
   to read (no round trip); NOT exact across hosts, so only for single-host deployments
@@ -53,6 +56,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from catalog.redis_tokens import redis_tokens_add, redis_tokens_get, redis_tokens_set
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +88,8 @@ def _file_read(key: str) -> str | None:
 def _read() -> str | None:
     if settings.CATALOG_VERSION_STORE == "file":
         return _file_read(VERSION_KEY)
+    if settings.CATALOG_VERSION_STORE == "redis":
+        return redis_tokens_get(alias=VERSION_CACHE, names=(VERSION_KEY,))[VERSION_KEY]
     return caches[VERSION_CACHE].get(VERSION_KEY)
 
 
@@ -91,7 +98,10 @@ def _read_both() -> tuple[str | None, str | None]:
     if settings.CATALOG_VERSION_STORE == "file":
         version = _file_read(VERSION_KEY)
         return version, _file_read(FACTS_KEY)
-    found = caches[VERSION_CACHE].get_many([VERSION_KEY, FACTS_KEY])
+    if settings.CATALOG_VERSION_STORE == "redis":
+        found = redis_tokens_get(alias=VERSION_CACHE, names=(VERSION_KEY, FACTS_KEY))
+    else:
+        found = caches[VERSION_CACHE].get_many([VERSION_KEY, FACTS_KEY])
     return found.get(VERSION_KEY), found.get(FACTS_KEY)
 
 
@@ -99,6 +109,8 @@ def _initialise(key: str) -> None:
     # First use, or the store lost it: any fresh token invalidates everything keyed by it.
     if settings.CATALOG_VERSION_STORE == "file":
         _file_write(uuid.uuid4().hex, key)
+    elif settings.CATALOG_VERSION_STORE == "redis":
+        redis_tokens_add(alias=VERSION_CACHE, name=key, value=uuid.uuid4().hex)
     else:
         caches[VERSION_CACHE].add(key, uuid.uuid4().hex, timeout=None)
 
@@ -140,6 +152,10 @@ def _bump_now(*, ranks_only: bool = False) -> None:
     token = uuid.uuid4().hex
     # The facts token first: see the module docstring.
     keys = (VERSION_KEY,) if ranks_only else (FACTS_KEY, VERSION_KEY)
+    if settings.CATALOG_VERSION_STORE == "redis":
+        # One MSET: readers see both tokens move together.
+        redis_tokens_set(alias=VERSION_CACHE, values=dict.fromkeys(keys, token))
+        return
     for key in keys:
         if settings.CATALOG_VERSION_STORE == "file":
             _file_write(token, key)

@@ -213,9 +213,23 @@ class IntentTally(models.Model):
     # The latest event by (created_at, id): its result count is the intent's last one.
     last_event_id = models.BigIntegerField()
     last_result_count = models.PositiveIntegerField(default=0)
+    # The intent's edge weights summed (matches + CHOICE_WEIGHT x capped choices): what its
+    # searches are shared out by in the flow (0 for spam and for intents nothing matched).
+    weight = models.BigIntegerField(db_default=0)
 
     def __str__(self) -> str:
         return f"intent {self.intent_id}: {self.events} events"
+
+
+class FlowTally(models.Model):
+    """An artifact's unnormalised flow in the match graph (matchgraph.match_graph_compute),
+    as the last rebuild left it; only artifacts some counted search reached have a row."""
+
+    artifact_id = models.BigIntegerField(primary_key=True)
+    flow = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"artifact {self.artifact_id}: flow {self.flow}"
 
 
 class MatchTally(models.Model):
@@ -234,6 +248,8 @@ class MatchTally(models.Model):
         indexes = [
             models.Index(fields=["intent_id", "artifact_id"], name="tally_match_artifact"),
             models.Index(fields=["capability_id"], name="tally_match_capability"),
+            # The incremental flow step reads every tally of the artifacts it recomputes.
+            models.Index(fields=["artifact_id"], name="tally_match_by_artifact"),
         ]
 
     def __str__(self) -> str:

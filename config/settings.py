@@ -210,6 +210,9 @@ if CATALOG_VERSION_STORE not in {"database", "redis", "file"} or (
     )
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", default=True)
 PAGE_CACHE_ALIAS = "default"
+# With pages in Redis, each worker also keeps recent pages in its own memory and looks there
+# first (exact: a page's key holds the catalog version; comparisons/caching/pages.py).
+PAGE_CACHE_LOCAL_ALIAS = "pages_local" if REDIS_URL else None
 # Data derived from the catalog and reused, per catalog version, across requests: the
 # browse snapshot behind /artifacts/ (comparisons/browse/snapshot.py) and search statistics and
 # rankings (comparisons/search/). Off only in tests, whose writes never bump the version.
@@ -238,6 +241,11 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "derived",
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_DERIVED_CACHE_ENTRIES", "5000"))},
+    },
+    "pages_local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages-local",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_PAGE_CACHE_LOCAL_ENTRIES", "300"))},
     },
     "catalog_version": _REDIS_CACHE
     if CATALOG_VERSION_STORE == "redis"

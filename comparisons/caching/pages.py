@@ -18,6 +18,13 @@ The middleware sits just after whitenoise and before the session, CSRF and auth
 middleware, so a hit skips all of those. Headers added by the middleware outside it
 (security headers, CSP) are added to every response, hit or miss, and are not stored.
 
+Where pages live (settings.PAGE_CACHE_ALIAS): each worker's memory, or Redis when REDIS_URL
+is set, so that every worker and host shares them. With Redis, each worker also keeps the
+pages it served recently in its own memory (settings.PAGE_CACHE_LOCAL_ALIAS) and looks
+there first: a key holds the catalog version, so what is stored under it never changes and
+a local copy is exactly as fresh as the shared one. With the version read from a copy
+Redis keeps exact (catalog/redis_tokens.py), a repeated hit then costs no round trip at all.
+
 Clients are not told to cache anything (no max-age): the exactness promise only holds
 for copies whose key this server checks.
 """
@@ -96,19 +103,25 @@ class PageCacheMiddleware:
         if version is None:
             return self.get_response(request)
         key = page_cache_key(request=request, version=version)
-        store = caches[settings.PAGE_CACHE_ALIAS]
-        try:
-            cached = store.get(key)
-        except Exception:
-            logger.warning("page cache unreadable", exc_info=True)
-            return self.get_response(request)
+        local = caches[settings.PAGE_CACHE_LOCAL_ALIAS] if settings.PAGE_CACHE_LOCAL_ALIAS else None
+        cached = local.get(key) if local is not None else None
+        if cached is None:
+            try:
+                cached = caches[settings.PAGE_CACHE_ALIAS].get(key)
+            except Exception:
+                logger.warning("page cache unreadable", exc_info=True)
+                return self.get_response(request)
+            if cached is not None and local is not None:
+                local.set(key, cached, settings.PAGE_CACHE_SECONDS)
         if cached is not None:
             cached[CACHE_STATUS_HEADER] = "hit"
             return cached
         response = self.get_response(request)
         if response_storable(request=request, response=response):
+            if local is not None:
+                local.set(key, response, settings.PAGE_CACHE_SECONDS)
             try:
-                store.set(key, response, settings.PAGE_CACHE_SECONDS)
+                caches[settings.PAGE_CACHE_ALIAS].set(key, response, settings.PAGE_CACHE_SECONDS)
             except Exception:
                 logger.warning("page cache unwritable", exc_info=True)
         response[CACHE_STATUS_HEADER] = "miss"

@@ -26,10 +26,15 @@ Steps (both modes):
 3. capabilities: times matched, smoothed success rate;
 4. artifacts: times matched (searches in which any of its capabilities matched);
 5. pair evidence: for two artifacts, the searches per intent in which both matched;
-6. the match_graph score component (see `match_graph_compute`), from the tallies;
+6. the match_graph score component (see `match_graph_compute`): each touched intent's total
+   edge weight (IntentTally.weight), the flow of every artifact those intents reach from all
+   of its tallies (FlowTally), then every artifact's value from the stored flows and a
+   scale that moves in steps (`centrality_scale`), so that only artifacts whose own flow
+   moved change, unless the largest flow crossed a step;
 7. ranks: every artifact's (catalog.services.artifact_scores_recompute) in a full run; in an
-   incremental run only those whose match_graph moved, from their stored components (the
-   other components do not depend on search events; their own writers keep them current).
+   incremental run only those whose match_graph moved, from their stored components
+   (catalog.services.artifact_match_graph_update: the other components do not depend on
+   search events; their own writers keep them current).
 
 Which events a run folds in: the watermark is read under a brief SHARE lock on the event
 tables (PostgreSQL), which waits for the transactions inserting events to commit, so no
@@ -38,16 +43,16 @@ time and gives ids in commit order. Concurrent rebuilds queue on an advisory loc
 """
 
 import hashlib
+import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from catalog.ranking import rank_compute, weights_for_kind
-from catalog.selectors import weights_by_kind_get
+from catalog.selectors import artifact_ranks_get
 from catalog.services import artifact_scores_recompute
 from catalog.versioning import catalog_version_bump
 from comparisons.models import MatchGraphState
@@ -61,6 +66,8 @@ CHOICE_WEIGHT = 2
 # rate, so each run had to rewrite all of them (docs/decisions.md).
 PRIOR_STRENGTH = 5
 PRIOR_RATE = 0.1
+# The match_graph scale moves in steps of this factor (see centrality_scale).
+SCALE_STEP = 1.25
 # Stored components are rounded so that float summation order can never make two
 # rebuilds of the same events differ.
 COMPONENT_DIGITS = 6
@@ -83,7 +90,8 @@ class RebuildReport:
     """What a rebuild did. events: counted (non-spam) events folded in by this run;
     matches/pairs: match and pair-evidence rows written or confirmed; artifacts_matched:
     artifacts whose times matched moved (incremental) or that any counted event matched
-    (full); seconds: per step, wall clock."""
+    (full); artifacts_reranked: artifacts whose match_graph value changed; seconds: per
+    step, wall clock."""
 
     mode: str = "full"
     reason: str = ""
@@ -91,6 +99,7 @@ class RebuildReport:
     matches: int = 0
     pairs: int = 0
     artifacts_matched: int = 0
+    artifacts_reranked: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
     def __str__(self) -> str:
@@ -99,7 +108,7 @@ class RebuildReport:
         return (
             f"{self.mode}{why}: {self.events} counted events, {self.matches} matches, "
             f"{self.pairs} pair rows, {self.artifacts_matched} artifacts matched, "
-            f"in {total:.2f}s"
+            f"{self.artifacts_reranked} reranked, in {total:.2f}s"
         )
 
 
@@ -116,22 +125,36 @@ def match_graph_compute(
     proportion to its weight (matches + CHOICE_WEIGHT * choices), and land on the
     capability's artifact. On a layered graph whose random jumps go back to the intents,
     PageRank's stationary mass on the artifacts is proportional to exactly this flow, so one
-    propagation pass gives it; the result is divided by the largest value.
+    propagation pass gives it (`flows_compute`); the result is divided by a scale at or
+    just above the largest flow (`centrality_normalise`).
 
-    This pure version documents and tests the formula; the rebuild computes the same flow
-    in SQL (`_centrality`), and a test holds the two to the same numbers.
+    This pure version documents and tests the formula; the rebuild computes the same flows
+    from its tallies, and a test holds the two to the same numbers.
     """
     totals: dict[int, int] = {}
     for (intent, _capability), weight in edges.items():
         totals[intent] = totals.get(intent, 0) + weight
-    flow: dict[int, float] = {}
-    for (intent, capability), weight in edges.items():
-        if not totals.get(intent) or intent not in intent_events:
-            continue
-        artifact = capability_artifact[capability]
-        share = intent_events[intent] * weight / totals[intent]
-        flow[artifact] = flow.get(artifact, 0.0) + share
-    return centrality_normalise(flow)
+    shares = [
+        (capability_artifact[capability], intent_events[intent], weight, totals[intent])
+        for (intent, capability), weight in edges.items()
+        if totals.get(intent) and intent in intent_events
+    ]
+    return centrality_normalise(flows_compute(shares=shares))
+
+
+def flows_compute(*, shares: Iterable[tuple[int, int, int, int]]) -> dict[int, float]:
+    """Each artifact's flow from (artifact, intent's searches, edge weight, intent's total
+    edge weight) rows: the sum of searches x weight / total over its rows.
+
+    Exact whatever the rows' order: each share is a correctly rounded quotient of integers
+    and math.fsum is correctly rounded, so a full rebuild and an incremental one, which read
+    the rows in different orders, store the same bits. Rows with a zero total are ignored.
+    """
+    parts: dict[int, list[float]] = {}
+    for artifact, searches, weight, total in shares:
+        if total:
+            parts.setdefault(artifact, []).append(searches * weight / total)
+    return {artifact: math.fsum(values) for artifact, values in parts.items()}
 
 
 def success_rate_compute(*, matched: int, chosen: int) -> float | None:
@@ -142,13 +165,36 @@ def success_rate_compute(*, matched: int, chosen: int) -> float | None:
     return (chosen + PRIOR_STRENGTH * PRIOR_RATE) / (matched + PRIOR_STRENGTH)
 
 
+def centrality_scale(top: float) -> float:
+    """What flows are divided by: the smallest power of SCALE_STEP at or above `top`, the
+    largest flow (> 0). Raises ValueError for top <= 0.
+
+    Why a scale that moves in steps rather than the largest flow itself: every batch of new
+    searches moves the largest flow a little, and dividing by it rewrote every artifact's
+    value and rank on every incremental rebuild (90 s of a 154 s run, BENCHMARKS.md). With
+    a stepped scale a run rewrites only the artifacts whose own flow moved, plus, once per
+    SCALE_STEP of growth of the largest flow, every artifact. The cost: the most central
+    artifact reads between 1 / SCALE_STEP and 1 instead of exactly 1 (docs/decisions.md).
+    """
+    if not top > 0:
+        raise ValueError(f"The largest flow must be positive, got {top!r}.")
+    exponent = math.ceil(math.log(top, SCALE_STEP))
+    # log() can be off by one ulp at exact powers: settle on the smallest power >= top.
+    while SCALE_STEP**exponent < top:
+        exponent += 1
+    while SCALE_STEP ** (exponent - 1) >= top:
+        exponent -= 1
+    return SCALE_STEP**exponent
+
+
 def centrality_normalise(flow: Mapping[int, float | Decimal]) -> dict[int, float]:
-    """Each value divided by the largest, rounded to COMPONENT_DIGITS; {} when nothing
-    flows (no data)."""
+    """Each value divided by `centrality_scale` of the largest, rounded to
+    COMPONENT_DIGITS; {} when nothing flows (no data)."""
     top = max((float(v) for v in flow.values()), default=0.0)
     if top <= 0:
         return {}
-    return {k: round(float(v) / top, COMPONENT_DIGITS) for k, v in flow.items()}
+    scale = centrality_scale(top)
+    return {k: round(float(v) / scale, COMPONENT_DIGITS) for k, v in flow.items()}
 
 
 # ---- SQL --------------------------------------------------------------------------------
@@ -179,7 +225,9 @@ _TEMPS = (
     "mg_touched",
     "mg_event_artifact",
     "mg_pair",
-    "mg_intent",
+    "mg_touched_intent",
+    "mg_flow_artifact",
+    "mg_flow",
     "mg_component",
 )
 
@@ -428,9 +476,11 @@ def _capabilities(cursor, *, full: bool) -> None:
 # ---- 4. artifacts -----------------------------------------------------------------------
 
 
-def _artifacts(cursor, span: _Span, *, full: bool) -> int:
+def _artifacts(cursor, span: _Span, *, full: bool) -> dict[int, int]:
     """Times matched: counted searches in which any of the artifact's capabilities matched.
-    Added to the stored counts (only the rebuild writes them) in an incremental run."""
+    A full run writes them; an incremental one returns the span's counts per artifact, to be
+    added to the stored ones (only the rebuild writes them) in the same UPDATE as the ranks
+    (`_artifacts_write`), so that each changed artifact row is rewritten once."""
     _temp(
         cursor,
         "mg_event_artifact",
@@ -444,29 +494,28 @@ def _artifacts(cursor, span: _Span, *, full: bool) -> int:
         [*span.counted(), span.search_after, span.search_upto],
         index="event_id, artifact_id",
     )
-    if full:
-        cursor.execute("CREATE INDEX mg_event_artifact_artifact ON mg_event_artifact (artifact_id)")
-        cursor.execute(
-            """
-            UPDATE catalog_artifact SET times_matched = 0
-             WHERE times_matched <> 0
-               AND NOT EXISTS (SELECT 1 FROM mg_event_artifact t
-                                WHERE t.artifact_id = catalog_artifact.id)
-            """
-        )
-        value = "s.n"
-        changed = "AND catalog_artifact.times_matched <> s.n"
-    else:
-        value, changed = "catalog_artifact.times_matched + s.n", ""
+    if not full:
+        cursor.execute("SELECT artifact_id, COUNT(*) FROM mg_event_artifact GROUP BY artifact_id")
+        return dict(cursor.fetchall())
+    cursor.execute("CREATE INDEX mg_event_artifact_artifact ON mg_event_artifact (artifact_id)")
     cursor.execute(
-        f"""
-        UPDATE catalog_artifact SET times_matched = {value}
-          FROM (SELECT artifact_id, COUNT(*) AS n FROM mg_event_artifact
-                 GROUP BY artifact_id) s
-         WHERE catalog_artifact.id = s.artifact_id {changed}
+        """
+        UPDATE catalog_artifact SET times_matched = 0
+         WHERE times_matched <> 0
+           AND NOT EXISTS (SELECT 1 FROM mg_event_artifact t
+                            WHERE t.artifact_id = catalog_artifact.id)
         """
     )
-    return _count(cursor, "SELECT COUNT(DISTINCT artifact_id) FROM mg_event_artifact")
+    cursor.execute(
+        """
+        UPDATE catalog_artifact SET times_matched = s.n
+          FROM (SELECT artifact_id, COUNT(*) AS n FROM mg_event_artifact
+                 GROUP BY artifact_id) s
+         WHERE catalog_artifact.id = s.artifact_id AND catalog_artifact.times_matched <> s.n
+        """
+    )
+    cursor.execute("SELECT DISTINCT artifact_id FROM mg_event_artifact")
+    return {row[0]: 0 for row in cursor.fetchall()}
 
 
 # ---- 5. pair evidence -------------------------------------------------------------------
@@ -520,95 +569,158 @@ def _pairs(cursor, *, full: bool) -> int:
 # ---- 6. centrality ----------------------------------------------------------------------
 
 
-def _flows(cursor) -> dict[int, float]:
-    """Each artifact's normalised flow (`match_graph_compute`), from the tallies, so that
-    both modes compute it from the same rows with the same statement."""
-    _temp(
-        cursor,
-        "mg_intent",
-        f"""
-        SELECT t.intent_id, t.events AS n, w.total
-          FROM comparisons_intenttally t
-          JOIN comparisons_intent i ON i.id = t.intent_id
-          JOIN (SELECT p.intent_id, SUM(p.times_matched + %s * p.times_chosen) AS total
-                  FROM ({_CAPPED}) p GROUP BY p.intent_id) w ON w.intent_id = t.intent_id
-         WHERE i.is_spam = %s AND w.total > 0
-        """,
-        [CHOICE_WEIGHT, False],
-        index="intent_id",
-    )
+def _weights(cursor, *, full: bool) -> None:
+    """IntentTally.weight of the intents whose flow this run changes: those with new
+    searches, matches or choices (every intent in a full run). Tallies only grow between
+    full runs, so an intent left out keeps its weight."""
+    if full:
+        scope = ""
+    else:
+        _temp(
+            cursor,
+            "mg_touched_intent",
+            """
+            SELECT intent_id FROM mg_new_intent UNION SELECT intent_id FROM mg_new_match
+            UNION SELECT intent_id FROM mg_new_choice
+            """,
+            [],
+            index="intent_id",
+        )
+        scope = "WHERE p.intent_id IN (SELECT intent_id FROM mg_touched_intent)"
     cursor.execute(
         f"""
-        SELECT p.artifact_id,
-               SUM(t.n * 1.0 * (p.times_matched + %s * p.times_chosen) / t.total)
-          FROM ({_CAPPED}) p
-          JOIN mg_intent t ON t.intent_id = p.intent_id
-         GROUP BY p.artifact_id
+        UPDATE comparisons_intenttally SET weight = s.total
+          FROM (SELECT p.intent_id, SUM(p.times_matched + %s * p.times_chosen) AS total
+                  FROM ({_CAPPED}) p {scope} GROUP BY p.intent_id) s
+         WHERE comparisons_intenttally.intent_id = s.intent_id
+           AND comparisons_intenttally.weight <> s.total
         """,
         [CHOICE_WEIGHT],
     )
-    return centrality_normalise(dict(cursor.fetchall()))
 
 
-def _components_write(cursor, rows: list[tuple], columns: tuple[str, ...]) -> None:
-    """UPDATE catalog_artifact from (id, *columns) rows through a temporary table (COPY on
-    PostgreSQL): row-by-row updates of 100,000 artifacts took over a minute."""
-    if not rows:
-        return
-    types = {"match_graph": "DOUBLE PRECISION", "rank": "INTEGER"}
-    cursor.execute("DROP TABLE IF EXISTS mg_component")
+def _flows(cursor, *, full: bool) -> int:
+    """FlowTally: the flow (`flows_compute`) of every artifact the touched intents reach,
+    from all of that artifact's tallies (of every artifact in a full run). Returns how many
+    flows were computed."""
+    if full:
+        cursor.execute("DELETE FROM comparisons_flowtally")
+        scope = ""
+    else:
+        _temp(
+            cursor,
+            "mg_flow_artifact",
+            """
+            SELECT DISTINCT artifact_id FROM comparisons_matchtally
+             WHERE intent_id IN (SELECT intent_id FROM mg_touched_intent)
+            """,
+            [],
+            index="artifact_id",
+        )
+        scope = "WHERE p.artifact_id IN (SELECT artifact_id FROM mg_flow_artifact)"
+    # Spam intents have no tallies (their events are not counted), so every row here is a
+    # counted intent's; rows of intents with no weight are ignored by flows_compute.
     cursor.execute(
-        "CREATE TEMPORARY TABLE mg_component (id BIGINT PRIMARY KEY, "
-        + ", ".join(f"{c} {types[c]}" for c in columns)
-        + ")"
+        f"""
+        SELECT p.artifact_id, t.events, p.times_matched + %s * p.times_chosen, t.weight
+          FROM ({_CAPPED}) p
+          JOIN comparisons_intenttally t ON t.intent_id = p.intent_id
+          {scope}
+        """,
+        [CHOICE_WEIGHT],
     )
-    names = ", ".join(("id", *columns))
+    flows = flows_compute(shares=cursor.fetchall())
+    _rows_load(cursor, "mg_flow", ("artifact_id", "flow"), list(flows.items()))
+    cursor.execute(
+        """
+        INSERT INTO comparisons_flowtally (artifact_id, flow)
+        SELECT artifact_id, flow FROM mg_flow WHERE 1 = 1
+        ON CONFLICT (artifact_id) DO UPDATE SET flow = excluded.flow
+         WHERE comparisons_flowtally.flow <> excluded.flow
+        """
+    )
+    return len(flows)
+
+
+_TYPES = {
+    "id": "BIGINT PRIMARY KEY",
+    "artifact_id": "BIGINT PRIMARY KEY",
+    "flow": "DOUBLE PRECISION",
+    "match_graph": "DOUBLE PRECISION",
+    "matched": "BIGINT",
+    "reranked": "BOOLEAN",
+    "rank": "INTEGER",
+    "rank_low": "INTEGER",
+    "rank_high": "INTEGER",
+    "rank_provisional": "BOOLEAN",
+}
+
+
+def _rows_load(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """A temporary table `table` holding `rows` (COPY on PostgreSQL): row-by-row writes of
+    100,000 artifacts took over a minute."""
+    cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {table} (" + ", ".join(f"{c} {_TYPES[c]}" for c in columns) + ")"
+    )
+    names = ", ".join(columns)
     if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY mg_component ({names}) FROM STDIN") as copy:
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
     else:
-        marks = ", ".join(["%s"] * (len(columns) + 1))
-        cursor.executemany(f"INSERT INTO mg_component ({names}) VALUES ({marks})", rows)
-    assignments = ", ".join(f"{c} = s.{c}" for c in columns)
-    cursor.execute(
-        f"UPDATE catalog_artifact SET {assignments} FROM mg_component s"
-        " WHERE catalog_artifact.id = s.id"
-    )
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
-def _centrality(cursor, *, full: bool) -> list[tuple]:
-    """The artifacts whose match_graph component changed: (id, value) rows in a full run,
-    (id, value, rank) in an incremental one (the rank from the stored components)."""
-    values = _flows(cursor)
+def _centrality_step(cursor, *, full: bool) -> dict[int, float | None]:
+    _weights(cursor, full=full)
+    _flows(cursor, full=full)
+    return _centrality(cursor)
+
+
+def _centrality(cursor) -> dict[int, float | None]:
+    """The artifacts whose match_graph component must change: id -> new value. Reads every
+    stored flow (one float per artifact some search reached) and every artifact's stored
+    value, so both modes decide from the same rows."""
+    cursor.execute("SELECT artifact_id, flow FROM comparisons_flowtally")
+    values = centrality_normalise(dict(cursor.fetchall()))
     # No counted evidence at all is "no data"; once there is some, an artifact nobody's
     # search matched has a real share of 0.
     has_graph = bool(values)
-    cursor.execute(
-        "SELECT id, kind, adoption, quality, ecosystem, freshness, match_graph"
-        " FROM catalog_artifact"
-    )
-    weights = None if full else weights_by_kind_get()
-    rows = []
-    for artifact_id, kind, adoption, quality, ecosystem, freshness, stored in cursor.fetchall():
+    cursor.execute("SELECT id, match_graph FROM catalog_artifact")
+    changed: dict[int, float | None] = {}
+    for artifact_id, stored in cursor.fetchall():
         wanted = values.get(artifact_id, 0.0) if has_graph else None
-        if stored == wanted:
-            continue
-        if full:
-            rows.append((artifact_id, wanted))
-            continue
-        components = {
-            "adoption": adoption,
-            "quality": quality,
-            "ecosystem": ecosystem,
-            "match_graph": wanted,
-            "freshness": freshness,
-        }
-        kind_weights = weights_for_kind(kind=kind, overrides=weights)
-        rows.append(
-            (artifact_id, wanted, rank_compute(components=components, weights=kind_weights))  # type: ignore[arg-type]
+        if stored != wanted:
+            changed[artifact_id] = wanted
+    return changed
+
+
+def _artifacts_write(
+    cursor, *, matched: Mapping[int, int], changed: Mapping[int, float | None]
+) -> None:
+    """Incremental runs: add the span's times matched and set the new match_graph values,
+    reranking those artifacts from their stored components (nothing else in a rank depends
+    on search events: catalog.selectors.artifact_ranks_get), in one UPDATE. Each rewritten
+    artifact row costs an entry in every index of catalog_artifact, so writing the two
+    apart doubled the step's time."""
+    ranks = artifact_ranks_get(match_graph=changed)
+    rows = []
+    for artifact_id in matched.keys() | ranks.keys():
+        reranked = artifact_id in ranks
+        rank = ranks.get(artifact_id, (0, 0, 0, False))
+        value = changed[artifact_id] if reranked else None
+        rows.append((artifact_id, matched.get(artifact_id, 0), reranked, value, *rank))
+    ranked = ("match_graph", "rank", "rank_low", "rank_high", "rank_provisional")
+    _rows_load(cursor, "mg_component", ("id", "matched", "reranked", *ranked), rows)
+    cursor.execute(
+        "UPDATE catalog_artifact SET times_matched = catalog_artifact.times_matched + s.matched, "
+        + ", ".join(
+            f"{c} = CASE WHEN s.reranked THEN s.{c} ELSE catalog_artifact.{c} END" for c in ranked
         )
-    return rows
+        + " FROM mg_component s WHERE catalog_artifact.id = s.id"
+    )
 
 
 # ---- the state --------------------------------------------------------------------------
@@ -728,17 +840,20 @@ def match_graph_rebuild(
                 events = step(1, lambda: _intents(cursor, span, full=full))
                 report.matches = step(2, lambda: _matches(cursor, span, full=full))
                 step(3, lambda: _capabilities(cursor, full=full))
-                report.artifacts_matched = step(4, lambda: _artifacts(cursor, span, full=full))
+                matched = step(4, lambda: _artifacts(cursor, span, full=full))
+                report.artifacts_matched = len(matched)
                 report.pairs = step(5, lambda: _pairs(cursor, full=full))
-                changed = step(6, lambda: _centrality(cursor, full=full))
+                changed = step(6, lambda: _centrality_step(cursor, full=full))
                 if full:
-                    _components_write(cursor, changed, ("match_graph",))
+                    _rows_load(cursor, "mg_component", ("id", "match_graph"), list(changed.items()))
+                    cursor.execute(
+                        "UPDATE catalog_artifact SET match_graph = s.match_graph"
+                        " FROM mg_component s WHERE catalog_artifact.id = s.id"
+                    )
                     step(7, lambda: artifact_scores_recompute())
                 else:
-                    # The score's own service ranks them (it also keeps each rank's range).
-                    _components_write(cursor, [row[:2] for row in changed], ("match_graph",))
-                    ids = [row[0] for row in changed]
-                    step(7, lambda: ids and artifact_scores_recompute(artifact_ids=ids))
+                    step(7, lambda: _artifacts_write(cursor, matched=matched, changed=changed))
+                report.artifacts_reranked = len(changed)
             finally:
                 _drop_temps(cursor)
             choices = _count(

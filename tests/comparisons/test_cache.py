@@ -3,11 +3,13 @@
 import uuid
 
 import pytest
+from django.core.cache import caches
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from catalog.models import Capability
-from catalog.versioning import catalog_version_bump, catalog_version_get
+from catalog.redis_tokens import redis_tokens_server_reads
+from catalog.versioning import VERSION_CACHE, catalog_version_bump, catalog_version_get
 from comparisons.caching.pages import page_cache_key, response_storable
 from tests.factories import ArtifactFactory, CapabilityFactory, TagFactory
 
@@ -33,7 +35,12 @@ def _backend(name: str) -> dict:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         }
-        return {"default": redis, "catalog_version": redis}
+        # Pages in Redis with each worker's copies in its memory in front, as in production.
+        local = {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{uuid.uuid4().hex}",
+        }
+        return {"default": redis, "catalog_version": redis, "pages_local": local}
     return {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -63,6 +70,7 @@ def page_cache(request, settings, tmp_path):
     settings.CATALOG_VERSION_STORE = {"locmem": "database", "file": "file"}.get(
         request.param, "redis"
     )
+    settings.PAGE_CACHE_LOCAL_ALIAS = "pages_local" if request.param == "redis" else None
     settings.VAR_DIR = tmp_path
     return request.param
 
@@ -278,3 +286,33 @@ def test_a_hit_costs_one_query_for_the_version(
     expected = 1 if page_cache == "locmem" else 0  # the version's query, on the database
     with django_assert_num_queries(expected):
         assert visitor.get(COMPARE)["X-Cache"] == "hit"
+
+
+@pytest.mark.skipif(not _redis_answers(), reason="no Redis on 127.0.0.1:6379")
+def test_with_redis_a_repeated_hit_makes_no_round_trip(
+    settings, pair, rf, django_capture_on_commit_callbacks
+):
+    """The version comes from the copy Redis keeps exact, the page from the worker's memory:
+    with the page gone from Redis and no read of the version, the hit is still served; an
+    edit still makes the next request a miss."""
+    settings.PAGE_CACHE_ENABLED = True
+    settings.CACHES = _backend("redis")
+    settings.CATALOG_VERSION_STORE = "redis"
+    settings.PAGE_CACHE_LOCAL_ALIAS = "pages_local"
+    visitor = Client()
+    assert visitor.get(COMPARE)["X-Cache"] == "miss"
+    version = catalog_version_get()
+    reads = redis_tokens_server_reads(alias=VERSION_CACHE)
+    shared = page_cache_key(
+        request=rf.get(COMPARE, headers={"host": "testserver"}), version=version
+    )
+    assert caches["default"].delete(shared)  # the page was in Redis; now only in memory
+    assert visitor.get(COMPARE)["X-Cache"] == "hit"
+    assert redis_tokens_server_reads(alias=VERSION_CACHE) == reads
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Capability.objects.filter(artifact__slug="alpha").update(title="Alpha now sings")
+        catalog_version_bump()
+    response = visitor.get(COMPARE)
+    assert response["X-Cache"] == "miss"
+    assert "Alpha now sings" in response.content.decode()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from comparisons.models import Intent, SearchEvent
 from comparisons.search.evidence import CLIENT_SEARCHES_PER_HOUR, search_record
-from comparisons.search.matchgraph import match_graph_rebuild
+from comparisons.search.matchgraph import SCALE_STEP, match_graph_rebuild
 from tests.factories import ArtifactFactory, CapabilityFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,9 +59,10 @@ def test_a_flood_from_one_client_barely_moves_the_graph(pushed_and_honest):
     assert flood_events == 2
     assert pushed.times_matched == 2
     assert honest.times_matched == 100
-    # Centrality follows counted searches: 2 against 100, normalised by the largest.
-    assert honest.match_graph == 1.0
-    assert pushed.match_graph == 0.02
+    # Centrality follows counted searches: 2 against 100, both divided by the scale (the
+    # smallest power of 1.25 at or above 100: 1.25**21, about 108.4).
+    assert honest.match_graph == round(100 / SCALE_STEP**21, 6) == 0.922337
+    assert pushed.match_graph == round(2 / SCALE_STEP**21, 6) == 0.018447
 
 
 def test_one_client_cycling_intents_is_capped_per_hour(pushed_and_honest):

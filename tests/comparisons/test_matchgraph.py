@@ -1,5 +1,6 @@
 """The match graph rebuild: formula, idempotence, restoration, spam, and the commands."""
 
+import math
 from io import StringIO
 
 import pytest
@@ -13,7 +14,10 @@ from comparisons.models import ChoiceEvent, Intent, Match, PairEvidence, SearchE
 from comparisons.search.evidence import choice_record, search_record
 from comparisons.search.matchgraph import (
     CHOICE_WEIGHT,
+    SCALE_STEP,
     centrality_normalise,
+    centrality_scale,
+    flows_compute,
     match_graph_compute,
     match_graph_rebuild,
     success_rate_compute,
@@ -31,8 +35,9 @@ def test_centrality_flows_from_intents_to_artifacts_and_is_normalised():
         edges={(1, 10): 3, (1, 11): 3, (2, 12): 1},
         capability_artifact={10: 100, 11: 200, 12: 200},
     )
-    # A: 3 * 1/2 = 1.5; B: 3 * 1/2 + 1 = 2.5 -> normalised by the largest.
-    assert values == {200: 1.0, 100: 0.6}
+    # A: 3 * 1/2 = 1.5; B: 3 * 1/2 + 1 = 2.5 -> divided by the smallest power of 1.25 at or
+    # above the largest flow (1.25**5 = 3125/1024).
+    assert values == {200: 0.8192, 100: 0.49152}
 
 
 def test_choices_shift_the_flow():
@@ -42,8 +47,39 @@ def test_choices_shift_the_flow():
     chosen = match_graph_compute(
         intent_events={1: 1}, edges={(1, 10): 1, (1, 11): 3}, capability_artifact={10: 1, 11: 2}
     )
-    assert plain == {1: 1.0, 2: 1.0}
-    assert chosen == {1: round(1 / 3, 6), 2: 1.0}  # edge weights 1 and 3 of 4
+    # Flows 1/2 each (scale 1.25**-3 = 0.512), then 1/4 and 3/4 (scale 1.25**-1 = 0.8).
+    assert plain == {1: round(0.5 / 0.512, 6), 2: round(0.5 / 0.512, 6)}
+    assert chosen == {1: round(0.25 / 0.8, 6), 2: round(0.75 / 0.8, 6)}
+
+
+@pytest.mark.parametrize(
+    ("top", "scale"),
+    [
+        (1.0, 1.0),  # at a power
+        (1.25, 1.25),
+        (1.2500001, 1.5625),  # just above a power: the next one
+        (1.2499999, 1.25),  # just below
+        (0.5, 0.512),  # below 1: negative powers
+        (3.0, 1.25**5),
+        (1e6, 1.25**62),
+    ],
+)
+def test_the_scale_is_the_smallest_power_of_the_step_at_or_above_the_largest_flow(top, scale):
+    assert centrality_scale(top) == pytest.approx(scale, rel=1e-12)
+    assert centrality_scale(top) / SCALE_STEP < top <= centrality_scale(top)
+
+
+@pytest.mark.parametrize("top", [0.0, -1.0, float("nan")])
+def test_the_scale_needs_a_positive_largest_flow(top):
+    with pytest.raises(ValueError, match="must be positive"):
+        centrality_scale(top)
+
+
+def test_flows_are_exact_whatever_the_order_of_their_shares():
+    shares = [(1, 3, 1, 7), (1, 5, 2, 3), (2, 1, 1, 1), (1, 2, 9, 11), (2, 0, 4, 0)]
+    assert flows_compute(shares=shares) == flows_compute(shares=list(reversed(shares)))
+    assert flows_compute(shares=shares)[1] == math.fsum([3 / 7, 10 / 3, 18 / 11])
+    assert flows_compute(shares=shares)[2] == 1.0  # a zero total is ignored, not a fault
 
 
 def test_no_flow_is_no_data():
@@ -126,9 +162,11 @@ def test_rebuild_counts_from_events(history):
     #   transcribe calls (3): Transcribes calls 3+2*1=5, Transcribes audio 3
     #   paint images (2): Paints images 2
     # Whisperish 5*18/23 + 3*3/8 = 927/184; Gramophone 5*5/23 + 3*5/8 = 545/184; Painter 2.
-    assert whisper.match_graph == 1.0
-    assert gram.match_graph == round(545 / 927, 6) == 0.587918
-    assert painter.match_graph == round(368 / 927, 6) == 0.39698
+    # Divided by the smallest power of 1.25 at or above the largest flow (927/184 = 5.04).
+    scale = SCALE_STEP**8
+    assert whisper.match_graph == round(927 / 184 / scale, 6) == 0.845243
+    assert gram.match_graph == round(545 / 184 / scale, 6) == 0.496934
+    assert painter.match_graph == round(2 / scale, 6) == 0.335544
 
     transcribe = Intent.objects.get(text="transcribe audio")
     match = Match.objects.get(intent=transcribe, capability__title="Transcribes audio")

@@ -12,6 +12,7 @@ from catalog.models import Artifact, Capability
 from comparisons.models import (
     ChoiceEvent,
     ChoiceTally,
+    FlowTally,
     Intent,
     IntentTally,
     Match,
@@ -21,7 +22,7 @@ from comparisons.models import (
     SearchEvent,
 )
 from comparisons.search.evidence import choice_record, search_record
-from comparisons.search.matchgraph import match_graph_rebuild
+from comparisons.search.matchgraph import SCALE_STEP, match_graph_rebuild
 from tests.factories import ArtifactFactory, CapabilityFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,12 +106,21 @@ def _state() -> dict:
             Capability.objects.values_list("id", "times_matched", "match_success_rate")
         ),
         "artifacts": sorted(
-            Artifact.objects.values_list("id", "times_matched", "match_graph", "rank")
+            Artifact.objects.values_list(
+                "id",
+                "times_matched",
+                "match_graph",
+                "rank",
+                "rank_low",
+                "rank_high",
+                "rank_provisional",
+            )
         ),
         "tallies": (
             sorted(IntentTally.objects.values_list()),
             sorted(MatchTally.objects.values_list(*_fields(MatchTally))),
             sorted(ChoiceTally.objects.values_list(*_fields(ChoiceTally))),
+            sorted(FlowTally.objects.values_list()),
         ),
     }
 
@@ -145,6 +155,40 @@ def test_incremental_equals_full_to_the_last_counter(graph):
     spam = Intent.objects.get(text="spam me")  # a tie on the moment: the later id wins
     assert (spam.search_count, spam.last_result_count) == (2, 6)
     assert Intent.objects.get(text="nothing found").search_count == 1
+
+
+def test_incremental_reranks_only_the_artifacts_whose_flow_moved(graph):
+    """A new intent that reaches one artifact rewrites that artifact alone, while the scale
+    holds; once the largest flow crosses a step of the scale, every flowing artifact moves."""
+    caps = graph["caps"]
+    _first_history(graph)
+    match_graph_rebuild()
+    # Flows: tool-0 4 x 12/16 = 3, tool-1 4 x 4/16 + 4 x 8/20 = 2.6, tool-2 4 x 12/20 = 2.4;
+    # the scale is the smallest power of 1.25 at or above 3: 1.25**5.
+    before = dict(Artifact.objects.values_list("slug", "match_graph"))
+    assert before == {
+        "tool-0": round(3 / SCALE_STEP**5, 6),
+        "tool-1": round(2.6 / SCALE_STEP**5, 6),
+        "tool-2": round(2.4 / SCALE_STEP**5, 6),
+        "tool-3": 0.0,
+    }
+
+    _search("make music", caps["tool-3"][:1], "m0", 500)
+    report = match_graph_rebuild(incremental=True)
+    assert (report.mode, report.artifacts_reranked) == ("incremental", 1)
+    after = dict(Artifact.objects.values_list("slug", "match_graph"))
+    assert after == {**before, "tool-3": round(1 / SCALE_STEP**5, 6)}
+    assert Artifact.objects.get(slug="tool-3").rank > 0
+
+    # One more "edit photos" search: tool-0's flow becomes 5 x 14/19 (3.68 > 1.25**5), so
+    # the scale steps to 1.25**6 and all four values are rewritten.
+    _search("edit photos", caps["tool-0"] + caps["tool-1"][:1], "m1", 600)
+    report = match_graph_rebuild(incremental=True)
+    assert report.artifacts_reranked == 4
+    assert Artifact.objects.get(slug="tool-0").match_graph == round(5 * 14 / 19 / SCALE_STEP**6, 6)
+    incremental = _state()
+    assert match_graph_rebuild().mode == "full"
+    assert _state() == incremental
 
 
 def test_incremental_corrects_what_the_live_counters_say(graph):
