@@ -12,6 +12,7 @@ from django.utils import timezone
 from comparisons.models import ChoiceEvent, Intent, Match, SearchEvent
 from comparisons.search import evidence
 from comparisons.search.evidence import (
+    CLIENT_SEARCHES_PER_HOUR,
     DEDUP_WINDOW,
     choice_record,
     choice_record_safely,
@@ -120,6 +121,50 @@ def test_dedup_window_per_client_and_intent(capability):
     assert intent.search_count == 3
     assert Match.objects.get(intent=intent, capability=capability).times_matched == 3
     assert SearchEvent.objects.filter(intent=intent).count() == 3
+
+
+def test_a_search_stores_its_count_and_flag_and_moves_only_what_it_matched(capability):
+    other = CapabilityFactory(title="Transcribes audio too", description="Speech to text.")
+    start = timezone.now() - timedelta(hours=5)
+    later = start + timedelta(minutes=1)
+    first = search_record(
+        intent_text="transcribe audio", query="transcribe audio", result_count=2,
+        capability_ids=[capability.pk, other.pk], client_key="c1", now=start, is_simulated=True,
+    )  # fmt: skip
+    second = search_record(
+        intent_text="transcribe audio", query="transcribe audio", result_count=1,
+        capability_ids=[capability.pk], client_key="c2", now=later,
+    )  # fmt: skip
+    stored = SearchEvent.objects.in_bulk([first.pk, second.pk])
+    assert (stored[first.pk].result_count, stored[first.pk].is_simulated) == (2, True)
+    assert (stored[second.pk].result_count, stored[second.pk].is_simulated) == (1, False)
+    intent = Intent.objects.get(text="transcribe audio")
+    # The popular searches list reads the latest result count: the second search's.
+    assert (intent.search_count, intent.last_seen, intent.last_result_count) == (2, later, 1)
+    matched = Match.objects.get(intent=intent, capability=capability)
+    unmatched = Match.objects.get(intent=intent, capability=other)
+    assert (matched.times_matched, matched.last_seen) == (2, later)
+    assert (unmatched.times_matched, unmatched.last_seen) == (1, start)
+
+
+def test_the_hourly_cap_counts_this_client_in_the_hour_up_to_now(capability):
+    """Only this client's events after an hour ago and up to now count: not other
+    clients', not one exactly an hour old, not later ones (a replay, or a request that
+    waited for the lock, carries an earlier time than events already stored)."""
+    now = timezone.now() - timedelta(hours=5)
+    old = Intent.objects.create(text="older searches")
+
+    def stored(client: str, at, n: int) -> None:
+        SearchEvent.objects.bulk_create(
+            SearchEvent(intent=old, client_key=client, created_at=at) for _ in range(n)
+        )
+
+    stored("someone else", now - timedelta(minutes=10), CLIENT_SEARCHES_PER_HOUR)
+    stored("c1", now - timedelta(hours=1), CLIENT_SEARCHES_PER_HOUR)
+    stored("c1", now + timedelta(minutes=1), CLIENT_SEARCHES_PER_HOUR)
+    stored("c1", now - timedelta(minutes=59), CLIENT_SEARCHES_PER_HOUR - 1)
+    assert _record(capability, intent="the last one that counts", now=now) is not None
+    assert _record(capability, intent="one too many", now=now) is None
 
 
 def test_choices_dedup_and_never_exceed_matches(capability):
@@ -314,6 +359,27 @@ def test_parallel_repeats_of_one_client_count_once():
     _parallel(8, search)
     assert SearchEvent.objects.count() == 1
     assert Intent.objects.get().search_count == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_searches_of_one_client_stop_at_the_hourly_cap():
+    """Parallel requests of one client for different intents cannot each see room under the
+    cap (the per-client lock): two places left, eight requests, two counted."""
+    capability = CapabilityFactory(title="Transcribes audio", description="Speech to text.")
+    old = Intent.objects.create(text="older searches")
+    now = timezone.now()
+    SearchEvent.objects.bulk_create(
+        SearchEvent(intent=old, client_key="c1", created_at=now - timedelta(minutes=30))
+        for _ in range(CLIENT_SEARCHES_PER_HOUR - 2)
+    )
+
+    def search(i: int) -> None:
+        search_record(intent_text=f"intent {i}", query=f"intent {i}",
+                      capability_ids=[capability.pk], result_count=1, client_key="c1")  # fmt: skip
+
+    _parallel(8, search)
+    assert SearchEvent.objects.filter(client_key="c1").count() == CLIENT_SEARCHES_PER_HOUR
 
 
 # The window is checked both ways: a replayed or delayed request carries an earlier time
