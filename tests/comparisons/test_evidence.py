@@ -147,10 +147,10 @@ def test_a_search_stores_its_count_and_flag_and_moves_only_what_it_matched(capab
     assert (unmatched.times_matched, unmatched.last_seen) == (1, start)
 
 
-def test_the_hourly_cap_counts_this_client_in_the_hour_up_to_now(capability):
-    """Only this client's events after an hour ago and up to now count: not other
-    clients', not one exactly an hour old, not later ones (a replay, or a request that
-    waited for the lock, carries an earlier time than events already stored)."""
+def test_the_hourly_cap_counts_this_client_within_an_hour_either_side(capability):
+    """Only this client's events less than an hour before or after now count: not other
+    clients', not one exactly an hour away. Later events count too: a request that waited
+    for the lock carries an earlier time than the events stored meanwhile."""
     now = timezone.now() - timedelta(hours=5)
     old = Intent.objects.create(text="older searches")
 
@@ -161,8 +161,9 @@ def test_the_hourly_cap_counts_this_client_in_the_hour_up_to_now(capability):
 
     stored("someone else", now - timedelta(minutes=10), CLIENT_SEARCHES_PER_HOUR)
     stored("c1", now - timedelta(hours=1), CLIENT_SEARCHES_PER_HOUR)
-    stored("c1", now + timedelta(minutes=1), CLIENT_SEARCHES_PER_HOUR)
-    stored("c1", now - timedelta(minutes=59), CLIENT_SEARCHES_PER_HOUR - 1)
+    stored("c1", now + timedelta(hours=1), CLIENT_SEARCHES_PER_HOUR)
+    stored("c1", now - timedelta(minutes=59), 30)
+    stored("c1", now + timedelta(minutes=59), CLIENT_SEARCHES_PER_HOUR - 31)
     assert _record(capability, intent="the last one that counts", now=now) is not None
     assert _record(capability, intent="one too many", now=now) is None
 

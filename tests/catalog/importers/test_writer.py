@@ -437,3 +437,47 @@ def test_a_record_a_field_check_refuses_is_skipped_with_the_reason_in_one_line()
         )
     ]
     assert not Artifact.objects.filter(slug="bad").exists()
+
+
+def test_capability_changes_alone_are_reported_and_written():
+    """Only capabilities change between runs (no artifact field): a new tag, then a new
+    description with a tag dropped, then a new capability; each run reports exactly that."""
+    pdf, ocr = TagRecord(slug="pdf", name="PDF"), TagRecord(slug="ocr", name="OCR")
+
+    def run(*capabilities: CapabilityRecord):
+        record = ArtifactRecord(
+            external_id="x/reader", slug="reader", vendor="X",
+            fields={"name": "Reader", "kind": "model", "summary": "Reads documents."},
+            capabilities=capabilities,
+        )  # fmt: skip
+        parsed = ParseResult(records=[record], seen_ids={"x/reader"}, total=1)
+        return records_import(source="test", parsed=parsed)
+
+    def tags() -> list[str]:
+        capability = Capability.objects.get(title="Reads PDFs")
+        return sorted(capability.tags.values_list("slug", flat=True))
+
+    run(CapabilityRecord(title="Reads PDFs", description="Reads them.", tags=(pdf,)))
+    report = run(CapabilityRecord(title="Reads PDFs", description="Reads them.", tags=(pdf, ocr)))
+    assert report.changes == [("update", "x/reader", ("capabilities",))]
+    assert dict(report.counts) == {"capabilities updated": 1, "tags created": 1}
+    assert tags() == ["ocr", "pdf"]
+    report = run(CapabilityRecord(title="Reads PDFs", description="Reads scans.", tags=(pdf,)))
+    assert dict(report.counts) == {"capabilities updated": 1}
+    assert (Capability.objects.get(title="Reads PDFs").description, tags()) == (
+        "Reads scans.",
+        ["pdf"],
+    )
+    report = run(
+        CapabilityRecord(title="Reads PDFs", description="Reads scans.", tags=(pdf,)),
+        CapabilityRecord(title="Reads forms", description="Fills them in."),
+    )
+    assert report.changes == [("update", "x/reader", ("capabilities",))]
+    assert dict(report.counts) == {"capabilities created": 1}
+    assert (report.updated, report.unchanged) == (1, 0)
+    # Capabilities an editor has taken over: a source change to them is no change at all.
+    reader = Artifact.objects.get(external_id="x/reader")
+    artifact_mark_curated(artifact=reader, fields=["capabilities"])
+    reader.save()
+    report = run(CapabilityRecord(title="Reads PDFs", description="Reads anything."))
+    assert (report.updated, report.unchanged, report.changes, report.counts) == (0, 1, [], {})
