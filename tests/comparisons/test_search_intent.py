@@ -163,6 +163,26 @@ def test_modalities_with_no_direction_of_their_own(query, expected):
     assert keys(query) == expected
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # Cues at the first word of the query: the windows before it are empty.
+        ("for apps", []),
+        ("for apis", ["kind:api+model"]),  # asking for an API is asking for a kind
+        ("for videos a voiceover", ["output:audio"]),
+        # The first word has no word before it (not the last word of the query).
+        ("tools you can call", []),
+        # Negated cues of their own kinds.
+        ("read text not aloud", ["output:text", "not-output:audio"]),
+        ("not flux", ["not-name:flux"]),
+        # Transcription names the input, so translation adds no text input.
+        ("transcribe and translate", ["input:audio", "output:text"]),
+    ],
+)
+def test_cues_at_the_edges_of_their_windows(query, expected):
+    assert keys(query, {"flux"}) == expected
+
+
 def test_labels_and_drop():
     parsed = intent_parse("cheap model for a whole book without reasoning")
     assert [c.label for c in parsed.constraints] == [
