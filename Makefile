@@ -72,7 +72,9 @@ relevance: install
 
 # Mutation testing of the rule modules (mutmut, configured in pyproject.toml; docs/testing.md
 # has the scores). One module at a time: `make mutate MUTATE_MODULES=catalog.pricing`.
-# Each mutant runs only the tests that reached its function; results stay in mutants/ and
+# Each module runs its own tests ([tool.mutation_tests] in pyproject.toml, applied by
+# tests/conftest.py through MUTATE_MODULE) and each mutant only those that reached its
+# function; results stay in mutants/ and
 # `$(VENV)/bin/mutmut results` / `mutmut show <name>` list and explain the survivors.
 MUTATE_MODULES ?= catalog.pricing catalog.ranking comparisons.compare.verdict \
 	comparisons.search.normalise comparisons.search.scoring comparisons.search.intent
@@ -80,6 +82,7 @@ MUTATE_CHILDREN ?= 2
 mutate: install
 	@for module in $(MUTATE_MODULES); do \
 		echo "== mutating $$module"; \
-		$(VENV)/bin/mutmut run --max-children $(MUTATE_CHILDREN) "$$module.*" > /dev/null || exit 1; \
+		MUTATE_MODULE=$$module $(VENV)/bin/mutmut run --max-children $(MUTATE_CHILDREN) \
+			"$$module.*" > /dev/null || exit 1; \
 	done
 	$(PY) benchmarks/mutation_scores.py $(MUTATE_MODULES)

@@ -5,8 +5,9 @@ Rules (docs/search.md explains them for editors):
   the raw address is never stored.
 - The same client repeating the same intent within DEDUP_WINDOW counts once; the same for
   choosing the same artifact for the same intent.
-- One client counts for at most CLIENT_SEARCHES_PER_HOUR search events in any hour, so a
-  script cycling through intents cannot flood the graph either. The check runs under a
+- One client counts for at most CLIENT_SEARCHES_PER_HOUR search events within an hour
+  either side of a new one, so a script cycling through intents cannot flood the graph
+  either. The check runs under a
   per-client lock (an advisory lock on PostgreSQL; SQLite serialises writers anyway), so
   parallel requests cannot overshoot it.
 - Requests that identify as bots, send no user agent, or are browser prefetches never count.
@@ -85,8 +86,13 @@ def _client_over_hourly_cap(*, client_key: str, now: datetime) -> bool:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [client_key])
+    # Both sides of `now`, as for the dedup window: a request that waited for this lock read
+    # its clock before the one that held it, whose event is then later than `now` and
+    # would go uncounted (parallel requests got past the cap on PostgreSQL).
     recent = SearchEvent.objects.filter(
-        client_key=client_key, created_at__gt=now - timedelta(hours=1), created_at__lte=now
+        client_key=client_key,
+        created_at__gt=now - timedelta(hours=1),
+        created_at__lt=now + timedelta(hours=1),
     )
     return recent.count() >= CLIENT_SEARCHES_PER_HOUR
 

@@ -407,6 +407,11 @@ def _context_need(words: list[str]) -> int | None:
     return need
 
 
+def _negation_reach(negations: list[int]) -> set[int]:
+    """Word indices a negation word at each of `negations` (indices) reaches."""
+    return {j for n in negations for j in range(n + 1, n + 1 + NEGATION_REACH)}
+
+
 def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
     """Constraints of a normalised intent (see normalise.intent_normalise), in a fixed
     order: kind, input, output, price, context, feature, open, key, name.
@@ -419,10 +424,8 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
         text = text.replace(f" {phrase} ", f" {joined} ")
     words = text.split()
     found: dict[str, Constraint] = {}
-    negated_at: set[int] = set()
-    for i, word in enumerate(words):
-        if word in NEGATIONS:
-            negated_at.update(range(i + 1, i + 1 + NEGATION_REACH))
+    negations = [i for i, word in enumerate(words) if word in NEGATIONS]
+    negated_at = _negation_reach(negations)
 
     def add(i: int, field: str, value: str) -> None:
         constraint = Constraint(field=field, value=value, negated=i in negated_at)
@@ -432,7 +435,10 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
     for i, word in enumerate(words[:-1]):
         if word in ("api", "apis") and words[i + 1] in ("key", "keys") and i in negated_at:
             found.setdefault("key:none", Constraint(field="key", value="none"))
-            negated_at.discard(i)
+            # The negation is spent on the key: "no api key image generation" asks for
+            # image generation.
+            negations = [n for n in negations if not n < i <= n + NEGATION_REACH]
+            negated_at = _negation_reach(negations)
             words = [*words[:i], "", "", *words[i + 2 :]]
 
     mode: str | None = None

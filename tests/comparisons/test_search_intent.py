@@ -123,6 +123,66 @@ def test_family_words_become_names_unless_they_are_cue_words():
     assert keys("thinks step by step", names) == ["feature:reasoning"]
 
 
+def test_a_first_word_shared_by_two_names_one_of_them_versioned_is_a_family():
+    """ "DeepSeek V4 Pro" carries no family before its number: its first word is the family
+    when another name starts with it and one of them has a version. Not a first word of two
+    names with no version ("GitHub"), nor of one versioned name alone ("Solo Lite 2")."""
+    names = family_words([
+        "DeepSeek V4 Pro", "DeepSeek V4 Flash", "GitHub MCP Server", "GitHub Copilot",
+        "Nova Pro", "Nova Lite 2", "Solo Lite 2",
+    ])  # fmt: skip
+    assert names == {"deepseek", "nova"}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("one million token context", ["context:1000000"]),
+        # A huge context or window is the largest on offer, not merely a long one.
+        ("huge context", ["context:1000000"]),
+        ("massive window", ["context:1000000"]),
+    ],
+)
+def test_context_in_words(query, expected):
+    assert keys(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # After an "x-to-y" compound no direction carries over: the pdf goes in because an
+        # output is known ("chat with a pdf").
+        ("image-to-text pdf", ["input:file", "input:image", "output:text"]),
+        # "aloud" gives the output; the pdf before it goes in for the same reason.
+        ("read pdf aloud", ["input:file", "output:audio"]),
+        ("video models", ["kind:model", "output:video"]),
+        ("not vision", ["not-input:image"]),
+    ],
+)
+def test_modalities_with_no_direction_of_their_own(query, expected):
+    assert keys(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # Cues at the first word of the query: the windows before it are empty.
+        ("for apps", []),
+        ("for apis", ["kind:api+model"]),  # asking for an API is asking for a kind
+        ("for videos a voiceover", ["output:audio"]),
+        # The first word has no word before it (not the last word of the query).
+        ("tools you can call", []),
+        # Negated cues of their own kinds.
+        ("read text not aloud", ["output:text", "not-output:audio"]),
+        ("not flux", ["not-name:flux"]),
+        # Transcription names the input, so translation adds no text input.
+        ("transcribe and translate", ["input:audio", "output:text"]),
+    ],
+)
+def test_cues_at_the_edges_of_their_windows(query, expected):
+    assert keys(query, {"flux"}) == expected
+
+
 def test_labels_and_drop():
     parsed = intent_parse("cheap model for a whole book without reasoning")
     assert [c.label for c in parsed.constraints] == [
@@ -338,6 +398,11 @@ def test_two_word_cues_follow_a_negation(query, expected):
         ("no json a b reasoning",
          ["input:text", "output:text", "feature:reasoning", "not-feature:structured-output"]),
         ("not a b c json", ["feature:structured-output"]),
+        # A negation spent on the API key negates nothing after it (this read "not image
+        # output" and hid every image generator); a second negation still counts.
+        ("no api key image generation", ["output:image", "key:none"]),
+        ("without api keys json", ["feature:structured-output", "key:none"]),
+        ("no api key not json", ["not-feature:structured-output", "key:none"]),
     ],
 )  # fmt: skip
 def test_api_key_and_the_reach_of_a_negation(query, expected):

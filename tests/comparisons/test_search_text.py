@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from comparisons.search.normalise import (
     INTENT_MAX_LENGTH,
     MAX_TERMS,
+    Term,
     compound_is,
     intent_normalise,
     query_clean,
@@ -95,6 +96,26 @@ def test_query_terms_drop_stopwords_and_add_synonyms_and_prefix():
 def test_single_word_has_no_phrase_term():
     assert [t.phrase for t in query_terms("transcr")] == [False]
     assert query_terms("the of and") == []
+
+
+def test_query_terms_at_one_two_and_three_words():
+    """A repeated word is one term (it would otherwise weigh twice in the score), and the
+    phrase bonus starts at two distinct words: exact terms at one, two and three."""
+    podcast = ("audio", "speech")
+    assert query_terms("podcast podcast") == [
+        Term(word="podcast", alternatives=podcast, prefix=True)
+    ]
+    assert query_terms("podcast summary") == [
+        Term(word="podcast", alternatives=podcast),
+        Term(word="summary", alternatives=(), prefix=True),
+        Term(word="podcast summary", alternatives=(), phrase=True),
+    ]
+    assert query_terms("podcast summary tool") == [
+        Term(word="podcast", alternatives=podcast),
+        Term(word="summary", alternatives=()),
+        Term(word="tool", alternatives=(), prefix=True),
+        Term(word="podcast summary tool", alternatives=(), phrase=True),
+    ]
 
 
 def test_trigrams_follow_pg_trgm():

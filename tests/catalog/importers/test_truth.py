@@ -278,9 +278,21 @@ def test_a_relisted_artifact_is_current_again():
     _import()
     _import(_without_vectorco())
     Artifact.objects.filter(external_id="vectorco/embed-small").update(delisting_kept=True)
-    _import()
+    # It comes back with a new context length: that is written along with the relisting.
+    payload = fixture_load("openrouter-models.json")
+    embed = next(
+        m for m in payload["data"] if isinstance(m, dict) and m.get("id") == "vectorco/embed-small"
+    )
+    embed["context_length"] = 9000
+    report = _import(payload)
     back = Artifact.objects.get(external_id="vectorco/embed-small")
     assert (back.delisted_at, back.delisting_kept, back.needs_review) == (None, False, False)
+    assert back.context_length == 9000
+    relisted = ("delisted_at", "delisting_kept", "needs_review")
+    assert report.changes == [
+        ("update", "vectorco/embed-small", ("context_length", *relisted)),
+        ("update", "vectorco/rerank-lite", relisted),
+    ]
 
 
 # Curated price and unit move as a pair, in both directions ---------------------------------

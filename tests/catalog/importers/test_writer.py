@@ -13,7 +13,7 @@ from catalog.importers.writer import records_import
 from catalog.models import Artifact, Capability, Status, Tag, Vendor
 from catalog.services import artifact_mark_curated
 from tests.catalog.importers.sources import fixture_load
-from tests.factories import ArtifactFactory, TagFactory, VendorFactory
+from tests.factories import ArtifactFactory, CapabilityFactory, TagFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -200,10 +200,16 @@ def test_a_hand_made_entry_with_the_same_slug_is_adopted_and_keeps_its_values():
     # Pricing stays whole as the editor wrote it; unset fields are filled in.
     assert (mine.pricing_model, mine.starting_price) == ("open_source", None)
     assert mine.context_length == 1_000_000
-    assert {"summary", "vendor", "pricing_model", "starting_price"} <= set(mine.curated_fields)
+    assert mine.curated_fields == [
+        "has_free_tier", "input_modalities", "price_unit", "pricing_model", "starting_price",
+        "summary", "vendor",
+    ]  # fmt: skip
     assert Artifact.objects.filter(slug__startswith="lumen-flash").count() == 1
     assert not Vendor.objects.filter(name="Acme").exists()  # no vendor nobody uses
-    assert any("adopted" in note for note in report.notes)
+    assert report.notes[-1] == (
+        "1 existing artifact(s) without an external id adopted by slug; the values they "
+        "already had are kept as curated"
+    )
     assert _import().updated == 0
 
 
@@ -326,3 +332,152 @@ def test_an_editor_edit_to_a_capability_hands_them_all_to_editors(editor_client)
     capability.refresh_from_db()
     assert capability.description == "Calls your functions, in our words."
     assert capability.status == Status.PUBLISHED
+
+
+def test_an_adopted_entry_curates_exactly_the_values_it_already_had_that_differ():
+    """The editor's own values stay (curated); what agrees with the source, or was never
+    filled in (empty text, no value), is the source's from now on: pricing that agrees is
+    not held back, a vendor that is the source's own is not curated."""
+    vectorco = VendorFactory(name="VectorCo", slug="vectorco")
+    ArtifactFactory(
+        slug="embed-small", name="Embed Small", vendor=vectorco, summary="",
+        pricing_model="paid", starting_price=Decimal("0.00000002"), price_unit="prompt_token",
+        input_modalities=["text"], output_modalities=["embedding"], open_weights=True,
+        curated_fields=["name"], external_id="",
+    )  # fmt: skip
+    lumen = ArtifactFactory(slug="lumen-flash", name="Lumen Flash", external_id="")
+    CapabilityFactory(artifact=lumen, title="Our own capability")
+    report = _import()
+    embed = Artifact.objects.get(slug="embed-small")
+    assert embed.curated_fields == ["name", "open_weights"]
+    assert (embed.summary, embed.open_weights) == ("Turns text into vectors.", True)
+    assert (embed.starting_price, embed.input_price) == (Decimal("2E-8"), Decimal("2E-8"))
+    assert embed.vendor == vectorco
+    lumen.refresh_from_db()
+    # A price that differs holds the whole pricing back; its own capabilities and a vendor
+    # of its own are the editors'.
+    assert lumen.curated_fields == [
+        "capabilities", "has_free_tier", "input_modalities", "price_unit", "pricing_model",
+        "starting_price", "summary", "vendor",
+    ]  # fmt: skip
+    assert report.notes[-1] == (
+        "2 existing artifact(s) without an external id adopted by slug; the values they "
+        "already had are kept as curated"
+    )
+
+
+def test_only_capabilities_or_only_fields_changed_is_reported_as_such():
+    _import()
+    payload = fixture_load("openrouter-models.json")
+    _model(payload, "acme/lumen-flash")["supported_parameters"].remove("tools")
+    _model(payload, "oddball/new-timer")["context_length"] += 1
+    report = _import(payload)
+    assert report.changes == [
+        ("update", "acme/lumen-flash", ("capabilities", "supports_tools")),
+        ("update", "oddball/new-timer", ("context_length",)),
+    ]
+    assert (report.created, report.updated, report.unchanged) == (0, 2, 11)
+
+
+def test_new_capabilities_of_a_known_artifact_are_counted_each():
+    payload = fixture_load("openrouter-models.json")
+    _model(payload, "acme/lumen-flash")["supported_parameters"] = []
+    _import(payload)
+    report = _import()
+    # Three capabilities are new; the four after them moved down a place.
+    assert dict(report.counts) == {
+        "capabilities created": 3, "capabilities updated": 4, "tags created": 2
+    }  # fmt: skip
+
+
+def test_a_duplicate_capability_title_is_hidden_and_the_first_kept():
+    _import()
+    lumen = Artifact.objects.get(external_id="acme/lumen-flash")
+    first = lumen.capabilities.get(title="Function calling")
+    # A second capability of that title, listed after it: the importer keeps the first.
+    duplicate = CapabilityFactory(artifact=lumen, title="Function calling", position=99)
+    report = _import()
+    first.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert (first.status, duplicate.status) == (Status.PUBLISHED, Status.DRAFT)
+    assert dict(report.counts) == {"capabilities hidden": 1}
+
+
+def test_a_dry_run_counts_new_vendors_and_tags_over_every_batch():
+    dry = _import(dry_run=True, batch_size=4)
+    real = _import(batch_size=4)
+    assert dry.counts["vendors created"] == Vendor.objects.count()
+    assert dry.counts["tags created"] == Tag.objects.count()
+    assert dry.counts == real.counts
+
+
+def test_a_vendor_renamed_by_the_source_moves_the_artifact_to_that_vendor():
+    _import()
+    payload = fixture_load("openrouter-models.json")
+    _model(payload, "quietlab/echo-tts")["name"] = "Quiet Labs: Echo TTS"
+    report = _import(payload)
+    echo = Artifact.objects.select_related("vendor").get(external_id="quietlab/echo-tts")
+    assert echo.vendor.name == "Quiet Labs"
+    assert report.changes == [("update", "quietlab/echo-tts", ("vendor",))]
+
+
+def test_a_record_a_field_check_refuses_is_skipped_with_the_reason_in_one_line():
+    record = ArtifactRecord(
+        external_id="x/bad", slug="bad", vendor="X",
+        fields={"name": "Bad", "kind": "model", "summary": "s", "context_length": -5,
+                "max_output_tokens": -1},
+    )  # fmt: skip
+    parsed = ParseResult(records=[record], seen_ids={"x/bad"}, total=1)
+    report = records_import(source="test", parsed=parsed)
+    assert report.skipped == [
+        (
+            "x/bad",
+            "context_length: Ensure this value is greater than or equal to 0.; "
+            "max_output_tokens: Ensure this value is greater than or equal to 0.",
+        )
+    ]
+    assert not Artifact.objects.filter(slug="bad").exists()
+
+
+def test_capability_changes_alone_are_reported_and_written():
+    """Only capabilities change between runs (no artifact field): a new tag, then a new
+    description with a tag dropped, then a new capability; each run reports exactly that."""
+    pdf, ocr = TagRecord(slug="pdf", name="PDF"), TagRecord(slug="ocr", name="OCR")
+
+    def run(*capabilities: CapabilityRecord):
+        record = ArtifactRecord(
+            external_id="x/reader", slug="reader", vendor="X",
+            fields={"name": "Reader", "kind": "model", "summary": "Reads documents."},
+            capabilities=capabilities,
+        )  # fmt: skip
+        parsed = ParseResult(records=[record], seen_ids={"x/reader"}, total=1)
+        return records_import(source="test", parsed=parsed)
+
+    def tags() -> list[str]:
+        capability = Capability.objects.get(title="Reads PDFs")
+        return sorted(capability.tags.values_list("slug", flat=True))
+
+    run(CapabilityRecord(title="Reads PDFs", description="Reads them.", tags=(pdf,)))
+    report = run(CapabilityRecord(title="Reads PDFs", description="Reads them.", tags=(pdf, ocr)))
+    assert report.changes == [("update", "x/reader", ("capabilities",))]
+    assert dict(report.counts) == {"capabilities updated": 1, "tags created": 1}
+    assert tags() == ["ocr", "pdf"]
+    report = run(CapabilityRecord(title="Reads PDFs", description="Reads scans.", tags=(pdf,)))
+    assert dict(report.counts) == {"capabilities updated": 1}
+    assert (Capability.objects.get(title="Reads PDFs").description, tags()) == (
+        "Reads scans.",
+        ["pdf"],
+    )
+    report = run(
+        CapabilityRecord(title="Reads PDFs", description="Reads scans.", tags=(pdf,)),
+        CapabilityRecord(title="Reads forms", description="Fills them in."),
+    )
+    assert report.changes == [("update", "x/reader", ("capabilities",))]
+    assert dict(report.counts) == {"capabilities created": 1}
+    assert (report.updated, report.unchanged) == (1, 0)
+    # Capabilities an editor has taken over: a source change to them is no change at all.
+    reader = Artifact.objects.get(external_id="x/reader")
+    artifact_mark_curated(artifact=reader, fields=["capabilities"])
+    reader.save()
+    report = run(CapabilityRecord(title="Reads PDFs", description="Reads anything."))
+    assert (report.updated, report.unchanged, report.changes, report.counts) == (0, 1, [], {})
