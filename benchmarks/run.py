@@ -514,17 +514,18 @@ def main() -> None:
                 fetch(url, scenario.headers)
                 alone.append((time.monotonic() - began) * 1000)
             _, cache = fetch(url, scenario.headers)
+            numbers = wrk(
+                url=url, headers=scenario.headers, seconds=args.duration,
+                connections=args.connections,
+            )  # fmt: skip
+            errors = sum(numbers[k] for k in ("connect", "read", "write", "timeout", "non2xx"))
+            # After the loaded run, which must measure warm workers: an edit, then one request.
             after_edit = None
             if scenario.kind not in ("floor", "static"):
                 edit_one(slug=targets["artifact"].split("/")[2], env=servers[scenario.server][1])
                 began = time.monotonic()
                 fetch(url, scenario.headers)
                 after_edit = (time.monotonic() - began) * 1000
-            numbers = wrk(
-                url=url, headers=scenario.headers, seconds=args.duration,
-                connections=args.connections,
-            )  # fmt: skip
-            errors = sum(numbers[k] for k in ("connect", "read", "write", "timeout", "non2xx"))
             result = Result(
                 scenario=scenario,
                 rps=numbers["requests"] / (numbers["duration_us"] / 1e6),
