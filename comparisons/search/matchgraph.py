@@ -599,10 +599,9 @@ def _weights(cursor, *, full: bool) -> None:
     )
 
 
-def _flows(cursor, *, full: bool) -> int:
+def _flows(cursor, *, full: bool) -> None:
     """FlowTally: the flow (`flows_compute`) of every artifact the touched intents reach,
-    from all of that artifact's tallies (of every artifact in a full run). Returns how many
-    flows were computed."""
+    from all of that artifact's tallies (of every artifact in a full run)."""
     if full:
         cursor.execute("DELETE FROM comparisons_flowtally")
         scope = ""
@@ -639,7 +638,6 @@ def _flows(cursor, *, full: bool) -> int:
          WHERE comparisons_flowtally.flow <> excluded.flow
         """
     )
-    return len(flows)
 
 
 _TYPES = {
