@@ -270,3 +270,41 @@ class ChoiceTally(models.Model):
 
     def __str__(self) -> str:
         return f"intent {self.intent_id} chose artifact {self.artifact_id}: {self.chosen}"
+
+
+# ---- search term statistics (comparisons/search/stats.py) --------------------------------
+
+
+class TermStatistic(models.Model):
+    """How many published capabilities contain one search term, counted per bucket of
+    artifact ids, and the journal position (catalog/journal.py) the counts are exact at.
+
+    Why buckets: after an edit, only the buckets of the artifacts the journal names are
+    counted again (a few thousand documents), instead of the whole corpus (up to a second
+    for a common term at a million capabilities). Shared by every worker and host, unlike
+    the `derived` cache in front of it, and kept across restarts."""
+
+    # sha256 of the term's identity (stats.py, `_term_identity`): identities can be long.
+    key = models.CharField(max_length=64, primary_key=True)
+    term = models.TextField(help_text="What was counted: match mode and words.")
+    # {"<artifact id // BUCKET_WIDTH>": documents}; empty buckets are left out.
+    bucket_counts = models.JSONField(default=dict)
+    documents = models.BigIntegerField(help_text="The sum of bucket_counts.")
+    # The catalog's facts version (catalog/versioning.py) the counts were read under: a
+    # reader under the same version uses them as they are.
+    facts_version = models.CharField(max_length=64)
+    # journal.JournalMark, taken before the counts were read.
+    mark_last_id = models.BigIntegerField()
+    mark_snapshot = models.TextField(blank=True)
+    mark_own = models.BigIntegerField()
+    marked_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(documents__gte=0), name="term_statistic_documents_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term}: {self.documents} documents"

@@ -2,7 +2,7 @@
 
 Each backend answers these questions for the shared ranking in scoring.py:
 - document_counts: how many published capabilities there are, and how many contain each
-  term (the corpus statistics behind idf, cached per catalog version by stats.py);
+  term, per bucket of artifact ids (the corpus statistics behind idf, kept by stats.py);
 - candidates: which published capabilities contain all (or any) of the given terms, and for
   every term the strongest field group it occurs in (plus the engine's own relevance);
 - name_matches: which published artifacts have a name similar to the query (typos);
@@ -27,7 +27,18 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection
-from django.db.models import Case, Func, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions.text import ConcatPair
 from django.utils.html import escape
@@ -56,6 +67,26 @@ SNIPPET_WORDS = 24
 
 
 @dataclass(frozen=True)
+class Buckets:
+    """Which buckets of artifact ids to count, and how wide they are: bucket b holds the
+    ids b*width to (b+1)*width-1. numbers None: every bucket."""
+
+    width: int
+    numbers: frozenset[int] | None = None
+
+    def ranges(self) -> list[tuple[int, int]]:
+        """Half-open id ranges [low, high), adjacent buckets merged, in order."""
+        merged: list[tuple[int, int]] = []
+        for number in sorted(self.numbers or ()):
+            low, high = number * self.width, (number + 1) * self.width
+            if merged and merged[-1][1] == low:
+                merged[-1] = (merged[-1][0], high)
+            else:
+                merged.append((low, high))
+        return merged
+
+
+@dataclass(frozen=True)
 class Highlight:
     title: SafeString
     snippet: SafeString
@@ -81,8 +112,12 @@ def _published_capabilities() -> QuerySet[Capability]:
 
 
 class SearchBackend(Protocol):
-    def document_counts(self, *, terms: Sequence[Term | None]) -> list[int]:
-        """Per entry, the published capabilities containing the term (None: all of them)."""
+    def document_counts(
+        self, *, terms: Sequence[Term | None], buckets: Buckets
+    ) -> list[dict[int, int]]:
+        """Per entry, the published capabilities containing the term (None: all of them),
+        as {bucket: count} where bucket = artifact id // buckets.width, for the buckets
+        asked for (empty ones left out)."""
         ...
 
     def candidates(
@@ -144,11 +179,35 @@ class PostgresBackend:
         """Any of the terms (at least one), for the rank (and, unrewritten, for headlines)."""
         return reduce(operator.or_, (self.term_query(t, rewrite=rewrite) for t in terms))
 
-    def document_counts(self, *, terms: Sequence[Term | None]) -> list[int]:
-        # One statement per count. Several in one statement save nothing measurable (each
+    def document_counts(
+        self, *, terms: Sequence[Term | None], buckets: Buckets
+    ) -> list[dict[int, int]]:
+        # One statement per term. Several in one statement save nothing measurable (each
         # is planned on its own either way) and, where JIT is on, their summed cost made
         # PostgreSQL compile for 3 s on a million capabilities.
-        return [self._documents(term).count() for term in terms]
+        width = buckets.width
+        within = Q()
+        if buckets.numbers is not None:
+            if not buckets.numbers:
+                return [{} for _ in terms]
+            # Id ranges, so that a few buckets are read through the artifact_id index.
+            within = reduce(
+                operator.or_,
+                (Q(artifact_id__gte=low, artifact_id__lt=high) for low, high in buckets.ranges()),
+            )
+        counts = []
+        for term in terms:
+            rows = (
+                self._documents(term)
+                .filter(within)
+                .annotate(bucket=F("artifact_id") / width)
+                .values("bucket")
+                .annotate(documents=Count("*"))
+                .values_list("bucket", "documents")
+                .order_by()
+            )
+            counts.append(dict(rows))
+        return counts
 
     def _documents(self, term: Term | None) -> QuerySet:
         if term is None:
@@ -266,21 +325,42 @@ def fts_term(term: Term) -> str:
 
 
 class SqliteBackend:
-    def document_counts(self, *, terms: Sequence[Term | None]) -> list[int]:
-        # One statement for all counts (no JIT here, unlike PostgreSQL), each a scalar
-        # subquery reading only its own term's index entries.
-        selects = [self._documents_sql(term) for term in terms]
-        sql = "SELECT " + ", ".join(f"(SELECT count(*) FROM ({q}))" for q, _ in selects)
+    def document_counts(
+        self, *, terms: Sequence[Term | None], buckets: Buckets
+    ) -> list[dict[int, int]]:
+        # One statement for all terms (no JIT here, unlike PostgreSQL), each branch reading
+        # only its own term's index entries.
+        width = buckets.width
+        within, within_params = "1 = 1", []
+        if buckets.numbers is not None:
+            if not buckets.numbers:
+                return [{} for _ in terms]
+            ranges = buckets.ranges()
+            within = " OR ".join(["(artifact_id >= %s AND artifact_id < %s)"] * len(ranges))
+            within_params = [bound for pair in ranges for bound in pair]
+        branches, params = [], []
+        for index, term in enumerate(terms):
+            sql, term_params = self._documents_sql(term)
+            branches.append(
+                f"SELECT {index}, artifact_id / {int(width)}, count(*) FROM ({sql}) "
+                f"WHERE {within} GROUP BY 2"
+            )
+            params += [*term_params, *within_params]
+        counts: list[dict[int, int]] = [{} for _ in terms]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [p for _, params in selects for p in params])
-            return list(cursor.fetchone())
+            cursor.execute(" UNION ALL ".join(branches), params)
+            for index, bucket, documents in cursor.fetchall():
+                counts[index][bucket] = documents
+        return counts
 
     @staticmethod
     def _documents_sql(term: Term | None) -> tuple[str, tuple]:
+        """The artifact id of every published capability containing the term (None: of
+        every published capability), one row each."""
         if term is None:
-            return _published_capabilities().values("pk").query.sql_with_params()
+            return _published_capabilities().values("artifact_id").query.sql_with_params()
         sql = f"""
-            SELECT f.rowid
+            SELECT c.artifact_id
               FROM {FTS_TABLE} f
               JOIN catalog_capability c ON c.id = f.rowid
               JOIN catalog_artifact a ON a.id = c.artifact_id

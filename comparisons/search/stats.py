@@ -2,37 +2,76 @@
 
 Why: on a catalog of a million capabilities, counting the published ones took 373 ms on
 every search, and counting exactly the documents of a common term ("research": 214,000)
-takes up to a second. Both only change when the catalog does, so they are computed once
-per catalog version (catalog/versioning.py replaces the version after every committed
-catalog write) and kept in the `derived` cache (apart from the pages): the document count
-under one key, each term's document frequency under a key of its own, so that intents
-sharing a term share its count.
+takes up to a second. They only change when the catalog does, so they are kept at two
+levels:
 
-Exactness: a key holds the catalog's *facts version*, which every committed catalog write
-replaces except those that change only scores and match counters (catalog/versioning.py:
-the incremental match-graph rebuild, which would otherwise make the next search of every
-common term recount it every few minutes), so nothing computed before an edit is read
-after the edit's transaction commits. With settings.CATALOG_DERIVED_CACHE off (tests,
-whose writes never move the version) or the version store unreadable, every search
-computes fresh and stores nothing; a failing cache (Redis down) only costs the reuse.
+1. the `derived` cache, per catalog *facts version* (catalog/versioning.py replaces it
+   after every committed catalog write, except those that change only scores and match
+   counters): the document count under one key, each term's document frequency under a
+   key of its own, so that intents sharing a term share its count; one cache read;
+2. the table comparisons_termstatistic (models.TermStatistic), shared by every worker and
+   host: per term, the counts *per bucket of artifact ids* and the change-journal position
+   (catalog/journal.py) they are exact at. After an edit the first search of a term finds
+   the facts version moved, asks the journal which artifacts changed since that position,
+   and counts the term again in those artifacts' buckets only (a few thousand documents
+   instead of the whole corpus): the new counts are exact, and the first search after an
+   editor's save no longer counts 214,000 documents per common term.
+
+Why buckets and not "old count minus the edited documents' old terms plus their new ones":
+the documents' old text is gone once the edit commits (the index triggers rewrite them in
+the same transaction). A bucket's count is replaced whole, so nothing old is needed.
+
+Exactness, level 2: a row's counts are read after its mark was taken, so each bucket's
+count holds every write committed before the mark (and perhaps some after: those are
+"since the mark" and make the bucket count again next time). A bucket no change since the
+mark touched has the same count now. The journal cannot say (a bulk load recorded as
+"anything may have changed", more than MAX_PATCHED_ARTIFACTS artifacts, tag names renamed,
+or a mark too old for the journal's retention): the term is counted again whole.
+
+With settings.CATALOG_DERIVED_CACHE off (tests, whose writes never move the version) or the
+version store unreadable, every search counts fresh and stores nothing; a failing cache
+(Redis down) only costs the reuse.
 """
 
 import hashlib
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
+from catalog.journal import (
+    RETENTION,
+    JournalChanges,
+    JournalMark,
+    catalog_changes_since,
+    catalog_journal_mark,
+)
 from comparisons.caching.derived import (
     derived_cache_get_many,
     derived_cache_set_many,
     derived_cache_versions,
 )
-from comparisons.search.backends import SearchBackend
+from comparisons.models import TermStatistic
+from comparisons.search.backends import Buckets, SearchBackend
 from comparisons.search.normalise import Term
+
+logger = logging.getLogger(__name__)
 
 # Entries are never stale (the version is in the key); the timeout only bounds memory. A
 # count is a few bytes and recounting a common term costs up to a second: keep it a day.
 STATISTICS_SECONDS = 24 * 60 * 60
+# Documents are counted per bucket of this many consecutive artifact ids: at 100,000
+# artifacts of ten capabilities each, a bucket holds about 2,500 documents, which a count
+# reads through the artifact_id index in milliseconds.
+BUCKET_WIDTH = 256
+# More artifacts changed than this since a row's mark (an import): count the term again
+# whole, which then costs no more than the buckets would.
+MAX_PATCHED_ARTIFACTS = 500
+# The identity of the "every published capability" count (a term's identity always starts
+# with its match mode, so no term has this one).
+ALL_DOCUMENTS = "all documents"
 
 
 @dataclass(frozen=True)
@@ -49,34 +88,171 @@ def derived_cache_key(*, kind: str, version: str, text: str) -> str:
     return f"search:{kind}:{version}:{digest}"
 
 
-def _term_identity(term: Term) -> str:
+def _term_identity(term: Term | None) -> str:
     # Everything the term's match depends on: its words (letters and digits only, so a
     # space never occurs inside one, except in a compound's phrase) and how it matches.
+    if term is None:
+        return ALL_DOCUMENTS
     mode = "compound" if term.compound else "prefix" if term.prefix else "exact"
     return f"{mode} {' '.join(term.words)}"
+
+
+def _statistic_key(identity: str) -> str:
+    return hashlib.sha256(identity.encode()).hexdigest()
 
 
 def corpus_stats(*, backend: SearchBackend, terms: list[Term], version: str | None) -> CorpusStats:
     """The published document count and each counted term's document frequency, exact:
     counted over the whole corpus, whatever the candidates are. terms excludes the phrase.
     version None computes fresh and stores nothing; otherwise the counts are reused under
-    the facts version (they do not depend on ranks)."""
+    the facts version (they do not depend on ranks), then from the shared table, brought
+    up to date from the journal (see the module docstring)."""
     versions = derived_cache_versions() if version is not None else None
     if versions is None:
-        document_count, *frequencies = backend.document_counts(terms=[None, *terms])
+        counts = backend.document_counts(terms=[None, *terms], buckets=Buckets(width=BUCKET_WIDTH))
+        document_count, *frequencies = (sum(c.values()) for c in counts)
         return CorpusStats(document_count=document_count, frequencies=frequencies)
     facts = versions[1]
-    count_key = derived_cache_key(kind="documents", version=facts, text="")
-    term_keys = [derived_cache_key(kind="df", version=facts, text=_term_identity(t)) for t in terms]
-    found = derived_cache_get_many([count_key, *term_keys])
-    wanted = {
-        key: term
-        for key, term in zip([count_key, *term_keys], [None, *terms], strict=True)
-        if key not in found
+    wanted = {_term_identity(t): t for t in [None, *terms]}
+    keys = {
+        identity: derived_cache_key(kind="df", version=facts, text=identity) for identity in wanted
     }
-    if wanted:
-        counted = backend.document_counts(terms=list(wanted.values()))
-        missing = dict(zip(wanted, counted, strict=True))
-        derived_cache_set_many(missing, timeout=STATISTICS_SECONDS)
-        found |= missing
-    return CorpusStats(document_count=found[count_key], frequencies=[found[k] for k in term_keys])
+    found = derived_cache_get_many(list(keys.values()))
+    missing = {identity: wanted[identity] for identity, key in keys.items() if key not in found}
+    if missing:
+        counted = term_statistics_get(backend=backend, terms=missing, facts_version=facts)
+        derived_cache_set_many(
+            {keys[identity]: documents for identity, documents in counted.items()},
+            timeout=STATISTICS_SECONDS,
+        )
+        found |= {keys[identity]: documents for identity, documents in counted.items()}
+    document_count, *frequencies = (found[keys[_term_identity(t)]] for t in [None, *terms])
+    return CorpusStats(document_count=document_count, frequencies=frequencies)
+
+
+def term_statistics_get(
+    *, backend: SearchBackend, terms: dict[str, Term | None], facts_version: str
+) -> dict[str, int]:
+    """{identity: published documents containing the term} for terms ({identity: term, None
+    for every published capability}), exact now: from the shared table as it stands under
+    facts_version, else patched from the change journal, else counted whole; the table is
+    then brought up to date (a failed write only costs the reuse)."""
+    rows = {
+        row.term: row
+        for row in TermStatistic.objects.filter(key__in=[_statistic_key(i) for i in terms])
+    }
+    current = {i: row.documents for i, row in rows.items() if row.facts_version == facts_version}
+    stale = [row for i, row in rows.items() if i in terms and i not in current]
+    unknown = [i for i in terms if i not in rows]
+    if not stale and not unknown:
+        return current
+    # Before anything is counted: every count read after it holds what committed before it.
+    mark = catalog_journal_mark()
+    whole = set(unknown)
+    patched: dict[str, dict[int, int]] = {}
+    for row_mark, group in _by_mark(stale):
+        changes = catalog_changes_since(mark=row_mark, limit=MAX_PATCHED_ARTIFACTS)
+        for row in group:
+            counts = _bucket_counts_patched(
+                backend=backend, row=row, term=terms[row.term], changes=changes
+            )
+            if counts is None:
+                whole.add(row.term)
+            else:
+                patched[row.term] = counts
+    if whole:
+        ordered = sorted(whole)
+        counted = backend.document_counts(
+            terms=[terms[i] for i in ordered], buckets=Buckets(width=BUCKET_WIDTH)
+        )
+        patched |= dict(zip(ordered, counted, strict=True))
+    _statistics_write(counts=patched, facts_version=facts_version, mark=mark)
+    return current | {identity: sum(counts.values()) for identity, counts in patched.items()}
+
+
+def _by_mark(rows: list[TermStatistic]) -> Iterable[tuple[JournalMark, list[TermStatistic]]]:
+    # Terms counted by one search share a mark: one journal query per mark, not per term.
+    groups: dict[tuple, list[TermStatistic]] = {}
+    for row in rows:
+        groups.setdefault((row.mark_last_id, row.mark_snapshot, row.mark_own), []).append(row)
+    for group in groups.values():
+        first = group[0]
+        mark = JournalMark(
+            last_id=first.mark_last_id,
+            snapshot=first.mark_snapshot,
+            own=first.mark_own,
+            read_at=min(row.marked_at for row in group),
+        )
+        yield mark, group
+
+
+def _bucket_counts_patched(
+    *,
+    backend: SearchBackend,
+    row: TermStatistic,
+    term: Term | None,
+    changes: JournalChanges | None,
+) -> dict[int, int] | None:
+    """The row's bucket counts with the buckets of the changed artifacts counted again, or
+    None when the journal cannot say what changed (the caller counts the term whole)."""
+    counts = _stored_counts(row)
+    if changes is None or changes.tags or counts is None:
+        return None
+    dirty = frozenset(pk // BUCKET_WIDTH for pk in changes.artifact_ids)
+    if dirty:
+        (recounted,) = backend.document_counts(
+            terms=[term], buckets=Buckets(width=BUCKET_WIDTH, numbers=dirty)
+        )
+        counts = {b: n for b, n in counts.items() if b not in dirty} | recounted
+    return counts
+
+
+def _stored_counts(row: TermStatistic) -> dict[int, int] | None:
+    """The row's {bucket: documents}, or None when it is not that shape (never written by
+    this module): then the term is counted again whole."""
+    try:
+        return {int(bucket): int(documents) for bucket, documents in row.bucket_counts.items()}
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def _statistics_write(
+    *, counts: dict[str, dict[int, int]], facts_version: str, mark: JournalMark
+) -> None:
+    if not counts:
+        return
+    rows = [
+        TermStatistic(
+            key=_statistic_key(identity),
+            term=identity,
+            bucket_counts={str(bucket): documents for bucket, documents in sorted(buckets.items())},
+            documents=sum(buckets.values()),
+            facts_version=facts_version,
+            mark_last_id=mark.last_id,
+            mark_snapshot=mark.snapshot,
+            mark_own=mark.own,
+            marked_at=mark.read_at,
+        )
+        for identity, buckets in counts.items()
+    ]
+    try:
+        # A savepoint: inside a caller's transaction a failed write must not poison it.
+        with transaction.atomic():
+            TermStatistic.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["key"],
+                update_fields=[
+                    "bucket_counts",
+                    "documents",
+                    "facts_version",
+                    "mark_last_id",
+                    "mark_snapshot",
+                    "mark_own",
+                    "marked_at",
+                ],
+            )
+            # Rows no search has needed since the journal's retention can never be patched.
+            TermStatistic.objects.filter(marked_at__lt=timezone.now() - RETENTION).delete()
+    except DatabaseError:
+        logger.warning("search term statistics unwritable; counted again next time", exc_info=True)

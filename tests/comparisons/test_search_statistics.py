@@ -1,0 +1,138 @@
+"""Search term statistics kept in the shared table and brought up to date from the change
+journal (comparisons/search/stats.py): after random committed edits of every kind, the
+counts a search uses equal a fresh count, and an edit of one artifact counts only its
+bucket again. Runs on SQLite and on PostgreSQL."""
+
+import random
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from catalog.models import Artifact, Capability
+from catalog.versioning import catalog_version_bump
+from comparisons.models import TermStatistic
+from comparisons.search import stats
+from comparisons.search.backends import Buckets, backend_get
+from comparisons.search.normalise import Term
+from comparisons.search.stats import term_statistics_get
+from tests.comparisons.test_snapshot_patch import Editor, _catalog
+from tests.factories import ArtifactFactory, CapabilityFactory
+
+# Words the generated catalog holds (capability titles and descriptions, tag and vendor
+# names) and one it never does, matched each way a query term can match.
+TERMS: dict[str, Term | None] = {
+    stats.ALL_DOCUMENTS: None,
+    "exact capability": Term(word="capability", alternatives=()),
+    "exact useful": Term(word="useful", alternatives=("thing",)),
+    "exact tag": Term(word="tag", alternatives=()),
+    "prefix renam": Term(word="renam", alternatives=(), prefix=True),
+    "exact nonesuch": Term(word="nonesuch", alternatives=()),
+    "compound well described": Term(word="well described", alternatives=(), compound=True),
+}
+WIDTH = 2  # two artifact ids per bucket, so that a test catalog spans many buckets
+
+
+def _fresh() -> dict[str, int]:
+    counts = backend_get().document_counts(terms=list(TERMS.values()), buckets=Buckets(width=1))
+    return {identity: sum(c.values()) for identity, c in zip(TERMS, counts, strict=True)}
+
+
+def _kept(version: str) -> dict[str, int]:
+    return term_statistics_get(backend=backend_get(), terms=TERMS, facts_version=version)
+
+
+# Committed writes (transaction=True): on PostgreSQL the journal's positions are transaction
+# snapshots, so only real commits exercise them.
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("seed", range(4))
+def test_counts_patched_after_random_edits_equal_a_fresh_count(seed, monkeypatch):
+    monkeypatch.setattr(stats, "BUCKET_WIDTH", WIDTH)
+    rng = random.Random(seed)
+    _catalog(rng)
+    editor = Editor(rng)
+    assert _kept("f0") == _fresh()
+    for n in range(1, 12):
+        editor.round()
+        fresh = _fresh()
+        assert _kept(f"f{n}") == fresh, (seed, n)
+        # Under the same facts version the table is read as it stands, with no count.
+        with CaptureQueriesContext(connection) as queries:
+            assert _kept(f"f{n}") == fresh
+        assert len(queries) == 1
+
+
+def _counted_ranges(queries: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if "count(" in q["sql"].lower()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_of_one_artifact_counts_only_its_bucket(monkeypatch):
+    monkeypatch.setattr(stats, "BUCKET_WIDTH", WIDTH)
+    artifacts = [ArtifactFactory() for _ in range(8)]
+    for artifact in artifacts:
+        CapabilityFactory(artifact=artifact, title="Zorblat helper")
+    terms = {"exact zorblat": Term(word="zorblat", alternatives=())}
+    backend = backend_get()
+    assert term_statistics_get(backend=backend, terms=terms, facts_version="f0") == {
+        "exact zorblat": 8
+    }
+    edited = artifacts[5]
+    with transaction.atomic():
+        CapabilityFactory(artifact=edited, title="Zorblat twice")
+    with CaptureQueriesContext(connection) as queries:
+        counts = term_statistics_get(backend=backend, terms=terms, facts_version="f1")
+    assert counts == {"exact zorblat": 9}
+    (count,) = _counted_ranges(queries)
+    low = edited.pk // WIDTH * WIDTH
+    # Only the edited artifact's bucket, by its id range.
+    assert str(low) in count and str(low + WIDTH) in count
+    row = TermStatistic.objects.get()
+    assert row.documents == 9 and row.facts_version == "f1"
+    assert sum(row.bucket_counts.values()) == 9
+    in_bucket = sum(low <= a.pk < low + WIDTH for a in artifacts)
+    assert row.bucket_counts[str(edited.pk // WIDTH)] == in_bucket + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_the_journal_cannot_vouch_for_are_counted_again_whole(monkeypatch):
+    """A bulk write recorded as "anything may have changed" (or a row not in the shape this
+    module writes) makes the next reader count the term over every bucket."""
+    monkeypatch.setattr(stats, "BUCKET_WIDTH", WIDTH)
+    artifacts = [ArtifactFactory() for _ in range(6)]
+    for artifact in artifacts:
+        CapabilityFactory(artifact=artifact, title="Zorblat helper")
+    terms = {"exact zorblat": Term(word="zorblat", alternatives=())}
+    backend = backend_get()
+    term_statistics_get(backend=backend, terms=terms, facts_version="f0")
+    with transaction.atomic():
+        Capability.objects.filter(artifact=artifacts[0]).update(title="Nothing here")
+        catalog_version_bump()
+    with CaptureQueriesContext(connection) as queries:
+        assert term_statistics_get(backend=backend, terms=terms, facts_version="f1") == {
+            "exact zorblat": 5
+        }
+    (count,) = _counted_ranges(queries)
+    assert 'artifact_id" >=' not in count and "artifact_id >=" not in count
+    TermStatistic.objects.update(bucket_counts={"not a bucket": 1}, facts_version="old")
+    assert term_statistics_get(backend=backend, terms=terms, facts_version="f2") == {
+        "exact zorblat": 5
+    }
+    assert TermStatistic.objects.get().bucket_counts != {"not a bucket": 1}
+
+
+@pytest.mark.django_db
+def test_a_failed_write_still_answers_and_leaves_the_transaction_usable(monkeypatch):
+    ArtifactFactory.create_batch(2)
+    for artifact in Artifact.objects.all():
+        CapabilityFactory(artifact=artifact, title="Zorblat helper")
+
+    def refuse(*args, **kwargs):
+        raise DatabaseError("read-only")
+
+    monkeypatch.setattr(TermStatistic.objects, "bulk_create", refuse)
+    terms = {"exact zorblat": Term(word="zorblat", alternatives=())}
+    assert term_statistics_get(backend=backend_get(), terms=terms, facts_version="f0") == {
+        "exact zorblat": 2
+    }
+    assert not TermStatistic.objects.exists()
