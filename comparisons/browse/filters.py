@@ -28,6 +28,7 @@ from django import forms
 from django.core.validators import EMPTY_VALUES
 from django.db.models import Count, QuerySet
 from django.http import QueryDict
+from django.utils.choices import CallableChoiceIterator
 
 from catalog.models import Artifact, Capability, Status
 from comparisons.browse.declarations import (
@@ -63,7 +64,52 @@ def _without_empty_values(data: QueryDict | None) -> QueryDict | None:
     return kept
 
 
+# Rendered filter widgets kept per process (WidgetMemoisedBoundField), oldest dropped first:
+# a few hundred distinct values cover the choices; free text fills the rest.
+WIDGETS_KEPT = 1024
+_widgets_rendered: dict[tuple, str] = {}
+
+
+class WidgetMemoisedBoundField(forms.BoundField):
+    """A filter field whose widget HTML is rendered once per process for each value it
+    shows. The filter form's widgets cost a third of a full catalog page's time through
+    Django's widget templates, and what they render depends only on what the key holds:
+    the field (made from a declaration, never changed at run time), its value, whether it
+    is in error, and its choices. Fields whose choices come from the catalog (callables
+    over the browse snapshot) are rendered every time."""
+
+    def __str__(self) -> str:
+        choices = getattr(self.field, "choices", ())
+        if isinstance(choices, CallableChoiceIterator):
+            return super().__str__()
+        value = self.value()
+        key = (
+            self.html_name,
+            self.auto_id,
+            self.form.is_bound,
+            bool(self.errors),
+            repr(list(value) if isinstance(value, (list, tuple)) else value),
+            repr(list(choices)),
+        )
+        html = _widgets_rendered.get(key)
+        if html is None:
+            html = _widgets_rendered[key] = super().__str__()
+            if len(_widgets_rendered) > WIDGETS_KEPT:
+                _widgets_rendered.pop(next(iter(_widgets_rendered)), None)
+        return html
+
+
 class ArtifactFilterForm(forms.Form):
+    bound_field_class = WidgetMemoisedBoundField
+
+    def __init__(self, *args, **kwargs):
+        # Each filterset builds its own form class from fields made for it alone
+        # (BaseArtifactFilter), so the per-instance deep copy of every field, a third of
+        # a catalog fragment's time, would copy what nobody else holds.
+        self.base_fields = {}  # type: ignore[misc]
+        super().__init__(*args, **kwargs)
+        self.fields = type(self).base_fields  # type: ignore[misc]
+
     def clean(self):
         cleaned = super().clean()
         for declared in CATALOG_FILTERS:
@@ -85,9 +131,18 @@ class BaseArtifactFilter(django_filters.FilterSet):
     ):
         if queryset is None:
             queryset = Artifact.objects.published().select_related("vendor")
+        # Fresh filters from the declarations instead of django-filter's deep copy of the
+        # class's (several milliseconds per request): nothing to copy from, then our own.
+        self.base_filters = {}
         super().__init__(
             _without_empty_values(data), queryset.order_by(*DEFAULT_ORDERING), **kwargs
         )
+        self.filters = _form_filters()
+        for name, filter_ in self.filters.items():
+            # What django-filter's metaclass and __init__ do for the class's own filters.
+            filter_.field_name = filter_.field_name or name
+            filter_.model = Artifact
+            filter_.parent = self
         self.snapshot = snapshot or browse_snapshot_get()
         # Only vendors and tags that would find something are offered. Callables, because
         # forms deep-copy plain choices on every instance (thousands of vendors at scale).

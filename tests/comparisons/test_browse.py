@@ -322,3 +322,50 @@ def test_an_empty_value_beside_a_chosen_one_keeps_the_chosen_one(client):
     assert response.status_code == 200
     assert [c.split('"')[0] for c in response.text.split('id="card-')[1:]] == ["a"]
     assert response["HX-Push-Url"] == f"{URL}?kind=app"
+
+
+@pytest.mark.parametrize(
+    "queries",
+    [
+        ["", "kind=model&min_rank=10", ""],
+        ["min_rank=abc&sort=zzz", "min_rank=5&sort=name", "min_rank=abc&sort=zzz"],
+        ["q=hello&knowledge_after=bad", "q=hello&knowledge_after=2024-01-01", "q=other"],
+    ],
+)
+def test_filter_widgets_reused_within_a_process_render_as_drawn_afresh(
+    client, catalog, monkeypatch, queries
+):
+    """The filter form's widgets are rendered once per value and error state: every page
+    reads exactly as with widgets drawn afresh, values and errors included, in any order."""
+    from django import forms
+
+    from comparisons.browse import filters
+
+    monkeypatch.setattr(filters, "_widgets_rendered", {})
+    reused = [client.get(f"{URL}?{query}").content for query in queries * 2]
+    assert filters._widgets_rendered  # the memo was used
+    monkeypatch.setattr(filters.ArtifactFilterForm, "bound_field_class", forms.BoundField)
+    afresh = [client.get(f"{URL}?{query}").content for query in queries * 2]
+    assert reused == afresh
+
+
+def test_a_reused_widget_still_shows_its_own_error_state(client, catalog, monkeypatch):
+    from comparisons.browse import filters
+
+    monkeypatch.setattr(filters, "_widgets_rendered", {})
+    # The same value, in error only without a unit to read it in.
+    invalid = re.compile(r'<input[^>]*name="max_price"[^>]*aria-invalid="true"')
+    for _ in range(2):
+        assert invalid.search(client.get(URL, {"max_price": "1"}).text)
+        unit = {"max_price": "1", "price_unit": PriceUnit.MONTH}
+        assert not invalid.search(client.get(URL, unit).text)
+
+
+def test_the_widget_memo_keeps_at_most_its_bound(client, catalog, monkeypatch):
+    from comparisons.browse import filters
+
+    monkeypatch.setattr(filters, "_widgets_rendered", {})
+    monkeypatch.setattr(filters, "WIDGETS_KEPT", 5)
+    for n in range(4):
+        client.get(URL, {"q": f"term {n}", "min_rank": n})
+    assert len(filters._widgets_rendered) == 5
