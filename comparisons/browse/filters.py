@@ -29,6 +29,7 @@ from django.core.validators import EMPTY_VALUES
 from django.db.models import Count, QuerySet
 from django.http import QueryDict
 from django.utils.choices import CallableChoiceIterator
+from django.utils.safestring import SafeString
 
 from catalog.models import Artifact, Capability, Status
 from comparisons.browse.declarations import (
@@ -67,7 +68,7 @@ def _without_empty_values(data: QueryDict | None) -> QueryDict | None:
 # Rendered filter widgets kept per process (WidgetMemoisedBoundField), oldest dropped first:
 # a few hundred distinct values cover the choices; free text fills the rest.
 WIDGETS_KEPT = 1024
-_widgets_rendered: dict[tuple, str] = {}
+_widgets_rendered: dict[tuple, SafeString] = {}
 
 
 class WidgetMemoisedBoundField(forms.BoundField):
@@ -78,7 +79,7 @@ class WidgetMemoisedBoundField(forms.BoundField):
     is in error, and its choices. Fields whose choices come from the catalog (callables
     over the browse snapshot) are rendered every time."""
 
-    def __str__(self) -> str:
+    def __str__(self) -> SafeString:
         choices = getattr(self.field, "choices", ())
         if isinstance(choices, CallableChoiceIterator):
             return super().__str__()
@@ -108,7 +109,7 @@ class ArtifactFilterForm(forms.Form):
         # a catalog fragment's time, would copy what nobody else holds.
         self.base_fields = {}  # type: ignore[misc]
         super().__init__(*args, **kwargs)
-        self.fields = type(self).base_fields  # type: ignore[misc]
+        self.fields = type(self).base_fields
 
     def clean(self):
         cleaned = super().clean()
@@ -133,7 +134,7 @@ class BaseArtifactFilter(django_filters.FilterSet):
             queryset = Artifact.objects.published().select_related("vendor")
         # Fresh filters from the declarations instead of django-filter's deep copy of the
         # class's (several milliseconds per request): nothing to copy from, then our own.
-        self.base_filters = {}
+        self.base_filters: dict[str, django_filters.Filter] = {}
         super().__init__(
             _without_empty_values(data), queryset.order_by(*DEFAULT_ORDERING), **kwargs
         )
