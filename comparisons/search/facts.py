@@ -1,6 +1,6 @@
 """Reads for the parsed constraints: what each candidate artifact is (modalities, context,
-prices, tags), the artifacts meeting the constraints that no word matched, the catalog's
-name families, and the match graph's chosen-result rate of capabilities.
+prices, tags), the artifacts meeting the constraints that no word matched, and the match
+graph's chosen-result rate of capabilities.
 
 All bounded: facts for at most FACTS_LIMIT ranked artifacts, at most SUPPLEMENT_LIMIT
 artifacts found by constraints alone; the results are cached with the ranking (service.py).
@@ -15,7 +15,7 @@ from django.db.models import Q
 
 from catalog.fields import modality_lookup
 from catalog.models import Artifact, Capability, PricingModel
-from comparisons.search.intent import FREE_PRICING, ArtifactFacts, Constraint, family_words
+from comparisons.search.intent import FREE_PRICING, ArtifactFacts, Constraint
 
 # The ranked artifacts whose facts are read for one intent: the constraints order these.
 FACTS_LIMIT = 2000
@@ -144,13 +144,6 @@ def artifacts_meeting(*, constraints: Iterable[Constraint], cheapest: bool) -> l
     else:
         order = ["-rank", "id"]
     return list(rows.order_by(*order).values_list("id", flat=True)[:SUPPLEMENT_LIMIT])
-
-
-def catalog_families_get() -> frozenset[str]:
-    """The family words of published artifact names (see intent.family_words)."""
-    return family_words(
-        Artifact.objects.published().order_by().values_list("name", flat=True).distinct()
-    )
 
 
 def capability_success_rates_get(*, capability_ids: Iterable[int]) -> dict[int, float]:

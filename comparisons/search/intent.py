@@ -624,29 +624,58 @@ _FAMILY = re.compile(r"^([a-z]{3,})[\s.\-]?\d")
 _FIRST_WORD = re.compile(r"^([a-z]{3,})(?:\s|$)")
 
 
+@dataclass(frozen=True)
+class FamilyParts:
+    """What one catalog name gives family_words: the letters before its version number,
+    if any, its first word, if any, and whether it carries a digit (a version)."""
+
+    versioned_word: str | None
+    first_word: str | None
+    versioned: bool
+
+
+def family_parts(name: str) -> FamilyParts:
+    """The parts of one name family_words reads (see there)."""
+    folded = name.casefold()
+    match = _FAMILY.match(folded)
+    first = _FIRST_WORD.match(folded)
+    return FamilyParts(
+        versioned_word=match.group(1) if match else None,
+        first_word=first.group(1) if first else None,
+        versioned=any(c.isdigit() for c in folded),
+    )
+
+
+def families_from_counts(
+    *, versioned_words: Iterable[str], first_words: dict[str, tuple[int, int]]
+) -> frozenset[str]:
+    """family_words from its counts: the words found before a version number, and each
+    first word with (distinct names starting with it, how many of those carry a version)."""
+    found = set(versioned_words)
+    found.update(
+        word for word, (count, versioned) in first_words.items() if count >= 2 and versioned
+    )
+    return frozenset(found) - VOCABULARY
+
+
 def family_words(names: Iterable[str]) -> frozenset[str]:
-    """The family words of catalog names: the letters before a version number
+    """The family words of catalog names (distinct): the letters before a version number
     ("GPT-4o" -> "gpt", "Qwen3.5-Flash" -> "qwen", "FLUX.1 [pro]" -> "flux"), and a first
     word that two or more names share when one of them carries a version ("DeepSeek V4
     Pro", "DeepSeek V4 Flash" -> "deepseek"; not "GitHub" of "GitHub MCP Server" and
     "GitHub Copilot", products rather than versions of a model), minus any word the
     parser reads as a cue."""
-    found = set()
-    # first word -> (names starting with it, whether any of them carries a version)
-    first_words: dict[str, tuple[int, bool]] = {}
+    versioned_words = set()
+    # first word -> (names starting with it, how many of them carry a version)
+    first_words: dict[str, tuple[int, int]] = {}
     for name in names:
-        folded = name.casefold()
-        match = _FAMILY.match(folded)
-        if match:
-            found.add(match.group(1))
-        first = _FIRST_WORD.match(folded)
-        if first:
-            count, versioned = first_words.get(first.group(1), (0, False))
-            first_words[first.group(1)] = (count + 1, versioned or any(c.isdigit() for c in folded))
-    found.update(
-        word for word, (count, versioned) in first_words.items() if count >= 2 and versioned
-    )
-    return frozenset(found) - VOCABULARY
+        parts = family_parts(name)
+        if parts.versioned_word:
+            versioned_words.add(parts.versioned_word)
+        if parts.first_word:
+            count, versioned = first_words.get(parts.first_word, (0, 0))
+            first_words[parts.first_word] = (count + 1, versioned + parts.versioned)
+    return families_from_counts(versioned_words=versioned_words, first_words=first_words)
 
 
 # ---- evaluation ----------------------------------------------------------------------

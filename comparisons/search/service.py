@@ -12,7 +12,7 @@ from catalog.models import Artifact
 from comparisons.caching.derived import (
     derived_cache_get_many,
     derived_cache_set_many,
-    derived_cache_version,
+    derived_cache_versions,
 )
 from comparisons.paging import page_wanted
 from comparisons.search.backends import Highlight, SearchBackend, backend_get
@@ -21,9 +21,9 @@ from comparisons.search.facts import (
     artifact_facts_get,
     artifacts_meeting,
     capability_success_rates_get,
-    catalog_families_get,
     constraint_capabilities_get,
 )
+from comparisons.search.families import catalog_families_get
 from comparisons.search.intent import (
     Constraint,
     ParsedIntent,
@@ -330,22 +330,12 @@ def _ranking(
     return Ranking.of(ordered, constraints_filtered=filtered)
 
 
-def _families(version: str | None) -> frozenset[str]:
-    if version is None:
-        return catalog_families_get()
-    key = derived_cache_key(kind="families", version=version, text="")
-    families = derived_cache_get_many([key]).get(key)
-    if families is None:
-        families = catalog_families_get()
-        derived_cache_set_many({key: families}, timeout=settings.PAGE_CACHE_SECONDS)
-    return families
-
-
-def intent_parsed(*, intent: str, version: str | None) -> ParsedIntent:
-    """The constraints of an intent, with the catalog's name families."""
+def intent_parsed(*, intent: str, facts: str | None) -> ParsedIntent:
+    """The constraints of an intent, with the catalog's name families under the facts
+    version `facts` (None: read fresh)."""
     if not intent:
         return ParsedIntent()
-    return intent_parse(intent, names=_families(version))
+    return intent_parse(intent, names=catalog_families_get(facts=facts))
 
 
 def _scored(
@@ -385,8 +375,11 @@ def search_run(
     cleaned = query_clean(query)
     intent = intent_normalise(cleaned)
     terms = query_terms(intent)
-    version = derived_cache_version() if intent else None
-    parsed_all = intent_parsed(intent=intent, version=version)
+    # The catalog version keys the reused ranking and page, the facts version the name
+    # families: both in one read of the version store.
+    versions = derived_cache_versions() if intent else None
+    version, facts = versions if versions is not None else (None, None)
+    parsed_all = intent_parsed(intent=intent, facts=facts)
     dropped_keys = set(list(drop)[:MAX_DROPS])
     parsed = parsed_all.without(dropped_keys)
     ranking = _scored(intent=intent, terms=terms, version=version, parsed=parsed)

@@ -174,6 +174,7 @@ def test_a_committed_catalog_edit_is_seen_by_the_next_search(
 
 def test_nothing_is_reused_when_the_version_store_is_unreadable(derived_cache, monkeypatch):
     monkeypatch.setattr("comparisons.caching.derived.catalog_version_get", lambda: None)
+    monkeypatch.setattr("comparisons.caching.derived.catalog_versions_get", lambda: None)
     _catalog(both=PER_PAGE + 2, each=3)
     search_run(query=QUERY)
     with CaptureQueriesContext(connection) as queries:
