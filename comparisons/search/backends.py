@@ -13,8 +13,9 @@ User text never reaches a query parser unquoted: terms are runs of letters and d
 websearch_to_tsquery one at a time on PostgreSQL.
 """
 
+import itertools
 import operator
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from typing import Protocol
@@ -182,9 +183,10 @@ class PostgresBackend:
     def document_counts(
         self, *, terms: Sequence[Term | None], buckets: Buckets
     ) -> list[dict[int, int]]:
-        # One statement per term. Several in one statement save nothing measurable (each
-        # is planned on its own either way) and, where JIT is on, their summed cost made
-        # PostgreSQL compile for 3 s on a million capabilities.
+        # Over every bucket, one statement per term: several in one statement saved nothing
+        # measurable (each is planned on its own either way) and, where JIT is on, their
+        # summed cost made PostgreSQL compile for 3 s on a million capabilities. A few
+        # buckets (after an edit) are cheap, and one UNION ALL saves the round trips.
         width = buckets.width
         within = Q()
         if buckets.numbers is not None:
@@ -195,18 +197,30 @@ class PostgresBackend:
                 operator.or_,
                 (Q(artifact_id__gte=low, artifact_id__lt=high) for low, high in buckets.ranges()),
             )
-        counts = []
-        for term in terms:
-            rows = (
-                self._documents(term)
-                .filter(within)
-                .annotate(bucket=F("artifact_id") / width)
-                .values("bucket")
-                .annotate(documents=Count("*"))
-                .values_list("bucket", "documents")
-                .order_by()
-            )
-            counts.append(dict(rows))
+        queries = [
+            self._documents(term)
+            .filter(within)
+            .annotate(bucket=F("artifact_id") / width)
+            .values("bucket")
+            .annotate(documents=Count("*"), term=Value(index, output_field=IntegerField()))
+            .values_list("term", "bucket", "documents")
+            .order_by()
+            for index, term in enumerate(terms)
+        ]
+        rows: Iterable[tuple[int, int, int]]
+        if buckets.numbers is None or len(queries) == 1:
+            rows = itertools.chain.from_iterable(queries)
+        else:
+            parts = [query.query.sql_with_params() for query in queries]
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    " UNION ALL ".join(f"({sql})" for sql, _ in parts),
+                    [param for _, params in parts for param in params],
+                )
+                rows = cursor.fetchall()
+        counts: list[dict[int, int]] = [{} for _ in terms]
+        for index, bucket, documents in rows:
+            counts[index][bucket] = documents
         return counts
 
     def _documents(self, term: Term | None) -> QuerySet:

@@ -43,7 +43,6 @@ from django.utils import timezone
 
 from catalog.journal import (
     RETENTION,
-    JournalChanges,
     JournalMark,
     catalog_changes_since,
     catalog_journal_mark,
@@ -150,16 +149,25 @@ def term_statistics_get(
     mark = catalog_journal_mark()
     whole = set(unknown)
     patched: dict[str, dict[int, int]] = {}
+    # Terms whose changed buckets are the same are counted again in one statement.
+    recount: dict[frozenset[int], list[tuple[str, dict[int, int]]]] = {}
     for row_mark, group in _by_mark(stale):
         changes = catalog_changes_since(mark=row_mark, limit=MAX_PATCHED_ARTIFACTS)
         for row in group:
-            counts = _bucket_counts_patched(
-                backend=backend, row=row, term=terms[row.term], changes=changes
-            )
-            if counts is None:
+            counts = _stored_counts(row)
+            if changes is None or changes.tags or counts is None:
                 whole.add(row.term)
-            else:
-                patched[row.term] = counts
+                continue
+            dirty = frozenset(pk // BUCKET_WIDTH for pk in changes.artifact_ids)
+            recount.setdefault(dirty, []).append((row.term, counts))
+    for dirty, rows_counts in recount.items():
+        recounted = backend.document_counts(
+            terms=[terms[identity] for identity, _ in rows_counts],
+            buckets=Buckets(width=BUCKET_WIDTH, numbers=dirty),
+        )
+        for (identity, counts), fresh in zip(rows_counts, recounted, strict=True):
+            # A bucket's count replaced whole: the documents' old words are never needed.
+            patched[identity] = {b: n for b, n in counts.items() if b not in dirty} | fresh
     if whole:
         ordered = sorted(whole)
         counted = backend.document_counts(
@@ -184,27 +192,6 @@ def _by_mark(rows: list[TermStatistic]) -> Iterable[tuple[JournalMark, list[Term
             read_at=min(row.marked_at for row in group),
         )
         yield mark, group
-
-
-def _bucket_counts_patched(
-    *,
-    backend: SearchBackend,
-    row: TermStatistic,
-    term: Term | None,
-    changes: JournalChanges | None,
-) -> dict[int, int] | None:
-    """The row's bucket counts with the buckets of the changed artifacts counted again, or
-    None when the journal cannot say what changed (the caller counts the term whole)."""
-    counts = _stored_counts(row)
-    if changes is None or changes.tags or counts is None:
-        return None
-    dirty = frozenset(pk // BUCKET_WIDTH for pk in changes.artifact_ids)
-    if dirty:
-        (recounted,) = backend.document_counts(
-            terms=[term], buckets=Buckets(width=BUCKET_WIDTH, numbers=dirty)
-        )
-        counts = {b: n for b, n in counts.items() if b not in dirty} | recounted
-    return counts
 
 
 def _stored_counts(row: TermStatistic) -> dict[int, int] | None:
