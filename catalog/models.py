@@ -421,7 +421,17 @@ class Capability(Timestamped):
             _unit_interval_or_null("match_success_rate"),
             models.CheckConstraint(condition=~Q(title=""), name="capability_title_not_empty"),
         ]
-        indexes = [models.Index(fields=["artifact", "status", "position"], name="capability_order")]
+        indexes = [
+            models.Index(fields=["artifact", "status", "position"], name="capability_order"),
+            # Search reads the published capabilities (and their tags) of a few thousand
+            # artifacts at once: from this index alone, without visiting the table (2.4 s
+            # cold, 0.18 s warm, to 0.09 s at 100,000 artifacts; BENCHMARKS.md).
+            models.Index(
+                fields=["artifact", "id"],
+                condition=Q(status=Status.PUBLISHED),
+                name="capability_published_ids",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
