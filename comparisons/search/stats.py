@@ -206,6 +206,14 @@ def _stored_counts(row: TermStatistic) -> dict[int, int] | None:
 def _statistics_write(
     *, counts: dict[str, dict[int, int]], facts_version: str, mark: JournalMark
 ) -> None:
+    # A term no document holds costs nothing to count again (an empty index lookup) and is
+    # what random text produces: only terms some document holds are kept, which bounds
+    # the table by the catalog's own vocabulary.
+    counts = {
+        identity: buckets
+        for identity, buckets in counts.items()
+        if any(buckets.values()) or identity == ALL_DOCUMENTS
+    }
     if not counts:
         return
     rows = [

@@ -56,10 +56,13 @@ def test_counts_patched_after_random_edits_equal_a_fresh_count(seed, monkeypatch
         editor.round()
         fresh = _fresh()
         assert _kept(f"f{n}") == fresh, (seed, n)
-        # Under the same facts version the table is read as it stands, with no count.
+        # Under the same facts version the table is read as it stands: only the terms no
+        # document holds (never kept) are counted again.
         with CaptureQueriesContext(connection) as queries:
             assert _kept(f"f{n}") == fresh
-        assert len(queries) == 1
+        held = {identity for identity, documents in fresh.items() if documents}
+        assert len(_counted_ranges(queries)) <= len(TERMS) - len(held)
+        assert not [q for q in queries.captured_queries if "INSERT" in q["sql"]]
 
 
 def _counted_ranges(queries: CaptureQueriesContext) -> list[str]:
@@ -136,3 +139,19 @@ def test_a_failed_write_still_answers_and_leaves_the_transaction_usable(monkeypa
         "exact zorblat": 2
     }
     assert not TermStatistic.objects.exists()
+
+
+@pytest.mark.django_db
+def test_terms_no_document_holds_are_not_kept():
+    CapabilityFactory(title="Zorblat helper")
+    terms = {
+        stats.ALL_DOCUMENTS: None,
+        "exact zorblat": Term(word="zorblat", alternatives=()),
+        "exact qwxzv": Term(word="qwxzv", alternatives=()),
+    }
+    counts = term_statistics_get(backend=backend_get(), terms=terms, facts_version="f0")
+    assert counts == {stats.ALL_DOCUMENTS: 1, "exact zorblat": 1, "exact qwxzv": 0}
+    assert set(TermStatistic.objects.values_list("term", flat=True)) == {
+        stats.ALL_DOCUMENTS,
+        "exact zorblat",
+    }
