@@ -128,7 +128,12 @@ def _picker_page(request, *, status: int = 200, message: str = "", **context) ->
     return render(request, "compare/picker.html", {"message": message, **context}, status=status)
 
 
+# The element a catalog card's "Compare with…" loads its picker into (artifact_card.html).
+CARD_TARGET_PREFIX = "compare-with-"
+
+
 @require_GET
+@vary_on_headers("HX-Request", "HX-Target")
 def compare_pick(request: HtmxHttpRequest) -> HttpResponse:
     try:
         data = request.GET
@@ -167,8 +172,17 @@ def compare_pick(request: HtmxHttpRequest) -> HttpResponse:
             )
 
     if len(given) == 1:
-        # One artifact chosen (the "compare with…" entry without JavaScript): ask for the other.
-        return _picker_page(request, fixed=found[given[0]])
+        fixed = found[given[0]]
+        target = (request.htmx.target or "") if request.htmx else ""
+        if target.startswith(CARD_TARGET_PREFIX) and not request.htmx.history_restore_request:
+            # A catalog card opening its "Compare with…": only the form, for that card.
+            return render(
+                request,
+                "components/compare_picker.html",
+                {"picker_id": f"compare-{fixed.slug}", "fixed": fixed},  # type: ignore[union-attr]
+            )
+        # One artifact chosen (the "compare with…" link without JavaScript): ask for the other.
+        return _picker_page(request, fixed=fixed)
 
     first, second = found["a"], found["b"]
     if first.pk == second.pk:  # type: ignore[union-attr]

@@ -264,8 +264,11 @@ def test_cards_show_vendor_kind_rank_price_tags_and_compare_entry(client):
     assert '<a class="tag" href="/artifacts/?tag=chat">Chat assistant</a>' in text
     assert "Free tier" in text
     assert "Price unknown" in text  # the unknown price is never shown as free
-    assert '<input type="hidden" name="a" value="qwen3-5-flash">' in text
+    # "Compare with…" carries a link to the picker with this side chosen (no form until
+    # it is opened: test_picker.py has the form it loads).
     assert "Compare with…" in text
+    assert '<a href="/compare/pick/?a=qwen3-5-flash">Choose what to compare' in text
+    assert '<input type="hidden" name="a" value="qwen3-5-flash">' not in text
 
 
 def test_empty_results_say_so(client):

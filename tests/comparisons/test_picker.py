@@ -65,6 +65,30 @@ def test_one_artifact_chosen_asks_for_the_other(client, pair):
     assert '<input type="hidden" name="a" value="qwen3-5-flash">' in response.text
 
 
+def test_a_catalog_card_opening_its_picker_gets_the_form_alone(client, pair):
+    """What a card's "Compare with…" loads when opened: the form with this side chosen,
+    ids unique to the card, and no page around it; a history restore gets the page."""
+    card = {"HX-Request": "true", "HX-Target": "compare-with-qwen3-5-flash"}
+    response = client.get(PICK, {"a": "qwen3-5-flash"}, headers=card)
+    assert response.status_code == 200
+    text = response.text
+    assert '<form class="compare-picker"' in text and "<html" not in text
+    assert '<input type="hidden" name="a" value="qwen3-5-flash">' in text
+    assert 'id="compare-qwen3-5-flash-b"' in text
+    assert "Compare Qwen3.5-Flash with" in text
+    assert response.headers["Vary"].count("HX-Target") == 1
+    restore = client.get(
+        PICK, {"a": "qwen3-5-flash"}, headers={**card, "HX-History-Restore-Request": "true"}
+    )
+    assert "<html" in restore.text
+    # Another HTMX target (or none) is the picker page, as without JavaScript.
+    other = client.get(PICK, {"a": "qwen3-5-flash"}, headers={"HX-Request": "true"})
+    assert "Compare Qwen3.5-Flash with…" in other.text and "<html" in other.text
+    # An unknown side still answers the page with its message, never a bare form.
+    unknown = client.get(PICK, {"a": "nope-nothing"}, headers=card)
+    assert unknown.status_code == 400 and "<html" in unknown.text
+
+
 def test_unknown_artifact_answers_400_with_a_message_and_candidates(client, pair):
     response = client.get(PICK, {"a": "qwen3-5-flash", "b": "flux"})
     assert response.status_code == 400

@@ -44,3 +44,21 @@ def test_unknown_name_offers_candidates_instead_of_an_error(page: Page):
     expect(page.get_by_role("alert")).to_contain_text("is not in the catalog")
     page.get_by_role("alert").get_by_role("link", name="Qwen3.5-Flash").click()
     expect(page).to_have_url(re.compile(re.escape(SEED_COMPARE) + "$"))
+
+
+def test_a_catalog_card_loads_its_picker_when_opened_and_compares(page: Page):
+    """Each card's "Compare with…" fetches its form on first opening (the catalog page no
+    longer carries one per card), with suggestions, and lands on the comparison."""
+    page.goto("/artifacts/?q=qwen3.5")
+    card = page.locator("article.artifact-card").filter(
+        has=page.get_by_role("link", name="Qwen3.5-Flash", exact=True)
+    )
+    expect(card.locator("form.compare-picker")).to_have_count(0)
+    card.locator("summary", has_text="Compare with…").click()
+    second = card.get_by_role("combobox", name="Compare Qwen3.5-Flash with")
+    expect(second).to_be_visible()
+    second.press_sequentially("flux", delay=20)
+    expect(card.locator("option[value='FLUX.1 [pro]']")).to_have_count(1)
+    second.fill("FLUX.1 [pro]")
+    card.get_by_role("button", name="Compare").click()
+    expect(page).to_have_url(re.compile(re.escape(SEED_COMPARE) + "$"))
