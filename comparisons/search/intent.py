@@ -496,6 +496,7 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
     # Modalities with no direction, and whether they stand in a "for" phrase (a purpose).
     undirected: list[tuple[int, str, bool]] = []
     purpose = False
+    converting = False  # a converting verb whose "to" has not come yet
     name_words = set(names) - VOCABULARY
     for i, word in enumerate(words):
         nxt = words[i + 1] if i + 1 < len(words) else ""
@@ -564,8 +565,10 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
             if source != "text":
                 add(i - 1, "input", source)
             mode, once = "output", True
-        elif word == "to" and last_content in CONVERT_CUES:
-            mode, once = "output", True
+        elif word == "to" and (last_content in CONVERT_CUES or converting):
+            # "convert to audio", and "convert a screenshot of a table to csv": the "to"
+            # of a converting verb, however far after it, names what comes out.
+            mode, once, converting = "output", True, False
         elif word == "for":
             # "compose music for a video": what follows "for" is a purpose, out of the
             # verb's reach (a modality there has no direction; see the undirected below).
@@ -574,6 +577,10 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
             mode, once = "input", False
         if mode is not None or word in ("with", "and"):
             purpose = False  # a verb or a new clause after the purpose
+        if word in CONVERT_CUES:
+            converting = True
+        elif word in ("for", "and", "with"):
+            converting = False
         if word not in STOPWORDS:
             last_content = word
 

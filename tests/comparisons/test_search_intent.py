@@ -759,3 +759,19 @@ def test_free_that_nothing_meets_orders_by_price():
     known[6] = facts(**paid, pricing_model="free")
     ids, filtered = order(parsed, [entry(1), entry(5, 1.0), entry(6, 2.0)], known)
     assert (ids, filtered) == ([6, 5], True)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # The "to" of a converting verb names the output, however far after the verb.
+        ("convert a screenshot of a table to csv", ["input:image", "output:text"]),
+        ("convert an audio file to text", ["input:audio", "output:text"]),
+        ("turn my holiday photos to a video", ["input:image", "output:video"]),
+        ("convert a pdf to images", ["input:file", "output:image"]),
+        # Not past a purpose.
+        ("convert a pdf for work to images", ["input:file"]),
+    ],
+)
+def test_the_to_of_a_converting_verb(query, expected):
+    assert keys(query) == expected
