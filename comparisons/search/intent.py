@@ -29,7 +29,8 @@ Rules, in the order they apply to a token:
   cue negates it; "without an API key" means open weights, open source or free, and a
   cost denied ("doesn't cost anything", "costs nothing") is free.
 - Purpose: after "for", a modality is what the thing is for, not what goes in or comes
-  out ("compose music for a video" makes audio).
+  out ("compose music for a video" makes audio); a reading verb reaches over "for" ("alt
+  text for images"), and so does the "to" of a converting verb.
 - Versions: a family word followed by a bare number ("llama 3", "gpt-5") names that
   version; a name also matches its maker ("mistral" finds Mistral's "Ministral 3 8B").
 """
@@ -569,9 +570,10 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
             # "convert to audio", and "convert a screenshot of a table to csv": the "to"
             # of a converting verb, however far after it, names what comes out.
             mode, once, converting = "output", True, False
-        elif word == "for":
+        elif word == "for" and mode != "input":
             # "compose music for a video": what follows "for" is a purpose, out of the
-            # verb's reach (a modality there has no direction; see the undirected below).
+            # reach of a verb that makes something (a modality there has no direction; see
+            # the undirected below). A reading verb reaches over it: "alt text for images".
             mode, once, purpose = None, False, True
         elif word in INPUT_CUES:
             mode, once = "input", False
@@ -579,7 +581,7 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
             purpose = False  # a verb or a new clause after the purpose
         if word in CONVERT_CUES:
             converting = True
-        elif word in ("for", "and", "with"):
+        elif word in ("and", "with"):
             converting = False
         if word not in STOPWORDS:
             last_content = word

@@ -655,6 +655,9 @@ def test_a_cost_denied_is_free(query, expected):
         # A verb after "for" still directs what follows it.
         ("model for generating images", ["kind:model", "output:image"]),
         ("a tool for transcribing audio", ["input:audio", "output:text"]),
+        # A reading verb reaches over "for": what it reads follows.
+        ("alt text for images on my website", ["input:image", "output:text"]),
+        ("captions for my photos", ["input:image", "output:text"]),
         # "with" starts a new clause: the modality after it goes in again.
         ("chat for fun with a pdf", ["input:file", "output:text"]),
     ],
@@ -769,8 +772,8 @@ def test_free_that_nothing_meets_orders_by_price():
         ("convert an audio file to text", ["input:audio", "output:text"]),
         ("turn my holiday photos to a video", ["input:image", "output:video"]),
         ("convert a pdf to images", ["input:file", "output:image"]),
-        # Not past a purpose.
-        ("convert a pdf for work to images", ["input:file"]),
+        # Past a purpose too.
+        ("convert a pdf for work to images", ["input:file", "output:image"]),
     ],
 )
 def test_the_to_of_a_converting_verb(query, expected):
