@@ -38,6 +38,7 @@ _FIELDS = (
     "price_unit",
     "name",
     "rank",
+    "vendor__name",
 )
 
 
@@ -80,7 +81,7 @@ def artifact_facts_get(*, artifact_ids: Iterable[int]) -> dict[int, ArtifactFact
     facts = {}
     for row in Artifact.objects.filter(pk__in=ids).order_by().values_list(*_FIELDS):
         (pk, kind, pricing, free_tier, open_weights, inputs, outputs, context, prices,
-         starting, unit, name, rank) = row  # fmt: skip
+         starting, unit, name, rank, vendor) = row  # fmt: skip
         facts[pk] = ArtifactFacts(
             kind=kind,
             pricing_model=pricing,
@@ -93,6 +94,7 @@ def artifact_facts_get(*, artifact_ids: Iterable[int]) -> dict[int, ArtifactFact
             prices=_prices(prices, starting, unit),
             name=name,
             rank=rank,
+            vendor=vendor or "",
         )
     return facts
 
@@ -126,9 +128,12 @@ def _condition(constraint: Constraint) -> Q | None:
     if field == "name":
         # A coarse filter on the name's leading letters ("qwen" of "qwen3.5"): without it
         # the supplement's first SUPPLEMENT_LIMIT by rank may hold none of the family.
-        # The exact, punctuation-blind check (intent.name_key) is applied in Python.
+        # The exact, punctuation-blind check (intent.name_key) is applied in Python. The
+        # maker's name counts too ("mistral" names Mistral's "Ministral 3 8B").
         letters = _LEADING_LETTERS.match(value)
-        return Q(name__icontains=letters.group(0)) if letters else None
+        if not letters:
+            return None
+        return Q(name__icontains=letters.group(0)) | Q(vendor__name__icontains=letters.group(0))
     return None
 
 

@@ -25,8 +25,14 @@ Rules, in the order they apply to a token:
 - Kind: API, app, library, MCP server, extension, agent, dataset, model.
 - Names: a word with letters and digits ("qwen3.5", "gpt-4o") or a family word of the
   catalog's names ("flux", "claude") keeps results whose name contains it.
-- Negation: "without"/"no"/"not"/"except" before a cue negates it; "without an API key"
-  means open weights, open source or free.
+- Negation: "without"/"no"/"not"/"except" (and "doesn't", "can't", "never") before a
+  cue negates it; "without an API key" means open weights, open source or free, and a
+  cost denied ("doesn't cost anything", "costs nothing") is free.
+- Purpose: after "for", a modality is what the thing is for, not what goes in or comes
+  out ("compose music for a video" makes audio); a reading verb reaches over "for" ("alt
+  text for images"), and so does the "to" of a converting verb.
+- Versions: a family word followed by a bare number ("llama 3", "gpt-5") names that
+  version; a name also matches its maker ("mistral" finds Mistral's "Ministral 3 8B").
 """
 
 import itertools
@@ -107,13 +113,41 @@ PHRASES = {
     "zero cost": "zero-cost",
     "free of charge": "free",
     "without paying": "free",
+    # A cost denied is a price too: "doesn't cost anything" (contractions are read as
+    # "not" first, see _CONTRACTED_NEGATION).
+    "not cost anything": "free",
+    "not cost a thing": "free",
+    "not cost a penny": "free",
+    "costs nothing": "free",
+    "cost nothing": "free",
+    "pay nothing": "free",
+    "paying nothing": "free",
+    "no charge": "free",
+    "not have to pay": "free",
+    "not want to pay": "free",
     # Answers that need today's information need the web.
     "current information": "web-search",
     "up to date information": "web-search",
     "real time information": "web-search",
     "latest news": "web-search",
     "the internet": "web-search",
+    # Answers that cite what a live search found.
+    "live search": "web-search",
+    "live web": "web-search",
+    "search grounding": "web-search",
+    "grounded in search": "web-search",
+    "with citations": "web-search",
+    "cite sources": "web-search",
+    "cites sources": "web-search",
+    "cite its sources": "web-search",
+    "cites its sources": "web-search",
 }
+
+# "doesn't", "don't", "can't", "isn't", typed with or without the apostrophe (which
+# normalising turns into a space: "doesn t"): a negation like "not".
+_CONTRACTED_NEGATION = re.compile(
+    r" (?:do|does|did|is|are|was|were|ca|could|wo|would|should|must|has|have|had)(?:n t|nt) "
+)
 
 # Verbs and prepositions after which a modality goes in.
 INPUT_CUES = _words(
@@ -138,6 +172,9 @@ DEFAULT_DIRECTION = {
     "visual": ("input", "image"),
     "multimodal": ("input", "image"),
 }
+# Verbs that set what they are given in motion: "animate a still photo" takes the photo in
+# and gives video out.
+ANIMATE_CUES = _words("animate animates animating")
 # Verbs that read text aloud: the text they name goes in, audio comes out ("speak text").
 SPEECH_CUES = _words("speak speaks say says narrate narrates")
 # Verbs whose object is the source: "turn text into speech", "convert audio to text".
@@ -162,7 +199,9 @@ TEXT_JOBS = _words(
     "answers questions reasoning math classify classification analyze analyse analysis "
     "analyzing analysing "
     "stt asr recognition transcriber understand understands understanding identify identifies "
-    "recognize recognise detect detects interpret llm llms tell subtitle subtitles"
+    "recognize recognise detect detects interpret llm llms tell subtitle subtitles "
+    # A model that sees or hears answers in words: "a vision model", "listen to audio".
+    "vision listen listens listening hear hears"
 )
 # Jobs that start from text someone writes: when no input is named, text goes in (a
 # speech-to-text model answers in text too, but is no chat model).
@@ -216,6 +255,9 @@ CODEBASE_WORDS = _words("codebase codebases repository repositories repo repos m
 _CONTEXT_NUMBER = re.compile(r"^(\d+(?:\.\d+)?)(k|m)?$")
 CONTEXT_UNITS = {"k": 1_000, "m": 1_000_000, "thousand": 1_000, "million": 1_000_000}
 CONTEXT_NOUNS = _words("context tokens token window")
+# "a 300 page document": pages of prose, at about this many tokens each.
+PAGE_WORDS = _words("page pages")
+TOKENS_PER_PAGE = 500
 
 FEATURE_LABELS = {
     "function-calling": "Tools / function calling",
@@ -265,7 +307,7 @@ KIND_LABELS = {
     ("model",): "model",
 }
 
-NEGATIONS = _words("without no not except excluding avoid non")
+NEGATIONS = _words("without no not never except excluding avoid non cannot")
 # Negation reaches over at most this many words ("without an API key").
 NEGATION_REACH = 3
 
@@ -278,6 +320,7 @@ VOCABULARY = (
     | INPUT_NOUNS
     | EDIT_CUES
     | SPEECH_CUES
+    | ANIMATE_CUES
     | HUGE_WORDS
     | frozenset(DEFAULT_DIRECTION)
     | TEXT_JOBS
@@ -301,6 +344,8 @@ VOCABULARY = (
 )
 
 _NAME_TOKEN = re.compile(r"^(?=.*[a-z])(?=.*\d)[a-z0-9][a-z0-9.\-]*$")
+# A version number standing alone after a family word ("llama 3", "gemini 2.5").
+_BARE_VERSION = re.compile(r"^\d{1,2}(?:\.\d{1,2})?$")
 
 
 # ---- result --------------------------------------------------------------------------
@@ -390,7 +435,9 @@ def _context_need(words: list[str]) -> int | None:
         after = words[i + 2] if i + 2 < len(words) else ""
         before = words[max(0, i - 2) : i]
         number = _CONTEXT_NUMBER.match("1" if word in ("a", "one") else word)
-        if number and (number.group(2) or nxt in CONTEXT_UNITS):
+        if number and not number.group(2) and nxt in PAGE_WORDS and word[0].isdigit():
+            bigger(int(float(number.group(1)) * TOKENS_PER_PAGE))
+        elif number and (number.group(2) or nxt in CONTEXT_UNITS):
             unit = number.group(2) or nxt
             scale = CONTEXT_UNITS[unit]
             following = after if nxt in CONTEXT_UNITS else nxt
@@ -420,6 +467,9 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
     them that is no cue word becomes a name constraint. Never raises.
     """
     text = f" {intent} "
+    # Twice: the pattern consumes the space a neighbouring contraction would need.
+    for _ in range(2):
+        text = _CONTRACTED_NEGATION.sub(" not ", text)
     for phrase, joined in PHRASES.items():
         text = text.replace(f" {phrase} ", f" {joined} ")
     words = text.split()
@@ -444,7 +494,10 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
     mode: str | None = None
     once = False
     last_content = ""
-    undirected: list[tuple[int, str]] = []
+    # Modalities with no direction, and whether they stand in a "for" phrase (a purpose).
+    undirected: list[tuple[int, str, bool]] = []
+    purpose = False
+    converting = False  # a converting verb whose "to" has not come yet
     name_words = set(names) - VOCABULARY
     for i, word in enumerate(words):
         nxt = words[i + 1] if i + 1 < len(words) else ""
@@ -487,7 +540,7 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
                 add(i, "input", modality)
                 add(i, "output", modality)
             elif direction is None and modality != "text":
-                undirected.append((i, modality))
+                undirected.append((i, modality, purpose))
             if once and direction == mode:
                 # "speech to text for meetings": "to" directs one modality, not the rest.
                 mode, once = None, False
@@ -499,6 +552,9 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
             add(i, *DEFAULT_DIRECTION[word])
         elif word in EDIT_CUES:
             mode, once = "edit", False
+        elif word in ANIMATE_CUES:
+            add(i, "output", "video")
+            mode, once = "input", False
         elif word in SPEECH_CUES:
             add(i, "output", "audio")
             mode, once = "speech", False
@@ -510,10 +566,23 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
             if source != "text":
                 add(i - 1, "input", source)
             mode, once = "output", True
-        elif word == "to" and last_content in CONVERT_CUES:
-            mode, once = "output", True
+        elif word == "to" and (last_content in CONVERT_CUES or converting):
+            # "convert to audio", and "convert a screenshot of a table to csv": the "to"
+            # of a converting verb, however far after it, names what comes out.
+            mode, once, converting = "output", True, False
+        elif word == "for" and mode != "input":
+            # "compose music for a video": what follows "for" is a purpose, out of the
+            # reach of a verb that makes something (a modality there has no direction; see
+            # the undirected below). A reading verb reaches over it: "alt text for images".
+            mode, once, purpose = None, False, True
         elif word in INPUT_CUES:
             mode, once = "input", False
+        if mode is not None or word in ("with", "and"):
+            purpose = False  # a verb or a new clause after the purpose
+        if word in CONVERT_CUES:
+            converting = True
+        elif word in ("and", "with"):
+            converting = False
         if word not in STOPWORDS:
             last_content = word
 
@@ -524,9 +593,9 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
     # "chat with a pdf": once an output is known, a modality with no direction goes in.
     outputs = {c.value for c in found.values() if c.field == "output"}
     if outputs:
-        for i, modality in undirected:
+        for i, modality, for_purpose in undirected:
             # "a voiceover for my videos": what it is for, not what goes in.
-            if modality not in outputs and "for" not in words[max(0, i - 2) : i]:
+            if modality not in outputs and not for_purpose:
                 add(i, "input", modality)
     named_input = any(c.field == "input" and not c.negated for c in found.values())
     if not named_input and any(
@@ -587,8 +656,13 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
             add(i, "kind", "+".join(KIND_WORDS[word]))
 
     for i, word in enumerate(words):
+        nxt = words[i + 1] if i + 1 < len(words) else ""
         versioned = bool(_NAME_TOKEN.match(word)) and word not in VOCABULARY
-        if word and (word in name_words or versioned) and not _CONTEXT_NUMBER.match(word):
+        if word in name_words and _BARE_VERSION.match(nxt):
+            # "llama 3", "gpt-5" (read as "gpt 5"), "gemini 2.5": the family at that
+            # version, not every version of it.
+            add(i, "name", f"{word} {nxt}")
+        elif word and (word in name_words or versioned) and not _CONTEXT_NUMBER.match(word):
             add(i, "name", word)
 
     order = ["kind", "input", "output", "price", "context", "feature", "open", "key", "name"]
@@ -699,6 +773,8 @@ class ArtifactFacts:
     prices: dict[str, float]
     name: str
     rank: int = 0
+    # The maker's name ("Mistral" of "Ministral 3 8B"): a family word names its models too.
+    vendor: str = ""
 
 
 OPEN_TAGS = frozenset({"open-weights", "local-inference"})
@@ -729,14 +805,18 @@ def _holds(constraint: Constraint, facts: ArtifactFacts) -> bool:
     if field == "kind":
         return facts.kind in value.split("+")
     if field == "name":
-        return name_key(value) in name_key(facts.name)
+        # "mistral models" are Mistral's, "Ministral 3 8B" among them; "deepseek" finds
+        # DeepSeek's "R1".
+        key = name_key(value)
+        return key in name_key(facts.name) or (bool(facts.vendor) and key in name_key(facts.vendor))
     # "key:none": no API key needed.
     return facts.open_weights or facts.pricing_model in FREE_PRICING
 
 
 # The unit a job is priced in, by its output: the first of these the artifact lists.
 JOB_UNITS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "image": (("output_image",), ("image",)),
+    # Per image where listed; OpenRouter lists image models per output image token.
+    "image": (("output_image",), ("image",), ("output_image_token",)),
     "video": (("video",), ("second",)),
     # Speech is priced by the text read in, plus the audio made where that is priced.
     "audio": (

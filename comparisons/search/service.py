@@ -241,6 +241,8 @@ def results_order(
     first, unknown last) when the intent asks for cheap, then relevance (text score plus
     the match-graph prior), then whether they give only the outputs asked for (when an
     output is asked for), then the given order (UnfragileRank, then name).
+    An intent asking for free that nothing meets is ordered by price too: the next best
+    thing to free is the cheapest.
     When none meets them all, every entry stays, ordered first by whether its output
     contradicts a parsed output, then by how many constraints it misses ("strongly
     boost"). Entries without facts miss every constraint. Pure: no database."""
@@ -255,7 +257,7 @@ def results_order(
         return (int(wrong_output), sum(not constraint_holds(c, known) for c in constraints))
 
     def price(entry: RankedArtifact) -> tuple[int, float]:
-        if not parsed.cheapest:
+        if not by_price:
             return (0, 0.0)
         known = facts.get(entry.artifact_id)
         cost = job_price(parsed, known) if known is not None else None
@@ -271,6 +273,7 @@ def results_order(
     missed = {e.artifact_id: misses(e) for e in entries}
     meeting = [e for e in entries if missed[e.artifact_id][1] == 0]
     filtered = bool(meeting) or not constraints
+    by_price = parsed.cheapest or (not filtered and _free_asked(parsed))
     chosen = meeting if meeting else entries
     ordered = sorted(
         chosen,
@@ -284,6 +287,10 @@ def results_order(
     return ordered, filtered
 
 
+def _free_asked(parsed: ParsedIntent) -> bool:
+    return any(c.value == "free" for c in parsed.of("price"))
+
+
 def _ranking(
     *, intent: str, terms: list[Term], version: str | None, parsed: ParsedIntent
 ) -> Ranking:
@@ -295,13 +302,13 @@ def _ranking(
         return Ranking.of(head + entries[FACTS_LIMIT:])
     considered = entries[:FACTS_LIMIT]
     known = {e.artifact_id for e in considered}
-    extra = [
-        artifact_id
-        for artifact_id in artifacts_meeting(
-            constraints=parsed.constraints, cheapest=parsed.cheapest
+    met = artifacts_meeting(constraints=parsed.constraints, cheapest=parsed.cheapest)
+    if not met and _free_asked(parsed):
+        # Nothing free does the job: the cheapest that do it come next.
+        met = artifacts_meeting(
+            constraints=[c for c in parsed.constraints if c.field != "price"], cheapest=True
         )
-        if artifact_id not in known
-    ]
+    extra = [artifact_id for artifact_id in met if artifact_id not in known]
     facts = artifact_facts_get(artifact_ids=[*known, *extra])
     capabilities = constraint_capabilities_get(
         artifact_ids=extra, constraints=parsed.constraints, per_artifact=KEPT_CAPABILITIES

@@ -185,3 +185,50 @@ def test_version_numbers_and_hyphens_match_alike_on_both_backends(db):
 
     assert [a.name for a in _top("release 2.5", n=2)] == ["Zed", "Able"]
     assert [a.name for a in _top("low-latency streaming", n=2)] == ["Zed", "Able"]
+
+
+def test_free_that_nothing_meets_puts_the_cheapest_first(db, tmp_path):
+    """No image generator is free: the cheapest, by its price per output image token,
+    comes first whatever its words say."""
+
+    def painter(slug, name, price, description):
+        pricing = {"prompt": "0.000001", "completion": "0", "image_output": price}
+        return _model(f"acme/{slug}", name, "text->image", "0.000001",
+                      extra={"pricing": pricing, "description": description})  # fmt: skip
+
+    models = [
+        painter("dear", "Dear Painter", "0.00004", "Free image generator: generate images."),
+        painter("cheap", "Cheap Painter", "0.000004", "Pictures from a prompt."),
+        painter("mid", "Mid Painter", "0.00001", "Pictures from a prompt."),
+    ]
+    source = tmp_path / "models.json"
+    source.write_text(json.dumps({"data": models}))
+    call_command("import_openrouter", str(source), publish=True, verbosity=0)
+
+    outcome = search_run(query="free image generator")
+    assert [c.key for c in outcome.constraints] == ["output:image", "price:free"]
+    assert [r.artifact.name for r in outcome.results[:3]] == [
+        "Cheap Painter",
+        "Mid Painter",
+        "Dear Painter",
+    ]
+
+
+def test_a_family_name_finds_its_makers_models_and_a_version_narrows_it(db, tmp_path):
+    """ "mistral" finds Mistral's "Ministral 3 8B" (its maker's name, not its own, says
+    Mistral); "llama 3" finds Llama 3, not Llama 4."""
+    models = [
+        _model("mistralai/mistral-small-3", "Mistral: Mistral Small 3", "text+image->text", "1e-6"),
+        _model("mistralai/mistral-medium-3", "Mistral: Mistral Medium 3", "text->text", "1e-6"),
+        _model("mistralai/ministral-8b", "Mistral: Ministral 3 8B", "text+image->text", "1e-7"),
+        _model("acme/gadget-3", "Acme: Gadget 3", "text+image->text", "1e-7"),
+        _model("meta/llama-3-8b", "Meta: Llama 3 8B", "text->text", "0.000001"),
+        _model("meta/llama-4-scout", "Meta: Llama 4 Scout", "text->text", "0.000001"),
+    ]
+    source = tmp_path / "models.json"
+    source.write_text(json.dumps({"data": models}))
+    call_command("import_openrouter", str(source), publish=True, verbosity=0)
+
+    mistral = sorted(a.name for a in _top("mistral models that can see images", n=10))
+    assert mistral == ["Ministral 3 8B", "Mistral Small 3"]
+    assert [a.name for a in _top("llama 3", n=10)] == ["Llama 3 8B"]
