@@ -44,6 +44,7 @@ def test_a_first_import_creates_drafts_with_vendors_tags_and_capabilities():
     report = _import()
     assert (report.created, report.updated, report.unchanged) == (13, 0, 0)
     assert len(report.skipped) == 5
+    assert report.lines()[0] == "openrouter: 13 created, 0 updated, 0 unchanged, 5 skipped"
     assert Artifact.objects.filter(external_source="openrouter").count() == 13
     assert set(Artifact.objects.values_list("status", flat=True)) == {Status.DRAFT}
     lumen = Artifact.objects.select_related("vendor").get(external_id="acme/lumen-flash")
@@ -54,8 +55,16 @@ def test_a_first_import_creates_drafts_with_vendors_tags_and_capabilities():
     caps = {c.title: c for c in lumen.capabilities.prefetch_related("tags")}
     assert [t.slug for t in caps["Function calling"].tags.all()] == ["function-calling"]
     assert caps["Long context"].status == Status.PUBLISHED
-    assert report.counts["vendors created"] == Vendor.objects.count()
-    assert report.counts["tags created"] == Tag.objects.count()
+    assert dict(report.counts) == {
+        "capabilities created": Capability.objects.count(),
+        "vendors created": Vendor.objects.count(),
+        "tags created": Tag.objects.count(),
+        "price lists written": ArtifactPrice.objects.values("artifact").distinct().count(),
+    }
+    assert sorted(report.changes) == sorted(
+        ("create", external_id, ())
+        for external_id in Artifact.objects.values_list("external_id", flat=True)
+    )
     # Imports are audited like editor changes.
     assert lumen.history.first().history_change_reason == "Imported from openrouter"
 
@@ -765,3 +774,64 @@ def test_on_postgresql_an_import_refreshes_the_statistics_of_every_table_it_writ
         "ANALYZE catalog_vendor, catalog_artifact, catalog_capability, "
         "catalog_capability_tags, catalog_artifactprice"
     ]
+
+
+def test_the_progress_bar_is_told_each_record_and_each_batch_done():
+    calls: list[tuple[int, int]] = []
+    records_import(
+        source="bulk", parsed=_records(10), batch_size=4, progress=lambda *c: calls.append(c)
+    )
+    # Before each record its index; after each batch how many are done (never past 10).
+    assert calls == [
+        (0, 10), (1, 10), (2, 10), (3, 10), (4, 10),
+        (4, 10), (5, 10), (6, 10), (7, 10), (8, 10),
+        (8, 10), (9, 10), (10, 10),
+    ]  # fmt: skip
+
+
+def test_statistics_are_refreshed_after_a_run_that_wrote_artifacts_only(monkeypatch):
+    refreshed: list[str] = []
+    monkeypatch.setattr(writer, "_statistics_refresh", lambda: refreshed.append("analyze"))
+    _import(dry_run=True)
+    assert refreshed == []
+    _import()  # creates
+    assert refreshed == ["analyze"]
+    _import()  # changes nothing
+    assert refreshed == ["analyze"]
+    payload = fixture_load("openrouter-models.json")
+    _model(payload, "oddball/new-timer")["context_length"] += 1
+    _import(payload)  # updates one, creates none
+    assert refreshed == ["analyze", "analyze"]
+
+
+def test_a_new_capability_is_written_with_everything_the_source_says():
+    record = ArtifactRecord(
+        external_id="t/scribe", slug="scribe", vendor="Acme",
+        fields={"name": "Scribe", "kind": "model", "summary": "A model."},
+        capabilities=(
+            CapabilityRecord(
+                title="Transcribes", description="Speech to text.",
+                input_types=("audio",), output_types=("text",),
+                best_for="Meetings.", limitations="One speaker at a time.",
+                quantity=Decimal("128000"), quantity_unit="context_tokens",
+            ),
+        ),
+    )  # fmt: skip
+    _import_records(record)
+    capability = Capability.objects.get(title="Transcribes")
+    assert (
+        capability.description, capability.input_types, capability.output_types,
+        capability.best_for, capability.limitations, capability.position,
+        capability.status, capability.quantity, capability.quantity_unit,
+    ) == (
+        "Speech to text.", ["audio"], ["text"], "Meetings.", "One speaker at a time.", 0,
+        Status.PUBLISHED, Decimal("128000"), "context_tokens",
+    )  # fmt: skip
+
+
+def test_a_hand_made_entry_is_adopted_by_one_record_only():
+    mine = ArtifactFactory(slug="lumen", external_id="")
+    _import_records(_one("t/lumen", "lumen"), _one("t/lumen-too", "lumen"))
+    mine.refresh_from_db()
+    assert mine.external_id == "t/lumen"
+    assert _slug_of("t/lumen-too") == "lumen-acme"
