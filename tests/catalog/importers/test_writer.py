@@ -664,6 +664,11 @@ def test_a_record_with_no_free_slug_is_skipped_with_the_reason():
             for slug in taken
         ]
     )
+    report = _import_records(_one("t/delta", "delta"))
+    assert report.skipped == [("t/delta", "no free slug near delta")]
+    # A skipped record leaves no vendor behind (no vendor page nobody's artifact is on).
+    assert not Vendor.objects.filter(name="Acme").exists()
+    assert (report.created, dict(report.counts)) == (0, {})
     report = _import_records(_one("t/delta", "delta"), _one("t/epsilon", "epsilon"))
     assert report.skipped == [("t/delta", "no free slug near delta")]
     assert (report.created, _slug_of("t/epsilon")) == (1, "epsilon")
