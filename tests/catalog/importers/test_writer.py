@@ -12,6 +12,7 @@ from catalog.importers import openrouter, writer
 from catalog.importers.common import (
     ArtifactRecord,
     CapabilityRecord,
+    ImportSourceError,
     ParseResult,
     PriceRecord,
     TagRecord,
@@ -840,3 +841,45 @@ def test_a_hand_made_entry_is_adopted_by_one_record_only():
     mine.refresh_from_db()
     assert mine.external_id == "t/lumen"
     assert _slug_of("t/lumen-too") == "lumen-acme"
+
+
+def _four(*, keep: int = 4, **parse) -> ParseResult:
+    records = [_one(f"t/m{n}", f"m{n}") for n in range(keep)]
+    return ParseResult(records=records, seen_ids={r.external_id for r in records}, **parse)
+
+
+def test_a_run_that_used_half_of_the_source_or_less_marks_nothing_and_says_so():
+    records_import(source="test", parsed=_four())
+    # The source's own count: 3 of its 6 records usable.
+    report = records_import(source="test", parsed=_four(keep=3, total=6, unusable=3))
+    assert (report.marked_for_review, report.notes) == (
+        0,
+        [
+            "only 3 of 6 records were usable: nothing was marked for review (the 1 "
+            "artifact(s) not seen may still be listed)"
+        ],
+    )
+    # Without a count from the source: the records and the skipped ones, 3 of 6 usable.
+    skipped = [(f"t/bad{n}", "no name") for n in range(3)]
+    report = records_import(source="test", parsed=_four(keep=3, skipped=skipped, unusable=3))
+    assert report.notes == [
+        "only 3 of 6 records were usable: nothing was marked for review (the 1 "
+        "artifact(s) not seen may still be listed)"
+    ]
+    assert not Artifact.objects.filter(needs_review=True).exists()
+
+
+def test_a_mass_review_is_refused_with_the_whole_reason():
+    records_import(source="test", parsed=_four())
+    with pytest.raises(ImportSourceError) as refused:
+        records_import(source="test", parsed=_four(keep=2))
+    assert str(refused.value) == (
+        "this run would mark 2 of the 4 artifacts listed by test for review (more than a "
+        "quarter): check the source, or run again with --allow-mass-review"
+    )
+
+
+def test_the_parser_notes_and_skips_lead_the_report():
+    parsed = _four(keep=1, notes=["2 duplicates imported once"], skipped=[("t/x", "no name")])
+    report = records_import(source="test", parsed=parsed)
+    assert (report.notes, report.skipped) == (["2 duplicates imported once"], [("t/x", "no name")])
