@@ -82,6 +82,24 @@ def test_flows_are_exact_whatever_the_order_of_their_shares():
     assert flows_compute(shares=shares)[2] == 1.0  # a zero total is ignored, not a fault
 
 
+def test_edges_of_an_intent_without_counted_searches_carry_no_flow():
+    # Intent 2's events were all spam (no counted searches): its edges lead nowhere, and
+    # an intent whose edges weigh nothing sends no one either.
+    values = match_graph_compute(
+        intent_events={1: 1, 3: 4},
+        edges={(1, 10): 1, (2, 11): 5, (3, 12): 0},
+        capability_artifact={10: 100, 11: 200, 12: 300},
+    )
+    assert values == {100: 1.0}
+
+
+def test_one_match_already_has_a_smoothed_rate():
+    # (chosen + 5 * 0.1) / (matched + 5): a single match is evidence, pulled to the prior.
+    assert success_rate_compute(matched=1, chosen=1) == 1.5 / 6
+    assert success_rate_compute(matched=1, chosen=0) == 0.5 / 6
+    assert success_rate_compute(matched=0, chosen=0) is None
+
+
 def test_no_flow_is_no_data():
     assert centrality_normalise({}) == {}
     assert centrality_normalise({1: 0.0}) == {}
