@@ -295,6 +295,13 @@ def test_first_incremental_run_is_full(graph):
     _first_history(graph)
     report = match_graph_rebuild(incremental=True)
     assert (report.mode, report.reason) == ("full", "no earlier rebuild to build on")
+    # The command prints the report: the reason a run was full is in it, in brackets.
+    assert str(report) == (
+        f"full (no earlier rebuild to build on): {report.events} counted events, "
+        f"{report.matches} matches, {report.pairs} pair rows, {report.artifacts_matched} "
+        f"artifacts matched, {report.artifacts_reranked} reranked, in "
+        f"{sum(report.seconds.values()):.2f}s"
+    )
     assert match_graph_rebuild(incremental=True).mode == "incremental"
 
 
@@ -305,3 +312,29 @@ def test_command_incremental_flag(graph):
     out = StringIO()
     call_command("rebuild_match_graph", "--incremental", stdout=out)
     assert "Match graph rebuilt: incremental: 8 counted events" in out.getvalue()
+
+
+def test_an_artifact_matched_again_whose_value_stays_keeps_its_rank_and_counts_the_match(graph):
+    """One artifact's flow grows from 4 to 5 searches, by exactly SCALE_STEP, so the scale
+    steps with it and its match_graph value stays: the run adds its times matched and
+    rewrites neither its value nor its rank."""
+    only = graph["artifacts"]["tool-0"]
+    cap = graph["caps"]["tool-0"][:1]
+    for n in range(4):
+        _search("sort photos", cap, f"d{n}", n)
+    match_graph_rebuild()
+    before = Artifact.objects.values("match_graph", "rank", "times_matched").get(pk=only.pk)
+    assert before["times_matched"] == 4
+    _search("sort photos", cap, "d4", 10)
+    report = match_graph_rebuild(incremental=True)
+    assert (report.mode, report.artifacts_matched, report.artifacts_reranked) == (
+        "incremental",
+        1,
+        0,
+    )
+    after = Artifact.objects.values("match_graph", "rank", "times_matched").get(pk=only.pk)
+    assert after == {**before, "times_matched": 5}
+    match_graph_rebuild()
+    assert Artifact.objects.values("match_graph", "rank", "times_matched").get(pk=only.pk) == (
+        after
+    )
