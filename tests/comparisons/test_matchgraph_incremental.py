@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from catalog.journal import catalog_changes_since, catalog_journal_mark
 from catalog.models import Artifact, Capability
 from comparisons.models import (
     ChoiceEvent,
@@ -22,7 +23,7 @@ from comparisons.models import (
     SearchEvent,
 )
 from comparisons.search.evidence import choice_record, search_record
-from comparisons.search.matchgraph import SCALE_STEP, match_graph_rebuild
+from comparisons.search.matchgraph import SCALE_STEP, STEPS, match_graph_rebuild
 from tests.factories import ArtifactFactory, CapabilityFactory
 
 pytestmark = pytest.mark.django_db
@@ -338,3 +339,34 @@ def test_an_artifact_matched_again_whose_value_stays_keeps_its_rank_and_counts_t
     assert Artifact.objects.values("match_graph", "rank", "times_matched").get(pk=only.pk) == (
         after
     )
+
+
+def test_progress_is_told_each_step_and_every_step_is_timed(graph):
+    _first_history(graph)
+    for incremental in (False, True):
+        calls: list[tuple[str, int, int]] = []
+
+        def told(*call, calls=calls):
+            calls.append(call)
+
+        report = match_graph_rebuild(incremental=incremental, progress=told)
+        assert calls == [(name, n, 7) for n, name in enumerate(STEPS, start=1)]
+        assert list(report.seconds) == list(STEPS)
+
+
+def test_the_journal_hears_ranks_from_an_incremental_run_and_anything_from_a_full_one(graph):
+    _first_history(graph)
+    mark = catalog_journal_mark()
+    match_graph_rebuild()
+    # A full run recomputes every score: the journal cannot name what changed.
+    assert catalog_changes_since(mark=mark, limit=1000) is None
+    _more_history(graph)
+    mark = catalog_journal_mark()
+    match_graph_rebuild(incremental=True)
+    changes = catalog_changes_since(mark=mark, limit=1000)
+    assert (changes.artifact_ids, changes.ranks, changes.tags) == (frozenset(), True, False)
+    # Nothing new: nothing written, nothing recorded.
+    mark = catalog_journal_mark()
+    match_graph_rebuild(incremental=True)
+    changes = catalog_changes_since(mark=mark, limit=1000)
+    assert (changes.artifact_ids, changes.ranks, changes.tags) == (frozenset(), False, False)
