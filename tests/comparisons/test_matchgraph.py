@@ -69,6 +69,19 @@ def test_the_scale_is_the_smallest_power_of_the_step_at_or_above_the_largest_flo
     assert centrality_scale(top) / SCALE_STEP < top <= centrality_scale(top)
 
 
+@pytest.mark.parametrize(
+    ("top", "scale"),
+    [
+        # math.log puts the float just above 1.25**7 at exactly 7: one step up.
+        (math.nextafter(1.25**7, math.inf), 1.25**8),
+        # ... and 1.25**-26 a little above -26: one step back down.
+        (1.25**-26, 1.25**-26),
+    ],
+)
+def test_the_scale_settles_where_the_logarithm_is_off_by_one_ulp(top, scale):
+    assert centrality_scale(top) == scale
+
+
 @pytest.mark.parametrize("top", [0.0, -1.0, float("nan")])
 def test_the_scale_needs_a_positive_largest_flow(top):
     with pytest.raises(ValueError, match="must be positive"):
