@@ -201,8 +201,10 @@ class _Importer:
         # Field checks only: constraint checks would cost a query per record, and the
         # parsers already guarantee what the constraints check.
         artifact.clean_fields(exclude=["vendor", "slug"])
-        artifact.vendor = self.vendors.get(record.vendor)
+        # The slug first: a record with no free slug is skipped, and must leave no new
+        # vendor behind.
         artifact.slug = self._new_slug(record)
+        artifact.vendor = self.vendors.get(record.vendor)
         batch.created.append(artifact)
         for position, capability in enumerate(record.capabilities):
             batch.new_capabilities.append(self._new_capability(artifact, capability, position))

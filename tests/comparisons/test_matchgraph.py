@@ -69,6 +69,19 @@ def test_the_scale_is_the_smallest_power_of_the_step_at_or_above_the_largest_flo
     assert centrality_scale(top) / SCALE_STEP < top <= centrality_scale(top)
 
 
+@pytest.mark.parametrize(
+    ("top", "scale"),
+    [
+        # math.log puts the float just above 1.25**7 at exactly 7: one step up.
+        (math.nextafter(1.25**7, math.inf), 1.25**8),
+        # ... and 1.25**-26 a little above -26: one step back down.
+        (1.25**-26, 1.25**-26),
+    ],
+)
+def test_the_scale_settles_where_the_logarithm_is_off_by_one_ulp(top, scale):
+    assert centrality_scale(top) == scale
+
+
 @pytest.mark.parametrize("top", [0.0, -1.0, float("nan")])
 def test_the_scale_needs_a_positive_largest_flow(top):
     with pytest.raises(ValueError, match="must be positive"):
@@ -80,6 +93,24 @@ def test_flows_are_exact_whatever_the_order_of_their_shares():
     assert flows_compute(shares=shares) == flows_compute(shares=list(reversed(shares)))
     assert flows_compute(shares=shares)[1] == math.fsum([3 / 7, 10 / 3, 18 / 11])
     assert flows_compute(shares=shares)[2] == 1.0  # a zero total is ignored, not a fault
+
+
+def test_edges_of_an_intent_without_counted_searches_carry_no_flow():
+    # Intent 2's events were all spam (no counted searches): its edges lead nowhere, and
+    # an intent whose edges weigh nothing sends no one either.
+    values = match_graph_compute(
+        intent_events={1: 1, 3: 4},
+        edges={(1, 10): 1, (2, 11): 5, (3, 12): 0},
+        capability_artifact={10: 100, 11: 200, 12: 300},
+    )
+    assert values == {100: 1.0}
+
+
+def test_one_match_already_has_a_smoothed_rate():
+    # (chosen + 5 * 0.1) / (matched + 5): a single match is evidence, pulled to the prior.
+    assert success_rate_compute(matched=1, chosen=1) == 1.5 / 6
+    assert success_rate_compute(matched=1, chosen=0) == 0.5 / 6
+    assert success_rate_compute(matched=0, chosen=0) is None
 
 
 def test_no_flow_is_no_data():

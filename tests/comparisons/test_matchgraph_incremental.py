@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from catalog.journal import catalog_changes_since, catalog_journal_mark
 from catalog.models import Artifact, Capability
 from comparisons.models import (
     ChoiceEvent,
@@ -22,7 +23,7 @@ from comparisons.models import (
     SearchEvent,
 )
 from comparisons.search.evidence import choice_record, search_record
-from comparisons.search.matchgraph import SCALE_STEP, match_graph_rebuild
+from comparisons.search.matchgraph import SCALE_STEP, STEPS, match_graph_rebuild
 from tests.factories import ArtifactFactory, CapabilityFactory
 
 pytestmark = pytest.mark.django_db
@@ -295,6 +296,13 @@ def test_first_incremental_run_is_full(graph):
     _first_history(graph)
     report = match_graph_rebuild(incremental=True)
     assert (report.mode, report.reason) == ("full", "no earlier rebuild to build on")
+    # The command prints the report: the reason a run was full is in it, in brackets.
+    assert str(report) == (
+        f"full (no earlier rebuild to build on): {report.events} counted events, "
+        f"{report.matches} matches, {report.pairs} pair rows, {report.artifacts_matched} "
+        f"artifacts matched, {report.artifacts_reranked} reranked, in "
+        f"{sum(report.seconds.values()):.2f}s"
+    )
     assert match_graph_rebuild(incremental=True).mode == "incremental"
 
 
@@ -305,3 +313,60 @@ def test_command_incremental_flag(graph):
     out = StringIO()
     call_command("rebuild_match_graph", "--incremental", stdout=out)
     assert "Match graph rebuilt: incremental: 8 counted events" in out.getvalue()
+
+
+def test_an_artifact_matched_again_whose_value_stays_keeps_its_rank_and_counts_the_match(graph):
+    """One artifact's flow grows from 4 to 5 searches, by exactly SCALE_STEP, so the scale
+    steps with it and its match_graph value stays: the run adds its times matched and
+    rewrites neither its value nor its rank."""
+    only = graph["artifacts"]["tool-0"]
+    cap = graph["caps"]["tool-0"][:1]
+    for n in range(4):
+        _search("sort photos", cap, f"d{n}", n)
+    match_graph_rebuild()
+    before = Artifact.objects.values("match_graph", "rank", "times_matched").get(pk=only.pk)
+    assert before["times_matched"] == 4
+    _search("sort photos", cap, "d4", 10)
+    report = match_graph_rebuild(incremental=True)
+    assert (report.mode, report.artifacts_matched, report.artifacts_reranked) == (
+        "incremental",
+        1,
+        0,
+    )
+    after = Artifact.objects.values("match_graph", "rank", "times_matched").get(pk=only.pk)
+    assert after == {**before, "times_matched": 5}
+    match_graph_rebuild()
+    assert Artifact.objects.values("match_graph", "rank", "times_matched").get(pk=only.pk) == (
+        after
+    )
+
+
+def test_progress_is_told_each_step_and_every_step_is_timed(graph):
+    _first_history(graph)
+    for incremental in (False, True):
+        calls: list[tuple[str, int, int]] = []
+
+        def told(*call, calls=calls):
+            calls.append(call)
+
+        report = match_graph_rebuild(incremental=incremental, progress=told)
+        assert calls == [(name, n, 7) for n, name in enumerate(STEPS, start=1)]
+        assert list(report.seconds) == list(STEPS)
+
+
+def test_the_journal_hears_ranks_from_an_incremental_run_and_anything_from_a_full_one(graph):
+    _first_history(graph)
+    mark = catalog_journal_mark()
+    match_graph_rebuild()
+    # A full run recomputes every score: the journal cannot name what changed.
+    assert catalog_changes_since(mark=mark, limit=1000) is None
+    _more_history(graph)
+    mark = catalog_journal_mark()
+    match_graph_rebuild(incremental=True)
+    changes = catalog_changes_since(mark=mark, limit=1000)
+    assert (changes.artifact_ids, changes.ranks, changes.tags) == (frozenset(), True, False)
+    # Nothing new: nothing written, nothing recorded.
+    mark = catalog_journal_mark()
+    match_graph_rebuild(incremental=True)
+    changes = catalog_changes_since(mark=mark, limit=1000)
+    assert (changes.artifact_ids, changes.ranks, changes.tags) == (frozenset(), False, False)

@@ -4,13 +4,22 @@ import copy
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalog.importers import openrouter
-from catalog.importers.common import ArtifactRecord, CapabilityRecord, ParseResult, TagRecord
+from catalog.importers import openrouter, writer
+from catalog.importers.common import (
+    ArtifactRecord,
+    CapabilityRecord,
+    ImportSourceError,
+    ParseResult,
+    PriceRecord,
+    TagRecord,
+)
 from catalog.importers.writer import records_import
-from catalog.models import Artifact, Capability, Status, Tag, Vendor
+from catalog.journal import catalog_changes_since, catalog_journal_mark
+from catalog.models import Artifact, ArtifactPrice, Capability, Status, Tag, Vendor
 from catalog.services import artifact_mark_curated
 from tests.catalog.importers.sources import fixture_load
 from tests.factories import ArtifactFactory, CapabilityFactory, TagFactory, VendorFactory
@@ -36,6 +45,7 @@ def test_a_first_import_creates_drafts_with_vendors_tags_and_capabilities():
     report = _import()
     assert (report.created, report.updated, report.unchanged) == (13, 0, 0)
     assert len(report.skipped) == 5
+    assert report.lines()[0] == "openrouter: 13 created, 0 updated, 0 unchanged, 5 skipped"
     assert Artifact.objects.filter(external_source="openrouter").count() == 13
     assert set(Artifact.objects.values_list("status", flat=True)) == {Status.DRAFT}
     lumen = Artifact.objects.select_related("vendor").get(external_id="acme/lumen-flash")
@@ -46,8 +56,16 @@ def test_a_first_import_creates_drafts_with_vendors_tags_and_capabilities():
     caps = {c.title: c for c in lumen.capabilities.prefetch_related("tags")}
     assert [t.slug for t in caps["Function calling"].tags.all()] == ["function-calling"]
     assert caps["Long context"].status == Status.PUBLISHED
-    assert report.counts["vendors created"] == Vendor.objects.count()
-    assert report.counts["tags created"] == Tag.objects.count()
+    assert dict(report.counts) == {
+        "capabilities created": Capability.objects.count(),
+        "vendors created": Vendor.objects.count(),
+        "tags created": Tag.objects.count(),
+        "price lists written": ArtifactPrice.objects.values("artifact").distinct().count(),
+    }
+    assert sorted(report.changes) == sorted(
+        ("create", external_id, ())
+        for external_id in Artifact.objects.values_list("external_id", flat=True)
+    )
     # Imports are audited like editor changes.
     assert lumen.history.first().history_change_reason == "Imported from openrouter"
 
@@ -390,6 +408,36 @@ def test_new_capabilities_of_a_known_artifact_are_counted_each():
     }  # fmt: skip
 
 
+def test_capabilities_the_source_drops_are_counted_each():
+    _import()
+    payload = fixture_load("openrouter-models.json")
+    _model(payload, "acme/lumen-flash")["supported_parameters"] = []
+    report = _import(payload)
+    # Three capabilities hidden; the four after them moved up a place.
+    assert dict(report.counts) == {"capabilities hidden": 3, "capabilities updated": 4}
+    lumen = Artifact.objects.get(external_id="acme/lumen-flash")
+    assert lumen.capabilities.filter(status=Status.DRAFT).count() == 3
+
+
+def test_a_tag_of_the_very_slug_wins_over_another_spelled_alike():
+    """Two tags an editor made that differ only in punctuation: the source's slug picks
+    its own, not the first of the same spelling."""
+    TagFactory(slug="open-source", name="Open source")
+    exact = TagFactory(slug="opensource", name="OpenSource")
+    record = ArtifactRecord(
+        external_id="t/free", slug="free", vendor="Acme",
+        fields={"name": "Free", "kind": "model", "summary": "A model."},
+        capabilities=(
+            CapabilityRecord(
+                title="Open weights", description="Download them.",
+                tags=(TagRecord(slug="opensource", name="OpenSource"),),
+            ),
+        ),
+    )  # fmt: skip
+    _import_records(record)
+    assert list(Capability.objects.get(title="Open weights").tags.all()) == [exact]
+
+
 def test_a_duplicate_capability_title_is_hidden_and_the_first_kept():
     _import()
     lumen = Artifact.objects.get(external_id="acme/lumen-flash")
@@ -425,14 +473,16 @@ def test_a_record_a_field_check_refuses_is_skipped_with_the_reason_in_one_line()
     record = ArtifactRecord(
         external_id="x/bad", slug="bad", vendor="X",
         fields={"name": "Bad", "kind": "model", "summary": "s", "context_length": -5,
-                "max_output_tokens": -1},
+                "max_output_tokens": -1, "homepage": "not a url " + "x" * 200},
     )  # fmt: skip
     parsed = ParseResult(records=[record], seen_ids={"x/bad"}, total=1)
     report = records_import(source="test", parsed=parsed)
+    # Two messages of one field (the homepage) are one sentence after the other.
     assert report.skipped == [
         (
             "x/bad",
-            "context_length: Ensure this value is greater than or equal to 0.; "
+            "homepage: Enter a valid URL. Ensure this value has at most 200 characters (it "
+            "has 210).; context_length: Ensure this value is greater than or equal to 0.; "
             "max_output_tokens: Ensure this value is greater than or equal to 0.",
         )
     ]
@@ -457,13 +507,22 @@ def test_capability_changes_alone_are_reported_and_written():
         capability = Capability.objects.get(title="Reads PDFs")
         return sorted(capability.tags.values_list("slug", flat=True))
 
+    def history() -> list[tuple[str, str]]:
+        rows = Capability.history.filter(title="Reads PDFs").order_by("history_id")
+        return [(row.history_type, row.history_change_reason) for row in rows]
+
     run(CapabilityRecord(title="Reads PDFs", description="Reads them.", tags=(pdf,)))
+    assert history() == [("+", "Imported from test")]
     report = run(CapabilityRecord(title="Reads PDFs", description="Reads them.", tags=(pdf, ocr)))
     assert report.changes == [("update", "x/reader", ("capabilities",))]
     assert dict(report.counts) == {"capabilities updated": 1, "tags created": 1}
     assert tags() == ["ocr", "pdf"]
+    # A new tag alone writes the tag links, not the capability's row: no history entry
+    # that lists no change.
+    assert history() == [("+", "Imported from test")]
     report = run(CapabilityRecord(title="Reads PDFs", description="Reads scans.", tags=(pdf,)))
     assert dict(report.counts) == {"capabilities updated": 1}
+    assert history() == [("+", "Imported from test"), ("~", "Imported from test")]
     assert (Capability.objects.get(title="Reads PDFs").description, tags()) == (
         "Reads scans.",
         ["pdf"],
@@ -481,3 +540,346 @@ def test_capability_changes_alone_are_reported_and_written():
     reader.save()
     report = run(CapabilityRecord(title="Reads PDFs", description="Reads anything."))
     assert (report.updated, report.unchanged, report.changes, report.counts) == (0, 1, [], {})
+
+
+def _named_by(write) -> frozenset[int]:
+    """The artifacts the change journal says `write` touched (what each worker's browse
+    data re-reads after an import); never "anything may have changed"."""
+    mark = catalog_journal_mark()
+    write()
+    changes = catalog_changes_since(mark=mark, limit=1000)
+    assert changes is not None
+    assert (changes.ranks, changes.tags) == (False, False)
+    return changes.artifact_ids
+
+
+def _pks(*external_ids: str) -> set[int]:
+    return set(Artifact.objects.filter(external_id__in=external_ids).values_list("pk", flat=True))
+
+
+def test_each_import_names_exactly_the_artifacts_it_wrote():
+    assert _named_by(_import) == set(Artifact.objects.values_list("pk", flat=True))
+    assert _named_by(_import) == set()
+    payload = fixture_load("openrouter-models.json")
+    _model(payload, "oddball/new-timer")["context_length"] += 1
+    assert _named_by(lambda: _import(payload)) == _pks("oddball/new-timer")
+    payload["data"] = [
+        m
+        for m in payload["data"]
+        if not (isinstance(m, dict) and m.get("id", "").startswith("vectorco/"))
+    ]
+    delisted = _pks("vectorco/embed-small", "vectorco/rerank-lite")
+    assert _named_by(lambda: _import(payload)) == delisted
+
+
+def test_capabilities_tags_and_a_price_list_alone_name_their_artifact():
+    """No artifact field changes in these runs, only what hangs on the artifact."""
+    pdf, ocr = TagRecord(slug="pdf", name="PDF"), TagRecord(slug="ocr", name="OCR")
+
+    def run(*capabilities: CapabilityRecord, amount: str = "0.000001"):
+        price = PriceRecord(key="prompt_token", unit="prompt_token", amount=Decimal(amount))
+        records = [
+            ArtifactRecord(
+                external_id=f"x/{name}", slug=name, vendor="X",
+                fields={"name": name.title(), "kind": "model", "summary": "Reads documents."},
+                capabilities=capabilities if name == "reader" else (),
+                prices=(price,) if name == "reader" else None,
+            )
+            for name in ("reader", "bystander")
+        ]  # fmt: skip
+        parsed = ParseResult(records=records, seen_ids={r.external_id for r in records})
+        return lambda: records_import(source="test", parsed=parsed)
+
+    first = CapabilityRecord(title="Reads PDFs", description="Reads them.", tags=(pdf,))
+    assert len(_named_by(run(first))) == 2
+    reader = _pks("x/reader")
+    retagged = CapabilityRecord(title="Reads PDFs", description="Reads them.", tags=(ocr,))
+    assert _named_by(run(retagged)) == reader
+    described = CapabilityRecord(title="Reads PDFs", description="Reads scans.", tags=(ocr,))
+    assert _named_by(run(described)) == reader
+    added = CapabilityRecord(title="Reads forms", description="Fills them in.")
+    assert _named_by(run(described, added)) == reader
+    assert _named_by(run(described, added, amount="0.000002")) == reader
+    assert ArtifactPrice.objects.get(artifact__external_id="x/reader").amount == Decimal("0.000002")
+
+
+def _one(external_id: str, slug: str, vendor: str = "Acme") -> ArtifactRecord:
+    return ArtifactRecord(
+        external_id=external_id, slug=slug, vendor=vendor,
+        fields={"name": slug.title(), "kind": "model", "summary": "A model."},
+    )  # fmt: skip
+
+
+def _import_records(*records: ArtifactRecord, **options):
+    parsed = ParseResult(records=list(records), seen_ids={r.external_id for r in records})
+    return records_import(source="test", parsed=parsed, **options)
+
+
+def _slug_of(external_id: str) -> str:
+    return Artifact.objects.get(external_source="test", external_id=external_id).slug
+
+
+def test_a_taken_slug_tries_the_vendor_then_numbers_and_never_a_comparison_url():
+    ArtifactFactory(slug="alpha", external_source="elsewhere", external_id="alpha")
+    ArtifactFactory(slug="alpha-acme", external_source="elsewhere", external_id="alpha-acme")
+    ArtifactFactory(slug="alpha-2", external_source="elsewhere", external_id="alpha-2")
+    ArtifactFactory(slug="beta", external_source="elsewhere", external_id="beta")
+    report = _import_records(
+        _one("t/alpha", "alpha"),  # its slug and the vendor's are taken: the first number free
+        _one("t/beta", "beta", vendor="VS Labs"),  # "beta-vs-labs" would read as a comparison
+        _one("t/gamma", "gamma"),
+        _one("t/gamma-again", "gamma"),  # the same slug twice in one run
+        _one("t/gamma-third", "gamma"),
+    )
+    assert report.skipped == []
+    assert [
+        _slug_of(i) for i in ("t/alpha", "t/beta", "t/gamma", "t/gamma-again", "t/gamma-third")
+    ] == ["alpha-3", "beta-2", "gamma", "gamma-acme", "gamma-2"]
+
+
+def test_long_slugs_are_cut_to_fit_before_the_suffix():
+    base_119, base_118 = "a" * 118 + "b", "c" * 117 + "d"
+    for slug in (base_119, base_118):
+        ArtifactFactory(slug=slug, external_source="elsewhere", external_id=slug)
+    _import_records(_one("t/long", base_119), _one("t/longer", base_118))
+    # 119 characters and "-acme" cut at 120 leave the taken slug itself (a cut never
+    # leaves a trailing hyphen); the number goes after the first 115 characters.
+    assert _slug_of("t/long") == "a" * 115 + "-2"
+    assert _slug_of("t/longer") == base_118 + "-a"
+
+
+def test_a_record_with_no_free_slug_is_skipped_with_the_reason():
+    taken = ["delta", "delta-acme", *(f"delta-{n}" for n in range(2, 100))]
+    vendor = VendorFactory()
+    Artifact.objects.bulk_create(
+        [
+            Artifact(
+                name=slug,
+                slug=slug,
+                vendor=vendor,
+                kind="model",
+                summary="Taken.",
+                external_source="elsewhere",
+                external_id=slug,
+            )
+            for slug in taken
+        ]
+    )
+    report = _import_records(_one("t/delta", "delta"))
+    assert report.skipped == [("t/delta", "no free slug near delta")]
+    # A skipped record leaves no vendor behind (no vendor page nobody's artifact is on).
+    assert not Vendor.objects.filter(name="Acme").exists()
+    assert (report.created, dict(report.counts)) == (0, {})
+    report = _import_records(_one("t/delta", "delta"), _one("t/epsilon", "epsilon"))
+    assert report.skipped == [("t/delta", "no free slug near delta")]
+    assert (report.created, _slug_of("t/epsilon")) == (1, "epsilon")
+    assert not Artifact.objects.filter(slug="delta-100").exists()
+
+
+def test_every_row_an_import_writes_says_so_in_its_history():
+    """The history an editor reads in admin: who changed a row, and why."""
+
+    def reasons(model) -> set[tuple[str, str]]:
+        return {(r.history_type, r.history_change_reason) for r in model.history.all()}
+
+    _import()
+    for model in (Vendor, Tag, Artifact, Capability):
+        assert reasons(model) == {("+", "Imported from openrouter")}, model
+    payload = fixture_load("openrouter-models.json")
+    _model(payload, "acme/lumen-flash")["supported_parameters"].remove("tools")
+    payload["data"] = [
+        m
+        for m in payload["data"]
+        if not (isinstance(m, dict) and m.get("id", "").startswith("vectorco/"))
+    ]
+    _import(payload)
+    assert reasons(Artifact) == {
+        ("+", "Imported from openrouter"),
+        ("~", "Imported from openrouter"),
+        ("~", "No longer listed by openrouter"),
+    }
+    assert reasons(Capability) == {
+        ("+", "Imported from openrouter"),
+        ("~", "Imported from openrouter"),
+    }
+
+
+def test_a_vendor_known_by_its_slug_alone_and_a_tag_by_its_name_alone_are_reused():
+    acme = VendorFactory(name="Acme, Inc.", slug="acme")
+    tool_use = TagFactory(slug="tool-use", name="Function Calling")
+    report = _import()
+    lumen = Artifact.objects.get(external_id="acme/lumen-flash")
+    assert lumen.vendor == acme
+    calling = lumen.capabilities.get(title="Function calling")
+    assert list(calling.tags.all()) == [tool_use]
+    assert not Tag.objects.filter(slug="function-calling").exists()
+    assert report.counts["vendors created"] == Vendor.objects.count() - 1
+    assert report.counts["tags created"] == Tag.objects.count() - 1
+
+
+def _tagged_records(count: int) -> ParseResult:
+    """Records of a vendor and a tag each, so that vendors and tags grow with the count."""
+    records = [
+        ArtifactRecord(
+            external_id=f"many/model-{n}",
+            slug=f"many-model-{n}",
+            vendor=f"Maker {n}",
+            fields={"name": f"Many Model {n}", "kind": "model", "summary": "A model."},
+            capabilities=(
+                CapabilityRecord(
+                    title="Writes",
+                    description="It writes.",
+                    tags=(TagRecord(slug=f"topic-{n}", name=f"Topic {n}"),),
+                ),
+            ),
+        )
+        for n in range(count)
+    ]
+    return ParseResult(records=records, seen_ids={r.external_id for r in records})
+
+
+def test_a_run_that_changes_nothing_costs_the_same_queries_for_any_number_of_vendors_and_tags():
+    small = _tagged_records(3)
+    records_import(source="small", parsed=small)
+    with CaptureQueriesContext(connection) as few:
+        assert records_import(source="small", parsed=small).unchanged == 3
+    records_import(source="large", parsed=_tagged_records(40))  # 37 vendors and tags more
+    with CaptureQueriesContext(connection) as many:
+        assert records_import(source="small", parsed=small).unchanged == 3
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+class _PostgresStatements:
+    """A stand-in connection that says it is PostgreSQL and keeps the statements sent."""
+
+    vendor = "postgresql"
+
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def cursor(self):
+        return self
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def execute(self, sql, params=None):
+        self.statements.append(sql)
+
+
+def test_on_postgresql_an_import_refreshes_the_statistics_of_every_table_it_writes(monkeypatch):
+    """Without it the planner took a freshly imported artifact table for empty (see
+    `_statistics_refresh`); SQLite has no such statistics and is left alone."""
+    recorder = _PostgresStatements()
+    monkeypatch.setattr(writer, "connection", recorder)
+    writer._statistics_refresh()
+    assert recorder.statements == [
+        "ANALYZE catalog_vendor, catalog_artifact, catalog_capability, "
+        "catalog_capability_tags, catalog_artifactprice"
+    ]
+
+
+def test_the_progress_bar_is_told_each_record_and_each_batch_done():
+    calls: list[tuple[int, int]] = []
+    records_import(
+        source="bulk", parsed=_records(10), batch_size=4, progress=lambda *c: calls.append(c)
+    )
+    # Before each record its index; after each batch how many are done (never past 10).
+    assert calls == [
+        (0, 10), (1, 10), (2, 10), (3, 10), (4, 10),
+        (4, 10), (5, 10), (6, 10), (7, 10), (8, 10),
+        (8, 10), (9, 10), (10, 10),
+    ]  # fmt: skip
+
+
+def test_statistics_are_refreshed_after_a_run_that_wrote_artifacts_only(monkeypatch):
+    refreshed: list[str] = []
+    monkeypatch.setattr(writer, "_statistics_refresh", lambda: refreshed.append("analyze"))
+    _import(dry_run=True)
+    assert refreshed == []
+    _import()  # creates
+    assert refreshed == ["analyze"]
+    _import()  # changes nothing
+    assert refreshed == ["analyze"]
+    payload = fixture_load("openrouter-models.json")
+    _model(payload, "oddball/new-timer")["context_length"] += 1
+    _import(payload)  # updates one, creates none
+    assert refreshed == ["analyze", "analyze"]
+
+
+def test_a_new_capability_is_written_with_everything_the_source_says():
+    record = ArtifactRecord(
+        external_id="t/scribe", slug="scribe", vendor="Acme",
+        fields={"name": "Scribe", "kind": "model", "summary": "A model."},
+        capabilities=(
+            CapabilityRecord(
+                title="Transcribes", description="Speech to text.",
+                input_types=("audio",), output_types=("text",),
+                best_for="Meetings.", limitations="One speaker at a time.",
+                quantity=Decimal("128000"), quantity_unit="context_tokens",
+            ),
+        ),
+    )  # fmt: skip
+    _import_records(record)
+    capability = Capability.objects.get(title="Transcribes")
+    assert (
+        capability.description, capability.input_types, capability.output_types,
+        capability.best_for, capability.limitations, capability.position,
+        capability.status, capability.quantity, capability.quantity_unit,
+    ) == (
+        "Speech to text.", ["audio"], ["text"], "Meetings.", "One speaker at a time.", 0,
+        Status.PUBLISHED, Decimal("128000"), "context_tokens",
+    )  # fmt: skip
+
+
+def test_a_hand_made_entry_is_adopted_by_one_record_only():
+    mine = ArtifactFactory(slug="lumen", external_id="")
+    _import_records(_one("t/lumen", "lumen"), _one("t/lumen-too", "lumen"))
+    mine.refresh_from_db()
+    assert mine.external_id == "t/lumen"
+    assert _slug_of("t/lumen-too") == "lumen-acme"
+
+
+def _four(*, keep: int = 4, **parse) -> ParseResult:
+    records = [_one(f"t/m{n}", f"m{n}") for n in range(keep)]
+    return ParseResult(records=records, seen_ids={r.external_id for r in records}, **parse)
+
+
+def test_a_run_that_used_half_of_the_source_or_less_marks_nothing_and_says_so():
+    records_import(source="test", parsed=_four())
+    # The source's own count: 3 of its 6 records usable.
+    report = records_import(source="test", parsed=_four(keep=3, total=6, unusable=3))
+    assert (report.marked_for_review, report.notes) == (
+        0,
+        [
+            "only 3 of 6 records were usable: nothing was marked for review (the 1 "
+            "artifact(s) not seen may still be listed)"
+        ],
+    )
+    # Without a count from the source: the records and the skipped ones, 3 of 6 usable.
+    skipped = [(f"t/bad{n}", "no name") for n in range(3)]
+    report = records_import(source="test", parsed=_four(keep=3, skipped=skipped, unusable=3))
+    assert report.notes == [
+        "only 3 of 6 records were usable: nothing was marked for review (the 1 "
+        "artifact(s) not seen may still be listed)"
+    ]
+    assert not Artifact.objects.filter(needs_review=True).exists()
+
+
+def test_a_mass_review_is_refused_with_the_whole_reason():
+    records_import(source="test", parsed=_four())
+    with pytest.raises(ImportSourceError) as refused:
+        records_import(source="test", parsed=_four(keep=2))
+    assert str(refused.value) == (
+        "this run would mark 2 of the 4 artifacts listed by test for review (more than a "
+        "quarter): check the source, or run again with --allow-mass-review"
+    )
+
+
+def test_the_parser_notes_and_skips_lead_the_report():
+    parsed = _four(keep=1, notes=["2 duplicates imported once"], skipped=[("t/x", "no name")])
+    report = records_import(source="test", parsed=parsed)
+    assert (report.notes, report.skipped) == (["2 duplicates imported once"], [("t/x", "no name")])
