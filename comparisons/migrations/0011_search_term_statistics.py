@@ -4,27 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('comparisons', '0010_search_vectors_porter'),
+        ("comparisons", "0010_search_vectors_porter"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TermStatistic',
+            name="TermStatistic",
             fields=[
-                ('key', models.CharField(max_length=64, primary_key=True, serialize=False)),
-                ('term', models.TextField(help_text='What was counted: match mode and words.')),
-                ('bucket_counts', models.JSONField(default=dict)),
-                ('documents', models.BigIntegerField(help_text='The sum of bucket_counts.')),
-                ('facts_version', models.CharField(max_length=64)),
-                ('mark_last_id', models.BigIntegerField()),
-                ('mark_snapshot', models.TextField(blank=True)),
-                ('mark_own', models.BigIntegerField()),
-                ('marked_at', models.DateTimeField(db_index=True)),
+                ("key", models.CharField(max_length=64, primary_key=True, serialize=False)),
+                ("term", models.TextField(help_text="What was counted: match mode and words.")),
+                ("bucket_counts", models.JSONField(default=dict)),
+                ("documents", models.BigIntegerField(help_text="The sum of bucket_counts.")),
+                ("facts_version", models.CharField(max_length=64)),
+                ("mark_last_id", models.BigIntegerField()),
+                ("mark_snapshot", models.TextField(blank=True)),
+                ("mark_own", models.BigIntegerField()),
+                ("marked_at", models.DateTimeField(db_index=True)),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('documents__gte', 0)), name='term_statistic_documents_not_negative')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("documents__gte", 0)),
+                        name="term_statistic_documents_not_negative",
+                    )
+                ],
             },
         ),
     ]
