@@ -1,5 +1,6 @@
 from django.db import connections
 
+from comparisons.models import TermStatistic
 from comparisons.search.index import (
     search_index_install,
     search_index_installed,
@@ -20,7 +21,14 @@ def search_index_after_migrate(*, using: str = "default", **kwargs) -> None:
 
     SQLite drops a table's triggers when a migration rebuilds that table, and PostgreSQL's
     TRUNCATE (used by test flushes) skips row triggers; a refill makes both harmless.
+
+    The kept term statistics (stats.py) are deleted with it: a migration may change how
+    every document is indexed without any catalog write the change journal would name,
+    and the counts would then be patched from a wrong base for ever.
     """
     connection = connections[using]
     if search_index_installed(connection=connection):
         search_index_install(connection=connection)
+        with connection.cursor() as cursor:
+            if TermStatistic._meta.db_table in connection.introspection.table_names(cursor):
+                cursor.execute(f"DELETE FROM {TermStatistic._meta.db_table}")

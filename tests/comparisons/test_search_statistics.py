@@ -15,6 +15,7 @@ from comparisons.models import TermStatistic
 from comparisons.search import stats
 from comparisons.search.backends import Buckets, backend_get
 from comparisons.search.normalise import Term
+from comparisons.search.signals import search_index_after_migrate
 from comparisons.search.stats import term_statistics_get
 from tests.comparisons.test_snapshot_patch import Editor, _catalog
 from tests.factories import ArtifactFactory, CapabilityFactory
@@ -154,4 +155,21 @@ def test_terms_no_document_holds_are_not_kept():
     assert set(TermStatistic.objects.values_list("term", flat=True)) == {
         stats.ALL_DOCUMENTS,
         "exact zorblat",
+    }
+
+
+# Committed rows: on PostgreSQL the refill creates indexes, which a transaction holding
+# deferred constraint checks may not.
+@pytest.mark.django_db(transaction=True)
+def test_kept_counts_are_dropped_when_the_index_is_refilled_after_a_migrate():
+    """A migration may re-index every document without a catalog write the journal
+    names: the counts kept until then must not survive it."""
+    CapabilityFactory(title="Zorblat helper")
+    terms = {"exact zorblat": Term(word="zorblat", alternatives=())}
+    term_statistics_get(backend=backend_get(), terms=terms, facts_version="f0")
+    assert TermStatistic.objects.exists()
+    search_index_after_migrate(using="default")
+    assert not TermStatistic.objects.exists()
+    assert term_statistics_get(backend=backend_get(), terms=terms, facts_version="f0") == {
+        "exact zorblat": 1
     }
