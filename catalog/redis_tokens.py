@@ -132,6 +132,10 @@ class _Tracker:
 
     def add(self, name: str, value: str) -> None:
         self._writer.set(self.key(name), value, nx=True)
+        # As for set(): the reader that found no token reads again right after this (first
+        # use, or Redis lost it), and must not find its tracked copy still saying "none";
+        # that read came back empty now and then, and the page was served uncached.
+        self._writer.ping()
 
 
 def _text(value: bytes | str) -> str:
