@@ -24,6 +24,7 @@ from django.db.models import Q
 
 from catalog.journal import JournalMark, catalog_changes_since, catalog_journal_mark
 from catalog.models import Artifact
+from comparisons.search.backends import Buckets
 from comparisons.search.intent import families_from_counts, family_parts, family_words
 
 BUCKET_WIDTH = 256
@@ -93,8 +94,8 @@ def _names_by_bucket(*, buckets: frozenset[int] | None) -> dict[int, Counter[str
     artifacts = Artifact.objects.published().order_by()
     if buckets is not None:
         within = Q(pk__in=[])
-        for bucket in sorted(buckets):
-            within |= Q(pk__gte=bucket * BUCKET_WIDTH, pk__lt=(bucket + 1) * BUCKET_WIDTH)
+        for low, high in Buckets(width=BUCKET_WIDTH, numbers=buckets).ranges():
+            within |= Q(pk__gte=low, pk__lt=high)
         artifacts = artifacts.filter(within)
     found: dict[int, Counter[str]] = {b: Counter() for b in buckets or ()}
     for pk, name in artifacts.values_list("pk", "name").iterator(chunk_size=10_000):

@@ -141,7 +141,7 @@ def term_statistics_get(
         for row in TermStatistic.objects.filter(key__in=[_statistic_key(i) for i in terms])
     }
     current = {i: row.documents for i, row in rows.items() if row.facts_version == facts_version}
-    stale = [row for i, row in rows.items() if i in terms and i not in current]
+    stale = [row for i, row in rows.items() if i not in current]
     unknown = [i for i in terms if i not in rows]
     if not stale and not unknown:
         return current
