@@ -111,6 +111,19 @@ def _intent_locked(*, intent_text: str, query: str) -> Intent:
         return Intent.objects.select_for_update().get(text=intent_text)
 
 
+def _repeat_committed(*, intent_text: str, client_key: str, now: datetime | None) -> bool:
+    """Whether this client's search of the intent already counted within the window, read
+    without a lock or a transaction (one indexed query). Reloads, Back and a refined search
+    landing on the same intent are mostly such repeats; locking the intent's row for them
+    made every one a write (the lock) and a commit waiting for the disk, and made a popular
+    intent's searches queue behind one another. Only a committed event is seen here, and an
+    event never leaves the window it counts in, so a repeat found stays a repeat; one not
+    yet visible is caught by the locked check that follows."""
+    return SearchEvent.objects.filter(
+        intent__text=intent_text, client_key=client_key, **_within_window(now or timezone.now())
+    ).exists()
+
+
 def search_record(
     *,
     intent_text: str,
@@ -124,6 +137,8 @@ def search_record(
     """Store one search and bump the live counters. None when it does not count (a repeat
     within the window, or an empty intent)."""
     if not intent_text:
+        return None
+    if _repeat_committed(intent_text=intent_text, client_key=client_key, now=now):
         return None
     capability_ids = sorted(set(capability_ids))
     with transaction.atomic():

@@ -3,6 +3,7 @@
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from types import EllipsisType
 from typing import NamedTuple
 
 from django.conf import settings
@@ -374,17 +375,24 @@ def search_run(
     page_number: int | str = 1,
     with_page: bool = True,
     drop: Sequence[str] = (),
+    versions: tuple[str, str] | EllipsisType | None = ...,
 ) -> SearchOutcome:
     """Search published artifacts by intent. Never raises on odd text: every query is
     normalised to letters and digits before it reaches a backend. with_page=False skips
     loading the shown page (for callers that only need the ranking and the evidence).
-    drop: keys of parsed constraints not to apply (the chips' links); others are ignored."""
+    drop: keys of parsed constraints not to apply (the chips' links); others are ignored.
+    versions: the (catalog, facts) versions to reuse derived data under, as
+    `derived_cache_versions()` returns them, for a caller that has read them already;
+    None computes everything fresh; left out, they are read here."""
     cleaned = query_clean(query)
     intent = intent_normalise(cleaned)
     terms = query_terms(intent)
     # The catalog version keys the reused ranking and page, the facts version the name
     # families: both in one read of the version store.
-    versions = derived_cache_versions() if intent else None
+    if not intent:
+        versions = None
+    elif versions is ...:
+        versions = derived_cache_versions()
     version, facts = versions if versions is not None else (None, None)
     parsed_all = intent_parsed(intent=intent, facts=facts)
     dropped_keys = set(list(drop)[:MAX_DROPS])

@@ -1,7 +1,8 @@
 import hashlib
 import logging
 import re
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from django import forms
@@ -10,13 +11,17 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from catalog.models import ArtifactKind, PricingModel
 from catalog.selectors import artifact_published_get
-from comparisons.caching.derived import derived_cache_get_many, derived_cache_set_many
+from comparisons.caching.derived import (
+    derived_cache_get_many,
+    derived_cache_set_many,
+    derived_cache_versions,
+)
 from comparisons.htmx import HtmxHttpRequest
 from comparisons.models import Intent
 from comparisons.search.evidence import (
@@ -25,7 +30,7 @@ from comparisons.search.evidence import (
     request_counts,
     search_record_safely,
 )
-from comparisons.search.normalise import QUERY_MAX_LENGTH
+from comparisons.search.normalise import QUERY_MAX_LENGTH, intent_normalise, query_clean
 from comparisons.search.service import MAX_DROPS, SearchOutcome, search_run
 
 logger = logging.getLogger(__name__)
@@ -91,12 +96,31 @@ def _is_live_keystroke(request: HtmxHttpRequest) -> bool:
     return bool(request.htmx) and request.htmx.trigger_name == "q"
 
 
-def _search_evidence_record(*, request: HtmxHttpRequest, outcome: SearchOutcome) -> None:
+class SearchPage(NamedTuple):
+    """A search's answer as kept per catalog version: the page (or the htmx partial) and
+    what recording the search counts (the intent, the cleaned query, the capabilities
+    matched in the top results, and how many results there were before the filters)."""
+
+    html: str
+    intent: str
+    query: str
+    capability_ids: tuple[int, ...]
+    result_count: int
+
+
+def _search_evidence_record(
+    *,
+    request: HtmxHttpRequest,
+    intent: str,
+    query: str,
+    capability_ids: Iterable[int],
+    result_count: int,
+) -> None:
     search_record_safely(
-        intent_text=outcome.intent,
-        query=outcome.query,
-        capability_ids=outcome.evidence_capability_ids,
-        result_count=outcome.unfiltered_total,
+        intent_text=intent,
+        query=query,
+        capability_ids=list(capability_ids),
+        result_count=result_count,
         client_key=request_client_key(request),
     )
 
@@ -127,16 +151,61 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         invalid = {"errors": errors, "query": raw_query[:QUERY_MAX_LENGTH], "outcome": None}
         return render(request, template, invalid, status=400)
 
-    outcome = search_run(
-        query=raw_query,
-        kind=filters.cleaned_data["kind"],
-        pricing=filters.cleaned_data["pricing"],
-        page_number=request.GET.get("page", 1),
-        drop=drops,
-    )
-    if outcome.intent and request_counts(request) and not _is_live_keystroke(request):
-        _search_evidence_record(request=request, outcome=outcome)
+    # A search's page depends only on its query string and the catalog version (no
+    # cookie, token or nonce is drawn on it), so it is rendered once per version and kept
+    # with what a recorded search counts as matched: a repeat is answered without running
+    # the search again, and a browser's is still recorded.
+    versions = derived_cache_versions() if intent_normalise(query_clean(raw_query)) else None
+    key = _page_key(request=request, versions=versions, partial=partial)
+    page = derived_cache_get_many([key]).get(key) if key is not None else None
+    if page is None:
+        outcome = search_run(
+            query=raw_query,
+            kind=filters.cleaned_data["kind"],
+            pricing=filters.cleaned_data["pricing"],
+            page_number=request.GET.get("page", 1),
+            drop=drops,
+            versions=versions,
+        )
+        html = _page_rendered(request=request, outcome=outcome, drops=drops, partial=partial)
+        page = SearchPage(
+            html=str(html),
+            intent=outcome.intent,
+            query=outcome.query,
+            capability_ids=tuple(outcome.evidence_capability_ids),
+            result_count=outcome.unfiltered_total,
+        )
+        if key is not None and outcome.version is not None:
+            derived_cache_set_many({key: page}, timeout=settings.PAGE_CACHE_SECONDS)
+    if page.intent and request_counts(request) and not _is_live_keystroke(request):
+        _search_evidence_record(
+            request=request,
+            intent=page.intent,
+            query=page.query,
+            capability_ids=page.capability_ids,
+            result_count=page.result_count,
+        )
+    return HttpResponse(page.html)
 
+
+def _page_key(
+    *, request: HtmxHttpRequest, versions: tuple[str, str] | None, partial: bool
+) -> str | None:
+    """Where a search's page is kept: the catalog version, whether only the results partial
+    is answered, and the whole query string (any order of its parameters). None: keep
+    nothing (no intent, or nothing is reused)."""
+    if versions is None:
+        return None
+    query = urlencode(sorted((k, v) for k in request.GET for v in request.GET.getlist(k)))
+    digest = hashlib.sha256(query.encode()).hexdigest()
+    return f"search-page:{versions[0]}:{int(partial)}:{digest}"
+
+
+def _page_rendered(
+    *, request: HtmxHttpRequest, outcome: SearchOutcome, drops: list[str], partial: bool
+) -> SafeString:
+    """The whole page, or only its `results` partial (with the filter options swapped out
+    of band) for an htmx request."""
     popular = []
     if not outcome.intent:
         popular = list(
@@ -167,36 +236,8 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         "query_max_length": QUERY_MAX_LENGTH,
         "oob": partial,
     }
-    results = _results_rendered(request=request, context=context, outcome=outcome)
-    if partial:
-        return HttpResponse(results)
-    return render(request, template, {**context, "results_html": results})
-
-
-def _results_rendered(
-    *, request: HtmxHttpRequest, context: dict[str, Any], outcome: SearchOutcome
-) -> SafeString:
-    """The `results` partial, rendered once per catalog version and query string.
-
-    It depends on nothing else: the ranking, the shown page and its highlights are
-    themselves fixed per catalog version (comparisons/search/service.py), and the partial
-    reads only those and the query string. Rendering twenty results was most of a warm
-    search's time (BENCHMARKS.md). Searches without an intent (suggestions and the most
-    searched intents, which move with every search) are rendered each time.
-    """
-    version = outcome.version if outcome.intent else None
-    key = None
-    if version is not None:
-        query = urlencode(sorted((k, v) for k in request.GET for v in request.GET.getlist(k)))
-        digest = hashlib.sha256(query.encode()).hexdigest()
-        key = f"search-html:{version}:{int(context['oob'])}:{digest}"
-        found = derived_cache_get_many([key]).get(key)
-        if found is not None:
-            return mark_safe(found)
-    html = render_to_string("search/search.html#results", context, request)
-    if key is not None:
-        derived_cache_set_many({key: str(html)}, timeout=settings.PAGE_CACHE_SECONDS)
-    return mark_safe(html)
+    template = "search/search.html#results" if partial else "search/search.html"
+    return render_to_string(template, context, request)
 
 
 @require_GET
@@ -216,7 +257,13 @@ def search_choose(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             # recorded until the searcher acts on them.
             outcome = search_run(query=raw_query, with_page=False)
             if outcome.intent:
-                _search_evidence_record(request=request, outcome=outcome)
+                _search_evidence_record(
+                    request=request,
+                    intent=outcome.intent,
+                    query=outcome.query,
+                    capability_ids=outcome.evidence_capability_ids,
+                    result_count=outcome.unfiltered_total,
+                )
                 choice_record_safely(
                     intent_text=outcome.intent,
                     query=outcome.query,

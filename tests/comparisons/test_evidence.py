@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from comparisons.models import ChoiceEvent, Intent, Match, SearchEvent
@@ -121,6 +122,20 @@ def test_dedup_window_per_client_and_intent(capability):
     assert intent.search_count == 3
     assert Match.objects.get(intent=intent, capability=capability).times_matched == 3
     assert SearchEvent.objects.filter(intent=intent).count() == 3
+
+
+def test_a_repeat_within_the_window_is_one_read_without_a_lock(capability):
+    """A repeat takes no row lock and opens no transaction: locking the intent's row made
+    every reload a write and a commit, and queued a popular intent's searches."""
+    start = timezone.now() - timedelta(hours=5)
+    assert _record(capability, now=start) is not None
+    with CaptureQueriesContext(connection) as queries:
+        assert _record(capability, now=start + timedelta(minutes=5)) is None
+    (query,) = queries.captured_queries
+    assert "for update" not in query["sql"].lower()
+    assert "savepoint" not in query["sql"].lower()
+    # Another client's search of the same intent is no repeat.
+    assert _record(capability, client="c2", now=start + timedelta(minutes=5)) is not None
 
 
 def test_a_search_stores_its_count_and_flag_and_moves_only_what_it_matched(capability):

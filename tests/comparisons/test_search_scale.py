@@ -265,3 +265,54 @@ def test_rendered_results_are_reused_per_version_and_query_string(
         Artifact.objects.filter(pk=shown.pk).update(name="A renamed one")
         catalog_version_bump()
     assert "A renamed one" in client.get("/search/", {"q": QUERY}, **htmx).content.decode()
+
+
+def test_a_kept_page_is_answered_without_searching_and_still_recorded(
+    derived_cache, client, monkeypatch
+):
+    """A whole page is kept per catalog version and query string, with what recording the
+    search counts: a repeat gets the same bytes without the search running, and a
+    browser's search is recorded exactly as a fresh one is."""
+    _catalog(both=PER_PAGE + 2, each=3)
+    runs = []
+    search = views.search_run
+    monkeypatch.setattr(views, "search_run", lambda **k: runs.append(k) or search(**k))
+    first = client.get("/search/", {"q": QUERY}).content
+    assert len(runs) == 1
+    assert client.get("/search/", {"q": QUERY}).content == first
+    # Another order of the same parameters is the same page (its links keep them).
+    reordered = client.get(f"/search/?kind=&q={QUERY}").content
+    assert client.get(f"/search/?q={QUERY}&kind=").content == reordered != first
+    assert len(runs) == 2  # the stored page, then the new query string once
+    assert not SearchEvent.objects.exists()  # no user agent: a script
+
+    assert client.get("/search/", {"q": QUERY}, HTTP_USER_AGENT=BROWSER).content == first
+    assert len(runs) == 2
+    (event,) = SearchEvent.objects.all()
+    fresh = search(query=QUERY, with_page=False)
+    assert event.intent.text == fresh.intent
+    assert event.result_count == fresh.unfiltered_total == PER_PAGE + 2  # AND first
+    assert sorted(event.matched_capabilities.values_list("pk", flat=True)) == sorted(
+        fresh.evidence_capability_ids
+    )
+    assert len(fresh.evidence_capability_ids) == service.EVIDENCE_RESULTS
+
+
+def test_a_stored_page_is_not_served_after_a_committed_edit(
+    derived_cache, client, django_capture_on_commit_callbacks
+):
+    _catalog(both=PER_PAGE + 2, each=3)
+    before = client.get("/search/", {"q": QUERY}).content.decode()
+    shown = Artifact.objects.get(name=re.search(r'rel="nofollow">([^<]+)</a>', before)[1])
+    with django_capture_on_commit_callbacks(execute=True):
+        Artifact.objects.filter(pk=shown.pk).update(name="A renamed one")
+        catalog_version_bump()
+    assert "A renamed one" in client.get("/search/", {"q": QUERY}).content.decode()
+
+
+def test_a_search_without_an_intent_is_never_stored(derived_cache, client):
+    """Its page lists the most searched intents, which move with every search."""
+    for _ in range(2):
+        response = client.get("/search/", {"q": "  "})
+        assert "Try one of these" in response.content.decode()
+    assert not [k for k in caches["derived"]._cache if "search-page" in k]
