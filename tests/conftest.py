@@ -64,10 +64,12 @@ def _page_cache_off(settings):
     settings.CATALOG_DERIVED_CACHE = False
     # Each test's database is rolled back: no snapshot outlives the test that read it.
     from comparisons.browse.snapshot import browse_snapshot_forget
+    from comparisons.search.facts import artifact_facts_forget
     from comparisons.search.families import family_index_forget
 
     browse_snapshot_forget()
     family_index_forget()
+    artifact_facts_forget()
 
 
 @pytest.fixture

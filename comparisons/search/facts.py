@@ -4,16 +4,29 @@ graph's chosen-result rate of capabilities.
 
 All bounded: facts for at most FACTS_LIMIT ranked artifacts, at most SUPPLEMENT_LIMIT
 artifacts found by constraints alone; the results are cached with the ranking (service.py).
+
+The facts of artifacts are also kept in each process, under the facts version
+(catalog/versioning.py), and brought up to date from the change journal
+(catalog/journal.py) when it moves: after an edit, a ranking is computed again, and
+reading the facts of its 2,200 artifacts again was 40% of that (0.2 s at 100,000
+artifacts under load, BENCHMARKS.md), for one artifact changed. Exactness is the name
+families' (families.py): the memo's journal mark is taken before any fact it holds was
+read, so an artifact the journal names no change of since the mark has the same facts now;
+the changed ones are dropped and read again when asked for. When the journal cannot say
+(a bulk write, tag names changed, too many artifacts) the memo starts afresh.
 """
 
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import Q
 
 from catalog.fields import modality_lookup
+from catalog.journal import JournalMark, catalog_changes_since, catalog_journal_mark
 from catalog.models import Artifact, Capability, PricingModel
 from comparisons.search.intent import FREE_PRICING, ArtifactFacts, Constraint
 
@@ -21,6 +34,10 @@ from comparisons.search.intent import FREE_PRICING, ArtifactFacts, Constraint
 FACTS_LIMIT = 2000
 # Artifacts meeting every constraint that the words did not find, read in one query.
 SUPPLEMENT_LIMIT = 200
+# Artifacts whose facts a process keeps (about 1 KB each); past it the memo starts afresh.
+MEMO_LIMIT = 20_000
+# More artifacts changed than this since the memo's mark: start afresh.
+MAX_PATCHED_ARTIFACTS = 1000
 
 _LEADING_LETTERS = re.compile(r"^[a-z]+")
 
@@ -37,7 +54,6 @@ _FIELDS = (
     "starting_price",
     "price_unit",
     "name",
-    "rank",
     "vendor__name",
 )
 
@@ -61,11 +77,63 @@ def _prices(prices: dict, starting_price, price_unit: str) -> dict[str, float]:
     return found
 
 
-def artifact_facts_get(*, artifact_ids: Iterable[int]) -> dict[int, ArtifactFacts]:
-    """Facts of the given artifacts, by id (two queries: artifacts, published tags)."""
+@dataclass
+class _FactsMemo:
+    facts_version: str
+    mark: JournalMark  # taken before any of `facts` was read
+    facts: dict[int, ArtifactFacts] = field(default_factory=dict)
+
+
+_lock = threading.Lock()
+_memo: _FactsMemo | None = None
+
+
+def artifact_facts_forget() -> None:
+    """Drop this process's facts (a database replaced under a running process: tests)."""
+    global _memo
+    with _lock:
+        _memo = None
+
+
+def _memo_current(facts_version: str) -> _FactsMemo:
+    """The memo, brought to `facts_version`: what changed since its mark dropped."""
+    global _memo
+    if _memo is not None and len(_memo.facts) > MEMO_LIMIT:
+        _memo = None
+    if _memo is not None and _memo.facts_version != facts_version:
+        changes = catalog_changes_since(mark=_memo.mark, limit=MAX_PATCHED_ARTIFACTS)
+        if changes is None or changes.tags:
+            _memo = None
+        else:
+            for artifact_id in changes.artifact_ids:
+                _memo.facts.pop(artifact_id, None)
+            _memo.mark = changes.mark
+            _memo.facts_version = facts_version
+    if _memo is None:
+        _memo = _FactsMemo(facts_version=facts_version, mark=catalog_journal_mark())
+    return _memo
+
+
+def artifact_facts_get(
+    *, artifact_ids: Iterable[int], facts_version: str | None = None
+) -> dict[int, ArtifactFacts]:
+    """Facts of the given artifacts that exist, by id, exact for the catalog under the
+    facts version `facts_version`: this process's kept facts, and those it lacks read in
+    two queries (artifacts, published tags). None reads them all fresh, keeping nothing."""
     ids = list(artifact_ids)
     if not ids:
         return {}
+    if facts_version is None:
+        return _facts_read(ids)
+    with _lock:
+        memo = _memo_current(facts_version)
+        missing = [artifact_id for artifact_id in ids if artifact_id not in memo.facts]
+        if missing:
+            memo.facts.update(_facts_read(missing))
+        return {i: memo.facts[i] for i in ids if i in memo.facts}
+
+
+def _facts_read(ids: list[int]) -> dict[int, ArtifactFacts]:
     tags: dict[int, set[str]] = defaultdict(set)
     rows = (
         Capability.objects.published()
@@ -81,7 +149,7 @@ def artifact_facts_get(*, artifact_ids: Iterable[int]) -> dict[int, ArtifactFact
     facts = {}
     for row in Artifact.objects.filter(pk__in=ids).order_by().values_list(*_FIELDS):
         (pk, kind, pricing, free_tier, open_weights, inputs, outputs, context, prices,
-         starting, unit, name, rank, vendor) = row  # fmt: skip
+         starting, unit, name, vendor) = row  # fmt: skip
         facts[pk] = ArtifactFacts(
             kind=kind,
             pricing_model=pricing,
@@ -93,7 +161,6 @@ def artifact_facts_get(*, artifact_ids: Iterable[int]) -> dict[int, ArtifactFact
             tags=frozenset(tags.get(pk, ())),
             prices=_prices(prices, starting, unit),
             name=name,
-            rank=rank,
             vendor=vendor or "",
         )
     return facts

@@ -772,7 +772,6 @@ class ArtifactFacts:
     # known, fixed prices.
     prices: dict[str, float]
     name: str
-    rank: int = 0
     # The maker's name ("Mistral" of "Ministral 3 8B"): a family word names its models too.
     vendor: str = ""
 

@@ -293,8 +293,9 @@ def _free_asked(parsed: ParsedIntent) -> bool:
 
 
 def _ranking(
-    *, intent: str, terms: list[Term], version: str | None, parsed: ParsedIntent
+    *, intent: str, terms: list[Term], versions: tuple[str, str] | None, parsed: ParsedIntent
 ) -> Ranking:
+    version, facts_version = versions if versions is not None else (None, None)
     entries = _ranked(intent=intent, terms=terms, version=version)
     if not parsed.constraints:
         with_prior = _with_prior(entries[:FACTS_LIMIT])
@@ -310,7 +311,7 @@ def _ranking(
             constraints=[c for c in parsed.constraints if c.field != "price"], cheapest=True
         )
     extra = [artifact_id for artifact_id in met if artifact_id not in known]
-    facts = artifact_facts_get(artifact_ids=[*known, *extra])
+    facts = artifact_facts_get(artifact_ids=[*known, *extra], facts_version=facts_version)
     capabilities = constraint_capabilities_get(
         artifact_ids=extra, constraints=parsed.constraints, per_artifact=KEPT_CAPABILITIES
     )
@@ -347,7 +348,7 @@ def intent_parsed(*, intent: str, facts: str | None) -> ParsedIntent:
 
 
 def _scored(
-    *, intent: str, terms: list[Term], version: str | None, parsed: ParsedIntent
+    *, intent: str, terms: list[Term], versions: tuple[str, str] | None, parsed: ParsedIntent
 ) -> Ranking:
     """Every result of the intent, best first; reused per catalog version (see stats.py),
     because it depends on nothing else: the filters and the page are applied to it
@@ -356,13 +357,13 @@ def _scored(
     constraints alone find."""
     if not intent:
         return EMPTY_RANKING
-    if version is None:
-        return _ranking(intent=intent, terms=terms, version=None, parsed=parsed)
+    if versions is None:
+        return _ranking(intent=intent, terms=terms, versions=None, parsed=parsed)
     applied = " ".join(c.key for c in parsed.constraints)
-    key = derived_cache_key(kind="ranking", version=version, text=f"{intent}\n{applied}")
+    key = derived_cache_key(kind="ranking", version=versions[0], text=f"{intent}\n{applied}")
     scored = derived_cache_get_many([key]).get(key)
     if scored is None:
-        scored = _ranking(intent=intent, terms=terms, version=version, parsed=parsed)
+        scored = _ranking(intent=intent, terms=terms, versions=versions, parsed=parsed)
         derived_cache_set_many({key: scored}, timeout=settings.PAGE_CACHE_SECONDS)
     return scored
 
@@ -397,7 +398,7 @@ def search_run(
     parsed_all = intent_parsed(intent=intent, facts=facts)
     dropped_keys = set(list(drop)[:MAX_DROPS])
     parsed = parsed_all.without(dropped_keys)
-    ranking = _scored(intent=intent, terms=terms, version=version, parsed=parsed)
+    ranking = _scored(intent=intent, terms=terms, versions=versions, parsed=parsed)
     top = [RankedArtifact._make(row) for row in ranking.rows[:EVIDENCE_RESULTS]]
     evidence = [
         capability_id
