@@ -15,10 +15,10 @@ websearch_to_tsquery one at a time on PostgreSQL.
 
 import itertools
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import reduce
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -128,7 +128,19 @@ class SearchBackend(Protocol):
         them, at most CANDIDATE_LIMIT by the engine's relevance, graded for each of terms."""
         ...
 
-    def name_matches(self, *, text: str) -> list[NameMatch]: ...
+    def documents_match(
+        self, *, match_terms: list[Term], match_all: bool, artifact_ids: Collection[int]
+    ) -> bool:
+        """Whether a published capability of the given artifacts is among the candidates'
+        matches: it contains every one of match_terms (match_all) or any of them."""
+        ...
+
+    def name_matches(
+        self, *, text: str, artifact_ids: Collection[int] | None = None
+    ) -> list[NameMatch]:
+        """Published artifacts whose name has a trigram similarity to text of at least
+        NAME_SIMILARITY_THRESHOLD (0 to 1); only among artifact_ids when given."""
+        ...
 
     def highlights(
         self, *, terms: list[Term], capability_ids: list[int]
@@ -231,11 +243,23 @@ class PostgresBackend:
     def _rank(self, terms: list[Term]):
         return SearchRank(_VECTOR, self.any_query(terms), weights=[0.2, 0.4, 0.6, 1.0])
 
+    def _match(self, match_terms: list[Term], match_all: bool) -> Q:
+        combine = operator.and_ if match_all else operator.or_
+        return reduce(combine, (Q(self.term_match(t)) for t in match_terms))
+
+    def documents_match(
+        self, *, match_terms: list[Term], match_all: bool, artifact_ids: Collection[int]
+    ) -> bool:
+        return (
+            _published_documents()
+            .filter(self._match(match_terms, match_all), artifact_id__in=list(artifact_ids))
+            .exists()
+        )
+
     def candidates(
         self, *, terms: list[Term], match_terms: list[Term], match_all: bool
     ) -> list[CapabilityCandidate]:
-        combine = operator.and_ if match_all else operator.or_
-        match = reduce(combine, (Q(self.term_match(t)) for t in match_terms))
+        match = self._match(match_terms, match_all)
         grades = {}
         for i, term in enumerate(terms):
             grades[f"f{i}"] = Case(
@@ -273,14 +297,20 @@ class PostgresBackend:
             for row in rows
         ]
 
-    def name_matches(self, *, text: str) -> list[NameMatch]:
+    def name_matches(
+        self, *, text: str, artifact_ids: Collection[int] | None = None
+    ) -> list[NameMatch]:
         # lower(name) % text uses the trigram GIN index; % means similarity >= the
         # pg_trgm threshold, which defaults to NAME_SIMILARITY_THRESHOLD (0.3).
+        params: list[Any] = [text, Status.PUBLISHED, text]
+        within = ""
+        if artifact_ids is not None:
+            within, params = " AND id = ANY(%s)", [*params, list(artifact_ids)]
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT id, kind, pricing_model, rank, name, similarity(lower(name), %s) "
-                "FROM catalog_artifact WHERE status = %s AND lower(name) %% %s",
-                [text, Status.PUBLISHED, text],
+                f"FROM catalog_artifact WHERE status = %s AND lower(name) %% %s{within}",
+                params,
             )
             rows = cursor.fetchall()
         return [
@@ -382,6 +412,28 @@ class SqliteBackend:
         """
         return sql, (fts_term(term), Status.PUBLISHED, Status.PUBLISHED)
 
+    def documents_match(
+        self, *, match_terms: list[Term], match_all: bool, artifact_ids: Collection[int]
+    ) -> bool:
+        ids = sorted(artifact_ids)
+        if not ids:
+            return False
+        match = (" AND " if match_all else " OR ").join(fts_term(t) for t in match_terms)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT 1
+                  FROM {FTS_TABLE} f
+                  JOIN catalog_capability c ON c.id = f.rowid
+                  JOIN catalog_artifact a ON a.id = c.artifact_id
+                 WHERE {FTS_TABLE} MATCH %s AND c.status = %s AND a.status = %s
+                   AND a.id IN ({", ".join(["%s"] * len(ids))})
+                 LIMIT 1
+                """,
+                [match, Status.PUBLISHED, Status.PUBLISHED, *ids],
+            )
+            return cursor.fetchone() is not None
+
     def candidates(
         self, *, terms: list[Term], match_terms: list[Term], match_all: bool
     ) -> list[CapabilityCandidate]:
@@ -427,12 +479,15 @@ class SqliteBackend:
             for r in rows
         ]
 
-    def name_matches(self, *, text: str) -> list[NameMatch]:
+    def name_matches(
+        self, *, text: str, artifact_ids: Collection[int] | None = None
+    ) -> list[NameMatch]:
         # SQLite has no trigram index: compare against every published name in Python with
         # the same formula as pg_trgm. Fine at the embedded default's catalog sizes.
-        rows = Artifact.objects.published().values_list(
-            "id", "kind", "pricing_model", "rank", "name"
-        )
+        artifacts = Artifact.objects.published()
+        if artifact_ids is not None:
+            artifacts = artifacts.filter(pk__in=list(artifact_ids))
+        rows = artifacts.values_list("id", "kind", "pricing_model", "rank", "name")
         matches = []
         for artifact_id, kind, pricing, rank, name in rows:
             similarity = round(trigram_similarity(text, name), 4)

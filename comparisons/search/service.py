@@ -9,6 +9,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 
+from catalog.journal import JournalChanges, JournalMark, catalog_changes_since, catalog_journal_mark
 from catalog.models import Artifact
 from comparisons.caching.derived import (
     derived_cache_get_many,
@@ -40,7 +41,7 @@ from comparisons.search.normalise import (
     terms_split,
 )
 from comparisons.search.scoring import ArtifactScore, CapabilityCandidate, artifacts_score
-from comparisons.search.stats import corpus_stats, derived_cache_key
+from comparisons.search.stats import CorpusStats, corpus_stats, derived_cache_key
 
 PER_PAGE = 10
 # Matching capabilities shown under one result before "N more".
@@ -92,14 +93,27 @@ class Ranking:
     pricing_counts: dict[str, int]
     # False when no result met every constraint and they only ordered the results.
     constraints_filtered: bool = True
+    # True when the word matches are the capabilities holding every term, False any term.
+    all_terms: bool = False
+    # The artifacts the constraints alone found (artifacts_meeting), in its order.
+    met: tuple[int, ...] = ()
 
     @classmethod
-    def of(cls, entries: list[RankedArtifact], *, constraints_filtered: bool = True) -> "Ranking":
+    def of(
+        cls,
+        entries: list[RankedArtifact],
+        *,
+        constraints_filtered: bool = True,
+        all_terms: bool = False,
+        met: tuple[int, ...] = (),
+    ) -> "Ranking":
         return cls(
             rows=[tuple(entry) for entry in entries],
             kind_counts=dict(Counter(entry.kind for entry in entries)),
             pricing_counts=dict(Counter(entry.pricing_model for entry in entries)),
             constraints_filtered=constraints_filtered,
+            all_terms=all_terms,
+            met=met,
         )
 
     def filtered(self, *, kind: str, pricing: str) -> list[tuple]:
@@ -164,46 +178,61 @@ class SearchOutcome:
 
 def _candidates(
     *, backend: SearchBackend, terms: list[Term], frequencies: list[int]
-) -> list[CapabilityCandidate]:
+) -> tuple[list[CapabilityCandidate], bool]:
     """AND first: the capabilities containing every term the corpus holds at all (a term no
     published capability contains cannot match, so it does not empty the results). Only
     when those cover less than a page of artifacts, the capabilities containing any term.
+    Returns them and whether they are those containing every term.
 
     Why: matching any term of "research current events" on a million capabilities meant
     ranking 215,164 of them (716 ms) for a top 10 that the 778 containing all three fill."""
     counted, _ = terms_split(terms)
     present = [t for t, df in zip(counted, frequencies, strict=True) if df > 0]
     if not present:
-        return []
+        return [], False
     # The capabilities containing every term are at most as many as those containing the
     # rarest one: below a page, they cannot fill it, so the AND query is skipped.
     if len(present) > 1 and min(df for df in frequencies if df > 0) >= PER_PAGE:
         found = backend.candidates(terms=terms, match_terms=present, match_all=True)
         if len({c.artifact_id for c in found}) >= PER_PAGE:
-            return found
-    return backend.candidates(terms=terms, match_terms=present, match_all=False)
+            return found, True
+    return backend.candidates(terms=terms, match_terms=present, match_all=False), False
 
 
-def _artifacts_score(*, intent: str, terms: list[Term], version: str | None) -> list[ArtifactScore]:
+def _stats(*, terms: list[Term], version: str | None) -> CorpusStats | None:
+    """The corpus statistics of the counted terms (None: no term is counted)."""
+    counted, _ = terms_split(terms)
+    if not counted:
+        return None
+    return corpus_stats(backend=backend_get(), terms=counted, version=version)
+
+
+def _artifacts_score(
+    *, intent: str, terms: list[Term], stats: CorpusStats | None
+) -> tuple[list[ArtifactScore], bool]:
+    """The scored artifacts, and whether their capabilities are those holding every term."""
     backend = backend_get()
     # A compound is one word to a name too: "no-code" is not a near miss of "Claude Code".
     name_matches = backend.name_matches(text=intent.replace("-", ""))
-    counted, _ = terms_split(terms)
-    if not counted:
-        return artifacts_score(
-            candidates=[], document_count=0, frequencies=[], name_matches=name_matches
-        )
-    stats = corpus_stats(backend=backend, terms=counted, version=version)
-    return artifacts_score(
-        candidates=_candidates(backend=backend, terms=terms, frequencies=stats.frequencies),
-        document_count=stats.document_count,
-        frequencies=stats.frequencies,
+    candidates, all_terms = (
+        _candidates(backend=backend, terms=terms, frequencies=stats.frequencies)
+        if stats is not None
+        else ([], False)
+    )
+    scored = artifacts_score(
+        candidates=candidates,
+        document_count=stats.document_count if stats is not None else 0,
+        frequencies=stats.frequencies if stats is not None else [],
         name_matches=name_matches,
     )
+    return scored, all_terms
 
 
-def _ranked(*, intent: str, terms: list[Term], version: str | None) -> list[RankedArtifact]:
-    return [
+def _ranked(
+    *, intent: str, terms: list[Term], stats: CorpusStats | None
+) -> tuple[list[RankedArtifact], bool]:
+    scored, all_terms = _artifacts_score(intent=intent, terms=terms, stats=stats)
+    entries = [
         RankedArtifact(
             artifact_id=a.artifact_id,
             kind=a.artifact.kind,
@@ -213,8 +242,9 @@ def _ranked(*, intent: str, terms: list[Term], version: str | None) -> list[Rank
             capability_ids=tuple(a.capability_ids[:KEPT_CAPABILITIES]),
             capability_count=len(a.capabilities),
         )
-        for a in _artifacts_score(intent=intent, terms=terms, version=version)
+        for a in scored
     ]
+    return entries, all_terms
 
 
 def _with_prior(entries: list[RankedArtifact]) -> list[tuple[RankedArtifact, float]]:
@@ -293,23 +323,24 @@ def _free_asked(parsed: ParsedIntent) -> bool:
 
 
 def _ranking(
-    *, intent: str, terms: list[Term], versions: tuple[str, str] | None, parsed: ParsedIntent
+    *,
+    intent: str,
+    terms: list[Term],
+    versions: tuple[str, str] | None,
+    parsed: ParsedIntent,
+    stats: CorpusStats | None,
+    met: tuple[int, ...],
 ) -> Ranking:
-    version, facts_version = versions if versions is not None else (None, None)
-    entries = _ranked(intent=intent, terms=terms, version=version)
+    """met: the artifacts the constraints alone find (`_constraints_met`)."""
+    facts_version = versions[1] if versions is not None else None
+    entries, all_terms = _ranked(intent=intent, terms=terms, stats=stats)
     if not parsed.constraints:
         with_prior = _with_prior(entries[:FACTS_LIMIT])
         relevance = {e.artifact_id: r for e, r in with_prior}
         head = sorted(entries[:FACTS_LIMIT], key=lambda e: -relevance[e.artifact_id])
-        return Ranking.of(head + entries[FACTS_LIMIT:])
+        return Ranking.of(head + entries[FACTS_LIMIT:], all_terms=all_terms)
     considered = entries[:FACTS_LIMIT]
     known = {e.artifact_id for e in considered}
-    met = artifacts_meeting(constraints=parsed.constraints, cheapest=parsed.cheapest)
-    if not met and _free_asked(parsed):
-        # Nothing free does the job: the cheapest that do it come next.
-        met = artifacts_meeting(
-            constraints=[c for c in parsed.constraints if c.field != "price"], cheapest=True
-        )
     extra = [artifact_id for artifact_id in met if artifact_id not in known]
     facts = artifact_facts_get(artifact_ids=[*known, *extra], facts_version=facts_version)
     capabilities = constraint_capabilities_get(
@@ -336,7 +367,22 @@ def _ranking(
     )
     if not filtered:
         ordered += entries[FACTS_LIMIT:]
-    return Ranking.of(ordered, constraints_filtered=filtered)
+    return Ranking.of(ordered, constraints_filtered=filtered, all_terms=all_terms, met=met)
+
+
+def _constraints_met(parsed: ParsedIntent) -> tuple[int, ...]:
+    """The artifacts meeting the constraints whatever their words, best first (none
+    without constraints): those meeting every one, or, when an intent asking for free
+    finds none, the cheapest meeting the others."""
+    if not parsed.constraints:
+        return ()
+    met = artifacts_meeting(constraints=parsed.constraints, cheapest=parsed.cheapest)
+    if not met and _free_asked(parsed):
+        # Nothing free does the job: the cheapest that do it come next.
+        met = artifacts_meeting(
+            constraints=[c for c in parsed.constraints if c.field != "price"], cheapest=True
+        )
+    return tuple(met)
 
 
 def intent_parsed(*, intent: str, facts: str | None) -> ParsedIntent:
@@ -347,25 +393,116 @@ def intent_parsed(*, intent: str, facts: str | None) -> ParsedIntent:
     return intent_parse(intent, names=catalog_families_get(facts=facts))
 
 
+@dataclass(frozen=True)
+class KeptRanking:
+    """An intent's ranking as kept between searches, with what tells whether later edits
+    could have moved it: the change-journal mark taken before anything in it was read, and
+    the corpus statistics it was scored with."""
+
+    version: str  # the catalog version it is exact for (or later)
+    mark: JournalMark
+    stats: CorpusStats | None
+    ranking: Ranking
+
+
+# More artifacts changed than this since a kept ranking: it is computed again.
+MAX_CARRIED_ARTIFACTS = 100
+
+
 def _scored(
     *, intent: str, terms: list[Term], versions: tuple[str, str] | None, parsed: ParsedIntent
 ) -> Ranking:
-    """Every result of the intent, best first; reused per catalog version (see stats.py),
-    because it depends on nothing else: the filters and the page are applied to it
-    afterwards, and the caller records evidence for every search, cached or not. At most
-    CANDIDATE_LIMIT capabilities' artifacts plus the name matches and the artifacts the
-    constraints alone find."""
+    """Every result of the intent, best first. Kept per intent and applied constraints
+    with the catalog version it is exact for, because it depends on nothing else: the
+    filters and the page are applied to it afterwards, and the caller records evidence for
+    every search, kept or not. At most CANDIDATE_LIMIT capabilities' artifacts plus the
+    name matches and the artifacts the constraints alone find.
+
+    After an edit (a new catalog version), a kept ranking is carried forward when the edit
+    provably cannot move it (`_unmoved`), and computed again otherwise."""
     if not intent:
         return EMPTY_RANKING
     if versions is None:
-        return _ranking(intent=intent, terms=terms, versions=None, parsed=parsed)
+        stats = _stats(terms=terms, version=None)
+        return _ranking(
+            intent=intent,
+            terms=terms,
+            versions=None,
+            parsed=parsed,
+            stats=stats,
+            met=_constraints_met(parsed),
+        )
     applied = " ".join(c.key for c in parsed.constraints)
-    key = derived_cache_key(kind="ranking", version=versions[0], text=f"{intent}\n{applied}")
-    scored = derived_cache_get_many([key]).get(key)
-    if scored is None:
-        scored = _ranking(intent=intent, terms=terms, versions=versions, parsed=parsed)
-        derived_cache_set_many({key: scored}, timeout=settings.PAGE_CACHE_SECONDS)
-    return scored
+    key = derived_cache_key(kind="ranking", version="kept", text=f"{intent}\n{applied}")
+    kept = derived_cache_get_many([key]).get(key)
+    if kept is not None and kept.version == versions[0]:
+        return kept.ranking
+    changes = (
+        catalog_changes_since(mark=kept.mark, limit=MAX_CARRIED_ARTIFACTS)
+        if kept is not None
+        else None
+    )
+    # Taken before anything below is read: what changes from here on is seen next time.
+    mark = changes.mark if changes is not None else catalog_journal_mark()
+    stats = _stats(terms=terms, version=versions[0])
+    met = _constraints_met(parsed)
+    unmoved = kept is not None and _unmoved(
+        kept=kept, changes=changes, stats=stats, met=met, intent=intent, terms=terms
+    )
+    ranking = (
+        kept.ranking
+        if kept is not None and unmoved
+        else _ranking(
+            intent=intent, terms=terms, versions=versions, parsed=parsed, stats=stats, met=met
+        )
+    )
+    derived_cache_set_many(
+        {key: KeptRanking(version=versions[0], mark=mark, stats=stats, ranking=ranking)},
+        timeout=settings.PAGE_CACHE_SECONDS,
+    )
+    return ranking
+
+
+def _unmoved(
+    *,
+    kept: KeptRanking,
+    changes: JournalChanges | None,
+    stats: CorpusStats | None,
+    met: tuple[int, ...],
+    intent: str,
+    terms: list[Term],
+) -> bool:
+    """Whether the edits since `kept` leave its ranking exactly as a fresh computation
+    would give it, given the corpus statistics and the artifacts the constraints alone
+    find (`met`) now. They do when they changed only some artifacts (no ranks, rates or tag
+    names, which the journal records for any number of artifacts), none of them is ranked
+    or found by the constraints, the statistics and the constraints' finds are the same,
+    and none of them can enter: no published capability of theirs is a word match in the
+    ranking's own mode (every term, or any), and no name of theirs is near the intent.
+    Equal statistics mean the word-match mode and every other artifact's scores are as
+    they were (only the edited artifacts' documents changed), and their facts, rates and
+    ranks are untouched.
+
+    Why: the editor's save of one artifact made every intent's next search compute its
+    ranking again (0.1-0.7 s at 100,000 artifacts, BENCHMARKS.md); most edits touch an
+    artifact most intents never rank."""
+    if changes is None or changes.ranks or changes.tags:
+        return False
+    if stats != kept.stats or met != kept.ranking.met:
+        return False
+    edited = changes.artifact_ids
+    if not edited:
+        return True
+    if any(row[0] in edited for row in kept.ranking.rows) or not edited.isdisjoint(met):
+        return False
+    backend = backend_get()
+    counted, _ = terms_split(terms)
+    present = [t for t, df in zip(counted, stats.frequencies, strict=True) if df] if stats else []
+    if present and backend.documents_match(
+        match_terms=present, match_all=kept.ranking.all_terms, artifact_ids=edited
+    ):
+        return False
+    return not backend.name_matches(text=intent.replace("-", ""), artifact_ids=edited)
 
 
 def search_run(

@@ -1,0 +1,208 @@
+"""Rankings carried forward across edits that cannot move them (comparisons/search/service.py,
+`_unmoved`): after random committed edits of every kind, the ranking a search reads equals
+one computed fresh, and an edit elsewhere in the catalog costs no ranking query.
+Runs on SQLite and on PostgreSQL."""
+
+import random
+
+import pytest
+from django.core.cache import caches
+from django.db import transaction
+
+from catalog.models import Artifact, Capability
+from catalog.versioning import catalog_version_bump
+from comparisons.caching.derived import derived_cache_versions
+from comparisons.search import backends, service
+from comparisons.search.normalise import intent_normalise, query_clean, query_terms
+from tests.comparisons.test_snapshot_patch import Editor, _catalog
+from tests.factories import ArtifactFactory, CapabilityFactory
+
+TITLES = ["Transcribe audio", "Generate images", "Summarise text", "Capability"]
+QUERIES = [
+    "transcribe audio",
+    "generate images",
+    "cheap image generator",
+    "free text summariser",
+    "alpha",
+    "summarise long text with an api",
+]
+
+
+class TitlingEditor(Editor):
+    """The snapshot tests' random editor, plus capability titles from the queries' words."""
+
+    def retitle(self) -> None:
+        capability = self._capability()
+        if capability is not None:
+            capability.title = self.rng.choice(TITLES)
+            capability.save()
+
+    EDITS = [*Editor.EDITS, (retitle, 6)]
+
+
+@pytest.fixture
+def kept_rankings(settings):
+    settings.CATALOG_DERIVED_CACHE = True
+    caches[settings.DERIVED_CACHE_ALIAS].clear()
+    yield
+    caches[settings.DERIVED_CACHE_ALIAS].clear()
+
+
+def _rows(query: str, *, fresh: bool) -> list[tuple]:
+    intent = intent_normalise(query_clean(query))
+    versions = None if fresh else derived_cache_versions()
+    parsed = service.intent_parsed(intent=intent, facts=versions[1] if versions else None)
+    ranking = service._scored(
+        intent=intent, terms=query_terms(intent), versions=versions, parsed=parsed
+    )
+    return ranking.rows
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("seed", range(4))
+def test_the_ranking_read_after_random_edits_equals_a_fresh_one(seed, kept_rankings, monkeypatch):
+    carried = []
+    unmoved = service._unmoved
+    monkeypatch.setattr(
+        service, "_unmoved", lambda **k: carried.append(unmoved(**k)) or carried[-1]
+    )
+    rng = random.Random(seed)
+    _catalog(rng)
+    for capability in Capability.objects.order_by("pk"):
+        capability.title = rng.choice(TITLES)
+        capability.save()
+    editor = TitlingEditor(rng)
+    for query in QUERIES:
+        _rows(query, fresh=False)
+    for n in range(16):
+        editor.round()
+        for query in QUERIES:
+            assert _rows(query, fresh=False) == _rows(query, fresh=True), (seed, n, query)
+    # Both ways were taken: a test where nothing is ever carried could not fail.
+    assert True in carried and False in carried
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_elsewhere_carries_the_ranking_and_an_edit_that_matches_moves_it(
+    kept_rankings, monkeypatch
+):
+    computed = []
+    ranking = service._ranking
+    monkeypatch.setattr(service, "_ranking", lambda **k: computed.append(1) or ranking(**k))
+    found = [CapabilityFactory(title=f"Zorblat helper {i}").artifact for i in range(3)]
+    elsewhere = CapabilityFactory(title="Quixotic widget").artifact
+    assert {row[0] for row in _rows("zorblat", fresh=False)} == {a.pk for a in found}
+    assert len(computed) == 1
+
+    with transaction.atomic():
+        elsewhere.summary = "Edited by an editor."
+        elsewhere.save()
+    _rows("zorblat", fresh=False)
+    assert len(computed) == 1  # carried forward
+
+    with transaction.atomic():
+        capability = elsewhere.capabilities.get()
+        capability.title = "Zorblat widget"
+        capability.save()
+    assert {row[0] for row in _rows("zorblat", fresh=False)} == {a.pk for a in [*found, elsewhere]}
+    assert len(computed) == 2
+
+    with transaction.atomic():
+        named = ArtifactFactory(name="Zorblat")  # no capability: found by its name alone
+    assert named.pk in {row[0] for row in _rows("zorblat", fresh=False)}
+    assert len(computed) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_artifact_whose_documents_now_hold_every_term_is_ranked(kept_rankings):
+    """The corpus counts alone cannot tell: two capabilities trading words keep every
+    term's count, but one of them now holds both words, which the all-terms search finds."""
+    for i in range(service.PER_PAGE + 2):
+        CapabilityFactory(title=f"Zorblat quixotic helper {i}")
+    traded = ArtifactFactory()
+    first = CapabilityFactory(artifact=traded, title="Zorblat one")
+    second = CapabilityFactory(artifact=traded, title="Quixotic two")
+    assert traded.pk not in {row[0] for row in _rows("zorblat quixotic", fresh=False)}
+    with transaction.atomic():
+        first.title = "Zorblat quixotic one"
+        first.save()
+        second.title = "Plain two"
+        second.save()
+    rows = _rows("zorblat quixotic", fresh=False)
+    assert traded.pk in {row[0] for row in rows}
+    assert rows == _rows("zorblat quixotic", fresh=True)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("query", ["free image generator", "cheap image generator"])
+def test_an_artifact_that_now_meets_the_constraints_is_ranked(kept_rankings, query):
+    """No word of the intent in it: the constraints alone bring it in."""
+    painter = ArtifactFactory(
+        name="Quuxel", pricing_model="free", input_modalities=["text"], output_modalities=["image"]
+    )
+    writer = ArtifactFactory(
+        name="Blorp", pricing_model="free", input_modalities=["text"], output_modalities=["text"]
+    )
+    assert [row[0] for row in _rows(query, fresh=False)] == [painter.pk]
+    with transaction.atomic():
+        writer.output_modalities = ["image"]
+        writer.save()
+    rows = _rows(query, fresh=False)
+    assert {row[0] for row in rows} == {painter.pk, writer.pk}
+    assert rows == _rows(query, fresh=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_artifact_renamed_away_from_the_intent_leaves_it(kept_rankings):
+    named = ArtifactFactory(name="Zorblat")  # found by its name alone
+    CapabilityFactory(title="Zorblat helper")
+    assert named.pk in {row[0] for row in _rows("zorblat", fresh=False)}
+    with transaction.atomic():
+        named.name = "Quuxel"
+        named.save()
+    rows = _rows("zorblat", fresh=False)
+    assert named.pk not in {row[0] for row in rows}
+    assert rows == _rows("zorblat", fresh=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_new_ranks_reorder_a_kept_ranking(kept_rankings):
+    """Equal scores are ordered by UnfragileRank: a match-graph rebuild that swaps two
+    ranks (no artifact named, ranks only) must reorder them."""
+    low, high = (CapabilityFactory(title="Zorblat helper").artifact for _ in range(2))
+    Artifact.objects.filter(pk=low.pk).update(rank=10)
+    Artifact.objects.filter(pk=high.pk).update(rank=90)
+    assert [row[0] for row in _rows("zorblat", fresh=False)] == [high.pk, low.pk]
+    with transaction.atomic():
+        Artifact.objects.filter(pk=low.pk).update(rank=95)
+        catalog_version_bump(ranks_only=True)
+    assert [row[0] for row in _rows("zorblat", fresh=False)] == [low.pk, high.pk]
+
+
+# PostgreSQL only: SQLite's bm25 puts a document holding both terms, however weakly, above
+# any document holding one, so no edit of this kind moves an artifact across the cut there.
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_with_any_term_matching_an_edited_artifact_holding_one_term_is_scored_again(
+    kept_rankings, monkeypatch
+):
+    """Any-term mode with the candidates cut at CANDIDATE_LIMIT: an artifact holding one
+    term, below the cut, that an edit makes more relevant without changing any count."""
+    monkeypatch.setattr(backends, "CANDIDATE_LIMIT", 2)
+    for i in range(2):
+        CapabilityFactory(
+            title=f"Helper {i}",
+            description="Plain and long, describing many other things at length.",
+            unique="Zorblat quixotic.",
+        )
+    below = ArtifactFactory()
+    one = CapabilityFactory(artifact=below, title="Plain helper", description="Has zorblat.")
+    CapabilityFactory(artifact=below, title="Plain tool", description="Has quixotic.")
+    assert below.pk not in {row[0] for row in _rows("zorblat quixotic", fresh=False)}
+    with transaction.atomic():
+        one.title = "Zorblat zorblat zorblat"
+        one.description = "Zorblat, zorblat and zorblat."
+        one.save()
+    rows = _rows("zorblat quixotic", fresh=False)
+    assert below.pk in {row[0] for row in rows}
+    assert rows == _rows("zorblat quixotic", fresh=True)
