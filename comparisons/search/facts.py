@@ -19,7 +19,7 @@ the changed ones are dropped and read again when asked for. When the journal can
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -204,14 +204,19 @@ def _condition(constraint: Constraint) -> Q | None:
     return None
 
 
-def artifacts_meeting(*, constraints: Iterable[Constraint], cheapest: bool) -> list[int]:
+def artifacts_meeting(
+    *, constraints: Iterable[Constraint], cheapest: bool, within: Collection[int] | None = None
+) -> list[int]:
     """Published artifacts meeting every (non-negated, filterable) constraint, at most
-    SUPPLEMENT_LIMIT: the cheapest by headline price when cheapest, else by UnfragileRank."""
+    SUPPLEMENT_LIMIT: the cheapest by headline price when cheapest, else by UnfragileRank.
+    Only among the artifact ids `within` when given (in the same order)."""
     query = Q()
     for constraint in constraints:
         condition = None if constraint.negated else _condition(constraint)
         if condition is not None:
             query &= condition
+    if within is not None:
+        query &= Q(pk__in=list(within))
     rows = Artifact.objects.published().filter(query)
     if cheapest:
         rows = rows.exclude(pricing_model=PricingModel.PAID, starting_price__isnull=True)

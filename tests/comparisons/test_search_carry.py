@@ -4,6 +4,7 @@ one computed fresh, and an edit elsewhere in the catalog costs no ranking query.
 Runs on SQLite and on PostgreSQL."""
 
 import random
+from decimal import Decimal
 
 import pytest
 from django.core.cache import caches
@@ -12,7 +13,7 @@ from django.db import transaction
 from catalog.models import Artifact, Capability
 from catalog.versioning import catalog_version_bump
 from comparisons.caching.derived import derived_cache_versions
-from comparisons.search import backends, service
+from comparisons.search import backends, facts, service
 from comparisons.search.normalise import intent_normalise, query_clean, query_terms
 from tests.comparisons.test_snapshot_patch import Editor, _catalog
 from tests.factories import ArtifactFactory, CapabilityFactory
@@ -206,3 +207,82 @@ def test_with_any_term_matching_an_edited_artifact_holding_one_term_is_scored_ag
     rows = _rows("zorblat quixotic", fresh=False)
     assert below.pk in {row[0] for row in rows}
     assert rows == _rows("zorblat quixotic", fresh=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_cheapest_finds_cut_at_their_limit_move_only_when_an_edit_enters_them(
+    kept_rankings, monkeypatch
+):
+    """An edited artifact that meets the constraints enters the finds cut at
+    SUPPLEMENT_LIMIT only if it sorts ahead of the last one found."""
+    monkeypatch.setattr(facts, "SUPPLEMENT_LIMIT", 2)
+    monkeypatch.setattr(service, "SUPPLEMENT_LIMIT", 2)
+    computed, read = [], []
+    ranking, constraints_met = service._ranking, service._constraints_met
+    monkeypatch.setattr(service, "_ranking", lambda **k: computed.append(1) or ranking(**k))
+    monkeypatch.setattr(service, "_constraints_met", lambda p: read.append(1) or constraints_met(p))
+    painters = [
+        ArtifactFactory(
+            name=f"Quuxel {price}",
+            pricing_model="paid",
+            starting_price=Decimal(price),
+            price_unit="output_image",
+            output_modalities=["image"],
+        )
+        for price in ("1", "2", "3")
+    ]
+    query = "cheap image generator"
+    assert [row[0] for row in _rows(query, fresh=False)] == [p.pk for p in painters[:2]]
+    dearest = painters[2]
+    with transaction.atomic():
+        dearest.starting_price = Decimal("5")
+        dearest.save()
+    assert [row[0] for row in _rows(query, fresh=False)] == [p.pk for p in painters[:2]]
+    assert len(computed) == len(read) == 1  # still behind the last one found: carried
+    with transaction.atomic():
+        dearest.starting_price = Decimal("0.5")
+        dearest.save()
+    rows = _rows(query, fresh=False)
+    assert len(computed) == 2
+    assert [row[0] for row in rows] == [dearest.pk, painters[0].pk]
+    assert rows == _rows(query, fresh=True)
+
+
+def _painter(name: str, **fields) -> Artifact:
+    return ArtifactFactory(name=name, pricing_model="paid", output_modalities=["image"], **fields)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_new_ranks_reorder_the_finds_of_the_constraints(kept_rankings, monkeypatch):
+    monkeypatch.setattr(facts, "SUPPLEMENT_LIMIT", 2)
+    monkeypatch.setattr(service, "SUPPLEMENT_LIMIT", 2)
+    painters = [_painter(f"Quuxel {rank}", rank=rank) for rank in (90, 80, 70)]
+    assert [row[0] for row in _rows("image generator", fresh=False)] == [p.pk for p in painters[:2]]
+    with transaction.atomic():
+        Artifact.objects.filter(pk=painters[2].pk).update(rank=95)
+        catalog_version_bump(ranks_only=True)
+    rows = _rows("image generator", fresh=False)
+    assert [row[0] for row in rows] == [painters[2].pk, painters[0].pk]
+    assert rows == _rows("image generator", fresh=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_nothing_free_is_found_the_cheapest_finds_take_an_edited_artifact_in(
+    kept_rankings,
+):
+    """Asking for free with nothing free: the finds are the cheapest doing the job, which
+    an artifact newly doing it joins although it is not free either."""
+    priced = {"price_unit": "output_image"}
+    painters = [_painter(f"Quuxel {p}", starting_price=Decimal(p), **priced) for p in "12"]
+    writer = ArtifactFactory(
+        name="Blorp", pricing_model="paid", starting_price=Decimal("3"), **priced
+    )
+    assert [row[0] for row in _rows("free image generator", fresh=False)] == [
+        p.pk for p in painters
+    ]
+    with transaction.atomic():
+        writer.output_modalities = ["image"]
+        writer.save()
+    rows = _rows("free image generator", fresh=False)
+    assert [row[0] for row in rows] == [*(p.pk for p in painters), writer.pk]
+    assert rows == _rows("free image generator", fresh=True)
