@@ -456,3 +456,17 @@ def test_a_new_choice_alone_is_published_and_heard_by_the_journal(graph):
     assert Artifact.objects.get(pk=tool.pk).match_graph == value == round(2 / SCALE_STEP**4, 6)
     changes = catalog_changes_since(mark=mark, limit=1000)
     assert (changes.artifact_ids, changes.ranks, changes.tags) == (frozenset(), True, False)
+
+
+def test_a_deleted_state_row_is_written_again_where_the_next_run_reads_it(graph):
+    """Deleting the state row (a reset) makes the next run full; the row that run writes is
+    the one the run after it reads, so that one folds in only the new events."""
+    _first_history(graph)
+    match_graph_rebuild()
+    MatchGraphState.objects.all().delete()
+    report = match_graph_rebuild(incremental=True)
+    assert (report.mode, report.reason) == ("full", "no earlier rebuild to build on")
+    _more_history(graph)
+    report = match_graph_rebuild(incremental=True)
+    assert (report.mode, report.reason, report.events) == ("incremental", "", 8)
+    assert MatchGraphState.objects.count() == 1
