@@ -280,6 +280,52 @@ def test_rebuild_caps_chosen_at_matched(db, choices, chosen):
     assert capability.match_success_rate == (chosen + 0.5) / 7
 
 
+def test_marking_intents_as_spam_withdraws_their_evidence(history):
+    """Evidence counted before an editor marked its intents as spam is taken back by the
+    next rebuild: counters, rates, pairs and flows of artifacts no counted search reaches."""
+    match_graph_rebuild()
+    Intent.objects.filter(text__in=["transcribe calls", "paint images"]).update(is_spam=True)
+    report = match_graph_rebuild()
+    assert (report.events, report.matches, report.pairs, report.artifacts_matched) == (
+        5,
+        3,
+        1,
+        2,
+    )
+    whisper, gram, painter = history["whisper"], history["gram"], history["painter"]
+    # Only "transcribe audio" counts: Whisperish 5 x 18/23, Gramophone 5 x 5/23, divided by
+    # the smallest power of 1.25 at or above 90/23 (3.91): 1.25**7.
+    assert dict(Artifact.objects.values_list("id", "match_graph")) == {
+        whisper.pk: round(90 / 23 / SCALE_STEP**7, 6),
+        gram.pk: round(25 / 23 / SCALE_STEP**7, 6),
+        painter.pk: 0.0,
+    }
+    assert dict(Artifact.objects.values_list("id", "times_matched")) == {
+        whisper.pk: 5,
+        gram.pk: 5,
+        painter.pk: 0,
+    }
+    assert dict(Capability.objects.values_list("title", "match_success_rate")) == {
+        "Transcribes audio": 2.5 / 10,
+        "Subtitles video": 2.5 / 10,
+        "Transcribes calls": 0.5 / 10,
+        "Paints images": None,
+    }
+    assert dict(Capability.objects.values_list("title", "times_matched")) == {
+        "Transcribes audio": 5,
+        "Subtitles video": 5,
+        "Transcribes calls": 5,
+        "Paints images": 0,
+    }
+    low, high = sorted([whisper.pk, gram.pk])
+    assert sorted(
+        PairEvidence.objects.values_list(
+            "artifact_a_id", "artifact_b_id", "intent__text", "times_both_matched"
+        )
+    ) == [(low, high, "transcribe audio", 5)]
+    assert not Match.objects.filter(intent__is_spam=True).exists()
+
+
 def test_pair_evidence_equals_a_direct_count_over_events(history):
     match_graph_rebuild()
     for pair in PairEvidence.objects.all():

@@ -1,6 +1,7 @@
 """The incremental match-graph rebuild: it folds in only the new events, and agrees with a
 full rebuild to the last counter (run on SQLite and PostgreSQL)."""
 
+import time
 from datetime import timedelta
 from io import StringIO
 
@@ -237,8 +238,29 @@ def test_incremental_folds_in_only_events_after_the_watermark(graph):
     _search("edit photos", graph["caps"]["tool-0"], "new", 3000)
     report = match_graph_rebuild(incremental=True)
     assert (report.events, report.matches) == (1, 2)
+    full_at = state.full_rebuilt_at
     state.refresh_from_db()
     assert state.search_events == 10
+    # The last full rebuild is still the first run's; the last rebuild is this one.
+    assert state.full_rebuilt_at == full_at < state.rebuilt_at
+
+
+def test_a_rebuild_before_any_event_misses_none_of_the_first_ones(graph):
+    """The watermark of a rebuild over empty event tables is 0: the very first search and
+    choice (which may get id 1) are folded in by the next incremental run."""
+    match_graph_rebuild()
+    state = MatchGraphState.objects.get()
+    assert (state.search_event_id, state.choice_event_id) == (0, 0)
+    tool = graph["artifacts"]["tool-0"]
+    _search("first ever", graph["caps"]["tool-0"][:1], "f0", 1)
+    _choose("first ever", tool, "f0", 2)
+    Match.objects.update(times_chosen=0)  # the rebuild alone must count the choice
+    report = match_graph_rebuild(incremental=True)
+    assert (report.mode, report.events, report.matches) == ("incremental", 1, 1)
+    match = Match.objects.get()
+    assert (match.times_matched, match.times_chosen) == (1, 1)
+    tool.refresh_from_db()
+    assert (tool.times_matched, tool.match_graph) == (1, 1.0)
 
 
 @pytest.mark.parametrize(
@@ -250,6 +272,13 @@ def test_incremental_folds_in_only_events_after_the_watermark(graph):
         ),
         (
             lambda g: Intent.objects.filter(text="spam me").update(is_spam=False),
+            "intents were marked or unmarked as spam",
+        ),
+        (  # as many intents marked as spam as before, but not the same ones
+            lambda g: (
+                Intent.objects.filter(text="edit photos").update(is_spam=True),
+                Intent.objects.filter(text="spam me").update(is_spam=False),
+            ),
             "intents were marked or unmarked as spam",
         ),
         (
@@ -274,6 +303,7 @@ def test_incremental_folds_in_only_events_after_the_watermark(graph):
     ids=[
         "spam-marked",
         "spam-unmarked",
+        "spam-swapped",
         "event-deleted",
         "choice-deleted",
         "cap-deleted",
@@ -349,9 +379,14 @@ def test_progress_is_told_each_step_and_every_step_is_timed(graph):
         def told(*call, calls=calls):
             calls.append(call)
 
+        started = time.perf_counter()
         report = match_graph_rebuild(incremental=incremental, progress=told)
+        elapsed = time.perf_counter() - started
         assert calls == [(name, n, 7) for n, name in enumerate(STEPS, start=1)]
         assert list(report.seconds) == list(STEPS)
+        # The report's "in 0.12s" is the steps' own time: within the call, never negative.
+        assert min(report.seconds.values()) >= 0
+        assert sum(report.seconds.values()) <= elapsed
 
 
 def test_the_journal_hears_ranks_from_an_incremental_run_and_anything_from_a_full_one(graph):
@@ -370,3 +405,68 @@ def test_the_journal_hears_ranks_from_an_incremental_run_and_anything_from_a_ful
     match_graph_rebuild(incremental=True)
     changes = catalog_changes_since(mark=mark, limit=1000)
     assert (changes.artifact_ids, changes.ranks, changes.tags) == (frozenset(), False, False)
+
+
+def test_the_search_watermark_is_not_raised_to_the_choice_watermark(graph):
+    """Search and choice ids are numbered apart; a choice id above every search id must not
+    move the search watermark past searches still to come (they would never be counted)."""
+    caps, tool = graph["caps"]["tool-0"][:1], graph["artifacts"]["tool-0"]
+    first = _search("sort photos", caps, "w0", 0)
+    ChoiceEvent.objects.create(
+        id=first.id + 5,
+        intent=first.intent,
+        artifact=tool,
+        client_key="w0",
+        created_at=START + timedelta(minutes=1),
+    )
+    match_graph_rebuild()
+    for n in (1, 2):
+        _search("sort photos", caps, f"w{n}", 10 * n)
+        report = match_graph_rebuild(incremental=True)
+        assert (report.mode, report.reason, report.events) == ("incremental", "", 1)
+    state = MatchGraphState.objects.get()
+    assert (state.search_event_id, state.choice_event_id) == (
+        SearchEvent.objects.order_by("-id").first().id,
+        first.id + 5,
+    )
+    assert Intent.objects.get(text="sort photos").search_count == 3
+
+
+def test_a_new_choice_alone_is_published_and_heard_by_the_journal(graph):
+    """A choice for an intent that reaches one artifact moves no match_graph value (that
+    artifact already has the intent's whole flow), but it changes what the match and the
+    capability say: the run writes them and the journal hears it (cached pages refresh)."""
+    tool, cap = graph["artifacts"]["tool-0"], graph["caps"]["tool-0"][0]
+    for n in range(2):
+        _search("sort photos", [cap], f"s{n}", n)
+    match_graph_rebuild()
+    value = Artifact.objects.get(pk=tool.pk).match_graph
+    _choose("sort photos", tool, "s0", 5)
+    Match.objects.update(times_chosen=0)  # the rebuild alone must count the choice
+    mark = catalog_journal_mark()
+    report = match_graph_rebuild(incremental=True)
+    assert (report.mode, report.events, report.matches, report.artifacts_reranked) == (
+        "incremental",
+        0,
+        1,
+        0,
+    )
+    assert Match.objects.values_list("times_matched", "times_chosen").get() == (2, 1)
+    assert Capability.objects.get(pk=cap).match_success_rate == 1.5 / 7
+    assert Artifact.objects.get(pk=tool.pk).match_graph == value == round(2 / SCALE_STEP**4, 6)
+    changes = catalog_changes_since(mark=mark, limit=1000)
+    assert (changes.artifact_ids, changes.ranks, changes.tags) == (frozenset(), True, False)
+
+
+def test_a_deleted_state_row_is_written_again_where_the_next_run_reads_it(graph):
+    """Deleting the state row (a reset) makes the next run full; the row that run writes is
+    the one the run after it reads, so that one folds in only the new events."""
+    _first_history(graph)
+    match_graph_rebuild()
+    MatchGraphState.objects.all().delete()
+    report = match_graph_rebuild(incremental=True)
+    assert (report.mode, report.reason) == ("full", "no earlier rebuild to build on")
+    _more_history(graph)
+    report = match_graph_rebuild(incremental=True)
+    assert (report.mode, report.reason, report.events) == ("incremental", "", 8)
+    assert MatchGraphState.objects.count() == 1
