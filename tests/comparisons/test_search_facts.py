@@ -32,7 +32,7 @@ def test_kept_facts_after_random_edits_equal_a_fresh_read(seed):
     )
     for n in range(1, 14):
         editor.round()
-        ids = _all_ids() + [max(ids, default=0) + 1000]  # and one id that does not exist
+        ids = [*_all_ids(), max(ids, default=0) + 1000]  # and one id that does not exist
         kept = artifact_facts_get(artifact_ids=ids, facts_version=f"v{n}")
         assert kept == artifact_facts_get(artifact_ids=ids), (seed, n)
 
