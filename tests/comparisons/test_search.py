@@ -176,16 +176,17 @@ def test_search_page_query_count(small_catalog, client, django_assert_max_num_qu
     # Uncached (as in every test), the reads are the document count and each term's
     # frequency (one statement on SQLite, one each on PostgreSQL), the candidates and their
     # per-term fields (one query on PostgreSQL, two on SQLite), names, the page and its
-    # highlights; then the recording: a new intent costs a savepoint more than a known one,
-    # and the hourly per-client cap costs a count (plus its advisory lock on PostgreSQL).
+    # highlights; then the recording: a read for a repeat without a lock first, then a new
+    # intent costs a savepoint more than a known one, and the hourly per-client cap costs a
+    # count (plus its advisory lock on PostgreSQL).
     # The parsed constraints (input audio, output text) add the catalog's name families,
     # the artifacts meeting them, the candidates' facts and tags, and the capabilities'
     # chosen-result rates (the match-graph prior).
     # Reused counts and rankings: test_search_scale.py.
-    with django_assert_max_num_queries(26):
+    with django_assert_max_num_queries(27):
         response = client.get("/search/", {"q": "transcribe audio"}, HTTP_USER_AGENT=BROWSER)
     assert response.status_code == 200
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(24):
         client.get("/search/", {"q": "transcribe audio"}, HTTP_USER_AGENT=BROWSER + " 2")
     assert SearchEvent.objects.count() == 2
     with django_assert_max_num_queries(13):

@@ -268,7 +268,7 @@ def test_rendered_results_are_reused_per_version_and_query_string(
 
 
 def test_a_kept_page_is_answered_without_searching_and_still_recorded(
-    derived_cache, client, monkeypatch
+    derived_cache, client, monkeypatch, django_assert_num_queries
 ):
     """A whole page is kept per catalog version and query string, with what recording the
     search counts: a repeat gets the same bytes without the search running, and a
@@ -279,7 +279,8 @@ def test_a_kept_page_is_answered_without_searching_and_still_recorded(
     monkeypatch.setattr(views, "search_run", lambda **k: runs.append(k) or search(**k))
     first = client.get("/search/", {"q": QUERY}).content
     assert len(runs) == 1
-    assert client.get("/search/", {"q": QUERY}).content == first
+    with django_assert_num_queries(1):  # the catalog version
+        assert client.get("/search/", {"q": QUERY}).content == first
     # Another order of the same parameters is the same page (its links keep them).
     reordered = client.get(f"/search/?kind=&q={QUERY}").content
     assert client.get(f"/search/?q={QUERY}&kind=").content == reordered != first
@@ -289,6 +290,9 @@ def test_a_kept_page_is_answered_without_searching_and_still_recorded(
     assert client.get("/search/", {"q": QUERY}, HTTP_USER_AGENT=BROWSER).content == first
     assert len(runs) == 2
     (event,) = SearchEvent.objects.all()
+    with django_assert_num_queries(2):  # the version, then the repeat found without a lock
+        assert client.get("/search/", {"q": QUERY}, HTTP_USER_AGENT=BROWSER).content == first
+    assert SearchEvent.objects.count() == 1
     fresh = search(query=QUERY, with_page=False)
     assert event.intent.text == fresh.intent
     assert event.result_count == fresh.unfiltered_total == PER_PAGE + 2  # AND first
