@@ -48,18 +48,20 @@ REPORT = ROOT / "BENCHMARKS.md"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 PG = "postgres://postgres@127.0.0.1:5432"
 
-# Budgets of issue 8.
+# Budgets of issues 8 and 17: uncached comparison and artifact pages ("compare"), cached
+# pages, search, the catalog's htmx fragment ("catalog") and its full page ("catalog_page").
 COMPARE_RATIO_MIN = 0.15
 COMPARE_P99_MS = 50
 CACHED_RATIO_MIN = 0.70
 SEARCH_P95_MS = 50
 CATALOG_P95_MS = 60
+CATALOG_PAGE_P95_MS = 120
 # The first request after an editor's save of one artifact (issue 17): catalog, search and
 # comparison pages, cached or not.
 AFTER_EDIT_MS = 150
 # A browser's user agent: its searches count as evidence (comparisons/search/evidence.py).
 BROWSER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
-AFTER_EDIT_KINDS = frozenset({"catalog", "search", "compare", "cached"})
+AFTER_EDIT_KINDS = frozenset({"catalog", "catalog_page", "search", "compare", "cached"})
 REBUILD_SECONDS = 120
 WORKER_MB = 200
 
@@ -326,9 +328,11 @@ def scenarios_build(targets: dict, static: str) -> list[Scenario]:
         Scenario("Floor: static file (whitenoise)", "cached", static, kind="static"),
         Scenario("Comparison page", "uncached", compare, kind="compare"),
         Scenario("Comparison page", "cached", compare, kind="cached"),
-        Scenario("Artifact page", "uncached", targets["artifact"], kind="page"),
+        Scenario("Artifact page", "uncached", targets["artifact"], kind="compare"),
         Scenario("Artifact page", "cached", targets["artifact"], kind="cached"),
-        Scenario("Catalog, filtered: full page", "uncached", targets["catalog"], kind="catalog"),
+        Scenario(
+            "Catalog, filtered: full page", "uncached", targets["catalog"], kind="catalog_page"
+        ),
         Scenario("Catalog, filtered: full page", "cached", targets["catalog"], kind="cached"),
         Scenario(
             "Catalog, filtered: HTMX fragment", "uncached", targets["catalog"], htmx, "catalog"
@@ -382,9 +386,10 @@ def _verdict(result: Result, floor_rps: float) -> str:
     if kind == "search":
         ok = answered and result.p95 < SEARCH_P95_MS
         return f"{'PASS' if ok else 'FAIL'} (p95 <{SEARCH_P95_MS} ms)"
-    if kind == "catalog":
-        ok = answered and result.p95 < CATALOG_P95_MS
-        return f"{'PASS' if ok else 'FAIL'} (p95 <{CATALOG_P95_MS} ms)"
+    if kind in ("catalog", "catalog_page"):
+        limit = CATALOG_P95_MS if kind == "catalog" else CATALOG_PAGE_P95_MS
+        ok = answered and result.p95 < limit
+        return f"{'PASS' if ok else 'FAIL'} (p95 <{limit} ms)"
     return ""
 
 

@@ -26,6 +26,8 @@ def _result(kind: str, *, rps=100.0, p95=10.0, p99=20.0, cache="", completed=100
         (_result("search", p95=1, completed=0), "FAIL"),
         (_result("catalog", p95=59), "PASS"),
         (_result("catalog", p95=60), "FAIL"),
+        (_result("catalog_page", p95=119), "PASS"),
+        (_result("catalog_page", p95=120), "FAIL"),
     ],
 )
 def test_budget_verdicts(result, verdict):
