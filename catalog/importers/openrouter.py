@@ -546,7 +546,6 @@ def _pricing(
         )
         return {**unknown, "pricing_model": PricingModel.PAID, "prices": prices}, rows, notes
     if free_only:
-        notes["free_only_price"] += 1
         prices = {PRICE_UNITS.get(key, key): "0" for key in sorted(amounts) if not amounts[key]}
         zero = {key: Decimal(0) for key in ("prompt", "completion") if amounts.get(key, 0) == 0}
         rows = tuple(
@@ -603,7 +602,8 @@ def _pricing(
     }
     for key, unit in HEADLINE_UNITS:
         if clear.get(key):
-            notes["headline_prompt" if key == "prompt" else "headline_elsewhere"] += 1
+            if key != "prompt":
+                notes["headline_elsewhere"] += 1
             return (
                 {
                     **base,
