@@ -5,6 +5,7 @@ boundary. Parsed without a database, on small OpenRouter-shaped records (the sha
 
 import copy
 import random
+import time
 from datetime import date
 from decimal import Decimal
 
@@ -528,6 +529,48 @@ def test_only_the_router_namespace_is_an_api(model_id, kind):
     assert (record.fields["kind"], record.vendor) == (kind, model_id.split("/")[0].title())
 
 
+def test_the_namespace_is_the_part_of_the_id_before_its_first_slash():
+    parsed = _parse(
+        _model("nous/hermes/3", name="Nous Research: Hermes 3"),
+        _model("nous/plain", name="Plain"),
+    )
+    assert [r.vendor for r in parsed.records] == ["Nous Research", "Nous Research"]
+
+
+def test_a_vendor_named_after_a_long_namespace_is_cut_to_120_characters():
+    record = _one(id="a" * 150 + "/model", name="Model")
+    assert record.vendor == "A" + "a" * 119
+
+
+@pytest.fixture
+def far_east_server(monkeypatch):
+    """A server clock in Auckland (UTC+13 in December), as time.localtime reads it."""
+    monkeypatch.setenv("TZ", "Pacific/Auckland")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("far_east_server")
+def test_the_release_date_is_the_utc_date_whatever_the_servers_time_zone():
+    # 2025-12-31 23:30 UTC is already 2026-01-01 in Auckland.
+    assert _one(created=1767223800).fields["release_date"] == date(2025, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("", None),
+        (None, None),
+        ("2025-08-31", date(2025, 8, 31)),
+        ("2025-08-31T12:00:00Z", date(2025, 8, 31)),
+    ],
+)
+def test_a_knowledge_cutoff_is_the_date_at_the_head_of_the_text(value, expected):
+    assert _one(knowledge_cutoff=value).fields["knowledge_cutoff"] == expected
+
+
 def test_a_model_that_reasons_by_flag_alone_supports_reasoning():
     record = _one(reasoning=True, supported_parameters=["max_tokens"])
     assert record.fields["supports_reasoning"] is True
@@ -717,6 +760,9 @@ def test_a_maximum_reply_that_is_no_token_count_skips_the_record(top_provider, r
         ({"created": "2026-01-01"}, "created '2026-01-01' is not a Unix timestamp"),
         ({"created": 10**20}, "created 100000000000000000000 is not a Unix timestamp"),
         ({"knowledge_cutoff": "August 2025"}, "knowledge_cutoff 'August 2025' is not a date"),
+        ({"knowledge_cutoff": "2025-08"}, "knowledge_cutoff '2025-08' is not a date"),
+        ({"pricing": "free"}, "pricing is not an object"),
+        ({"pricing": ["0.000001"]}, "pricing is not an object"),
         ({"supported_parameters": "tools"}, "supported_parameters is not a list"),
     ],
 )  # fmt: skip
@@ -925,6 +971,7 @@ def test_models_charging_nothing_or_only_in_other_units_are_counted_apart():
     parsed = _parse(
         _model("acme/a", pricing={"prompt": "0", "completion": "0"}),
         _model("acme/b", pricing={"prompt": "0", "image": "0"}),
+        _model("acme/g", pricing={}),
         _model("acme/c", pricing={"audio": "0.00003"}),
         _model("acme/d", pricing={"web_search": "0.01"}),
         _model("acme/e", pricing={"prompt": "0", "image_output": "0.00003"}),
@@ -934,13 +981,14 @@ def test_models_charging_nothing_or_only_in_other_units_are_counted_apart():
     assert models == {
         "acme/a": "unknown",
         "acme/b": "unknown",
+        "acme/g": "unknown",
         "acme/c": "paid",
         "acme/d": "paid",
         "acme/e": "paid",
         "acme/f": "paid",
     }
     assert parsed.notes == [
-        _note("all_zero", 2),
+        _note("all_zero", 3),
         _note("headline_elsewhere", 2),
         _note("headline_unknown", 2),
     ]
