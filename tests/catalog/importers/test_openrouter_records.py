@@ -777,9 +777,12 @@ def test_a_malformed_field_skips_the_record_with_this_reason(change, reason):
         ({"modality": " Text + IMAGE ->text"}, ["image", "text"], ["text"]),
         ({"modality": "text"}, [], []),  # no arrow: nothing to read
         ({}, [], []),
-        # Once the lists are there, the older string is not read.
-        ({"input_modalities": ["text"], "modality": "text->image"}, ["text"], []),
-        ({"output_modalities": ["image"], "modality": "audio->text"}, [], ["image"]),
+        # A list given wins over the older string, which fills only a list not given.
+        ({"input_modalities": ["text"], "output_modalities": ["text"],
+          "modality": "image->video"}, ["text"], ["text"]),
+        ({"input_modalities": ["text"], "modality": "audio->image"}, ["text"], ["image"]),
+        ({"output_modalities": ["image"], "modality": "audio->text"}, ["audio"], ["image"]),
+        ({"input_modalities": ["text"]}, ["text"], []),
         ({"input_modalities": ["text", ""], "output_modalities": ["embeddings"]}, ["text"],
          ["embedding"]),
     ],
@@ -790,18 +793,20 @@ def test_modalities_come_from_the_lists_or_else_the_older_string(architecture, i
 
 
 @pytest.mark.parametrize(
-    ("modality", "clear"),
+    ("architecture", "clear"),
     [
-        ("text->speech", True),
-        ("image+text->image", True),
-        ("audio->text", False),  # no text read, no output billed: a per-minute price
-        ("audio->transcription", False),
+        ({"modality": "text->speech"}, True),
+        ({"modality": "image+text->image"}, True),
+        ({"modality": "audio->text"}, False),  # no text read, no output billed: per minute
+        ({"modality": "audio->transcription"}, False),
+        ({"output_modalities": ["text"], "modality": "text->text"}, True),
+        # The listed inputs decide, as the record shows them, not the older string.
+        ({"input_modalities": ["audio"], "modality": "text->text"}, False),
+        ({"input_modalities": ["text"], "modality": "audio->text"}, True),
     ],
 )
-def test_a_prompt_price_is_clear_when_the_older_string_says_the_model_reads_text(modality, clear):
-    record = _one(
-        architecture={"modality": modality}, pricing={"prompt": "0.000006", "completion": "0"}
-    )
+def test_a_prompt_price_is_clear_when_the_model_reads_text(architecture, clear):
+    record = _one(architecture=architecture, pricing={"prompt": "0.000006", "completion": "0"})
     assert record.prices == (PriceRecord("prompt", "prompt_token", Decimal("0.000006"), 0, clear),)
     assert (record.fields["starting_price"], record.fields["prices_unclear"]) == (
         (Decimal("0.000006"), False) if clear else (None, True)
