@@ -1184,3 +1184,26 @@ def test_a_free_side_without_a_starting_price_says_it_is_free():
         assert pricing_compare(a=a, b=b)[-1].sentence == (
             "Alpha is free to use, so the prices are not compared."
         )
+
+
+def test_a_later_knowledge_cutoff_is_better_and_features_need_both_sources_in_full():
+    later = replace(
+        BETA_MODEL,
+        knowledge_cutoff=date(2025, 8, 31),
+        features={"tools": True, "reasoning": True, "structured_output": True},
+    )
+    rows = {r.label: r for r in model_facts_rows(a=ALPHA_MODEL, b=later)}
+    cutoff = rows["Knowledge cutoff"]
+    assert (cutoff.a.text, cutoff.b.text, cutoff.better) == ("1 Mar 2025", "31 Aug 2025", "b")
+    # Beta's source says nothing of web search: no side is marked, though Beta lists more.
+    supports = rows["Supports"]
+    assert (supports.b.text, supports.better) == (
+        "tool calling, structured output, reasoning",
+        None,
+    )
+    released = rows["Released"]
+    assert (released.a.text, released.b.text, released.better) == (
+        "9 Jun 2025",
+        "1 Dec 2024",
+        None,
+    )
