@@ -1207,3 +1207,34 @@ def test_a_later_knowledge_cutoff_is_better_and_features_need_both_sources_in_fu
         "1 Dec 2024",
         None,
     )
+
+
+def _pricing_rows(a, b) -> list[tuple]:
+    rows = {r.label: r for r in facts_build(a=a, b=b)}
+    return [
+        (r.a.text, r.a.note, r.b.text, r.b.note, r.better, r.note)
+        for r in (rows["Pricing"], rows["Starting Price"])
+    ]
+
+
+def test_the_pricing_rows_mark_access_and_price_and_say_why_prices_are_not_compared():
+    per_token = dict(starting_price=Decimal("0.000001"), price_unit="prompt_token")
+    tiered = SideFacts(name="Alpha", has_free_tier=True, **per_token)
+    paid = SideFacts(name="Zeta", starting_price=Decimal("0.000002"), price_unit="prompt_token")
+    unknown = SideFacts(name="Zeta", pricing_model="unknown", pricing_label="Unknown")
+    per_image = replace(paid, starting_price=Decimal("0.04"), price_unit="image")
+    # A paid side with a free tier is noted, and more open than plain paid.
+    assert _pricing_rows(tiered, paid) == [
+        ("Paid", "with a free tier", "Paid", "", "a", ""),
+        ("$1 / 1M input tokens", "", "$2 / 1M input tokens", "", "a", ""),
+    ]
+    # An unknown pricing model is no more and no less open than a paid one, and an unknown
+    # price is not a different unit.
+    assert _pricing_rows(replace(tiered, has_free_tier=False), unknown) == [
+        ("Paid", "", "Unknown", "", None, ""),
+        ("$1 / 1M input tokens", "", "Price unknown", "", None, ""),
+    ]
+    assert _pricing_rows(unknown, replace(tiered, has_free_tier=False))[1][5] == ""
+    assert _pricing_rows(replace(tiered, has_free_tier=False), per_image)[1] == (
+        "$1 / 1M input tokens", "", "$0.04 / image", "", None, "Different units: not compared."
+    )  # fmt: skip
