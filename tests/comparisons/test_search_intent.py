@@ -676,6 +676,8 @@ def test_for_ends_a_verbs_reach(query, expected):
         # A context size or a count is no version.
         ("llama 128k context", ["context:128000", "name:llama"]),
         ("llama 300 page document", ["context:150000", "name:llama"]),
+        # A negation reaches a family at its version like any name.
+        ("not llama 3", ["not-name:llama 3"]),
     ],
 )
 def test_a_family_word_with_a_bare_version(query, expected):
