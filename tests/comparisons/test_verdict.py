@@ -1238,3 +1238,27 @@ def test_the_pricing_rows_mark_access_and_price_and_say_why_prices_are_not_compa
     assert _pricing_rows(replace(tiered, has_free_tier=False), per_image)[1] == (
         "$1 / 1M input tokens", "", "$0.04 / image", "", None, "Different units: not compared."
     )  # fmt: skip
+
+
+def test_an_unknown_pricing_model_is_less_open_than_a_free_tier():
+    unknown = SideFacts(name="Alpha", pricing_model="unknown", pricing_label="Unknown")
+    freemium = SideFacts(name="Zeta", pricing_model="freemium", pricing_label="Freemium")
+    assert _pricing_rows(unknown, freemium)[0][4] == "b"
+    assert _pricing_rows(freemium, unknown)[0][4] == "a"
+    # A free tier on a model whose pricing is unknown counts as a free tier.
+    assert _pricing_rows(replace(unknown, has_free_tier=True), freemium)[0][4] is None
+
+
+def test_two_models_keep_every_general_row_around_their_model_facts():
+    labels = [row.label for row in facts_build(a=OPUS, b=GPT)]
+    model_rows = [row.label for row in model_facts_rows(a=OPUS.model, b=GPT.model)]
+    assert labels[:2] == ["Type", "UnfragileRank"]
+    assert labels[-2:] == ["Capabilities", "Times Matched"]
+    start = labels.index("Starting Price") + 1
+    assert labels[start : start + len(model_rows)] == model_rows
+
+
+def test_the_cheaper_cached_input_is_marked_on_either_side():
+    cheaper = replace(BETA_MODEL, cache_read=Decimal("0.0000001"))
+    rows = {r.label: r for r in model_facts_rows(a=cheaper, b=ALPHA_MODEL)}
+    assert rows["Cached input price"].better == "a"
