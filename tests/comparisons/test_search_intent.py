@@ -780,3 +780,15 @@ def test_free_that_nothing_meets_orders_by_price():
 )
 def test_the_to_of_a_converting_verb(query, expected):
     assert keys(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("image model that does not animate", ["kind:model", "output:image", "not-output:video"]),
+        ("photos without animating", ["input:image", "not-output:video"]),
+        ("dont narrate", ["not-output:audio"]),
+    ],
+)
+def test_a_negated_animating_or_speaking_verb_excludes_its_output(query, expected):
+    assert keys(query) == expected
