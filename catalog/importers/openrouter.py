@@ -274,12 +274,12 @@ def _group_record(*, base: str, members: list[tuple[str, dict]], vendors: dict) 
     notes["truncated"] += truncated
     context_length = _context_length(item.get("context_length"))
     notes["no_context"] += context_length is None
-    inputs, outputs, raw_outputs = _modalities(item.get("architecture"))
+    inputs, outputs, raw_inputs, raw_outputs = _modalities(item.get("architecture"))
     notes["unmapped_modality"] += bool(raw_outputs & UNMAPPED_MODALITIES)
     pricing, price_rows, price_notes = _pricing(
         item.get("pricing"),
         free_only=free_only,
-        reads_text="text" in _raw_inputs(item.get("architecture")),
+        reads_text="text" in raw_inputs,
     )
     notes.update(price_notes)
     parameters = item.get("supported_parameters")
@@ -371,19 +371,21 @@ def _release_date(value: Any) -> date | None:
         raise RecordError(f"created {value!r} is not a Unix timestamp") from error
 
 
-def _modalities(architecture: Any) -> tuple[set[str], set[str], set[str]]:
+def _modalities(architecture: Any) -> tuple[set[str], set[str], set[str], set[str]]:
+    """The catalog's input and output modalities, and the source's own input and output
+    names (which say more: "transcription", "speech", "rerank")."""
     if architecture is None:
-        return set(), set(), set()
+        return set(), set(), set(), set()
     if not isinstance(architecture, dict):
         raise RecordError("architecture is not an object")
     raw_in = architecture.get("input_modalities")
     raw_out = architecture.get("output_modalities")
-    if raw_in is None and raw_out is None:
-        # The endpoint's older shape only had "text+image->text".
-        modality = architecture.get("modality")
-        if isinstance(modality, str) and "->" in modality:
-            left, right = modality.split("->", 1)
-            raw_in, raw_out = left.split("+"), right.split("+")
+    # The endpoint's older shape only had "text+image->text"; it fills a list not given.
+    modality = architecture.get("modality")
+    if isinstance(modality, str) and "->" in modality:
+        left, right = modality.split("->", 1)
+        raw_in = left.split("+") if raw_in is None else raw_in
+        raw_out = right.split("+") if raw_out is None else raw_out
     raw_in, raw_out = _names(raw_in, "input"), _names(raw_out, "output")
     unknown = (raw_in | raw_out) - set(MODALITIES) - UNMAPPED_MODALITIES
     if unknown:
@@ -391,6 +393,7 @@ def _modalities(architecture: Any) -> tuple[set[str], set[str], set[str]]:
     return (
         {MODALITIES[m] for m in raw_in if m in MODALITIES},
         {MODALITIES[m] for m in raw_out if m in MODALITIES},
+        raw_in,
         raw_out,
     )
 
@@ -406,18 +409,6 @@ def _names(values: Any, what: str) -> set[str]:
 REASONING_PARAMETERS = {"reasoning", "include_reasoning"}
 STRUCTURED_PARAMETERS = {"structured_outputs", "response_format"}
 _HUGGING_FACE_ID = re.compile(r"[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,96}")
-
-
-def _raw_inputs(architecture: Any) -> set[str]:
-    try:
-        inputs = architecture.get("input_modalities") if isinstance(architecture, dict) else None
-        if inputs is None and isinstance(architecture, dict):
-            modality = architecture.get("modality")
-            if isinstance(modality, str) and "->" in modality:
-                inputs = modality.split("->", 1)[0].split("+")
-        return _names(inputs, "input")
-    except RecordError:
-        return set()
 
 
 def _max_output(top_provider: Any) -> int | None:
@@ -546,7 +537,6 @@ def _pricing(
         )
         return {**unknown, "pricing_model": PricingModel.PAID, "prices": prices}, rows, notes
     if free_only:
-        notes["free_only_price"] += 1
         prices = {PRICE_UNITS.get(key, key): "0" for key in sorted(amounts) if not amounts[key]}
         zero = {key: Decimal(0) for key in ("prompt", "completion") if amounts.get(key, 0) == 0}
         rows = tuple(
@@ -603,7 +593,8 @@ def _pricing(
     }
     for key, unit in HEADLINE_UNITS:
         if clear.get(key):
-            notes["headline_prompt" if key == "prompt" else "headline_elsewhere"] += 1
+            if key != "prompt":
+                notes["headline_elsewhere"] += 1
             return (
                 {
                     **base,

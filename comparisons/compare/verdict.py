@@ -719,12 +719,12 @@ class FactRow:
     note: str = ""
 
 
-def _better(value_a, value_b, *, higher_is_better: bool = True) -> str | None:
-    """Compare values as the reader sees them: pass the displayed (rounded) values."""
+def _better(value_a, value_b) -> str | None:
+    """The side with the higher value, compared as the reader sees them: pass the
+    displayed (rounded) values."""
     if value_a is None or value_b is None or value_a == value_b:
         return None
-    a_wins = value_a > value_b if higher_is_better else value_a < value_b
-    return "a" if a_wins else "b"
+    return "a" if value_a > value_b else "b"
 
 
 def _superset_better(set_a, set_b) -> str | None:

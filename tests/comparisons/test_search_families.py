@@ -120,3 +120,46 @@ def test_the_process_index_is_patched_when_the_facts_version_moves():
         assert families.catalog_families_get(facts="f1") == frozenset({"zorblat"})
     assert len(queries) == 0
     assert families.catalog_families_get(facts="f2") == frozenset({"zorblat", "quuxel"})
+
+
+def _index_families(index, buckets: dict[int, dict[str, int]]) -> frozenset[str]:
+    from collections import Counter
+
+    for bucket, names in buckets.items():
+        index.bucket_replace(bucket, Counter(names))
+    return index.families()
+
+
+def test_the_counts_move_with_each_bucket_as_family_words_would_count_them():
+    from comparisons.search.families import FamilyIndex
+
+    index = FamilyIndex(mark=None)  # type: ignore[arg-type]
+    # A shared first word with a version ("mistral", versioned name first; "acme",
+    # versioned name last), and one without ("github": products, not versions).
+    first = {
+        "Mistral Small 3.1": 2, "Mistral Large": 1, "Acme Pro": 1, "Acme V2": 1,
+        "GitHub Copilot": 1, "GitHub MCP Server": 1,
+    }  # fmt: skip
+    got = _index_families(index, {0: first})
+    assert got == family_words(first)
+    assert {"mistral", "acme"} <= got and "github" not in got
+    # The same name in a second bucket; then the first bucket loses all but one name.
+    assert _index_families(index, {1: {"Mistral Small 3.1": 1}}) == family_words(first)
+    got = _index_families(index, {0: {"Acme Pro": 1}})
+    assert got == family_words(["Acme Pro", "Mistral Small 3.1"])
+    assert "mistral" not in got and "acme" not in got
+    # Both halves of a family back, the unversioned name first this time.
+    got = _index_families(index, {2: {"Mistral Large": 1}, 3: {"Acme V2": 3}})
+    assert got == family_words(["Acme Pro", "Acme V2", "Mistral Large", "Mistral Small 3.1"])
+    assert {"mistral", "acme"} <= got
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deleted_artifact_leaves_the_families_when_its_bucket_is_read_again():
+    zorblat = ArtifactFactory(name="Zorblat 2")
+    ArtifactFactory(name="Plain")
+    index = family_index_build()
+    assert index.families() == frozenset({"zorblat"})
+    with transaction.atomic():
+        zorblat.delete()
+    assert family_index_patch(index).families() == frozenset()

@@ -676,6 +676,8 @@ def test_for_ends_a_verbs_reach(query, expected):
         # A context size or a count is no version.
         ("llama 128k context", ["context:128000", "name:llama"]),
         ("llama 300 page document", ["context:150000", "name:llama"]),
+        # A negation reaches a family at its version like any name.
+        ("not llama 3", ["not-name:llama 3"]),
     ],
 )
 def test_a_family_word_with_a_bare_version(query, expected):
@@ -777,4 +779,16 @@ def test_free_that_nothing_meets_orders_by_price():
     ],
 )
 def test_the_to_of_a_converting_verb(query, expected):
+    assert keys(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("image model that does not animate", ["kind:model", "output:image", "not-output:video"]),
+        ("photos without animating", ["input:image", "not-output:video"]),
+        ("dont narrate", ["not-output:audio"]),
+    ],
+)
+def test_a_negated_animating_or_speaking_verb_excludes_its_output(query, expected):
     assert keys(query) == expected

@@ -1,6 +1,7 @@
 """The verdict rules and the facts table, on plain dataclasses: no database."""
 
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -670,6 +671,12 @@ def test_only_one_supports_a_feature_when_the_other_is_known_to_lack_it():
         (21, 20, "1.05\u00d7"),
         (5, 2, "2.5\u00d7"),
         (9.96, 1, "10\u00d7"),
+        # From 10 a whole number: 10.4 is "10", not "10.4" (at, and just above 10).
+        (10, 1, "10\u00d7"),
+        (10.4, 1, "10\u00d7"),
+        # From 2 one decimal: 2.46 is "2.5", not "2.46"; just below 2, two decimals.
+        (2.46, 1, "2.5\u00d7"),
+        (1.994, 1, "1.99\u00d7"),
         (25, 1.2, "21\u00d7"),
         (25, 1, "25\u00d7"),
     ],
@@ -970,8 +977,8 @@ def test_names_lists_and_token_counts_read_as_prose():
     assert _modalities_text(["3d", "text"]) == "3d and text"
     six = ["text", "image", "audio", "video", "file", "code"]
     assert _modalities_text(six) == "audio, code, files, images, text and 1 more"
-    assert [_tokens_short(n) for n in (512, 1000, 272_000, 1_500_000)] == [
-        "512", "1K", "272K", "1.5M"
+    assert [_tokens_short(n) for n in (512, 999, 1000, 272_000, 1_000_000, 1_500_000)] == [
+        "512", "999", "1K", "272K", "1M", "1.5M"
     ]  # fmt: skip
 
 
@@ -1064,3 +1071,194 @@ def test_free_open_source_and_free_at_zero_read_the_same_whichever_side_is_first
     assert pricing_compare(a=open_source, b=both)[-1].sentence == (
         "Both start at the same price: Free (open source)."
     )
+
+
+# --- the model facts table, cell by cell ---------------------------------------------------
+
+ALPHA_MODEL = ModelFacts(
+    context_length=200_000,
+    max_output=64_000,
+    prices={
+        "prompt_token": Decimal("0.000003"),
+        "completion_token": Decimal("0.000015"),
+        "image": Decimal("0.04"),
+        "request": Decimal("0.01"),
+    },
+    price_tiers=(
+        (200_000, "prompt_token", Decimal("0.000006")),
+        (1_000_000, "prompt_token", Decimal("0.000009")),
+        (200_000, "completion_token", Decimal("0.0000225")),
+    ),
+    cache_read=Decimal("0.0000003"),
+    input_modalities=("text", "image"),
+    output_modalities=("text",),
+    features={"tools": True, "structured_output": False, "reasoning": True, "web_search": False},
+    open_weights=True,
+    weights_url="https://huggingface.co/acme/alpha",
+    knowledge_cutoff=date(2025, 3, 1),
+    release_date=date(2025, 6, 9),
+)
+BETA_MODEL = ModelFacts(
+    max_output=128_000,
+    prices={"prompt_token": Decimal("0.000001"), "image": Decimal("0.02")},
+    output_modalities=("image", "text"),
+    features={"tools": False, "structured_output": False, "reasoning": False, "web_search": False},
+    open_weights=False,
+    release_date=date(2024, 12, 1),
+)
+
+
+def _cells(rows) -> list[tuple]:
+    return [
+        (r.label, (r.a.text, r.a.note, r.a.href), (r.b.text, r.b.note, r.b.href), r.better)
+        for r in rows
+    ]
+
+
+def test_the_model_facts_table_of_two_models_cell_by_cell():
+    nd = ("no data", "", "")
+    assert _cells(model_facts_rows(a=ALPHA_MODEL, b=BETA_MODEL)) == [
+        ("Context window", ("200,000 tokens", "", ""), nd, None),
+        ("Maximum output", ("64,000 tokens", "", ""), ("128,000 tokens", "", ""), "b"),
+        ("Input price", ("$3 / 1M input tokens", "$6 above 200K, $9 above 1M", ""),
+         ("$1 / 1M input tokens", "", ""), "b"),
+        ("Output price", ("$15 / 1M output tokens", "$22.50 above 200K", ""), nd, None),
+        # A unit either model is priced in has its row; one neither is (per second) has none.
+        ("Price per image", ("$0.04 / image", "", ""), ("$0.02 / image", "", ""), "b"),
+        ("Price per request", ("$0.01 / request", "", ""), nd, None),
+        ("Cached input price", ("$0.30 / 1M input tokens", "", ""), nd, None),
+        ("Input", ("image, text", "", ""), nd, None),
+        ("Output", ("text", "", ""), ("image, text", "", ""), "b"),
+        # Every feature known false reads "none", not "no data".
+        ("Supports", ("tool calling, reasoning", "", ""), ("none", "", ""), "a"),
+        ("Open weights", ("Yes", "", "https://huggingface.co/acme/alpha"), ("No", "", ""), "a"),
+        ("Knowledge cutoff", ("1 Mar 2025", "", ""), nd, None),
+        ("Released", ("9 Jun 2025", "", ""), ("1 Dec 2024", "", ""), None),
+    ]  # fmt: skip
+
+
+def test_a_model_with_no_facts_reads_no_data_in_every_row_it_always_has():
+    from comparisons.compare.verdict import model_facts_single
+
+    assert [(label, cell.text) for label, cell in model_facts_single(model=ModelFacts())] == [
+        ("Context window", "no data"),
+        ("Maximum output", "no data"),
+        ("Input price", "no data"),
+        ("Output price", "no data"),
+        ("Input", "no data"),
+        ("Output", "no data"),
+        ("Supports", "no data"),
+        ("Open weights", "no data"),
+        ("Knowledge cutoff", "no data"),
+        ("Released", "no data"),
+    ]
+    rows = {r.label: r for r in model_facts_rows(a=ALPHA_MODEL, b=ModelFacts())}
+    assert (rows["Supports"].b.text, rows["Supports"].better) == ("no data", None)
+    assert (rows["Open weights"].b.text, rows["Open weights"].better) == ("no data", None)
+
+
+def test_the_cached_input_price_of_both_models_is_compared():
+    cheaper = replace(BETA_MODEL, cache_read=Decimal("0.0000001"))
+    rows = {r.label: r for r in model_facts_rows(a=ALPHA_MODEL, b=cheaper)}
+    cache = rows["Cached input price"]
+    assert (cache.a.text, cache.b.text, cache.better) == (
+        "$0.30 / 1M input tokens",
+        "$0.10 / 1M input tokens",
+        "b",
+    )
+    same = {r.label: r for r in model_facts_rows(a=ALPHA_MODEL, b=ALPHA_MODEL)}
+    assert same["Cached input price"].better is None
+
+
+def test_a_library_known_to_publish_no_weights_is_not_compared_with_a_model_on_weights():
+    model = SideFacts(name="Alpha", open_weights=True)
+    library = SideFacts(name="Zeta", kind="library", kind_label="Library", open_weights=False)
+    assert [r.key for r in pricing_compare(a=model, b=library)] == ["price"]
+    assert [r.key for r in pricing_compare(a=library, b=model)] == ["price"]
+
+
+def test_a_free_side_without_a_starting_price_says_it_is_free():
+    free = SideFacts(name="Alpha", kind="tool", kind_label="Tool", pricing_model="free")
+    paid = SideFacts(name="Zeta", starting_price=Decimal("0.000001"), price_unit="prompt_token")
+    for a, b in ((free, paid), (paid, free)):
+        assert pricing_compare(a=a, b=b)[-1].sentence == (
+            "Alpha is free to use, so the prices are not compared."
+        )
+
+
+def test_a_later_knowledge_cutoff_is_better_and_features_need_both_sources_in_full():
+    later = replace(
+        BETA_MODEL,
+        knowledge_cutoff=date(2025, 8, 31),
+        features={"tools": True, "reasoning": True, "structured_output": True},
+    )
+    rows = {r.label: r for r in model_facts_rows(a=ALPHA_MODEL, b=later)}
+    cutoff = rows["Knowledge cutoff"]
+    assert (cutoff.a.text, cutoff.b.text, cutoff.better) == ("1 Mar 2025", "31 Aug 2025", "b")
+    # Beta's source says nothing of web search: no side is marked, though Beta lists more.
+    supports = rows["Supports"]
+    assert (supports.b.text, supports.better) == (
+        "tool calling, structured output, reasoning",
+        None,
+    )
+    released = rows["Released"]
+    assert (released.a.text, released.b.text, released.better) == (
+        "9 Jun 2025",
+        "1 Dec 2024",
+        None,
+    )
+
+
+def _pricing_rows(a, b) -> list[tuple]:
+    rows = {r.label: r for r in facts_build(a=a, b=b)}
+    return [
+        (r.a.text, r.a.note, r.b.text, r.b.note, r.better, r.note)
+        for r in (rows["Pricing"], rows["Starting Price"])
+    ]
+
+
+def test_the_pricing_rows_mark_access_and_price_and_say_why_prices_are_not_compared():
+    per_token = dict(starting_price=Decimal("0.000001"), price_unit="prompt_token")
+    tiered = SideFacts(name="Alpha", has_free_tier=True, **per_token)
+    paid = SideFacts(name="Zeta", starting_price=Decimal("0.000002"), price_unit="prompt_token")
+    unknown = SideFacts(name="Zeta", pricing_model="unknown", pricing_label="Unknown")
+    per_image = replace(paid, starting_price=Decimal("0.04"), price_unit="image")
+    # A paid side with a free tier is noted, and more open than plain paid.
+    assert _pricing_rows(tiered, paid) == [
+        ("Paid", "with a free tier", "Paid", "", "a", ""),
+        ("$1 / 1M input tokens", "", "$2 / 1M input tokens", "", "a", ""),
+    ]
+    # An unknown pricing model is no more and no less open than a paid one, and an unknown
+    # price is not a different unit.
+    assert _pricing_rows(replace(tiered, has_free_tier=False), unknown) == [
+        ("Paid", "", "Unknown", "", None, ""),
+        ("$1 / 1M input tokens", "", "Price unknown", "", None, ""),
+    ]
+    assert _pricing_rows(unknown, replace(tiered, has_free_tier=False))[1][5] == ""
+    assert _pricing_rows(replace(tiered, has_free_tier=False), per_image)[1] == (
+        "$1 / 1M input tokens", "", "$0.04 / image", "", None, "Different units: not compared."
+    )  # fmt: skip
+
+
+def test_an_unknown_pricing_model_is_less_open_than_a_free_tier():
+    unknown = SideFacts(name="Alpha", pricing_model="unknown", pricing_label="Unknown")
+    freemium = SideFacts(name="Zeta", pricing_model="freemium", pricing_label="Freemium")
+    assert _pricing_rows(unknown, freemium)[0][4] == "b"
+    assert _pricing_rows(freemium, unknown)[0][4] == "a"
+    # A free tier on a model whose pricing is unknown counts as a free tier.
+    assert _pricing_rows(replace(unknown, has_free_tier=True), freemium)[0][4] is None
+
+
+def test_two_models_keep_every_general_row_around_their_model_facts():
+    labels = [row.label for row in facts_build(a=OPUS, b=GPT)]
+    model_rows = [row.label for row in model_facts_rows(a=OPUS.model, b=GPT.model)]
+    assert labels[:2] == ["Type", "UnfragileRank"]
+    assert labels[-2:] == ["Capabilities", "Times Matched"]
+    start = labels.index("Starting Price") + 1
+    assert labels[start : start + len(model_rows)] == model_rows
+
+
+def test_the_cheaper_cached_input_is_marked_on_either_side():
+    cheaper = replace(BETA_MODEL, cache_read=Decimal("0.0000001"))
+    rows = {r.label: r for r in model_facts_rows(a=cheaper, b=ALPHA_MODEL)}
+    assert rows["Cached input price"].better == "a"

@@ -12,12 +12,14 @@ from catalog.models import PRICE_VARIES
 from tests.catalog.importers.sources import fixture_load
 
 
-@pytest.fixture(scope="module")
+# Function scope: a fixture computed once per module runs inside the first test only, so a
+# mutation run would credit the parse to that test alone and skip the others.
+@pytest.fixture
 def parsed():
     return openrouter.records_parse(payload=fixture_load("openrouter-models.json"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def by_id(parsed):
     return {record.external_id: record for record in parsed.records}
 
