@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import caches
 from django.db import connection
 
 
@@ -98,3 +99,13 @@ def demo_catalog(db):
 def immediate_tasks(settings):
     """Background jobs run inside the request that starts them (no worker process)."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def derived_cache(settings):
+    """Data derived from the catalog reused per catalog version, as in production (tests
+    otherwise compute everything fresh), in an empty cache."""
+    settings.CATALOG_DERIVED_CACHE = True
+    caches[settings.DERIVED_CACHE_ALIAS].clear()
+    yield
+    caches[settings.DERIVED_CACHE_ALIAS].clear()

@@ -1,7 +1,6 @@
 import hashlib
 import logging
 import re
-from collections.abc import Iterable
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
@@ -96,31 +95,39 @@ def _is_live_keystroke(request: HtmxHttpRequest) -> bool:
     return bool(request.htmx) and request.htmx.trigger_name == "q"
 
 
-class SearchPage(NamedTuple):
-    """A search's answer as kept per catalog version: the page (or the htmx partial) and
-    what recording the search counts (the intent, the cleaned query, the capabilities
-    matched in the top results, and how many results there were before the filters)."""
+class SearchEvidence(NamedTuple):
+    """What recording a search counts: the intent, the cleaned query, the capabilities
+    matched in the top results, and how many results there were before the filters."""
 
-    html: str
     intent: str
     query: str
     capability_ids: tuple[int, ...]
     result_count: int
 
 
-def _search_evidence_record(
-    *,
-    request: HtmxHttpRequest,
-    intent: str,
-    query: str,
-    capability_ids: Iterable[int],
-    result_count: int,
-) -> None:
+def _evidence_of(outcome: SearchOutcome) -> SearchEvidence:
+    return SearchEvidence(
+        intent=outcome.intent,
+        query=outcome.query,
+        capability_ids=tuple(outcome.evidence_capability_ids),
+        result_count=outcome.unfiltered_total,
+    )
+
+
+class SearchPage(NamedTuple):
+    """A search's answer as kept per catalog version: the page (or the htmx partial) and
+    what recording the search counts."""
+
+    html: str
+    evidence: SearchEvidence
+
+
+def _search_evidence_record(*, request: HtmxHttpRequest, evidence: SearchEvidence) -> None:
     search_record_safely(
-        intent_text=intent,
-        query=query,
-        capability_ids=list(capability_ids),
-        result_count=result_count,
+        intent_text=evidence.intent,
+        query=evidence.query,
+        capability_ids=list(evidence.capability_ids),
+        result_count=evidence.result_count,
         client_key=request_client_key(request),
     )
 
@@ -168,23 +175,11 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
             versions=versions,
         )
         html = _page_rendered(request=request, outcome=outcome, drops=drops, partial=partial)
-        page = SearchPage(
-            html=str(html),
-            intent=outcome.intent,
-            query=outcome.query,
-            capability_ids=tuple(outcome.evidence_capability_ids),
-            result_count=outcome.unfiltered_total,
-        )
+        page = SearchPage(html=str(html), evidence=_evidence_of(outcome))
         if key is not None and outcome.version is not None:
             derived_cache_set_many({key: page}, timeout=settings.PAGE_CACHE_SECONDS)
-    if page.intent and request_counts(request) and not _is_live_keystroke(request):
-        _search_evidence_record(
-            request=request,
-            intent=page.intent,
-            query=page.query,
-            capability_ids=page.capability_ids,
-            result_count=page.result_count,
-        )
+    if page.evidence.intent and request_counts(request) and not _is_live_keystroke(request):
+        _search_evidence_record(request=request, evidence=page.evidence)
     return HttpResponse(page.html)
 
 
@@ -257,13 +252,7 @@ def search_choose(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             # recorded until the searcher acts on them.
             outcome = search_run(query=raw_query, with_page=False)
             if outcome.intent:
-                _search_evidence_record(
-                    request=request,
-                    intent=outcome.intent,
-                    query=outcome.query,
-                    capability_ids=outcome.evidence_capability_ids,
-                    result_count=outcome.unfiltered_total,
-                )
+                _search_evidence_record(request=request, evidence=_evidence_of(outcome))
                 choice_record_safely(
                     intent_text=outcome.intent,
                     query=outcome.query,

@@ -7,7 +7,6 @@ import random
 from decimal import Decimal
 
 import pytest
-from django.core.cache import caches
 from django.db import transaction
 
 from catalog.models import Artifact, Capability
@@ -29,6 +28,15 @@ QUERIES = [
 ]
 
 
+@pytest.fixture
+def computed(monkeypatch) -> list[int]:
+    """One entry per ranking computed (rather than carried or read back)."""
+    calls: list[int] = []
+    ranking = service._ranking
+    monkeypatch.setattr(service, "_ranking", lambda **k: calls.append(1) or ranking(**k))
+    return calls
+
+
 class TitlingEditor(Editor):
     """The snapshot tests' random editor, plus capability titles from the queries' words."""
 
@@ -39,14 +47,6 @@ class TitlingEditor(Editor):
             capability.save()
 
     EDITS = [*Editor.EDITS, (retitle, 6)]
-
-
-@pytest.fixture
-def kept_rankings(settings):
-    settings.CATALOG_DERIVED_CACHE = True
-    caches[settings.DERIVED_CACHE_ALIAS].clear()
-    yield
-    caches[settings.DERIVED_CACHE_ALIAS].clear()
 
 
 def _rows(query: str, *, fresh: bool) -> list[tuple]:
@@ -61,7 +61,7 @@ def _rows(query: str, *, fresh: bool) -> list[tuple]:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("seed", range(4))
-def test_the_ranking_read_after_random_edits_equals_a_fresh_one(seed, kept_rankings, monkeypatch):
+def test_the_ranking_read_after_random_edits_equals_a_fresh_one(seed, derived_cache, monkeypatch):
     carried = []
     unmoved = service._unmoved
     monkeypatch.setattr(
@@ -85,11 +85,8 @@ def test_the_ranking_read_after_random_edits_equals_a_fresh_one(seed, kept_ranki
 
 @pytest.mark.django_db(transaction=True)
 def test_an_edit_elsewhere_carries_the_ranking_and_an_edit_that_matches_moves_it(
-    kept_rankings, monkeypatch
+    derived_cache, computed
 ):
-    computed = []
-    ranking = service._ranking
-    monkeypatch.setattr(service, "_ranking", lambda **k: computed.append(1) or ranking(**k))
     found = [CapabilityFactory(title=f"Zorblat helper {i}").artifact for i in range(3)]
     elsewhere = CapabilityFactory(title="Quixotic widget").artifact
     assert {row[0] for row in _rows("zorblat", fresh=False)} == {a.pk for a in found}
@@ -115,7 +112,7 @@ def test_an_edit_elsewhere_carries_the_ranking_and_an_edit_that_matches_moves_it
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_artifact_whose_documents_now_hold_every_term_is_ranked(kept_rankings):
+def test_an_artifact_whose_documents_now_hold_every_term_is_ranked(derived_cache):
     """The corpus counts alone cannot tell: two capabilities trading words keep every
     term's count, but one of them now holds both words, which the all-terms search finds."""
     for i in range(service.PER_PAGE + 2):
@@ -136,7 +133,7 @@ def test_an_artifact_whose_documents_now_hold_every_term_is_ranked(kept_rankings
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("query", ["free image generator", "cheap image generator"])
-def test_an_artifact_that_now_meets_the_constraints_is_ranked(kept_rankings, query):
+def test_an_artifact_that_now_meets_the_constraints_is_ranked(derived_cache, query):
     """No word of the intent in it: the constraints alone bring it in."""
     painter = ArtifactFactory(
         name="Quuxel", pricing_model="free", input_modalities=["text"], output_modalities=["image"]
@@ -154,7 +151,7 @@ def test_an_artifact_that_now_meets_the_constraints_is_ranked(kept_rankings, que
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_artifact_renamed_away_from_the_intent_leaves_it(kept_rankings):
+def test_an_artifact_renamed_away_from_the_intent_leaves_it(derived_cache):
     named = ArtifactFactory(name="Zorblat")  # found by its name alone
     CapabilityFactory(title="Zorblat helper")
     assert named.pk in {row[0] for row in _rows("zorblat", fresh=False)}
@@ -167,7 +164,7 @@ def test_an_artifact_renamed_away_from_the_intent_leaves_it(kept_rankings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_new_ranks_reorder_a_kept_ranking(kept_rankings):
+def test_new_ranks_reorder_a_kept_ranking(derived_cache):
     """Equal scores are ordered by UnfragileRank: a match-graph rebuild that swaps two
     ranks (no artifact named, ranks only) must reorder them."""
     low, high = (CapabilityFactory(title="Zorblat helper").artifact for _ in range(2))
@@ -185,7 +182,7 @@ def test_new_ranks_reorder_a_kept_ranking(kept_rankings):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_with_any_term_matching_an_edited_artifact_holding_one_term_is_scored_again(
-    kept_rankings, monkeypatch
+    derived_cache, monkeypatch
 ):
     """Any-term mode with the candidates cut at CANDIDATE_LIMIT: an artifact holding one
     term, below the cut, that an edit makes more relevant without changing any count."""
@@ -211,15 +208,14 @@ def test_with_any_term_matching_an_edited_artifact_holding_one_term_is_scored_ag
 
 @pytest.mark.django_db(transaction=True)
 def test_the_cheapest_finds_cut_at_their_limit_move_only_when_an_edit_enters_them(
-    kept_rankings, monkeypatch
+    derived_cache, computed, monkeypatch
 ):
     """An edited artifact that meets the constraints enters the finds cut at
     SUPPLEMENT_LIMIT only if it sorts ahead of the last one found."""
     monkeypatch.setattr(facts, "SUPPLEMENT_LIMIT", 2)
     monkeypatch.setattr(service, "SUPPLEMENT_LIMIT", 2)
-    computed, read = [], []
-    ranking, constraints_met = service._ranking, service._constraints_met
-    monkeypatch.setattr(service, "_ranking", lambda **k: computed.append(1) or ranking(**k))
+    read: list[int] = []
+    constraints_met = service._constraints_met
     monkeypatch.setattr(service, "_constraints_met", lambda p: read.append(1) or constraints_met(p))
     painters = [
         ArtifactFactory(
@@ -253,7 +249,7 @@ def _painter(name: str, **fields) -> Artifact:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_new_ranks_reorder_the_finds_of_the_constraints(kept_rankings, monkeypatch):
+def test_new_ranks_reorder_the_finds_of_the_constraints(derived_cache, monkeypatch):
     monkeypatch.setattr(facts, "SUPPLEMENT_LIMIT", 2)
     monkeypatch.setattr(service, "SUPPLEMENT_LIMIT", 2)
     painters = [_painter(f"Quuxel {rank}", rank=rank) for rank in (90, 80, 70)]
@@ -268,7 +264,7 @@ def test_new_ranks_reorder_the_finds_of_the_constraints(kept_rankings, monkeypat
 
 @pytest.mark.django_db(transaction=True)
 def test_when_nothing_free_is_found_the_cheapest_finds_take_an_edited_artifact_in(
-    kept_rankings,
+    derived_cache,
 ):
     """Asking for free with nothing free: the finds are the cheapest doing the job, which
     an artifact newly doing it joins although it is not free either."""

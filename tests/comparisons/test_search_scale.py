@@ -60,14 +60,6 @@ def scores_seen(monkeypatch) -> list[dict]:
     return seen
 
 
-@pytest.fixture
-def derived_cache(settings):
-    settings.CATALOG_DERIVED_CACHE = True
-    caches[settings.DERIVED_CACHE_ALIAS].clear()
-    yield
-    caches[settings.DERIVED_CACHE_ALIAS].clear()
-
-
 def _counts(queries: CaptureQueriesContext) -> int:
     """Counts over the catalog: the document count and the term frequencies (one statement
     each on PostgreSQL, one statement for all on SQLite), not the version store's own."""
