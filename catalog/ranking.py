@@ -325,6 +325,10 @@ class Weights:
         self._values = cleaned
 
     def __getattr__(self, name: str) -> float:
+        # Only component names: "_values" itself, or "__setstate__" asked by pickle before
+        # "_values" is restored, must not recurse into this method.
+        if name.startswith("_"):
+            raise AttributeError(name)
         try:
             return self._values[name]
         except KeyError:

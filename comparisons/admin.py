@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from catalog.admin import HistoryAdmin
 from catalog.markup import markdown_render
 from catalog.models import Artifact
-from comparisons.compare.pairs import compare_path, pair_load, side_facts_build
+from comparisons.compare.pairs import compare_path, pair_load
 from comparisons.compare.verdict import verdict_build
 from comparisons.models import (
     ChoiceEvent,
@@ -28,8 +28,8 @@ def generated_verdict_get(*, first: Artifact | None, second: Artifact | None) ->
     if loaded is None:
         return ""
     return verdict_build(
-        a=side_facts_build(artifact=loaded.a, same_job=loaded.same_job),
-        b=side_facts_build(artifact=loaded.b, same_job=loaded.same_job),
+        a=loaded.facts("a"),
+        b=loaded.facts("b"),
         evidence=loaded.evidence,
     ).text
 

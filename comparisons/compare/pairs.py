@@ -6,36 +6,31 @@ list. Pairs are always in canonical order, the lower slug first.
 """
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from itertools import zip_longest
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Sum, When
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Sum, When
 from django.urls import reverse
 
 from catalog.models import (
     Artifact,
-    ArtifactKind,
-    ArtifactPrice,
     Capability,
     CapabilitySameJob,
-    PriceUnit,
     Status,
     listed_q,
 )
-from catalog.ranking import COMPONENTS, Weights
-from catalog.selectors import artifact_breakdown_get, rank_group_label, weights_by_kind_get
+from catalog.ranking import Weights
+from catalog.selectors import artifact_breakdown_get
 from comparisons.caching.derived import (
     derived_cache_get_many,
     derived_cache_set_many,
     derived_cache_version,
 )
-from comparisons.compare.alignment import CapabilityFacts
-from comparisons.compare.verdict import Evidence, ModelFacts, SharedIntent, SideFacts
+from comparisons.compare.parts import artifact_parts_get, side_facts_linked
+from comparisons.compare.verdict import Evidence, SharedIntent, SideFacts
 from comparisons.models import ComparisonOverride, PairEvidence, SearchEvent
 
 PAIR_SEPARATOR = "-vs-"
@@ -99,34 +94,6 @@ def _link(*, first: tuple[str, str], second: tuple[str, str], basis: str, lastmo
 # --- one pair ---------------------------------------------------------------------------
 
 
-def _capabilities_prefetch() -> Prefetch:
-    return Prefetch(
-        "capabilities",
-        queryset=Capability.objects.published().prefetch_related("tags"),
-        to_attr="published_capabilities",
-    )
-
-
-def artifacts_for_page(*, slugs: list[str]) -> QuerySet[Artifact]:
-    """Published artifacts with vendor, published capabilities and their tags, and the
-    tiered prices of models ("above 272K prompt tokens"): 4 queries."""
-    return (
-        Artifact.objects.published()
-        .filter(slug__in=slugs)
-        .select_related("vendor")
-        .prefetch_related(
-            _capabilities_prefetch(),
-            Prefetch(
-                "price_rows",
-                queryset=ArtifactPrice.objects.filter(
-                    min_prompt_tokens__gt=0, unit_clear=True, amount__isnull=False
-                ),
-                to_attr="price_tier_rows",
-            ),
-        )
-    )
-
-
 def pair_exists(*, first: str, second: str) -> bool:
     return Artifact.objects.published().filter(slug__in=[first, second]).count() == 2
 
@@ -144,6 +111,8 @@ class LoadedPair:
     evidence: Evidence
     # Editors' "same job" links between the two sides' capabilities: id -> linked ids.
     same_job: dict[int, frozenset[int]] = field(default_factory=dict)
+    # Each side's facts for the verdict rules, without the pair's same-job links.
+    unlinked_facts: dict[str, SideFacts] = field(default_factory=dict)
 
     @property
     def path(self) -> str:
@@ -151,6 +120,10 @@ class LoadedPair:
 
     def side(self, key: str) -> Artifact:
         return self.a if key == "a" else self.b
+
+    def facts(self, key: str) -> SideFacts:
+        """Side `key`'s facts for the verdict rules, with the pair's same-job links."""
+        return side_facts_linked(facts=self.unlinked_facts[key], same_job=self.same_job)
 
     def breakdown(self, key: str):
         return artifact_breakdown_get(artifact=self.side(key), weights_by_kind=self.weights_by_kind)
@@ -217,109 +190,24 @@ def same_job_links_get(*, a: Artifact, b: Artifact) -> dict[int, frozenset[int]]
 
 
 def pair_load(*, first: str, second: str) -> LoadedPair | None:
-    """Both published artifacts in canonical order, or None (8 queries)."""
+    """Both published artifacts in canonical order, or None: each side's part from the
+    per-version store (comparisons/compare/parts.py; 5 queries for those missing), then
+    the pair's override, evidence and same-job links (4 queries)."""
     a_slug, b_slug = pair_canonical(first=first, second=second)
     if a_slug == b_slug:
         return None
-    found = {artifact.slug: artifact for artifact in artifacts_for_page(slugs=[a_slug, b_slug])}
-    if len(found) != 2:
+    parts, weights = artifact_parts_get(slugs=[a_slug, b_slug])
+    if len(parts) != 2:
         return None
-    a, b = found[a_slug], found[b_slug]
+    a, b = parts[a_slug].artifact, parts[b_slug].artifact
     return LoadedPair(
         a=a,
         b=b,
-        weights_by_kind=weights_by_kind_get(),
+        weights_by_kind=weights,
         override=override_get(a=a, b=b),
         evidence=pair_evidence_get(a=a, b=b),
         same_job=same_job_links_get(a=a, b=b),
-    )
-
-
-def _decimal(value) -> Decimal | None:
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, TypeError, ValueError):
-        return None  # "varies", or nothing on record
-
-
-def model_facts_build(*, artifact: Artifact) -> ModelFacts | None:
-    """What the source says about a model (None for other kinds); no query."""
-    if artifact.kind != ArtifactKind.MODEL:
-        return None
-    prices = {
-        unit: amount
-        for unit, value in (artifact.prices or {}).items()
-        if (amount := _decimal(value)) is not None
-    }
-    # The importer's per-token facts (issue 20) win over the older prices map.
-    if artifact.input_price is not None:
-        prices[PriceUnit.PROMPT_TOKEN] = artifact.input_price
-    if artifact.output_price is not None:
-        prices[PriceUnit.COMPLETION_TOKEN] = artifact.output_price
-    if artifact.starting_price is not None and artifact.price_unit:
-        prices.setdefault(artifact.price_unit, artifact.starting_price)
-    tier_units = {"prompt": PriceUnit.PROMPT_TOKEN, "completion": PriceUnit.COMPLETION_TOKEN}
-    tiers = tuple(
-        (row.min_prompt_tokens, tier_units[row.key], row.amount)
-        for row in getattr(artifact, "price_tier_rows", ())
-        if row.key in tier_units
-    )
-    return ModelFacts(
-        context_length=artifact.context_length,
-        max_output=artifact.max_output_tokens,
-        prices=prices,
-        price_tiers=tiers,
-        cache_read=artifact.cache_read_price,
-        input_modalities=tuple(artifact.input_modalities or ()),
-        output_modalities=tuple(artifact.output_modalities or ()),
-        features={
-            "tools": artifact.supports_tools,
-            "structured_output": artifact.supports_structured_output,
-            "reasoning": artifact.supports_reasoning,
-            "web_search": artifact.supports_web_search,
-        },
-        open_weights=artifact.open_weights_status,
-        weights_url=artifact.weights_url,
-        knowledge_cutoff=artifact.knowledge_cutoff,
-        release_date=artifact.release_date,
-    )
-
-
-def side_facts_build(
-    *, artifact: Artifact, same_job: Mapping[int, frozenset[int]] | None = None
-) -> SideFacts:
-    """Plain facts for the verdict rules, from an artifact loaded by artifacts_for_page.
-    `same_job` (LoadedPair.same_job): the capabilities editors linked as the same job."""
-    same_job = same_job or {}
-    return SideFacts(
-        name=artifact.name,
-        kind=artifact.kind,
-        kind_label=artifact.get_kind_display(),
-        rank=artifact.rank,
-        rank_low=artifact.rank_low,
-        rank_high=artifact.rank_high,
-        rank_group=rank_group_label(kind=artifact.kind, job=artifact.job),
-        components={c: getattr(artifact, c) for c in COMPONENTS},
-        pricing_model=artifact.pricing_model,
-        pricing_label=artifact.get_pricing_model_display(),
-        has_free_tier=artifact.has_free_tier,
-        open_weights=artifact.open_weights_status,
-        starting_price=artifact.starting_price,
-        price_unit=artifact.price_unit,
-        price_varies=artifact.price_varies,
-        output_modalities=tuple(artifact.output_modalities),
-        capabilities=tuple(
-            CapabilityFacts(
-                c.id,
-                c.title,
-                tuple((t.slug, t.name) for t in c.tags.all()),
-                description=c.description,
-                same_job=same_job.get(c.id, frozenset()),
-            )
-            for c in artifact.published_capabilities
-        ),
-        times_matched=artifact.times_matched,
-        model=model_facts_build(artifact=artifact),
+        unlinked_facts={"a": parts[a_slug].facts, "b": parts[b_slug].facts},
     )
 
 

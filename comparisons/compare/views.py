@@ -17,7 +17,6 @@ from comparisons.compare.pairs import (
     pair_load,
     pair_parse,
     related_pairs_get,
-    side_facts_build,
 )
 from comparisons.compare.seo import breadcrumbs_ld, graph_ld, software_application_ld
 from comparisons.compare.verdict import SHOW_CHOICES, facts_build, lead_build, verdict_build
@@ -113,9 +112,7 @@ def compare(request: HtmxHttpRequest, pair: str) -> HttpResponse:
     if loaded is None:
         raise Http404("No such comparison.")
 
-    side_facts = {
-        key: side_facts_build(artifact=loaded.side(key), same_job=loaded.same_job) for key in SIDES
-    }
+    side_facts = {key: loaded.facts(key) for key in SIDES}
     a, b = side_facts["a"], side_facts["b"]
     # Unknown filter values fall back to "everything": a shared URL never breaks the page.
     show = request.GET.get("show", "all")

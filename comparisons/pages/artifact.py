@@ -4,21 +4,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from catalog.selectors import (
-    artifact_breakdown_get,
-    artifact_coverage_get,
-    rank_group_label,
-    weights_by_kind_get,
-)
+from catalog.selectors import artifact_breakdown_get, artifact_coverage_get, rank_group_label
 from comparisons.compare.charts import score_chart_build
 from comparisons.compare.pairs import (
     artifact_comparisons_get,
     artifact_tag_ids,
-    artifacts_for_page,
     artifacts_matched_together,
     artifacts_sharing_tags,
-    model_facts_build,
 )
+from comparisons.compare.parts import artifact_parts_get
 from comparisons.compare.seo import breadcrumbs_ld, graph_ld, software_application_ld
 from comparisons.compare.verdict import model_facts_single
 from comparisons.htmx import HtmxHttpRequest
@@ -28,10 +22,11 @@ ALTERNATIVES_SHOWN = 8
 
 @require_GET
 def artifact_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    artifact = next(iter(artifacts_for_page(slugs=[slug])), None)
-    if artifact is None:
+    parts, weights = artifact_parts_get(slugs=[slug])
+    if slug not in parts:
         raise Http404("No published artifact with that name.")
-    breakdown = artifact_breakdown_get(artifact=artifact, weights_by_kind=weights_by_kind_get())
+    artifact, facts = parts[slug].artifact, parts[slug].facts
+    breakdown = artifact_breakdown_get(artifact=artifact, weights_by_kind=weights)
     # The match graph first (what searchers found together), then shared capability tags.
     alternatives = artifacts_matched_together(artifact=artifact, limit=ALTERNATIVES_SHOWN)
     if len(alternatives) < ALTERNATIVES_SHOWN:
@@ -40,7 +35,6 @@ def artifact_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             tag_ids=artifact_tag_ids(artifact=artifact),
             limit=ALTERNATIVES_SHOWN - len(alternatives),
         )
-    model = model_facts_build(artifact=artifact)
     coverage = artifact_coverage_get(
         artifact=artifact, today=timezone.localdate(), capabilities=artifact.published_capabilities
     )
@@ -57,7 +51,7 @@ def artifact_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "artifact": artifact,
             "breakdown": breakdown,
             # Rows only models have (context, prices per unit, features...); none otherwise.
-            "model_facts": model_facts_single(model=model) if model is not None else [],
+            "model_facts": model_facts_single(model=facts.model) if facts.model else [],
             "rank_group": rank_group_label(kind=artifact.kind, job=artifact.job),
             "coverage": coverage,
             "coverage_passed": sum(item.passed for item in coverage),

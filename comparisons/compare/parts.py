@@ -1,0 +1,223 @@
+"""Per-artifact parts of the comparison and artifact pages, kept per catalog version.
+
+What a page needs of one artifact depends only on that artifact and the catalog: its row
+with vendor, published capabilities, their tags and tiered prices (4 queries and about a
+hundred model instances), its editor text rendered from Markdown and sanitised (the
+costliest filter of both templates), and its facts for the verdict rules. A comparison
+page needs two such parts, an artifact page one, and a popular artifact sits in many
+pairs: each part is built once per catalog version and kept in the `derived` cache under
+a key holding the version, as rendered cards are (comparisons/browse/cards.py). After any
+committed catalog write the old keys are never read again, so no visitor reads a part
+older than the last committed edit. Without a version (settings.CATALOG_DERIVED_CACHE off,
+or the version store unreadable) every part is built fresh.
+
+What belongs to a pair (its override, search evidence, editors' same-job links, related
+pairs) is read per request: a part never holds another artifact's data.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from catalog.markup import markdown_inline
+from catalog.models import Artifact, ArtifactKind, ArtifactPrice, Capability, PriceUnit
+from catalog.ranking import COMPONENTS, Weights
+from catalog.selectors import rank_group_label, weights_by_kind_get
+from comparisons.caching.derived import (
+    derived_cache_get_many,
+    derived_cache_set_many,
+    derived_cache_version,
+)
+from comparisons.compare.alignment import CapabilityFacts
+from comparisons.compare.verdict import ModelFacts, SideFacts
+
+CAPABILITY_TEMPLATE = "components/capability_body.html"
+
+
+def _capabilities_prefetch() -> Prefetch:
+    return Prefetch(
+        "capabilities",
+        queryset=Capability.objects.published().prefetch_related("tags"),
+        to_attr="published_capabilities",
+    )
+
+
+def artifacts_for_page(*, slugs: list[str]) -> QuerySet[Artifact]:
+    """Published artifacts with vendor, published capabilities and their tags, and the
+    tiered prices of models ("above 272K prompt tokens"): 4 queries."""
+    return (
+        Artifact.objects.published()
+        .filter(slug__in=slugs)
+        .select_related("vendor")
+        .prefetch_related(
+            _capabilities_prefetch(),
+            Prefetch(
+                "price_rows",
+                queryset=ArtifactPrice.objects.filter(
+                    min_prompt_tokens__gt=0, unit_clear=True, amount__isnull=False
+                ),
+                to_attr="price_tier_rows",
+            ),
+        )
+    )
+
+
+def _decimal(value) -> Decimal | None:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        return None  # "varies", or nothing on record
+
+
+def model_facts_build(*, artifact: Artifact) -> ModelFacts | None:
+    """What the source says about a model (None for other kinds); no query."""
+    if artifact.kind != ArtifactKind.MODEL:
+        return None
+    prices = {
+        unit: amount
+        for unit, value in (artifact.prices or {}).items()
+        if (amount := _decimal(value)) is not None
+    }
+    # The importer's per-token facts (issue 20) win over the older prices map.
+    if artifact.input_price is not None:
+        prices[PriceUnit.PROMPT_TOKEN] = artifact.input_price
+    if artifact.output_price is not None:
+        prices[PriceUnit.COMPLETION_TOKEN] = artifact.output_price
+    if artifact.starting_price is not None and artifact.price_unit:
+        prices.setdefault(artifact.price_unit, artifact.starting_price)
+    tier_units = {"prompt": PriceUnit.PROMPT_TOKEN, "completion": PriceUnit.COMPLETION_TOKEN}
+    tiers = tuple(
+        (row.min_prompt_tokens, tier_units[row.key], row.amount)
+        for row in getattr(artifact, "price_tier_rows", ())
+        if row.key in tier_units
+    )
+    return ModelFacts(
+        context_length=artifact.context_length,
+        max_output=artifact.max_output_tokens,
+        prices=prices,
+        price_tiers=tiers,
+        cache_read=artifact.cache_read_price,
+        input_modalities=tuple(artifact.input_modalities or ()),
+        output_modalities=tuple(artifact.output_modalities or ()),
+        features={
+            "tools": artifact.supports_tools,
+            "structured_output": artifact.supports_structured_output,
+            "reasoning": artifact.supports_reasoning,
+            "web_search": artifact.supports_web_search,
+        },
+        open_weights=artifact.open_weights_status,
+        weights_url=artifact.weights_url,
+        knowledge_cutoff=artifact.knowledge_cutoff,
+        release_date=artifact.release_date,
+    )
+
+
+def side_facts_build(
+    *, artifact: Artifact, same_job: Mapping[int, frozenset[int]] | None = None
+) -> SideFacts:
+    """Plain facts for the verdict rules, from an artifact loaded by artifacts_for_page.
+    `same_job` (LoadedPair.same_job): the capabilities editors linked as the same job."""
+    same_job = same_job or {}
+    return SideFacts(
+        name=artifact.name,
+        kind=artifact.kind,
+        kind_label=artifact.get_kind_display(),
+        rank=artifact.rank,
+        rank_low=artifact.rank_low,
+        rank_high=artifact.rank_high,
+        rank_group=rank_group_label(kind=artifact.kind, job=artifact.job),
+        components={c: getattr(artifact, c) for c in COMPONENTS},
+        pricing_model=artifact.pricing_model,
+        pricing_label=artifact.get_pricing_model_display(),
+        has_free_tier=artifact.has_free_tier,
+        open_weights=artifact.open_weights_status,
+        starting_price=artifact.starting_price,
+        price_unit=artifact.price_unit,
+        price_varies=artifact.price_varies,
+        output_modalities=tuple(artifact.output_modalities),
+        capabilities=tuple(
+            CapabilityFacts(
+                c.id,
+                c.title,
+                tuple((t.slug, t.name) for t in c.tags.all()),
+                description=c.description,
+                same_job=same_job.get(c.id, frozenset()),
+            )
+            for c in artifact.published_capabilities
+        ),
+        times_matched=artifact.times_matched,
+        model=model_facts_build(artifact=artifact),
+    )
+
+
+def side_facts_linked(*, facts: SideFacts, same_job: Mapping[int, frozenset[int]]) -> SideFacts:
+    """`facts` with editors' same-job links (capability id -> the other side's linked ids,
+    LoadedPair.same_job) set on its capabilities; `facts` itself when there are none."""
+    if not same_job or not any(c.id in same_job for c in facts.capabilities):
+        return facts
+    return replace(
+        facts,
+        capabilities=tuple(
+            replace(c, same_job=same_job[c.id]) if c.id in same_job else c
+            for c in facts.capabilities
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class ArtifactPart:
+    """One published artifact as `artifacts_for_page` loads it, with its summary rendered
+    (`summary_html`) and each of its `published_capabilities` rendered for the comparison
+    page (`body_html`) and the artifact page (`wide_body_html`); and its verdict facts
+    without same-job links (those belong to a pair: `side_facts_linked` adds them)."""
+
+    artifact: Artifact
+    facts: SideFacts
+
+
+def _markup_attach(artifact: Artifact) -> None:
+    artifact.summary_html = markdown_inline(artifact.summary)
+    for capability in artifact.published_capabilities:
+        # The comparison page's side lists, and the artifact page's wider one (best for,
+        # limitations); the same fragment template for both.
+        for attribute, wide in (("body_html", False), ("wide_body_html", True)):
+            html = render_to_string(CAPABILITY_TEMPLATE, {"capability": capability, "wide": wide})
+            # Safe: produced by the template engine, which escaped every value and ran
+            # editor text through the Markdown sanitiser (catalog/markup.py).
+            setattr(capability, attribute, mark_safe(html))
+
+
+def _part_build(artifact: Artifact) -> ArtifactPart:
+    _markup_attach(artifact)
+    return ArtifactPart(artifact=artifact, facts=side_facts_build(artifact=artifact))
+
+
+def artifact_parts_get(*, slugs: list[str]) -> tuple[dict[str, ArtifactPart], dict[str, Weights]]:
+    """The parts of the published artifacts among `slugs` (slug -> part; unpublished and
+    unknown slugs are absent) and the rank weights per kind, from one cache read; what is
+    missing is built (5 queries) and stored. Raises nothing for a failing cache: it only
+    costs the reuse (comparisons/caching/derived.py)."""
+    version = derived_cache_version()
+    weights_key = f"rank-weights:{version}"
+    keys = {slug: f"artifact-part:{version}:{slug}" for slug in slugs} if version else {}
+    found = derived_cache_get_many([weights_key, *keys.values()]) if keys else {}
+    parts = {slug: found[key] for slug, key in keys.items() if key in found}
+    fresh: dict[str, object] = {}
+    missing = [slug for slug in slugs if slug not in parts]
+    if missing:
+        for artifact in artifacts_for_page(slugs=missing):
+            parts[artifact.slug] = _part_build(artifact)
+            if keys:
+                fresh[keys[artifact.slug]] = parts[artifact.slug]
+    weights = found.get(weights_key)
+    if weights is None:
+        weights = weights_by_kind_get()
+        fresh[weights_key] = weights
+    if keys and fresh:
+        derived_cache_set_many(fresh, timeout=settings.PAGE_CACHE_SECONDS)
+    return parts, weights

@@ -1,0 +1,166 @@
+"""Per-artifact parts of the comparison and artifact pages (comparisons/compare/parts.py):
+built once per catalog version, reused across pairs and pages, never older than the last
+committed edit, and the same page whether built or reused."""
+
+import pickle
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalog.models import Artifact, Capability
+from comparisons.caching.derived import derived_cache_version
+from comparisons.compare.alignment import CapabilityFacts
+from comparisons.compare.parts import artifact_parts_get, side_facts_linked
+from comparisons.compare.verdict import SideFacts
+from tests.factories import ArtifactFactory, CapabilityFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+
+# Queries that read one artifact's part: the artifact, its capabilities, their tags, its
+# price tiers.
+PART_QUERIES = 4
+
+
+@pytest.fixture
+def trio():
+    tag = TagFactory(slug="chat", name="Chat")
+    artifacts = []
+    for slug in ("alpha", "beta", "gamma"):
+        artifact = ArtifactFactory(slug=slug, name=slug.title())
+        CapabilityFactory(
+            artifact=artifact,
+            title=f"{slug.title()} answers questions",
+            description="Answers *questions* in [plain](https://example.com) words.",
+            tags=[tag],
+        )
+        artifacts.append(artifact)
+    return artifacts
+
+
+def _part_reads(queries) -> list[str]:
+    """The reads of artifacts by slug that parts are built from (one per batch)."""
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "catalog_artifact"."id"') and '"slug" IN (' in q["sql"]
+    ]
+
+
+def test_a_part_is_built_once_per_version_and_reused_across_pairs(client, derived_cache, trio):
+    derived_cache_version()  # the version store's first write is not the page's
+    with CaptureQueriesContext(connection) as first:
+        assert client.get("/compare/alpha-vs-beta/").status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        assert client.get("/compare/alpha-vs-beta/").status_code == 200
+    with CaptureQueriesContext(connection) as other_pair:
+        assert client.get("/compare/alpha-vs-gamma/").status_code == 200
+    with CaptureQueriesContext(connection) as artifact_page:
+        assert client.get("/artifacts/gamma/").status_code == 200
+    # Both parts in one batch, then reused: the same page less their reads and the weights.
+    assert [len(_part_reads(q)) for q in (first, again, other_pair, artifact_page)] == [1, 0, 1, 0]
+    assert len(first) - len(again) == PART_QUERIES + 1
+    # alpha's part is reused and gamma's built: only gamma's row is read.
+    (read,) = _part_reads(other_pair)
+    assert "'gamma'" in read and "'alpha'" not in read
+    assert len(other_pair) == len(again) + PART_QUERIES
+
+
+def test_a_reused_part_renders_the_same_page_as_a_fresh_one(client, settings, trio):
+    fresh_compare = client.get("/compare/alpha-vs-beta/").content
+    fresh_artifact = client.get("/artifacts/alpha/").content
+    settings.CATALOG_DERIVED_CACHE = True
+    caches[settings.DERIVED_CACHE_ALIAS].clear()
+    try:
+        client.get("/compare/alpha-vs-beta/")  # builds and stores both parts
+        assert client.get("/compare/alpha-vs-beta/").content == fresh_compare
+        assert client.get("/artifacts/alpha/").content == fresh_artifact
+    finally:
+        caches[settings.DERIVED_CACHE_ALIAS].clear()
+    page = fresh_compare.decode()
+    # Editor text went through the Markdown renderer and its sanitiser once, when built.
+    assert "Answers <em>questions</em> in" in page
+    assert 'href="https://example.com" rel="nofollow noopener noreferrer">plain</a>' in page
+
+
+def test_a_committed_edit_is_on_the_next_page(
+    client, derived_cache, django_capture_on_commit_callbacks, trio
+):
+    assert "Alpha answers questions" in client.get("/compare/alpha-vs-beta/").content.decode()
+    capability = Capability.objects.get(title="Alpha answers questions")
+    with django_capture_on_commit_callbacks(execute=True):
+        capability.title = "Alpha drafts letters"
+        capability.save()
+        beta = Artifact.objects.get(slug="beta")
+        beta.name = "Beta Two"
+        beta.save()
+    compare = client.get("/compare/alpha-vs-beta/").content.decode()
+    assert "Alpha drafts letters" in compare
+    assert "Alpha answers questions" not in compare
+    assert "Beta Two" in compare
+    assert "Alpha drafts letters" in client.get("/artifacts/alpha/").content.decode()
+
+
+def test_an_unpublished_artifact_has_no_part_and_its_pages_are_404(client, derived_cache, trio):
+    client.get("/compare/alpha-vs-beta/")
+    Artifact.objects.filter(slug="gamma").update(status="draft")
+    parts, weights = artifact_parts_get(slugs=["alpha", "gamma", "nobody"])
+    assert set(parts) == {"alpha"}
+    assert "model" in weights
+    assert client.get("/artifacts/gamma/").status_code == 404
+    assert client.get("/compare/alpha-vs-gamma/").status_code == 404
+
+
+def test_nothing_is_reused_without_a_version(client, derived_cache, monkeypatch, trio):
+    monkeypatch.setattr("comparisons.caching.derived.catalog_version_get", lambda: None)
+    client.get("/compare/alpha-vs-beta/")
+    with CaptureQueriesContext(connection) as again:
+        client.get("/compare/alpha-vs-beta/")
+    assert len(_part_reads(again)) == 1
+
+
+def test_a_failing_cache_only_costs_the_reuse(client, derived_cache, settings, monkeypatch, trio):
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    derived = caches[settings.DERIVED_CACHE_ALIAS]
+    monkeypatch.setattr(derived, "get_many", down)
+    monkeypatch.setattr(derived, "set_many", down)
+    response = client.get("/compare/alpha-vs-beta/")
+    assert response.status_code == 200
+    assert "Alpha answers questions" in response.content.decode()
+
+
+def test_a_part_survives_pickling_with_its_prefetched_rows(trio):
+    parts, weights = artifact_parts_get(slugs=["alpha"])
+    part = pickle.loads(pickle.dumps(parts["alpha"]))
+    assert pickle.loads(pickle.dumps(weights)) == weights
+    with CaptureQueriesContext(connection) as queries:
+        capabilities = part.artifact.published_capabilities
+        assert [c.title for c in capabilities] == ["Alpha answers questions"]
+        assert [t.name for t in capabilities[0].tags.all()] == ["Chat"]
+        assert part.artifact.vendor.name
+        assert "<em>questions</em>" in capabilities[0].body_html
+    assert len(queries) == 0
+    assert part.facts == parts["alpha"].facts
+
+
+def _facts(*ids: int) -> SideFacts:
+    return SideFacts(name="Side", capabilities=tuple(CapabilityFacts(i, f"Cap {i}") for i in ids))
+
+
+def test_same_job_links_are_set_on_the_linked_capabilities_only():
+    facts = _facts(1, 2, 3)
+    linked = side_facts_linked(facts=facts, same_job={2: frozenset({9}), 7: frozenset({8})})
+    assert [c.same_job for c in linked.capabilities] == [frozenset(), {9}, frozenset()]
+    assert [c.id for c in linked.capabilities] == [1, 2, 3]
+    assert linked.name == "Side"
+    # The shared part is never changed in place.
+    assert all(c.same_job == frozenset() for c in facts.capabilities)
+
+
+def test_no_links_for_a_side_leaves_its_facts_as_they_are():
+    facts = _facts(1, 2)
+    assert side_facts_linked(facts=facts, same_job={}) is facts
+    assert side_facts_linked(facts=facts, same_job={5: frozenset({1})}) is facts
