@@ -5,7 +5,26 @@ import socket
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+from django.db import connection
+from django.template import engines
+
+from comparisons.browse import snapshot as snapshot_module
+from comparisons.browse.snapshot import browse_snapshot_forget, browse_snapshot_get
+from comparisons.caching.derived import derived_cache_versions
+from tests.factories import ArtifactFactory
+
 CONF = Path(__file__).resolve().parent.parent / "config" / "gunicorn.conf.py"
+
+
+def _server(*, listeners=(), preload: bool, logged: list | None = None) -> SimpleNamespace:
+    """What gunicorn's arbiter hands its hooks, as far as ours read it."""
+    messages = [] if logged is None else logged
+    return SimpleNamespace(
+        LISTENERS=[SimpleNamespace(sock=sock) for sock in listeners],
+        cfg=SimpleNamespace(preload_app=preload),
+        log=SimpleNamespace(exception=messages.append),
+    )
 
 
 def test_connections_accepted_by_a_worker_get_a_send_buffer_holding_a_whole_page(monkeypatch):
@@ -14,7 +33,7 @@ def test_connections_accepted_by_a_worker_get_a_send_buffer_holding_a_whole_page
     listener = socket.create_server(("127.0.0.1", 0))
     client = None
     try:
-        conf["when_ready"](SimpleNamespace(LISTENERS=[SimpleNamespace(sock=listener)]))
+        conf["when_ready"](_server(listeners=[listener], preload=False))
         client = socket.create_connection(listener.getsockname())
         accepted, _ = listener.accept()
         with accepted:
@@ -24,3 +43,39 @@ def test_connections_accepted_by_a_worker_get_a_send_buffer_holding_a_whole_page
         listener.close()
         if client is not None:
             client.close()
+
+
+def test_the_application_is_preloaded_unless_turned_off(monkeypatch):
+    assert runpy.run_path(str(CONF))["preload_app"] is True
+    monkeypatch.setenv("GUNICORN_PRELOAD", "0")
+    assert runpy.run_path(str(CONF))["preload_app"] is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_are_forked_with_templates_compiled_and_the_browse_snapshot_built(derived_cache):
+    ArtifactFactory(slug="ready-made")
+    browse_snapshot_forget()
+    runpy.run_path(str(CONF))["when_ready"](_server(preload=True))
+    # No connection is left open for the forked workers to share (SQLite never closes an
+    # in-memory database: the test database would be gone).
+    if connection.vendor != "sqlite":
+        assert connection.connection is None
+    # What the first request of every worker forked now reads, without building it.
+    built = snapshot_module._current
+    assert built is not None
+    assert (built.version, built.facts) == derived_cache_versions()
+    assert built.size == 1
+    assert browse_snapshot_get() is built
+    # And every project template compiled, by the cached loader the workers will use.
+    (loader,) = engines["django"].engine.template_loaders
+    assert {"browse/artifact_list.html", "compare/compare.html"} <= set(loader.get_template_cache)
+
+
+def test_a_failed_build_is_logged_and_the_server_starts(monkeypatch):
+    def down():
+        raise ConnectionError("database not up yet")
+
+    monkeypatch.setattr(snapshot_module, "browse_snapshot_get", down)
+    logged: list[str] = []
+    runpy.run_path(str(CONF))["when_ready"](_server(preload=True, logged=logged))
+    assert logged == ["Browse snapshot not built before the workers start"]
