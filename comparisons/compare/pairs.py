@@ -113,6 +113,9 @@ class LoadedPair:
     same_job: dict[int, frozenset[int]] = field(default_factory=dict)
     # Each side's facts for the verdict rules, without the pair's same-job links.
     unlinked_facts: dict[str, SideFacts] = field(default_factory=dict)
+    # The catalog version both were read at (derived_cache_version), for what else the
+    # page reuses; None: nothing is reused.
+    version: str | None = None
 
     @property
     def path(self) -> str:
@@ -196,7 +199,8 @@ def pair_load(*, first: str, second: str) -> LoadedPair | None:
     a_slug, b_slug = pair_canonical(first=first, second=second)
     if a_slug == b_slug:
         return None
-    parts, weights = artifact_parts_get(slugs=[a_slug, b_slug])
+    version = derived_cache_version()
+    parts, weights = artifact_parts_get(slugs=[a_slug, b_slug], version=version)
     if len(parts) != 2:
         return None
     a, b = parts[a_slug].artifact, parts[b_slug].artifact
@@ -208,6 +212,7 @@ def pair_load(*, first: str, second: str) -> LoadedPair | None:
         evidence=pair_evidence_get(a=a, b=b),
         same_job=same_job_links_get(a=a, b=b),
         unlinked_facts={"a": parts[a_slug].facts, "b": parts[b_slug].facts},
+        version=version,
     )
 
 
@@ -285,8 +290,10 @@ def _sides_listed(*, exempt: tuple[int, ...] = ()) -> Q:
     return a & b
 
 
-def _evidence_pairs(queryset, *, limit: int, exempt: tuple[int, ...] = ()) -> list[PairLink]:
-    rows = (
+def _evidence_rows(queryset, *, limit: int, exempt: tuple[int, ...] = ()) -> list[dict]:
+    """The pairs of `queryset` (PairEvidence rows) that searches matched together, most
+    searches first, as dicts for `_evidence_link` (1 query)."""
+    return list(
         queryset.filter(_sides_listed(exempt=exempt))
         .filter(
             artifact_a__status=Status.PUBLISHED,
@@ -301,20 +308,32 @@ def _evidence_pairs(queryset, *, limit: int, exempt: tuple[int, ...] = ()) -> li
             updated_b=Max("artifact_b__updated_at"),
             any_real=_any_real_search(),
         )
-        .order_by("-searches", "artifact_a__slug", "artifact_b__slug")[:limit]
+        .order_by(*EVIDENCE_ORDER)[:limit]
     )
-    return [
-        _link(
-            first=(r["artifact_a__slug"], r["artifact_a__name"]),
-            second=(r["artifact_b__slug"], r["artifact_b__name"]),
-            basis=(
-                f"matched together in {r['searches']:,} "
-                f"{'searches' if r['any_real'] else 'simulated searches'}"
-            ),
-            lastmod=max(r["updated_a"], r["updated_b"]),
-        )
-        for r in rows
-    ]
+
+
+# The order of `_evidence_rows`, in SQL and as a sort key of its rows.
+EVIDENCE_ORDER = ("-searches", "artifact_a__slug", "artifact_b__slug")
+
+
+def _evidence_order(row: dict) -> tuple:
+    return (-row["searches"], row["artifact_a__slug"], row["artifact_b__slug"])
+
+
+def _evidence_link(row: dict) -> PairLink:
+    return _link(
+        first=(row["artifact_a__slug"], row["artifact_a__name"]),
+        second=(row["artifact_b__slug"], row["artifact_b__name"]),
+        basis=(
+            f"matched together in {row['searches']:,} "
+            f"{'searches' if row['any_real'] else 'simulated searches'}"
+        ),
+        lastmod=max(row["updated_a"], row["updated_b"]),
+    )
+
+
+def _evidence_pairs(queryset, *, limit: int, exempt: tuple[int, ...] = ()) -> list[PairLink]:
+    return [_evidence_link(r) for r in _evidence_rows(queryset, limit=limit, exempt=exempt)]
 
 
 def _override_pairs(queryset, *, limit: int, exempt: tuple[int, ...] = ()) -> list[PairLink]:
@@ -349,39 +368,104 @@ def _tags_basis(count: int) -> str:
     return f"{count} shared tag{'s' if count != 1 else ''}"
 
 
-def related_pairs_get(*, pair: LoadedPair, limit: int = 6) -> list[PairLink]:
+@dataclass
+class _SideRelated:
+    """What one artifact contributes to the related comparisons of every pair it is in:
+    its most evidenced pairs (`_evidence_rows`, at most RELATED_SHOWN + 1, the artifact
+    itself exempt from being listed) and, only once a pair needed them, the artifacts
+    sharing the most tags with it (slug, name, tags shared; at most RELATED_SHOWN + 1)."""
+
+    evidence: list[dict]
+    by_tags: list[tuple[str, str, int]] | None = None
+
+
+RELATED_SHOWN = 6
+
+
+def _related_key(*, version: str, artifact_id: int) -> str:
+    return f"related:{version}:{artifact_id}"
+
+
+def _sides_related(
+    *, artifacts: list[Artifact], version: str | None
+) -> tuple[dict[int, _SideRelated], set[int]]:
+    """Each artifact's share (id -> _SideRelated), and the ids of those built here."""
+    keys = {}
+    if version:
+        keys = {a.id: _related_key(version=version, artifact_id=a.id) for a in artifacts}
+    found = derived_cache_get_many(list(keys.values())) if keys else {}
+    sides = {pk: found[key] for pk, key in keys.items() if key in found}
+    built = set()
+    for artifact in artifacts:
+        if artifact.id not in sides:
+            built.add(artifact.id)
+            sides[artifact.id] = _SideRelated(
+                evidence=_evidence_rows(
+                    PairEvidence.objects.filter(
+                        Q(artifact_a=artifact.id) | Q(artifact_b=artifact.id)
+                    ),
+                    limit=RELATED_SHOWN + 1,
+                    exempt=(artifact.id,),
+                )
+            )
+    return sides, built
+
+
+def related_pairs_get(*, pair: LoadedPair, limit: int = RELATED_SHOWN) -> list[PairLink]:
     """Other comparisons for either side: match-graph evidence first, then, taking turns
-    between the two sides, the artifacts sharing the most tags with each (1 to 3 queries)."""
+    between the two sides, the artifacts sharing the most tags with each.
+
+    Each side's share is an artifact's, whatever the pair (`_SideRelated`): kept per
+    catalog version in the `derived` cache and reused by every pair the artifact is in
+    (0 queries then; 1 per side otherwise, plus 1 per side for the tag overlap when the
+    evidence falls short). Merging the two sides' lists gives what one query over both
+    would: a pair among the first `limit + 1` of both is among the first of its side."""
     a, b = pair.a, pair.b
-    evidence = _evidence_pairs(
-        PairEvidence.objects.filter(
-            Q(artifact_a__in=[a.id, b.id]) | Q(artifact_b__in=[a.id, b.id])
-        ),
-        limit=limit + 1,
-        exempt=(a.id, b.id),
-    )
-    if len([link for link in evidence if link.key != (a.slug, b.slug)]) >= limit:
-        # Enough evidence: skip the tag overlap, which scans every artifact sharing a tag
-        # (seconds at 100,000 artifacts; see BENCHMARKS.md).
-        return _merged(evidence, limit=limit, skip={(a.slug, b.slug)})
-    per_side = [
-        [
-            _link(
-                first=(side.slug, side.name),
-                second=(other.slug, other.name),
-                basis=_tags_basis(other.shared_total),
-            )
-            for other in artifacts_sharing_tags(
-                exclude_ids=[a.id, b.id],
-                tag_ids=artifact_tag_ids(artifact=side),
-                limit=limit,
-            )
-        ]
-        for side in (a, b)
+    if limit > RELATED_SHOWN:
+        raise ValueError(f"At most {RELATED_SHOWN} related comparisons are kept per artifact.")
+    version = pair.version
+    sides, changed = _sides_related(artifacts=[a, b], version=version)
+    rows = {
+        (row["artifact_a__slug"], row["artifact_b__slug"]): row
+        for side in sides.values()
+        for row in side.evidence
+    }
+    evidence = [
+        _evidence_link(row) for row in sorted(rows.values(), key=_evidence_order)[: limit + 1]
     ]
-    # Alternate a, b, a, b... so that a tag-rich side can't crowd out the other one.
-    by_tags = [link for turn in zip_longest(*per_side) for link in turn if link is not None]
-    return _merged(evidence, by_tags, limit=limit, skip={(a.slug, b.slug)})
+    if len([link for link in evidence if link.key != (a.slug, b.slug)]) < limit:
+        # The tag overlap scans every artifact sharing a tag (seconds at 100,000 artifacts;
+        # see BENCHMARKS.md): asked only when the evidence falls short, once per artifact.
+        for side in (a, b):
+            if sides[side.id].by_tags is None:
+                changed.add(side.id)
+                sides[side.id].by_tags = [
+                    (other.slug, other.name, other.shared_total)
+                    for other in artifacts_sharing_tags(
+                        exclude_ids=[side.id],
+                        tag_ids=artifact_tag_ids(artifact=side),
+                        limit=limit + 1,
+                    )
+                ]
+        per_side = [
+            [
+                _link(first=(side.slug, side.name), second=(slug, name), basis=_tags_basis(n))
+                for slug, name, n in sides[side.id].by_tags or ()
+                if slug not in (a.slug, b.slug)
+            ][:limit]
+            for side in (a, b)
+        ]
+        # Alternate a, b, a, b... so that a tag-rich side can't crowd out the other one.
+        by_tags = [link for turn in zip_longest(*per_side) for link in turn if link is not None]
+        evidence = _merged(evidence, by_tags, limit=limit, skip={(a.slug, b.slug)})
+    else:
+        evidence = _merged(evidence, limit=limit, skip={(a.slug, b.slug)})
+    if version and changed:
+        derived_cache_set_many(
+            {_related_key(version=version, artifact_id=pk): sides[pk] for pk in changed},
+            timeout=settings.PAGE_CACHE_SECONDS,
+        )
+    return evidence
 
 
 def artifact_comparisons_get(

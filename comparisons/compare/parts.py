@@ -197,12 +197,19 @@ def _part_build(artifact: Artifact) -> ArtifactPart:
     return ArtifactPart(artifact=artifact, facts=side_facts_build(artifact=artifact))
 
 
-def artifact_parts_get(*, slugs: list[str]) -> tuple[dict[str, ArtifactPart], dict[str, Weights]]:
+def artifact_parts_get(
+    *,
+    slugs: list[str],
+    version: str | None = ...,  # type: ignore[assignment]
+) -> tuple[dict[str, ArtifactPart], dict[str, Weights]]:
     """The parts of the published artifacts among `slugs` (slug -> part; unpublished and
     unknown slugs are absent) and the rank weights per kind, from one cache read; what is
-    missing is built (5 queries) and stored. Raises nothing for a failing cache: it only
-    costs the reuse (comparisons/caching/derived.py)."""
-    version = derived_cache_version()
+    missing is built (5 queries) and stored. `version`: the catalog version the caller
+    read (`derived_cache_version()`; None builds everything fresh), read here by default.
+    Raises nothing for a failing cache: it only costs the reuse
+    (comparisons/caching/derived.py)."""
+    if version is ...:
+        version = derived_cache_version()
     weights_key = f"rank-weights:{version}"
     keys = {slug: f"artifact-part:{version}:{slug}" for slug in slugs} if version else {}
     found = derived_cache_get_many([weights_key, *keys.values()]) if keys else {}

@@ -2,25 +2,39 @@
 built once per catalog version, reused across pairs and pages, never older than the last
 committed edit, and the same page whether built or reused."""
 
+import itertools
 import pickle
+import random
 
 import pytest
 from django.core.cache import caches
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Artifact, Capability
 from comparisons.caching.derived import derived_cache_version
 from comparisons.compare.alignment import CapabilityFacts
+from comparisons.compare.pairs import RELATED_SHOWN, _evidence_pairs, pair_load, related_pairs_get
 from comparisons.compare.parts import artifact_parts_get, side_facts_linked
 from comparisons.compare.verdict import SideFacts
-from tests.factories import ArtifactFactory, CapabilityFactory, TagFactory
+from comparisons.models import PairEvidence
+from tests.factories import (
+    ArtifactFactory,
+    CapabilityFactory,
+    IntentFactory,
+    PairEvidenceFactory,
+    TagFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 # Queries that read one artifact's part: the artifact, its capabilities, their tags, its
 # price tiers.
 PART_QUERIES = 4
+# Queries that read one artifact's share of related comparisons: its evidenced pairs, and
+# (when the evidence falls short, as in these catalogs) the artifacts sharing its tags.
+SHARE_QUERIES = 2
 
 
 @pytest.fixture
@@ -60,11 +74,12 @@ def test_a_part_is_built_once_per_version_and_reused_across_pairs(client, derive
         assert client.get("/artifacts/gamma/").status_code == 200
     # Both parts in one batch, then reused: the same page less their reads and the weights.
     assert [len(_part_reads(q)) for q in (first, again, other_pair, artifact_page)] == [1, 0, 1, 0]
-    assert len(first) - len(again) == PART_QUERIES + 1
+    # Reused: both parts, the weights, each side's related share and its tag overlap.
+    assert len(first) - len(again) == PART_QUERIES + 1 + 2 * SHARE_QUERIES
     # alpha's part is reused and gamma's built: only gamma's row is read.
     (read,) = _part_reads(other_pair)
     assert "'gamma'" in read and "'alpha'" not in read
-    assert len(other_pair) == len(again) + PART_QUERIES
+    assert len(other_pair) == len(again) + PART_QUERIES + SHARE_QUERIES
 
 
 def test_a_reused_part_renders_the_same_page_as_a_fresh_one(client, settings, trio):
@@ -164,3 +179,68 @@ def test_no_links_for_a_side_leaves_its_facts_as_they_are():
     facts = _facts(1, 2)
     assert side_facts_linked(facts=facts, same_job={}) is facts
     assert side_facts_linked(facts=facts, same_job={5: frozenset({1})}) is facts
+
+
+# --- related comparisons from each side's share -------------------------------------------
+
+
+def _related_over_both(pair) -> list:
+    """What one query over both sides gives (the rule before each side's share was kept)."""
+    a, b = pair.a, pair.b
+    evidence = _evidence_pairs(
+        PairEvidence.objects.filter(
+            Q(artifact_a__in=[a.id, b.id]) | Q(artifact_b__in=[a.id, b.id])
+        ),
+        limit=RELATED_SHOWN + 1,
+        exempt=(a.id, b.id),
+    )
+    return [link for link in evidence if link.key != (a.slug, b.slug)][:RELATED_SHOWN]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_related_comparisons_merge_both_sides_as_one_query_would(seed, settings):
+    rng = random.Random(seed)
+    artifacts = [ArtifactFactory(slug=f"art-{i:02d}") for i in range(14)]
+    intents = [IntentFactory(text=f"need {i}") for i in range(4)]
+    for first, second in itertools.combinations(artifacts, 2):
+        for intent in rng.sample(intents, rng.randint(0, 2)):
+            low, high = sorted([first, second], key=lambda x: x.id)
+            # Few distinct counts, so ties are decided by the slugs.
+            PairEvidenceFactory(
+                artifact_a=low, artifact_b=high, intent=intent, times_both_matched=rng.randint(1, 3)
+            )
+    for cached in (False, True):
+        settings.CATALOG_DERIVED_CACHE = cached
+        caches[settings.DERIVED_CACHE_ALIAS].clear()
+        for first, second in rng.sample(list(itertools.combinations(artifacts, 2)), 12):
+            pair = pair_load(first=first.slug, second=second.slug)
+            expected = _related_over_both(pair)
+            assert len(expected) == RELATED_SHOWN  # the evidence alone fills the list
+            assert related_pairs_get(pair=pair) == expected
+    caches[settings.DERIVED_CACHE_ALIAS].clear()
+
+
+def test_a_sides_share_is_reused_by_its_next_pair(derived_cache, trio):
+    alpha, beta, gamma = trio
+    for other in (beta, gamma):
+        PairEvidenceFactory(artifact_a=alpha, artifact_b=other, times_both_matched=3)
+    related_pairs_get(pair=pair_load(first="alpha", second="beta"))
+    with CaptureQueriesContext(connection) as queries:
+        links = related_pairs_get(pair=pair_load(first="alpha", second="gamma"))
+    evidence_reads = [q for q in queries.captured_queries if "comparisons_pairevidence" in q["sql"]]
+    # The pair's own evidence (2 queries) and gamma's share; alpha's is reused.
+    shares = [q for q in evidence_reads if "GROUP BY" in q["sql"]]
+    assert len(shares) == 1
+    # Evidence first, then the tag overlap of each side (gamma shares beta's tag).
+    assert [link.key for link in links] == [("alpha", "beta"), ("beta", "gamma")]
+    assert links[0].basis == "matched together in 3 simulated searches"
+
+
+def test_the_tag_overlap_is_asked_once_per_artifact_and_version(derived_cache, trio):
+    pair = pair_load(first="alpha", second="beta")
+    expected = [("alpha", "gamma"), ("beta", "gamma")]
+    assert [link.key for link in related_pairs_get(pair=pair)] == expected
+    with CaptureQueriesContext(connection) as queries:
+        again = related_pairs_get(pair=pair_load(first="alpha", second="beta"))
+    assert [link.key for link in again] == expected
+    assert not any("COUNT(DISTINCT" in q["sql"] for q in queries.captured_queries)
