@@ -12,7 +12,7 @@ from itertools import zip_longest
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Sum, When
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Sum, When, Window
 from django.urls import reverse
 
 from catalog.models import (
@@ -150,25 +150,44 @@ class LoadedPair:
 
 
 def pair_evidence_get(*, a: Artifact, b: Artifact, top: int = EVIDENCE_TOP) -> Evidence:
-    """The intents in which both were matched (2 queries). The evidence is `simulated`
-    when replayed (simulated) search events stand behind those intents and no real one does."""
+    """The intents in which both were matched, the `top` most searched with the totals over
+    all of them (1 query: the totals are window aggregates riding on the top rows). The
+    evidence is `simulated` when replayed (simulated) search events stand behind those
+    intents and no real one does."""
     low, high = sorted([a.id, b.id])
-    rows = PairEvidence.objects.filter(
-        artifact_a_id=low, artifact_b_id=high, times_both_matched__gt=0, intent__is_spam=False
-    )
     events = SearchEvent.objects.filter(intent=OuterRef("intent"))
-    totals = rows.aggregate(
-        searches=Sum("times_both_matched"),
-        intents=Count("id"),
-        real_intents=Count("id", filter=Exists(events.filter(is_simulated=False))),
-        simulated_intents=Count("id", filter=Exists(events.filter(is_simulated=True))),
+
+    def intents_where(searched: Exists) -> Window:
+        return Window(Sum(Case(When(searched, then=1), default=0)))
+
+    best = list(
+        PairEvidence.objects.filter(
+            artifact_a_id=low, artifact_b_id=high, times_both_matched__gt=0, intent__is_spam=False
+        )
+        .annotate(
+            searches=Window(Sum("times_both_matched")),
+            intents=Window(Count("id")),
+            real_intents=intents_where(Exists(events.filter(is_simulated=False))),
+            simulated_intents=intents_where(Exists(events.filter(is_simulated=True))),
+        )
+        .order_by("-times_both_matched", "intent__text")
+        .values_list(
+            "intent__text",
+            "times_both_matched",
+            "searches",
+            "intents",
+            "real_intents",
+            "simulated_intents",
+        )[:top]
     )
-    best = rows.select_related("intent").order_by("-times_both_matched", "intent__text")[:top]
+    if not best:
+        return Evidence(top=(), total_searches=0, intent_count=0, simulated=False)
+    _, _, searches, intents, real_intents, simulated_intents = best[0]
     return Evidence(
-        top=tuple(SharedIntent(row.intent.text, row.times_both_matched) for row in best),
-        total_searches=totals["searches"] or 0,
-        intent_count=totals["intents"] or 0,
-        simulated=bool(totals["simulated_intents"]) and not totals["real_intents"],
+        top=tuple(SharedIntent(text, times) for text, times, *_ in best),
+        total_searches=searches,
+        intent_count=intents,
+        simulated=bool(simulated_intents) and not real_intents,
     )
 
 

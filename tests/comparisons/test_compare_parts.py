@@ -11,14 +11,21 @@ from django.core.cache import caches
 from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from catalog.models import Artifact, Capability
 from comparisons.caching.derived import derived_cache_version
 from comparisons.compare.alignment import CapabilityFacts
-from comparisons.compare.pairs import RELATED_SHOWN, _evidence_pairs, pair_load, related_pairs_get
+from comparisons.compare.pairs import (
+    RELATED_SHOWN,
+    _evidence_pairs,
+    pair_evidence_get,
+    pair_load,
+    related_pairs_get,
+)
 from comparisons.compare.parts import artifact_parts_get, side_facts_linked
 from comparisons.compare.verdict import SideFacts
-from comparisons.models import PairEvidence
+from comparisons.models import PairEvidence, SearchEvent
 from tests.factories import (
     ArtifactFactory,
     CapabilityFactory,
@@ -244,3 +251,35 @@ def test_the_tag_overlap_is_asked_once_per_artifact_and_version(derived_cache, t
         again = related_pairs_get(pair=pair_load(first="alpha", second="beta"))
     assert [link.key for link in again] == expected
     assert not any("COUNT(DISTINCT" in q["sql"] for q in queries.captured_queries)
+
+
+# --- the pair's own evidence ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("real_for", [None, "need 0", "need 6"])
+def test_evidence_totals_count_every_intent_not_only_those_shown(trio, real_for):
+    alpha, beta, _ = trio
+    for n in range(7):  # 7 intents, EVIDENCE_TOP (5) shown
+        intent = IntentFactory(text=f"need {n}")
+        PairEvidenceFactory(
+            artifact_a=alpha, artifact_b=beta, intent=intent, times_both_matched=n + 1
+        )
+        SearchEvent.objects.create(
+            intent=intent, created_at=timezone.now(), client_key=f"k{n}",
+            is_simulated=intent.text != real_for,
+        )  # fmt: skip
+    PairEvidenceFactory(artifact_a=alpha, artifact_b=beta, times_both_matched=0)  # not evidence
+    evidence = pair_evidence_get(a=beta, b=alpha)
+    assert [(i.intent, i.times_both_matched) for i in evidence.top] == [
+        ("need 6", 7), ("need 5", 6), ("need 4", 5), ("need 3", 4), ("need 2", 3)
+    ]  # fmt: skip
+    assert (evidence.total_searches, evidence.intent_count) == (28, 7)
+    # A real search behind any intent, shown or not, makes the evidence real.
+    assert evidence.simulated is (real_for is None)
+
+
+def test_no_evidence_is_empty_not_simulated(trio):
+    alpha, beta, _ = trio
+    evidence = pair_evidence_get(a=alpha, b=beta)
+    assert (evidence.top, evidence.total_searches, evidence.intent_count) == ((), 0, 0)
+    assert evidence.simulated is False
