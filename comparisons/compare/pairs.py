@@ -517,6 +517,46 @@ def artifact_comparisons_get(
     return _merged(overrides, evidence, by_tags, limit=limit)
 
 
+ALTERNATIVES_SHOWN = 8
+
+
+@dataclass
+class ArtifactLinks:
+    """What an artifact page links to: its alternatives (published, listed artifacts with
+    `together` and `together_simulated` from the match graph, or `shared_total` tags in
+    common; at most ALTERNATIVES_SHOWN) and the comparisons `artifact_comparisons_get`
+    picks from them."""
+
+    alternatives: list[Artifact]
+    comparisons: list[PairLink]
+
+
+def artifact_links_get(*, artifact: Artifact, version: str | None) -> ArtifactLinks:
+    """An artifact page's links, which depend only on the artifact and the catalog: kept in
+    the `derived` cache per catalog `version` (derived_cache_version; None builds them
+    fresh), as the artifact's part is (comparisons/compare/parts.py). Built: 3 to 5
+    queries (the match graph first, what searchers found together, then shared tags)."""
+    key = f"artifact-links:{version}:{artifact.id}"
+    if version:
+        kept = derived_cache_get_many([key]).get(key)
+        if kept is not None:
+            return kept
+    alternatives = artifacts_matched_together(artifact=artifact, limit=ALTERNATIVES_SHOWN)
+    if len(alternatives) < ALTERNATIVES_SHOWN:
+        alternatives += artifacts_sharing_tags(
+            exclude_ids=[artifact.id, *(other.id for other in alternatives)],
+            tag_ids=artifact_tag_ids(artifact=artifact),
+            limit=ALTERNATIVES_SHOWN - len(alternatives),
+        )
+    links = ArtifactLinks(
+        alternatives=alternatives,
+        comparisons=artifact_comparisons_get(artifact=artifact, alternatives=alternatives),
+    )
+    if version:
+        derived_cache_set_many({key: links}, timeout=settings.PAGE_CACHE_SECONDS)
+    return links
+
+
 def shared_tag_pairs_get(*, limit: int = SHARED_TAG_PAIRS_CAP) -> list[PairLink]:
     """Published, listed pairs whose published capabilities share at least one tag, most
     shared first (then by slug), capped; reused within a catalog version.

@@ -5,36 +5,24 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from catalog.selectors import artifact_breakdown_get, artifact_coverage_get, rank_group_label
+from comparisons.caching.derived import derived_cache_version
 from comparisons.compare.charts import score_chart_build
-from comparisons.compare.pairs import (
-    artifact_comparisons_get,
-    artifact_tag_ids,
-    artifacts_matched_together,
-    artifacts_sharing_tags,
-)
+from comparisons.compare.pairs import artifact_links_get
 from comparisons.compare.parts import artifact_parts_get
 from comparisons.compare.seo import breadcrumbs_ld, graph_ld, software_application_ld
 from comparisons.compare.verdict import model_facts_single
 from comparisons.htmx import HtmxHttpRequest
 
-ALTERNATIVES_SHOWN = 8
-
 
 @require_GET
 def artifact_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    parts, weights = artifact_parts_get(slugs=[slug])
+    version = derived_cache_version()
+    parts, weights = artifact_parts_get(slugs=[slug], version=version)
     if slug not in parts:
         raise Http404("No published artifact with that name.")
     artifact, facts = parts[slug].artifact, parts[slug].facts
     breakdown = artifact_breakdown_get(artifact=artifact, weights_by_kind=weights)
-    # The match graph first (what searchers found together), then shared capability tags.
-    alternatives = artifacts_matched_together(artifact=artifact, limit=ALTERNATIVES_SHOWN)
-    if len(alternatives) < ALTERNATIVES_SHOWN:
-        alternatives += artifacts_sharing_tags(
-            exclude_ids=[artifact.id, *(other.id for other in alternatives)],
-            tag_ids=artifact_tag_ids(artifact=artifact),
-            limit=ALTERNATIVES_SHOWN - len(alternatives),
-        )
+    links = artifact_links_get(artifact=artifact, version=version)
     coverage = artifact_coverage_get(
         artifact=artifact, today=timezone.localdate(), capabilities=artifact.published_capabilities
     )
@@ -58,8 +46,8 @@ def artifact_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "evidence": artifact.score_evidence or {},
             "capabilities": artifact.published_capabilities,
             "chart": score_chart_build(series=[(artifact.name, breakdown)]),
-            "alternatives": alternatives,
-            "comparisons": artifact_comparisons_get(artifact=artifact, alternatives=alternatives),
+            "alternatives": links.alternatives,
+            "comparisons": links.comparisons,
             "canonical_url": canonical_url,
             "jsonld": graph_ld(
                 nodes=[

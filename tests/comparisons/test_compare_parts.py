@@ -283,3 +283,25 @@ def test_no_evidence_is_empty_not_simulated(trio):
     evidence = pair_evidence_get(a=alpha, b=beta)
     assert (evidence.top, evidence.total_searches, evidence.intent_count) == ((), 0, 0)
     assert evidence.simulated is False
+
+
+# --- the artifact page's links ----------------------------------------------------------------
+
+
+def test_an_artifact_pages_links_are_kept_per_version_and_follow_an_edit(
+    client, derived_cache, django_capture_on_commit_callbacks, trio
+):
+    alpha, beta, gamma = trio
+    PairEvidenceFactory(artifact_a=alpha, artifact_b=gamma, times_both_matched=4)
+    first = client.get("/artifacts/alpha/").content.decode()
+    assert "Gamma" in first and "Beta" in first  # evidence, then the shared tag
+    with CaptureQueriesContext(connection) as again:
+        assert client.get("/artifacts/alpha/").content.decode() == first
+    # Only the catalog version is read: the part and the links are both kept.
+    assert len(again) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        gamma.name = "Gamma Prime"
+        gamma.save()
+    after = client.get("/artifacts/alpha/").content.decode()
+    assert "Gamma Prime" in after
+    assert "Gamma" not in after.replace("Gamma Prime", "")  # no link kept from before
