@@ -291,7 +291,7 @@ def test_no_evidence_is_empty_not_simulated(trio):
 def test_an_artifact_pages_links_are_kept_per_version_and_follow_an_edit(
     client, derived_cache, django_capture_on_commit_callbacks, trio
 ):
-    alpha, beta, gamma = trio
+    alpha, _, gamma = trio
     PairEvidenceFactory(artifact_a=alpha, artifact_b=gamma, times_both_matched=4)
     first = client.get("/artifacts/alpha/").content.decode()
     assert "Gamma" in first and "Beta" in first  # evidence, then the shared tag
