@@ -377,7 +377,8 @@ def vendors_shown(
     A catalog of thousands of vendors would otherwise send thousands of options with every
     page and every filter change."""
     counts = np.asarray(counts)
-    chosen = [i for i, (slug, _) in enumerate(vendors) if slug == selected]
+    # Most requests choose no vendor: no scan of every vendor's slug for them.
+    chosen = [i for i, (slug, _) in enumerate(vendors) if slug == selected] if selected else []
     with_results = np.setdiff1d(np.flatnonzero(counts), chosen)  # in name order
     # Stable: among equal counts the earlier name wins.
     busiest = with_results[np.argsort(-counts[with_results], kind="stable")[:VENDORS_SHOWN]]
