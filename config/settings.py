@@ -218,6 +218,9 @@ PAGE_CACHE_LOCAL_ALIAS = "pages_local" if REDIS_URL else None
 # rankings (comparisons/search/). Off only in tests, whose writes never bump the version.
 CATALOG_DERIVED_CACHE = env_bool("DJANGO_DERIVED_CACHE", default=True)
 DERIVED_CACHE_ALIAS = "derived"
+# Per-artifact parts of the comparison and artifact pages (comparisons/compare/parts.py):
+# 20-40 KB each, so fewer of them than of the derived cache's small entries per worker.
+PARTS_CACHE_ALIAS = "parts"
 # Only bounds memory: entries are never stale, old versions' entries are just unreachable.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
 _REDIS_CACHE = {
@@ -241,6 +244,13 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "derived",
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_DERIVED_CACHE_ENTRIES", "5000"))},
+    },
+    "parts": _REDIS_CACHE
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "parts",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_PARTS_CACHE_ENTRIES", "1000"))},
     },
     "pages_local": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -106,6 +106,8 @@ def derived_cache(settings):
     """Data derived from the catalog reused per catalog version, as in production (tests
     otherwise compute everything fresh), in an empty cache."""
     settings.CATALOG_DERIVED_CACHE = True
-    caches[settings.DERIVED_CACHE_ALIAS].clear()
+    for alias in (settings.DERIVED_CACHE_ALIAS, settings.PARTS_CACHE_ALIAS):
+        caches[alias].clear()
     yield
-    caches[settings.DERIVED_CACHE_ALIAS].clear()
+    for alias in (settings.DERIVED_CACHE_ALIAS, settings.PARTS_CACHE_ALIAS):
+        caches[alias].clear()

@@ -35,16 +35,22 @@ def derived_cache_versions() -> tuple[str, str] | None:
     return catalog_versions_get()
 
 
-def derived_cache_get_many(keys: list[str]) -> dict[str, Any]:
+def derived_cache_get_many(keys: list[str], *, alias: str | None = None) -> dict[str, Any]:
+    """The values found under `keys` (key -> value) in the `alias` cache (default: the
+    derived cache); {} when the cache cannot be read."""
     try:
-        return caches[settings.DERIVED_CACHE_ALIAS].get_many(keys)
+        return caches[alias or settings.DERIVED_CACHE_ALIAS].get_many(keys)
     except Exception:
         logger.warning("derived cache unreadable; computing fresh", exc_info=True)
         return {}
 
 
-def derived_cache_set_many(values: dict[str, Any], *, timeout: int) -> None:
+def derived_cache_set_many(
+    values: dict[str, Any], *, timeout: int, alias: str | None = None
+) -> None:
+    """Store `values` (key -> value) for `timeout` seconds in the `alias` cache (default:
+    the derived cache); a cache that cannot be written only costs the reuse."""
     try:
-        caches[settings.DERIVED_CACHE_ALIAS].set_many(values, timeout=timeout)
+        caches[alias or settings.DERIVED_CACHE_ALIAS].set_many(values, timeout=timeout)
     except Exception:
         logger.warning("derived cache unwritable", exc_info=True)

@@ -533,12 +533,12 @@ class ArtifactLinks:
 
 def artifact_links_get(*, artifact: Artifact, version: str | None) -> ArtifactLinks:
     """An artifact page's links, which depend only on the artifact and the catalog: kept in
-    the `derived` cache per catalog `version` (derived_cache_version; None builds them
+    the `parts` cache per catalog `version` (derived_cache_version; None builds them
     fresh), as the artifact's part is (comparisons/compare/parts.py). Built: 3 to 5
     queries (the match graph first, what searchers found together, then shared tags)."""
     key = f"artifact-links:{version}:{artifact.id}"
     if version:
-        kept = derived_cache_get_many([key]).get(key)
+        kept = derived_cache_get_many([key], alias=settings.PARTS_CACHE_ALIAS).get(key)
         if kept is not None:
             return kept
     alternatives = artifacts_matched_together(artifact=artifact, limit=ALTERNATIVES_SHOWN)
@@ -553,7 +553,9 @@ def artifact_links_get(*, artifact: Artifact, version: str | None) -> ArtifactLi
         comparisons=artifact_comparisons_get(artifact=artifact, alternatives=alternatives),
     )
     if version:
-        derived_cache_set_many({key: links}, timeout=settings.PAGE_CACHE_SECONDS)
+        derived_cache_set_many(
+            {key: links}, timeout=settings.PAGE_CACHE_SECONDS, alias=settings.PARTS_CACHE_ALIAS
+        )
     return links
 
 
@@ -610,7 +612,9 @@ def shared_tag_pairs_get(*, limit: int = SHARED_TAG_PAIRS_CAP) -> list[PairLink]
         for a_slug, a_name, a_updated, b_slug, b_name, b_updated, shared in rows
     ]
     if version is not None:
-        derived_cache_set_many({key: links}, timeout=settings.PAGE_CACHE_SECONDS)
+        derived_cache_set_many(
+            {key: links}, timeout=settings.PAGE_CACHE_SECONDS, alias=settings.PARTS_CACHE_ALIAS
+        )
     return links
 
 

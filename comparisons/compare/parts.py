@@ -5,7 +5,7 @@ with vendor, published capabilities, their tags and tiered prices (4 queries and
 hundred model instances), its editor text rendered from Markdown and sanitised (the
 costliest filter of both templates), and its facts for the verdict rules. A comparison
 page needs two such parts, an artifact page one, and a popular artifact sits in many
-pairs: each part is built once per catalog version and kept in the `derived` cache under
+pairs: each part is built once per catalog version and kept in the `parts` cache under
 a key holding the version, as rendered cards are (comparisons/browse/cards.py). After any
 committed catalog write the old keys are never read again, so no visitor reads a part
 older than the last committed edit. Without a version (settings.CATALOG_DERIVED_CACHE off,
@@ -212,7 +212,11 @@ def artifact_parts_get(
         version = derived_cache_version()
     weights_key = f"rank-weights:{version}"
     keys = {slug: f"artifact-part:{version}:{slug}" for slug in slugs} if version else {}
-    found = derived_cache_get_many([weights_key, *keys.values()]) if keys else {}
+    found = (
+        derived_cache_get_many([weights_key, *keys.values()], alias=settings.PARTS_CACHE_ALIAS)
+        if keys
+        else {}
+    )
     parts = {slug: found[key] for slug, key in keys.items() if key in found}
     fresh: dict[str, object] = {}
     missing = [slug for slug in slugs if slug not in parts]
@@ -226,5 +230,7 @@ def artifact_parts_get(
         weights = weights_by_kind_get()
         fresh[weights_key] = weights
     if keys and fresh:
-        derived_cache_set_many(fresh, timeout=settings.PAGE_CACHE_SECONDS)
+        derived_cache_set_many(
+            fresh, timeout=settings.PAGE_CACHE_SECONDS, alias=settings.PARTS_CACHE_ALIAS
+        )
     return parts, weights

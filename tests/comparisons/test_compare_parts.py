@@ -60,6 +60,11 @@ def trio():
     return artifacts
 
 
+def _caches_clear(settings) -> None:
+    for alias in (settings.DERIVED_CACHE_ALIAS, settings.PARTS_CACHE_ALIAS):
+        caches[alias].clear()
+
+
 def _part_reads(queries) -> list[str]:
     """The reads of artifacts by slug that parts are built from (one per batch)."""
     return [
@@ -93,13 +98,14 @@ def test_a_reused_part_renders_the_same_page_as_a_fresh_one(client, settings, tr
     fresh_compare = client.get("/compare/alpha-vs-beta/").content
     fresh_artifact = client.get("/artifacts/alpha/").content
     settings.CATALOG_DERIVED_CACHE = True
-    caches[settings.DERIVED_CACHE_ALIAS].clear()
+    _caches_clear(settings)
     try:
         client.get("/compare/alpha-vs-beta/")  # builds and stores both parts
         assert client.get("/compare/alpha-vs-beta/").content == fresh_compare
+        client.get("/artifacts/alpha/")  # and its links
         assert client.get("/artifacts/alpha/").content == fresh_artifact
     finally:
-        caches[settings.DERIVED_CACHE_ALIAS].clear()
+        _caches_clear(settings)
     page = fresh_compare.decode()
     # Editor text went through the Markdown renderer and its sanitiser once, when built.
     assert "Answers <em>questions</em> in" in page
@@ -146,12 +152,13 @@ def test_a_failing_cache_only_costs_the_reuse(client, derived_cache, settings, m
     def down(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    derived = caches[settings.DERIVED_CACHE_ALIAS]
-    monkeypatch.setattr(derived, "get_many", down)
-    monkeypatch.setattr(derived, "set_many", down)
+    for alias in (settings.DERIVED_CACHE_ALIAS, settings.PARTS_CACHE_ALIAS):
+        monkeypatch.setattr(caches[alias], "get_many", down)
+        monkeypatch.setattr(caches[alias], "set_many", down)
     response = client.get("/compare/alpha-vs-beta/")
     assert response.status_code == 200
     assert "Alpha answers questions" in response.content.decode()
+    assert "Alpha answers questions" in client.get("/artifacts/alpha/").content.decode()
 
 
 def test_a_part_survives_pickling_with_its_prefetched_rows(trio):
@@ -218,13 +225,13 @@ def test_related_comparisons_merge_both_sides_as_one_query_would(seed, settings)
             )
     for cached in (False, True):
         settings.CATALOG_DERIVED_CACHE = cached
-        caches[settings.DERIVED_CACHE_ALIAS].clear()
+        _caches_clear(settings)
         for first, second in rng.sample(list(itertools.combinations(artifacts, 2)), 12):
             pair = pair_load(first=first.slug, second=second.slug)
             expected = _related_over_both(pair)
             assert len(expected) == RELATED_SHOWN  # the evidence alone fills the list
             assert related_pairs_get(pair=pair) == expected
-    caches[settings.DERIVED_CACHE_ALIAS].clear()
+    _caches_clear(settings)
 
 
 def test_a_sides_share_is_reused_by_its_next_pair(derived_cache, trio):
@@ -305,3 +312,14 @@ def test_an_artifact_pages_links_are_kept_per_version_and_follow_an_edit(
     after = client.get("/artifacts/alpha/").content.decode()
     assert "Gamma Prime" in after
     assert "Gamma" not in after.replace("Gamma Prime", "")  # no link kept from before
+
+
+def test_parts_live_apart_from_the_small_derived_entries(client, derived_cache, settings, trio):
+    client.get("/compare/alpha-vs-beta/")
+    client.get("/artifacts/alpha/")
+    version = derived_cache_version()
+    parts = caches[settings.PARTS_CACHE_ALIAS]
+    kept = [f"artifact-part:{version}:{slug}" for slug in ("alpha", "beta")]
+    kept.append(f"artifact-links:{version}:{trio[0].id}")
+    assert set(parts.get_many(kept)) == set(kept)
+    assert caches[settings.DERIVED_CACHE_ALIAS].get_many(kept) == {}
