@@ -121,11 +121,23 @@ class SearchBackend(Protocol):
         asked for (empty ones left out)."""
         ...
 
+    # Whether a document's relevance depends on that document alone (not on corpus
+    # statistics), so that edits of some artifacts leave every other document's relevance
+    # and order as they were.
+    rank_is_per_document: bool
+
     def candidates(
-        self, *, terms: list[Term], match_terms: list[Term], match_all: bool
+        self,
+        *,
+        terms: list[Term],
+        match_terms: list[Term],
+        match_all: bool,
+        artifact_ids: Collection[int] | None = None,
+        limit: int = CANDIDATE_LIMIT,
     ) -> list[CapabilityCandidate]:
         """Published capabilities containing every one of match_terms (match_all) or any of
-        them, at most CANDIDATE_LIMIT by the engine's relevance, graded for each of terms."""
+        them, at most `limit` by the engine's relevance (then capability id), graded for
+        each of terms; only the given artifacts' when artifact_ids is given."""
         ...
 
     def documents_match(
@@ -162,6 +174,9 @@ def _indexed_text(text: str) -> Func:
 
 
 class PostgresBackend:
+    # ts_rank reads the document's own vector and the query, no corpus statistics.
+    rank_is_per_document = True
+
     @staticmethod
     def term_query(term: Term, *, rewrite: bool = True) -> SearchQuery:
         """The tsquery of one term. rewrite=False reads the words as they are, for
@@ -257,9 +272,17 @@ class PostgresBackend:
         )
 
     def candidates(
-        self, *, terms: list[Term], match_terms: list[Term], match_all: bool
+        self,
+        *,
+        terms: list[Term],
+        match_terms: list[Term],
+        match_all: bool,
+        artifact_ids: Collection[int] | None = None,
+        limit: int = CANDIDATE_LIMIT,
     ) -> list[CapabilityCandidate]:
         match = self._match(match_terms, match_all)
+        if artifact_ids is not None:
+            match &= Q(artifact_id__in=list(artifact_ids))
         grades = {}
         for i, term in enumerate(terms):
             grades[f"f{i}"] = Case(
@@ -284,7 +307,7 @@ class PostgresBackend:
                 "rank",
                 *grades,
             )
-            .order_by("-rank", "capability_id")[:CANDIDATE_LIMIT]
+            .order_by("-rank", "capability_id")[:limit]
         )
         return [
             CapabilityCandidate(
@@ -293,6 +316,7 @@ class PostgresBackend:
                 artifact=ArtifactInfo(kind=row[2], pricing_model=row[3], rank=row[4], name=row[5]),
                 native_rank=round(row[6], 6),
                 fields=tuple(row[7:]),
+                order_rank=row[6],
             )
             for row in rows
         ]
@@ -369,6 +393,9 @@ def fts_term(term: Term) -> str:
 
 
 class SqliteBackend:
+    # bm25 weighs terms by corpus statistics: one edited document moves every other's.
+    rank_is_per_document = False
+
     def document_counts(
         self, *, terms: Sequence[Term | None], buckets: Buckets
     ) -> list[dict[int, int]]:
@@ -435,10 +462,20 @@ class SqliteBackend:
             return cursor.fetchone() is not None
 
     def candidates(
-        self, *, terms: list[Term], match_terms: list[Term], match_all: bool
+        self,
+        *,
+        terms: list[Term],
+        match_terms: list[Term],
+        match_all: bool,
+        artifact_ids: Collection[int] | None = None,
+        limit: int = CANDIDATE_LIMIT,
     ) -> list[CapabilityCandidate]:
         fts_terms = [fts_term(t) for t in terms]
         match = (" AND " if match_all else " OR ").join(fts_term(t) for t in match_terms)
+        ids = sorted(artifact_ids) if artifact_ids is not None else []
+        within = f" AND a.id IN ({', '.join(['%s'] * len(ids))})" if ids else ""
+        if artifact_ids is not None and not ids:
+            return []
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
@@ -447,11 +484,11 @@ class SqliteBackend:
                   FROM {FTS_TABLE} f
                   JOIN catalog_capability c ON c.id = f.rowid
                   JOIN catalog_artifact a ON a.id = c.artifact_id
-                 WHERE {FTS_TABLE} MATCH %s AND c.status = %s AND a.status = %s
+                 WHERE {FTS_TABLE} MATCH %s AND c.status = %s AND a.status = %s{within}
                  ORDER BY relevance, f.rowid
                  LIMIT %s
                 """,
-                [match, Status.PUBLISHED, Status.PUBLISHED, CANDIDATE_LIMIT],
+                [match, Status.PUBLISHED, Status.PUBLISHED, *ids, limit],
             )
             rows = cursor.fetchall()
             # For each term and field group, the documents it occurs in: one UNION ALL.
@@ -475,6 +512,7 @@ class SqliteBackend:
                 # bm25 is lower-is-better; negate so that higher is better everywhere.
                 native_rank=round(-r[6], 6),
                 fields=tuple(grades.get(r[0], [0] * len(terms))),
+                order_rank=-r[6],
             )
             for r in rows
         ]

@@ -47,6 +47,10 @@ class CapabilityCandidate:
     native_rank: float
     # One field group (0-3) per query term, in term order.
     fields: tuple[int, ...]
+    # The engine's relevance as its query ordered by (unrounded, higher first; the order
+    # is this, then capability_id): what merging a kept candidate list with fresh rows
+    # must sort by to give the query's own order (service._candidates_patched).
+    order_rank: float = field(default=0.0, compare=False)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Run a search: normalise, ask the backend, rank, filter, paginate, highlight one page."""
 
+import dataclasses
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from comparisons.caching.derived import (
     derived_cache_versions,
 )
 from comparisons.paging import page_wanted
+from comparisons.search import backends
 from comparisons.search.backends import Highlight, SearchBackend, backend_get
 from comparisons.search.facts import (
     FACTS_LIMIT,
@@ -177,27 +179,133 @@ class SearchOutcome:
         return self.total == 0
 
 
+# Candidates read beyond the CANDIDATE_LIMIT that are scored, and kept: the places an
+# edited artifact's documents free in a kept list are filled from these
+# (`_candidates_patched`).
+CANDIDATE_SPARE = 500
+
+
+@dataclass(frozen=True)
+class KeptCandidates:
+    """The candidates a ranking was computed from, kept apart from it so that the next
+    computation after an edit of some of their artifacts can patch them
+    (`_candidates_patched`) instead of asking the engine to rank every match again.
+    `candidates` are the first documents of the match in the engine's order, every one
+    of them when not `cut`; `mark`: the journal position taken before they were read."""
+
+    terms: tuple[Term, ...]
+    match_terms: tuple[Term, ...]
+    match_all: bool
+    candidates: tuple[CapabilityCandidate, ...]
+    cut: bool
+    mark: JournalMark | None = None
+
+
+@dataclass(frozen=True)
+class CandidateReuse:
+    """What `_candidates` may start from: the candidates kept at the last computation and
+    the artifacts edited since their mark (the journal named only those, at most
+    MAX_CARRIED_ARTIFACTS, and no ranks or tag names)."""
+
+    kept: KeptCandidates
+    edited: frozenset[int]
+
+
+def _candidate_order(candidate: CapabilityCandidate) -> tuple[float, int]:
+    return (-candidate.order_rank, candidate.capability_id)
+
+
+def _candidates_patched(
+    *,
+    backend: SearchBackend,
+    reuse: CandidateReuse | None,
+    terms: list[Term],
+    match_terms: list[Term],
+    match_all: bool,
+) -> KeptCandidates | None:
+    """The engine's first documents for this match, from the kept ones: those of the edited
+    artifacts asked again (one query over their documents only) and merged in the query's
+    own order; None when that cannot give at least CANDIDATE_LIMIT exactly.
+
+    Why exact: the engine ranks each document by itself alone (PostgreSQL's ts_rank; not
+    SQLite's bm25, which weighs terms by corpus statistics), so only the edited artifacts'
+    documents can have moved, entered or left (their names, kinds and prices too: ranks
+    and tag names moving anywhere make the journal say so, and nothing is reused then).
+    The kept documents of other artifacts are the first of theirs; any document past the
+    kept list ranks after every one of them, so the merge is exact up to the last of them
+    (the spare read past CANDIDATE_LIMIT pays for the places the edited ones free)."""
+    if reuse is None or not backend.rank_is_per_document:
+        return None
+    kept = reuse.kept
+    if (kept.terms, kept.match_terms, kept.match_all) != (
+        tuple(terms),
+        tuple(match_terms),
+        match_all,
+    ):
+        return None
+    edited = reuse.edited
+    others = [c for c in kept.candidates if c.artifact_id not in edited]
+    if kept.cut and len(others) < backends.CANDIDATE_LIMIT:
+        return None
+    fresh = backend.candidates(
+        terms=terms,
+        match_terms=match_terms,
+        match_all=match_all,
+        artifact_ids=edited,
+        limit=backends.CANDIDATE_LIMIT + CANDIDATE_SPARE,
+    )
+    merged = sorted(others + fresh, key=_candidate_order)
+    if kept.cut:
+        # Exact up to the last kept document of another artifact, not past it.
+        last = _candidate_order(others[-1])
+        merged = [c for c in merged if _candidate_order(c) <= last]
+    cut = kept.cut or len(merged) > backends.CANDIDATE_LIMIT + CANDIDATE_SPARE
+    merged = merged[: backends.CANDIDATE_LIMIT + CANDIDATE_SPARE]
+    return KeptCandidates(tuple(terms), tuple(match_terms), match_all, tuple(merged), cut)
+
+
 def _candidates(
-    *, backend: SearchBackend, terms: list[Term], frequencies: list[int]
-) -> tuple[list[CapabilityCandidate], bool]:
+    *,
+    backend: SearchBackend,
+    terms: list[Term],
+    frequencies: list[int],
+    reuse: CandidateReuse | None = None,
+) -> tuple[list[CapabilityCandidate], KeptCandidates | None]:
     """AND first: the capabilities containing every term the corpus holds at all (a term no
     published capability contains cannot match, so it does not empty the results). Only
     when those cover less than a page of artifacts, the capabilities containing any term.
-    Returns them and whether they are those containing every term.
+    Returns the first CANDIDATE_LIMIT of them, and what to keep for the next computation
+    (None: no term matches anything); `KeptCandidates.match_all` says whether they are
+    those containing every term. `reuse`: the last computation's, patched where exact.
 
     Why: matching any term of "research current events" on a million capabilities meant
     ranking 215,164 of them (716 ms) for a top 10 that the 778 containing all three fill."""
     counted, _ = terms_split(terms)
     present = [t for t, df in zip(counted, frequencies, strict=True) if df > 0]
     if not present:
-        return [], False
+        return [], None
+
+    def matching(match_all: bool) -> tuple[list[CapabilityCandidate], KeptCandidates]:
+        kept = _candidates_patched(
+            backend=backend, reuse=reuse, terms=terms, match_terms=present, match_all=match_all
+        )
+        if kept is None:
+            read = backends.CANDIDATE_LIMIT + CANDIDATE_SPARE
+            found = backend.candidates(
+                terms=terms, match_terms=present, match_all=match_all, limit=read
+            )
+            kept = KeptCandidates(
+                tuple(terms), tuple(present), match_all, tuple(found), len(found) >= read
+            )
+        return list(kept.candidates[: backends.CANDIDATE_LIMIT]), kept
+
     # The capabilities containing every term are at most as many as those containing the
     # rarest one: below a page, they cannot fill it, so the AND query is skipped.
     if len(present) > 1 and min(df for df in frequencies if df > 0) >= PER_PAGE:
-        found = backend.candidates(terms=terms, match_terms=present, match_all=True)
+        found, kept = matching(True)
         if len({c.artifact_id for c in found}) >= PER_PAGE:
-            return found, True
-    return backend.candidates(terms=terms, match_terms=present, match_all=False), False
+            return found, kept
+    return matching(False)
 
 
 def _stats(*, terms: list[Term], version: str | None) -> CorpusStats | None:
@@ -209,16 +317,16 @@ def _stats(*, terms: list[Term], version: str | None) -> CorpusStats | None:
 
 
 def _artifacts_score(
-    *, intent: str, terms: list[Term], stats: CorpusStats | None
-) -> tuple[list[ArtifactScore], bool]:
-    """The scored artifacts, and whether their capabilities are those holding every term."""
+    *, intent: str, terms: list[Term], stats: CorpusStats | None, reuse: CandidateReuse | None
+) -> tuple[list[ArtifactScore], KeptCandidates | None]:
+    """The scored artifacts, and the candidates they were scored from (`_candidates`)."""
     backend = backend_get()
     # A compound is one word to a name too: "no-code" is not a near miss of "Claude Code".
     name_matches = backend.name_matches(text=intent.replace("-", ""))
-    candidates, all_terms = (
-        _candidates(backend=backend, terms=terms, frequencies=stats.frequencies)
+    candidates, kept = (
+        _candidates(backend=backend, terms=terms, frequencies=stats.frequencies, reuse=reuse)
         if stats is not None
-        else ([], False)
+        else ([], None)
     )
     scored = artifacts_score(
         candidates=candidates,
@@ -226,13 +334,13 @@ def _artifacts_score(
         frequencies=stats.frequencies if stats is not None else [],
         name_matches=name_matches,
     )
-    return scored, all_terms
+    return scored, kept
 
 
 def _ranked(
-    *, intent: str, terms: list[Term], stats: CorpusStats | None
-) -> tuple[list[RankedArtifact], bool]:
-    scored, all_terms = _artifacts_score(intent=intent, terms=terms, stats=stats)
+    *, intent: str, terms: list[Term], stats: CorpusStats | None, reuse: CandidateReuse | None
+) -> tuple[list[RankedArtifact], KeptCandidates | None]:
+    scored, kept = _artifacts_score(intent=intent, terms=terms, stats=stats, reuse=reuse)
     entries = [
         RankedArtifact(
             artifact_id=a.artifact_id,
@@ -245,7 +353,7 @@ def _ranked(
         )
         for a in scored
     ]
-    return entries, all_terms
+    return entries, kept
 
 
 def _with_prior(entries: list[RankedArtifact]) -> list[tuple[RankedArtifact, float]]:
@@ -331,15 +439,18 @@ def _ranking(
     parsed: ParsedIntent,
     stats: CorpusStats | None,
     met: tuple[int, ...],
-) -> Ranking:
-    """met: the artifacts the constraints alone find (`_constraints_met`)."""
+    reuse: CandidateReuse | None = None,
+) -> tuple[Ranking, KeptCandidates | None]:
+    """The ranking, and the candidates it was computed from. met: the artifacts the
+    constraints alone find (`_constraints_met`); reuse: see `_candidates`."""
     facts_version = versions[1] if versions is not None else None
-    entries, all_terms = _ranked(intent=intent, terms=terms, stats=stats)
+    entries, kept = _ranked(intent=intent, terms=terms, stats=stats, reuse=reuse)
+    all_terms = kept is not None and kept.match_all
     if not parsed.constraints:
         with_prior = _with_prior(entries[:FACTS_LIMIT])
         relevance = {e.artifact_id: r for e, r in with_prior}
         head = sorted(entries[:FACTS_LIMIT], key=lambda e: -relevance[e.artifact_id])
-        return Ranking.of(head + entries[FACTS_LIMIT:], all_terms=all_terms)
+        return Ranking.of(head + entries[FACTS_LIMIT:], all_terms=all_terms), kept
     considered = entries[:FACTS_LIMIT]
     known = {e.artifact_id for e in considered}
     extra = [artifact_id for artifact_id in met if artifact_id not in known]
@@ -368,7 +479,8 @@ def _ranking(
     )
     if not filtered:
         ordered += entries[FACTS_LIMIT:]
-    return Ranking.of(ordered, constraints_filtered=filtered, all_terms=all_terms, met=met)
+    ranking = Ranking.of(ordered, constraints_filtered=filtered, all_terms=all_terms, met=met)
+    return ranking, kept
 
 
 def _constraints_met(parsed: ParsedIntent) -> tuple[int, ...]:
@@ -416,7 +528,7 @@ def _scored(
     """Every result of the intent, best first. Kept per intent and applied constraints
     with the catalog version it is exact for, because it depends on nothing else: the
     filters and the page are applied to it afterwards, and the caller records evidence for
-    every search, kept or not. At most CANDIDATE_LIMIT capabilities' artifacts plus the
+    every search, kept or not. At most backends.CANDIDATE_LIMIT capabilities' artifacts plus the
     name matches and the artifacts the constraints alone find.
 
     After an edit (a new catalog version), a kept ranking is carried forward when the edit
@@ -425,7 +537,7 @@ def _scored(
         return EMPTY_RANKING
     if versions is None:
         stats = _stats(terms=terms, version=None)
-        return _ranking(
+        ranking, _ = _ranking(
             intent=intent,
             terms=terms,
             versions=None,
@@ -433,6 +545,7 @@ def _scored(
             stats=stats,
             met=_constraints_met(parsed),
         )
+        return ranking
     applied = " ".join(c.key for c in parsed.constraints)
     key = derived_cache_key(kind="ranking", version="kept", text=f"{intent}\n{applied}")
     kept = derived_cache_get_many([key]).get(key)
@@ -452,17 +565,37 @@ def _scored(
     unmoved = kept is not None and _unmoved(
         kept=kept, changes=changes, stats=stats, met=met, intent=intent, terms=terms
     )
-    ranking = (
-        kept.ranking
-        if kept is not None and unmoved
-        else _ranking(
-            intent=intent, terms=terms, versions=versions, parsed=parsed, stats=stats, met=met
+    # The candidates are kept apart from the ranking (thousands of rows), with their own
+    # journal mark: read only when the ranking must be computed again, and patched when
+    # only some artifacts changed since they were read.
+    candidates_key = derived_cache_key(kind="candidates", version="kept", text=key)
+    if kept is not None and unmoved:
+        derived_cache_set_many(
+            {key: KeptRanking(version=versions[0], mark=mark, stats=stats, ranking=kept.ranking)},
+            timeout=settings.PAGE_CACHE_SECONDS,
         )
+        return kept.ranking
+    reuse = None
+    kept_candidates = derived_cache_get_many([candidates_key]).get(candidates_key)
+    if kept_candidates is not None and kept_candidates.mark is not None:
+        since = catalog_changes_since(mark=kept_candidates.mark, limit=MAX_CARRIED_ARTIFACTS)
+        if since is not None and not (since.ranks or since.tags):
+            reuse = CandidateReuse(kept=kept_candidates, edited=since.artifact_ids)
+    ranking, candidates = _ranking(
+        intent=intent,
+        terms=terms,
+        versions=versions,
+        parsed=parsed,
+        stats=stats,
+        met=met,
+        reuse=reuse,
     )
-    derived_cache_set_many(
-        {key: KeptRanking(version=versions[0], mark=mark, stats=stats, ranking=ranking)},
-        timeout=settings.PAGE_CACHE_SECONDS,
-    )
+    kept_values: dict[str, object] = {
+        key: KeptRanking(version=versions[0], mark=mark, stats=stats, ranking=ranking)
+    }
+    if candidates is not None:
+        kept_values[candidates_key] = dataclasses.replace(candidates, mark=mark)
+    derived_cache_set_many(kept_values, timeout=settings.PAGE_CACHE_SECONDS)
     return ranking
 
 

@@ -187,6 +187,7 @@ def test_with_any_term_matching_an_edited_artifact_holding_one_term_is_scored_ag
     """Any-term mode with the candidates cut at CANDIDATE_LIMIT: an artifact holding one
     term, below the cut, that an edit makes more relevant without changing any count."""
     monkeypatch.setattr(backends, "CANDIDATE_LIMIT", 2)
+    monkeypatch.setattr(service, "CANDIDATE_SPARE", 0)
     for i in range(2):
         CapabilityFactory(
             title=f"Helper {i}",
@@ -282,3 +283,131 @@ def test_when_nothing_free_is_found_the_cheapest_finds_take_an_edited_artifact_i
     rows = _rows("free image generator", fresh=False)
     assert [row[0] for row in rows] == [*(p.pk for p in painters), writer.pk]
     assert rows == _rows("free image generator", fresh=True)
+
+
+@pytest.fixture
+def patched(monkeypatch) -> list[bool]:
+    """One entry per candidate list asked for: whether it was patched from a kept one."""
+    calls: list[bool] = []
+    patch = service._candidates_patched
+    monkeypatch.setattr(
+        service,
+        "_candidates_patched",
+        lambda **k: calls.append((found := patch(**k)) is not None) or found,
+    )
+    return calls
+
+
+# Small limits, so that kept lists are cut, hold edited documents and run out of spare.
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("seed", "limit", "spare"), [(0, 3, 2), (1, 4, 1), (2, 2, 6), (3, 5000, 500)]
+)
+def test_candidates_patched_after_random_edits_equal_a_fresh_read(
+    seed, limit, spare, derived_cache, monkeypatch, patched
+):
+    monkeypatch.setattr(backends, "CANDIDATE_LIMIT", limit)
+    monkeypatch.setattr(service, "CANDIDATE_SPARE", spare)
+    rng = random.Random(seed)
+    _catalog(rng)
+    for capability in Capability.objects.order_by("pk"):
+        capability.title = rng.choice(TITLES)
+        capability.save()
+    editor = TitlingEditor(rng)
+    for n in range(16):
+        editor.round()
+        for query in QUERIES:
+            assert _rows(query, fresh=False) == _rows(query, fresh=True), (seed, n, query)
+    if backends.backend_get().rank_is_per_document:
+        # Both ways were taken: patched, and read again (a cut list lost its spare).
+        assert True in patched and (False in patched or limit == 5000)
+    else:
+        assert True not in patched  # bm25 moves every document's relevance: never patched
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_of_a_ranked_artifact_reads_only_its_own_documents_again(
+    derived_cache, monkeypatch
+):
+    monkeypatch.setattr(backends, "CANDIDATE_LIMIT", 4)
+    monkeypatch.setattr(service, "CANDIDATE_SPARE", 3)
+    helpers = [CapabilityFactory(title=f"Zorblat helper {i}") for i in range(9)]
+    asked: list = []
+    candidates = backends.PostgresBackend.candidates
+    monkeypatch.setattr(
+        backends.PostgresBackend,
+        "candidates",
+        lambda self, **k: asked.append(k.get("artifact_ids")) or candidates(self, **k),
+    )
+    before = _rows("zorblat helper", fresh=False)
+    top = before[0][0]
+    edited = next(c for c in helpers if c.artifact_id == top)
+    with transaction.atomic():
+        edited.title = "Plain helper"  # leaves the all-terms match
+        edited.save()
+    asked.clear()
+    rows = _rows("zorblat helper", fresh=False)
+    assert asked == [frozenset({top})]  # no query over every document
+    assert top not in {row[0] for row in rows}
+    assert rows == _rows("zorblat helper", fresh=True)
+
+
+PATCH_TITLES = [
+    "Zorblat zorblat zorblat helper",
+    "Zorblat zorblat helper",
+    "Zorblat helper",
+    "Zorblat quixotic helper",
+    "Plain helper",
+]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("seed", "plain"), [(0, 0.2), (1, 0.2), (2, 0.5), (3, 0.8), (4, 0.8)])
+def test_cut_candidate_lists_patched_after_edits_of_ranked_artifacts_equal_a_fresh_read(
+    seed, plain, derived_cache, monkeypatch
+):
+    """Every edit touches an artifact whose documents may match: kept lists cut at 3 + 2
+    spare lose documents, gain them, run out of spare and are read again; lists holding
+    every match (mostly plain titles at first) grow past their length and become cut."""
+    monkeypatch.setattr(backends, "CANDIDATE_LIMIT", 3)
+    monkeypatch.setattr(service, "CANDIDATE_SPARE", 2)
+    seen: list[tuple[bool, bool, bool]] = []  # (cut, edited documents in it, patched)
+    patch = service._candidates_patched
+
+    def spy(**kwargs):
+        found = patch(**kwargs)
+        if (reuse := kwargs["reuse"]) is not None:
+            holds = any(c.artifact_id in reuse.edited for c in reuse.kept.candidates)
+            seen.append((reuse.kept.cut, holds, found is not None))
+        return found
+
+    monkeypatch.setattr(service, "_candidates_patched", spy)
+    rng = random.Random(seed)
+
+    def title() -> str:
+        return "Plain helper" if rng.random() < plain else rng.choice(PATCH_TITLES)
+
+    # Two documents per artifact: one edit can free two places, or fill two.
+    artifacts = [ArtifactFactory() for _ in range(8)]
+    for artifact in artifacts:
+        for _ in range(2):
+            CapabilityFactory(artifact=artifact, title=title(), description="A helper.")
+    queries = ["zorblat", "zorblat helper", "quixotic helper"]
+    for query in queries:
+        _rows(query, fresh=False)
+    for n in range(40):
+        edited = list(rng.choice(artifacts).capabilities.order_by("pk"))
+        with transaction.atomic():
+            for capability in rng.sample(edited, rng.choice([1, 2])):
+                if rng.random() < 0.2:
+                    published = capability.status == "published"
+                    capability.status = "draft" if published else "published"
+                else:
+                    capability.title = rng.choice(PATCH_TITLES)
+                capability.save()
+        for query in queries:
+            assert _rows(query, fresh=False) == _rows(query, fresh=True), (seed, n, query)
+    assert (True, True, True) in seen  # a cut list holding edited documents, patched
+    assert any(not patched for _, _, patched in seen)  # and one read again
