@@ -455,7 +455,6 @@ def _context_need(words: list[str]) -> int | None:
     for i, word in enumerate(words):
         nxt = words[i + 1] if i + 1 < len(words) else ""
         after = words[i + 2] if i + 2 < len(words) else ""
-        before = words[max(0, i - 2) : i]
         number = _CONTEXT_NUMBER.match("1" if word in ("a", "one") else word)
         if number and not number.group(2) and nxt in PAGE_WORDS and word[0].isdigit():
             bigger(int(float(number.group(1)) * TOKENS_PER_PAGE))
@@ -463,12 +462,13 @@ def _context_need(words: list[str]) -> int | None:
             unit = number.group(2) or nxt
             scale = CONTEXT_UNITS[unit]
             following = after if nxt in CONTEXT_UNITS else nxt
-            if following in CONTEXT_NOUNS or (set(before) & CONTEXT_NOUNS):
+            # "200k context", "context window up to 200k".
+            if following in CONTEXT_NOUNS or (set(words[:i]) & CONTEXT_NOUNS):
                 bigger(int(float(number.group(1)) * scale))
         elif word in BOOK_WORDS:
             bigger(BOOK_CONTEXT_TOKENS)
         elif (word in CODEBASE_WORDS and _modifiers(words, i) & LONG_WORDS) or (
-            word in ("context", "window") and set(before) & HUGE_WORDS
+            word in ("context", "window") and _modifiers(words, i) & HUGE_WORDS
         ):
             bigger(CODEBASE_CONTEXT_TOKENS)
         elif (word in DOCUMENT_WORDS and _modifiers(words, i) & LONG_WORDS) or (
@@ -521,7 +521,7 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
     # Modalities with no direction, and whether they stand in a "for" phrase (a purpose).
     undirected: list[tuple[int, str, bool]] = []
     purpose = False
-    converting = False  # a converting verb whose "to" has not come yet
+    converting = False  # a converting verb came: its "to", however far, names an output
     # Where a cue that directs one modality last did, and which way.
     directed: tuple[int, str | None] = (-1, None)
     name_words = set(names) - VOCABULARY
@@ -551,6 +551,8 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
                 direction = "input"
             elif nxt == "aloud":
                 direction = None  # "read text aloud": "aloud" gives the output
+            elif nxt == "to":
+                direction = None  # "audio to text and video to images": its "to" directs it
             else:
                 direction = mode
             if direction is None and nxt in ("model", "models") and modality in MADE_BY_MODEL:
@@ -602,14 +604,15 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
             mode, once = "output", True
         elif word == "to" and (last_content in CONVERT_CUES or converting):
             # "convert to audio", and "convert a screenshot of a table to csv": the "to"
-            # of a converting verb, however far after it, names what comes out.
-            mode, once, converting = "output", True, False
+            # of a converting verb, however far after it, names what comes out, and so
+            # does a later one ("convert pdfs to text and emails to speech").
+            mode, once = "output", True
         elif word == "for" and mode != "input":
             # "compose music for a video": what follows "for" is a purpose, out of the
             # reach of a verb that makes something (a modality there has no direction; see
             # the undirected below). A reading verb reaches over it: "alt text for images".
             mode, once, purpose = None, False, True
-        elif word == "and" and directed[0] == i - 1:
+        elif word == "and" and directed[0] == i - 1 and nxt in MODALITY_WORDS:
             mode, once = directed[1], True
         elif word in INPUT_CUES:
             # One modality, then a purpose may follow: "transcribe a podcast for my

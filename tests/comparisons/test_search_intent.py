@@ -832,6 +832,20 @@ def test_a_chain_of_to_compounds_takes_the_first_in_and_gives_the_last_out(query
         # "and" right after it directs one more, the same way.
         ("convert video to audio and text", ["input:video", "output:audio", "output:text"]),
         ("turn text into images and videos", ["output:image", "output:video"]),
+        # Not past another word, and not a modality with a "to" of its own.
+        ("speech to text and translation of meetings", ["input:audio", "output:text"]),
+        (
+            "convert audio to text and video to images",
+            ["input:audio", "input:video", "output:image", "output:text"],
+        ),
+        ("generate text to speech", ["output:audio"]),
+        # The one more it directs is one: what follows goes in, as after the first.
+        (
+            "turn lecture recordings into text and audio with slide screenshots",
+            ["input:audio", "input:image", "output:audio", "output:text"],
+        ),
+        # A converting verb's "to" too.
+        ("convert customer calls to text, voicemails too", ["input:audio", "output:text"]),
         (
             "make a montage video from photos and clips",
             ["input:image", "input:video", "output:video"],
@@ -867,6 +881,11 @@ def test_a_cue_directs_its_objects_and_no_more(query, expected):
         # A converting verb's "to" past "and" and "with".
         ("convert notes and slides to audio", ["output:audio"]),
         ("convert a pdf with tables to markdown", ["input:file", "output:text"]),
+        # And every later "to" of it.
+        (
+            "convert pdfs to text and emails to speech",
+            ["input:file", "output:audio", "output:text"],
+        ),
     ],
 )
 def test_and_joins_purposes_and_the_objects_of_a_converting_verb(query, expected):
@@ -877,6 +896,10 @@ def test_and_joins_purposes_and_the_objects_of_a_converting_verb(query, expected
     ("query", "expected"),
     [
         ("no need for speech to text", ["not-input:audio", "not-output:text"]),
+        # A negation that ends before the source reaches neither.
+        ("without a credit card, speech to text", ["input:audio", "output:text"]),
+        # One right before "to" reaches the target alone.
+        ("speech to speech, not to text", ["input:audio", "output:audio", "not-output:text"]),
         (
             "text to speech, not speech to text",
             ["not-input:audio", "output:audio", "not-output:text"],
@@ -901,6 +924,10 @@ def test_a_negation_of_the_source_of_to_reaches_its_target(query, expected):
         ("analyze my large legacy codebase", ["output:text", "context:1000000"]),
         ("search a large number of documents", []),
         ("large language model summarizing documents", ["kind:model", "output:text"]),
+        ("codebase assistant for large teams", ["input:text", "output:text"]),
+        ("the largest context window", ["context:1000000"]),
+        # A number after a context word, however far, is a token count.
+        ("context window up to 200k", ["context:200000"]),
     ],
 )
 def test_purposes_and_noun_phrases_past_two_words(query, expected):
