@@ -552,7 +552,8 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
             elif nxt == "aloud":
                 direction = None  # "read text aloud": "aloud" gives the output
             elif nxt == "to":
-                direction = None  # "audio to text and video to images": its "to" directs it
+                # "audio to text and video to images": the source of its own "to".
+                direction = "input"
             else:
                 direction = mode
             if direction is None and nxt in ("model", "models") and modality in MADE_BY_MODEL:

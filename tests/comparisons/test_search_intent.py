@@ -839,6 +839,7 @@ def test_a_chain_of_to_compounds_takes_the_first_in_and_gives_the_last_out(query
             ["input:audio", "input:video", "output:image", "output:text"],
         ),
         ("generate text to speech", ["output:audio"]),
+        ("embeddings to text", ["input:embedding", "output:text"]),
         # The one more it directs is one: what follows goes in, as after the first.
         (
             "turn lecture recordings into text and audio with slide screenshots",
@@ -926,6 +927,7 @@ def test_a_negation_of_the_source_of_to_reaches_its_target(query, expected):
         ("large language model summarizing documents", ["kind:model", "output:text"]),
         ("codebase assistant for large teams", ["input:text", "output:text"]),
         ("the largest context window", ["context:1000000"]),
+        ("context window for huge documents", ["context:100000"]),
         # A number after a context word, however far, is a token count.
         ("context window up to 200k", ["context:200000"]),
     ],
