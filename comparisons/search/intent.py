@@ -614,6 +614,7 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
             # the undirected below). A reading verb reaches over it: "alt text for images".
             mode, once, purpose = None, False, True
         elif word == "and" and directed[0] == i - 1 and nxt in MODALITY_WORDS:
+            # "video to audio and text": one more modality, directed the same way.
             mode, once = directed[1], True
         elif word in INPUT_CUES:
             # One modality, then a purpose may follow: "transcribe a podcast for my
@@ -624,8 +625,8 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
             # ("music for videos and photos").
             purpose = False
         if word in CONVERT_CUES:
-            # Until its "to", also past "and" ("convert notes and slides to audio") and
-            # "with" ("convert a pdf with tables to markdown").
+            # Its "to" names an output past "and" ("convert notes and slides to audio")
+            # and "with" ("convert a pdf with tables to markdown"), and so does a later one.
             converting = True
         if word not in STOPWORDS:
             last_content = word
