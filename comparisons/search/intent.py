@@ -14,8 +14,10 @@ Rules, in the order they apply to a token:
   "create", "into", "to" after a modality or "turn"/"convert") make it an output. A
   modality followed by "generation"/"generator"/"editing" is an output, by
   "understanding"/"recognition"/"transcription" an input. "x-to-y" compounds take x in
-  and give y out. A modality with no direction is not a constraint (the words still
-  count as text).
+  and give y out ("x-to-y-to-z": z). "to"/"into" and a reading verb direct one modality,
+  and one more after "and" ("video to audio and text"). A speech verb ("narrate") makes
+  audio and takes in what it speaks of ("narrate my photos"). A modality with no
+  direction is not a constraint (the words still count as text).
 - Implied output: describing, reading, transcribing, summarising, chatting, coding and
   the like answer in text, when no other output is named.
 - Price: cheap words order by the job's own unit price; "free" keeps free or free-tier.
@@ -29,8 +31,10 @@ Rules, in the order they apply to a token:
   cue negates it; "without an API key" means open weights, open source or free, and a
   cost denied ("doesn't cost anything", "costs nothing") is free.
 - Purpose: after "for", a modality is what the thing is for, not what goes in or comes
-  out ("compose music for a video" makes audio); a reading verb reaches over "for" ("alt
-  text for images"), and so does the "to" of a converting verb.
+  out ("compose music for a video" makes audio), and so is one after "and" ("music for
+  videos and photos") and a kind after it ("a model for building chat apps"); a reading
+  verb reaches over "for" ("alt text for images"), and so does the "to" of a converting
+  verb (also past "and" and "with": "convert notes and slides to audio").
 - Versions: a family word followed by a bare number ("llama 3", "gpt-5") names that
   version; a name also matches its maker ("mistral" finds Mistral's "Ministral 3 8B").
 """
@@ -175,7 +179,8 @@ DEFAULT_DIRECTION = {
 # Verbs that set what they are given in motion: "animate a still photo" takes the photo in
 # and gives video out.
 ANIMATE_CUES = _words("animate animates animating")
-# Verbs that read text aloud: the text they name goes in, audio comes out ("speak text").
+# Verbs that read aloud: audio comes out, and what they speak of goes in ("speak text",
+# "narrate my photos"), unless it is the audio they make ("narrate an audiobook").
 SPEECH_CUES = _words("speak speaks say says narrate narrates")
 # Verbs whose object is the source: "turn text into speech", "convert audio to text".
 CONVERT_CUES = _words("convert converting turn turning transform translate")
@@ -422,6 +427,23 @@ class ParsedIntent:
 
 # ---- parser --------------------------------------------------------------------------
 
+# Words that end a noun phrase, read backwards from its noun: a stopword, a verb, a kind.
+_PHRASE_BREAKS = (
+    STOPWORDS | INPUT_CUES | OUTPUT_CUES | EDIT_CUES | TEXT_JOBS | frozenset(KIND_WORDS)
+)
+
+
+def _modifiers(words: list[str], i: int) -> set[str]:
+    """The words before words[i] in its noun phrase ("long legal pdf documents": long,
+    legal, pdf; "a large number of documents": none; "large llm summarizing documents":
+    none)."""
+    found = set()
+    for word in reversed(words[:i]):
+        if word in _PHRASE_BREAKS:
+            break
+        found.add(word)
+    return found
+
 
 def _context_need(words: list[str]) -> int | None:
     need = None
@@ -433,7 +455,6 @@ def _context_need(words: list[str]) -> int | None:
     for i, word in enumerate(words):
         nxt = words[i + 1] if i + 1 < len(words) else ""
         after = words[i + 2] if i + 2 < len(words) else ""
-        before = words[max(0, i - 2) : i]
         number = _CONTEXT_NUMBER.match("1" if word in ("a", "one") else word)
         if number and not number.group(2) and nxt in PAGE_WORDS and word[0].isdigit():
             bigger(int(float(number.group(1)) * TOKENS_PER_PAGE))
@@ -441,15 +462,18 @@ def _context_need(words: list[str]) -> int | None:
             unit = number.group(2) or nxt
             scale = CONTEXT_UNITS[unit]
             following = after if nxt in CONTEXT_UNITS else nxt
-            if following in CONTEXT_NOUNS or (set(before) & CONTEXT_NOUNS):
+            # "200k context", "context window up to 200k".
+            if following in CONTEXT_NOUNS or (set(words[:i]) & CONTEXT_NOUNS):
                 bigger(int(float(number.group(1)) * scale))
         elif word in BOOK_WORDS:
             bigger(BOOK_CONTEXT_TOKENS)
-        elif (word in CODEBASE_WORDS and set(before) & LONG_WORDS) or (
-            word in ("context", "window") and set(before) & HUGE_WORDS
+        elif (word in CODEBASE_WORDS and _modifiers(words, i) & LONG_WORDS) or (
+            word in ("context", "window") and _modifiers(words, i) & HUGE_WORDS
         ):
             bigger(CODEBASE_CONTEXT_TOKENS)
-        elif (word in DOCUMENT_WORDS and set(before) & LONG_WORDS) or word == "long-context":
+        elif (word in DOCUMENT_WORDS and _modifiers(words, i) & LONG_WORDS) or (
+            word == "long-context"
+        ):
             bigger(LONG_CONTEXT_TOKENS)
     return need
 
@@ -497,14 +521,17 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
     # Modalities with no direction, and whether they stand in a "for" phrase (a purpose).
     undirected: list[tuple[int, str, bool]] = []
     purpose = False
-    converting = False  # a converting verb whose "to" has not come yet
+    converting = False  # a converting verb came: its "to", however far, names an output
+    # Where a cue that directs one modality last did, and which way.
+    directed: tuple[int, str | None] = (-1, None)
     name_words = set(names) - VOCABULARY
     for i, word in enumerate(words):
         nxt = words[i + 1] if i + 1 < len(words) else ""
         if not word:
             continue
         if "-to-" in word:
-            left, _, right = word.partition("-to-")
+            # "text-to-image-to-video": the first goes in, the last comes out.
+            left, *_, right = word.split("-to-")
             if left in MODALITY_WORDS and MODALITY_WORDS[left] != "text":
                 add(i, "input", MODALITY_WORDS[left])
             if right in MODALITY_WORDS:
@@ -524,12 +551,17 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
                 direction = "input"
             elif nxt == "aloud":
                 direction = None  # "read text aloud": "aloud" gives the output
+            elif nxt == "to":
+                # "audio to text and video to images": the source of its own "to".
+                direction = "input"
             else:
                 direction = mode
             if direction is None and nxt in ("model", "models") and modality in MADE_BY_MODEL:
                 direction = "output"
             if direction == "speech":
-                direction = "input" if modality == "text" else "output"
+                # "narrate my photos": what a speech verb speaks of has no direction of its
+                # own; below, it goes in, unless it is what comes out ("an audiobook").
+                direction = None
             if direction is None and modality == "embedding":
                 direction = "output"
             if direction == "input" and modality != "text":
@@ -542,8 +574,9 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
             elif direction is None and modality != "text":
                 undirected.append((i, modality, purpose))
             if once and direction == mode:
-                # "speech to text for meetings": "to" directs one modality, not the rest.
-                mode, once = None, False
+                # "speech to text meeting recordings": "to" directs one modality, not the
+                # rest; "and" right after it directs one more ("video to audio and text").
+                mode, once, directed = None, False, (i, direction)
             if nxt in ("editing", "editor"):
                 add(i, "input", modality)
         elif word in ("aloud",) or (word == "out" and nxt == "loud"):
@@ -554,35 +587,47 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
             mode, once = "edit", False
         elif word in ANIMATE_CUES:
             add(i, "output", "video")
-            mode, once = "input", False
+            mode, once = "input", True
         elif word in SPEECH_CUES:
             add(i, "output", "audio")
             mode, once = "speech", False
         elif word in OUTPUT_CUES:
             mode, once = "output", word == "into"
-        elif word in ("to", "into") and last_content in MODALITY_WORDS:
+        elif word == "to" and last_content in MODALITY_WORDS:
             # "speech to text": what stands before "to" goes in.
             source = MODALITY_WORDS[last_content]
+            if i - 1 in negated_at:
+                # "no need for speech to text": a negation that reaches the source of the
+                # phrase reaches its target too.
+                negated_at.add(i + 1)
             if source != "text":
                 add(i - 1, "input", source)
             mode, once = "output", True
         elif word == "to" and (last_content in CONVERT_CUES or converting):
             # "convert to audio", and "convert a screenshot of a table to csv": the "to"
-            # of a converting verb, however far after it, names what comes out.
-            mode, once, converting = "output", True, False
+            # of a converting verb, however far after it, names what comes out, and so
+            # does a later one ("convert pdfs to text and emails to speech").
+            mode, once = "output", True
         elif word == "for" and mode != "input":
             # "compose music for a video": what follows "for" is a purpose, out of the
             # reach of a verb that makes something (a modality there has no direction; see
             # the undirected below). A reading verb reaches over it: "alt text for images".
             mode, once, purpose = None, False, True
+        elif word == "and" and directed[0] == i - 1 and nxt in MODALITY_WORDS:
+            # "video to audio and text": one more modality, directed the same way.
+            mode, once = directed[1], True
         elif word in INPUT_CUES:
-            mode, once = "input", False
-        if mode is not None or word in ("with", "and"):
-            purpose = False  # a verb or a new clause after the purpose
+            # One modality, then a purpose may follow: "transcribe a podcast for my
+            # youtube video" reads no video.
+            mode, once = "input", True
+        if mode is not None or word == "with":
+            # A verb, or a new clause, after the purpose; "and" joins another purpose
+            # ("music for videos and photos").
+            purpose = False
         if word in CONVERT_CUES:
+            # Its "to" names an output past "and" ("convert notes and slides to audio")
+            # and "with" ("convert a pdf with tables to markdown"), and so does a later one.
             converting = True
-        elif word in ("and", "with"):
-            converting = False
         if word not in STOPWORDS:
             last_content = word
 
@@ -650,8 +695,9 @@ def intent_parse(intent: str, *, names: Iterable[str] = ()) -> ParsedIntent:
             add(i, "open", "weights")
 
     for i, word in enumerate(words):
-        # "a model for agents", "for building apps": what it is for, not what it is.
-        purpose = "for" in words[max(0, i - 2) : i]
+        # "a model for agents", "a model for building chat apps": what it is for, not
+        # what it is.
+        purpose = "for" in words[:i]
         if word in KIND_WORDS and not (purpose and word not in ("api", "apis")):
             add(i, "kind", "+".join(KIND_WORDS[word]))
 

@@ -792,3 +792,145 @@ def test_the_to_of_a_converting_verb(query, expected):
 )
 def test_a_negated_animating_or_speaking_verb_excludes_its_output(query, expected):
     assert keys(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # What a speech verb speaks of goes in; the audio it makes is no input.
+        ("narrate my photos", ["input:image", "output:audio"]),
+        ("narrate a video", ["input:video", "output:audio"]),
+        ("narrate a pdf", ["input:file", "output:audio"]),
+        ("narrate an audiobook", ["output:audio"]),
+        # Music denied is not speech denied.
+        ("narrate a story without background music", ["output:audio"]),
+        ("speak text", ["output:audio"]),
+    ],
+)
+def test_a_speech_verb_reads_what_it_speaks_of(query, expected):
+    assert keys(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("text-to-image-to-video", ["output:video"]),
+        ("speech-to-text-to-speech", ["input:audio", "output:audio"]),
+        ("image-to-text-to-speech", ["input:image", "output:audio"]),
+    ],
+)
+def test_a_chain_of_to_compounds_takes_the_first_in_and_gives_the_last_out(query, expected):
+    assert keys(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # "to"/"into" direct one modality; what follows is the source again, not an output.
+        ("speech to text meeting recordings", ["input:audio", "output:text"]),
+        ("convert speech into text voice memos", ["input:audio", "output:text"]),
+        # "and" right after it directs one more, the same way.
+        ("convert video to audio and text", ["input:video", "output:audio", "output:text"]),
+        ("turn text into images and videos", ["output:image", "output:video"]),
+        # Not past another word, and not a modality with a "to" of its own.
+        ("speech to text and translation of meetings", ["input:audio", "output:text"]),
+        (
+            "convert audio to text and video to images",
+            ["input:audio", "input:video", "output:image", "output:text"],
+        ),
+        ("generate text to speech", ["output:audio"]),
+        ("embeddings to text", ["input:embedding", "output:text"]),
+        # The one more it directs is one: what follows goes in, as after the first.
+        (
+            "turn lecture recordings into text and audio with slide screenshots",
+            ["input:audio", "input:image", "output:audio", "output:text"],
+        ),
+        # A converting verb's "to" too.
+        ("convert customer calls to text, voicemails too", ["input:audio", "output:text"]),
+        (
+            "make a montage video from photos and clips",
+            ["input:image", "input:video", "output:video"],
+        ),
+        # An editing verb directs every modality it names.
+        (
+            "edit photos, videos and audio",
+            [
+                "input:audio",
+                "input:image",
+                "input:video",
+                "output:audio",
+                "output:image",
+                "output:video",
+            ],
+        ),
+        # A reading or animating verb takes one object; a purpose may follow it.
+        ("transcribe a podcast for my youtube video", ["input:audio", "output:text"]),
+        ("animate a logo for my youtube channel", ["input:image", "output:video"]),
+        ("describe photos and videos", ["input:image", "input:video", "output:text"]),
+    ],
+)
+def test_a_cue_directs_its_objects_and_no_more(query, expected):
+    assert keys(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # "and" joins another purpose.
+        ("generate music for videos and photos", ["output:audio"]),
+        ("voiceover for my videos and images", ["output:audio"]),
+        # A converting verb's "to" past "and" and "with".
+        ("convert notes and slides to audio", ["output:audio"]),
+        ("convert a pdf with tables to markdown", ["input:file", "output:text"]),
+        # And every later "to" of it.
+        (
+            "convert pdfs to text and emails to speech",
+            ["input:file", "output:audio", "output:text"],
+        ),
+    ],
+)
+def test_and_joins_purposes_and_the_objects_of_a_converting_verb(query, expected):
+    assert keys(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("no need for speech to text", ["not-input:audio", "not-output:text"]),
+        # A negation that ends before the source reaches neither.
+        ("without a credit card, speech to text", ["input:audio", "output:text"]),
+        # One right before "to" reaches the target alone.
+        ("speech to speech, not to text", ["input:audio", "output:audio", "not-output:text"]),
+        (
+            "text to speech, not speech to text",
+            ["not-input:audio", "output:audio", "not-output:text"],
+        ),
+    ],
+)
+def test_a_negation_of_the_source_of_to_reaches_its_target(query, expected):
+    assert keys(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # A kind anywhere after "for" is what the thing is for.
+        ("a model for building chat apps", ["kind:model", "input:text", "output:text"]),
+        ("sdk for building voice agents", ["kind:library"]),
+        # "long" anywhere in the noun phrase of a document, not past a stopword or a verb.
+        (
+            "summarize long legal pdf documents",
+            ["input:file", "output:text", "context:100000"],
+        ),
+        ("analyze my large legacy codebase", ["output:text", "context:1000000"]),
+        ("search a large number of documents", []),
+        ("large language model summarizing documents", ["kind:model", "output:text"]),
+        ("codebase assistant for large teams", ["input:text", "output:text"]),
+        ("the largest context window", ["context:1000000"]),
+        ("context window for huge documents", ["context:100000"]),
+        # A number after a context word, however far, is a token count.
+        ("context window up to 200k", ["context:200000"]),
+    ],
+)
+def test_purposes_and_noun_phrases_past_two_words(query, expected):
+    assert keys(query) == expected
