@@ -30,7 +30,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 if not __package__:  # run as a script: python benchmarks/run.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -90,6 +90,9 @@ class Result:
     # The first request after an editor's save of one artifact, warm workers otherwise, ms
     # (None where no edit was made: the floors).
     after_edit: float | None = None
+    # Searches only: the first request after an editor's change to a capability of the
+    # search's own top result, which the search must rank again, ms.
+    after_top_edit: float | None = None
 
 
 def log(message: str) -> None:
@@ -114,6 +117,24 @@ _EDIT = (
     "from catalog.models import Artifact; a = Artifact.objects.get(slug={slug!r}); "
     "a.summary = a.summary[:-1] if a.summary.endswith(' ') else a.summary + ' '; a.save()"
 )
+
+
+# An editor's change to the words of a capability of a search's top result: its
+# description gains or loses a last sentence, so its document (and maybe its place) moves,
+# and the ranking cannot be carried. Repeated runs toggle it back.
+_EDIT_TOP = (
+    "from catalog.models import Capability; from comparisons.search.service import search_run; "
+    "top = search_run(query={query!r}).results[0].artifact; "
+    "c = Capability.objects.published().filter(artifact=top).order_by('position', 'id')[0]; "
+    "end = ' Reviewed by an editor.'; "
+    "c.description = c.description[: -len(end)] if c.description.endswith(end) "
+    "else c.description + end; c.save()"
+)
+
+
+def edit_top_result(*, query: str, env: dict) -> None:
+    """Change a capability of `query`'s top result in a separate process, as in admin."""
+    manage("shell", "--no-imports", "-c", _EDIT_TOP.format(query=query), env=env)
 
 
 def edit_one(*, slug: str, env: dict) -> None:
@@ -371,7 +392,11 @@ def verdict(result: Result, floor_rps: float) -> str:
     if result.after_edit is None or result.scenario.kind not in AFTER_EDIT_KINDS:
         return budget
     ok = result.after_edit < AFTER_EDIT_MS
-    return f"{budget}; {'PASS' if ok else 'FAIL'} (after an edit <{AFTER_EDIT_MS} ms)"
+    budget = f"{budget}; {'PASS' if ok else 'FAIL'} (after an edit <{AFTER_EDIT_MS} ms)"
+    if result.after_top_edit is None:
+        return budget
+    ok = result.after_top_edit < AFTER_EDIT_MS
+    return f"{budget}; {'PASS' if ok else 'FAIL'} (after its top result's edit <{AFTER_EDIT_MS} ms)"
 
 
 def _verdict(result: Result, floor_rps: float) -> str:
@@ -424,8 +449,8 @@ def machine() -> dict:
 def table(results: list[Result], floor_rps: float) -> str:
     lines = [
         "| Scenario | Server | req/s | p50 ms | p95 ms | p99 ms | x floor | alone ms | first ms "
-        "| after edit ms | cache | errors | budget |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|",
+        "| after edit ms | after top result's edit ms | cache | errors | budget |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|",
     ]
     for r in results:
         if r.completed:
@@ -435,8 +460,9 @@ def table(results: list[Result], floor_rps: float) -> str:
         lines.append(
             f"| {r.scenario.name} | {r.scenario.server} | {r.rps:,.1f} | {latencies} | "
             f"{r.rps / floor_rps:.3f} | {r.alone:,.0f} | {r.first:,.0f} | "
-            f"{'-' if r.after_edit is None else f'{r.after_edit:,.0f}'} | {r.cache or '-'} | "
-            f"{r.errors} | {verdict(r, floor_rps)} |"
+            f"{'-' if r.after_edit is None else f'{r.after_edit:,.0f}'} | "
+            f"{'-' if r.after_top_edit is None else f'{r.after_top_edit:,.0f}'} | "
+            f"{r.cache or '-'} | {r.errors} | {verdict(r, floor_rps)} |"
         )
     return "\n".join(lines)
 
@@ -567,6 +593,12 @@ def main() -> None:
             began = time.monotonic()
             fetch(f"http://127.0.0.1:{port}{result.scenario.path}", result.scenario.headers)
             result.after_edit = (time.monotonic() - began) * 1000
+            if result.scenario.kind == "search":
+                query = parse_qs(urlsplit(result.scenario.path).query)["q"][0]
+                edit_top_result(query=query, env=server_env)
+                began = time.monotonic()
+                fetch(f"http://127.0.0.1:{port}{result.scenario.path}", result.scenario.headers)
+                result.after_top_edit = (time.monotonic() - began) * 1000
         memory = {name: peak_memory_mb(p.pid) for name, p in processes.items()}
     finally:
         for process in processes.values():
@@ -603,7 +635,9 @@ def main() -> None:
         "the warm-up; `first` is the scenario's first request, before any warm-up: what the "
         "first visitor waits, per-process snapshots and statistics included; `after edit` is "
         "the first request after an editor's save of one artifact (another process, the same "
-        "version store), every worker otherwise warm.",
+        "version store), every worker otherwise warm; `after top result's edit` (searches) "
+        "is the first after a change to the words of a capability of the search's own top "
+        "result, which the search must rank again.",
         f"- Targets: comparison `{targets['compare']}`, artifact `{targets['artifact']}`, "
         f"catalog `{targets['catalog']}`.",
         "",

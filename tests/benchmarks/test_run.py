@@ -47,3 +47,22 @@ def test_report_keeps_the_notes_around_the_markers(tmp_path, monkeypatch):
     assert report.read_text() == (
         f"# Benchmarks\n\nintro\n\n{run.BEGIN}\nnew table\n{run.END}\n\n## Notes\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("after_edit", "after_top_edit", "verdicts"),
+    [
+        (149, 149, ["PASS", "PASS", "PASS"]),
+        (149, 150, ["PASS", "PASS", "FAIL"]),
+        (150, 10, ["PASS", "FAIL", "PASS"]),
+        (10, None, ["PASS", "PASS"]),
+    ],
+)
+def test_a_searchs_edits_are_each_held_to_the_budget(after_edit, after_top_edit, verdicts):
+    result = _result("search", p95=10)
+    result.after_edit, result.after_top_edit = after_edit, after_top_edit
+    text = run.verdict(result, floor_rps=1000)
+    assert [part.split(" ")[0] for part in text.split("; ")] == verdicts
+    row = run.table([_result("floor", rps=1000), result], 1000).splitlines()[-1]
+    cells = [cell.strip() for cell in row.split("|")]
+    assert cells[10:12] == [str(after_edit), "-" if after_top_edit is None else str(after_top_edit)]
