@@ -305,6 +305,7 @@ class PostgresBackend:
                 "artifact__rank",
                 "artifact__name",
                 "rank",
+                "capability__match_success_rate",
                 *grades,
             )
             .order_by("-rank", "capability_id")[:limit]
@@ -315,8 +316,9 @@ class PostgresBackend:
                 artifact_id=row[1],
                 artifact=ArtifactInfo(kind=row[2], pricing_model=row[3], rank=row[4], name=row[5]),
                 native_rank=round(row[6], 6),
-                fields=tuple(row[7:]),
+                fields=tuple(row[8:]),
                 order_rank=row[6],
+                success_rate=row[7],
             )
             for row in rows
         ]
@@ -480,7 +482,8 @@ class SqliteBackend:
             cursor.execute(
                 f"""
                 SELECT f.rowid, a.id, a.kind, a.pricing_model, a.rank, a.name,
-                       bm25({FTS_TABLE}, 10.0, 10.0, 4.0, 2.0) AS relevance
+                       bm25({FTS_TABLE}, 10.0, 10.0, 4.0, 2.0) AS relevance,
+                       c.match_success_rate
                   FROM {FTS_TABLE} f
                   JOIN catalog_capability c ON c.id = f.rowid
                   JOIN catalog_artifact a ON a.id = c.artifact_id
@@ -513,6 +516,7 @@ class SqliteBackend:
                 native_rank=round(-r[6], 6),
                 fields=tuple(grades.get(r[0], [0] * len(terms))),
                 order_rank=-r[6],
+                success_rate=r[7],
             )
             for r in rows
         ]

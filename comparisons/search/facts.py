@@ -226,18 +226,6 @@ def artifacts_meeting(
     return list(rows.order_by(*order).values_list("id", flat=True)[:SUPPLEMENT_LIMIT])
 
 
-def capability_success_rates_get(*, capability_ids: Iterable[int]) -> dict[int, float]:
-    """The match graph's smoothed chosen-result rate of each capability that has one."""
-    ids = list(capability_ids)
-    if not ids:
-        return {}
-    return dict(
-        Capability.objects.filter(pk__in=ids, match_success_rate__isnull=False)  # type: ignore[arg-type]
-        .order_by()
-        .values_list("id", "match_success_rate")
-    )
-
-
 def constraint_capabilities_get(
     *, artifact_ids: Iterable[int], constraints: Iterable[Constraint], per_artifact: int
 ) -> dict[int, tuple[int, ...]]:

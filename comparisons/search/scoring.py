@@ -51,6 +51,9 @@ class CapabilityCandidate:
     # is this, then capability_id): what merging a kept candidate list with fresh rows
     # must sort by to give the query's own order (service._candidates_patched).
     order_rank: float = field(default=0.0, compare=False)
+    # The match graph's smoothed chosen-result rate of the capability (None: none yet),
+    # read with it so that the prior costs no query of its own (service._with_prior).
+    success_rate: float | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,6 @@ from comparisons.search.facts import (
     SUPPLEMENT_LIMIT,
     artifact_facts_get,
     artifacts_meeting,
-    capability_success_rates_get,
     constraint_capabilities_get,
 )
 from comparisons.search.families import catalog_families_get
@@ -356,16 +355,24 @@ def _ranked(
     return entries, kept
 
 
-def _with_prior(entries: list[RankedArtifact]) -> list[tuple[RankedArtifact, float]]:
+def _with_prior(
+    entries: list[RankedArtifact], *, rates: dict[int, float]
+) -> list[tuple[RankedArtifact, float]]:
     """Each entry with its relevance: text score plus PRIOR_WEIGHT times the best chosen-
-    result rate among its kept capabilities (0 without match-graph evidence)."""
-    rates = capability_success_rates_get(
-        capability_ids={c for e in entries for c in e.capability_ids}
-    )
+    result rate among its kept capabilities (0 without match-graph evidence). `rates`:
+    capability id -> rate, for the capabilities that have one (`_rates`)."""
     return [
         (e, e.score + PRIOR_WEIGHT * max((rates.get(c, 0.0) for c in e.capability_ids), default=0))
         for e in entries
     ]
+
+
+def _rates(kept: KeptCandidates | None) -> dict[int, float]:
+    """The chosen-result rates the candidates were read with (capability id -> rate): every
+    capability an entry keeps is one of them."""
+    if kept is None:
+        return {}
+    return {c.capability_id: c.success_rate for c in kept.candidates if c.success_rate is not None}
 
 
 def results_order(
@@ -447,7 +454,7 @@ def _ranking(
     entries, kept = _ranked(intent=intent, terms=terms, stats=stats, reuse=reuse)
     all_terms = kept is not None and kept.match_all
     if not parsed.constraints:
-        with_prior = _with_prior(entries[:FACTS_LIMIT])
+        with_prior = _with_prior(entries[:FACTS_LIMIT], rates=_rates(kept))
         relevance = {e.artifact_id: r for e, r in with_prior}
         head = sorted(entries[:FACTS_LIMIT], key=lambda e: -relevance[e.artifact_id])
         return Ranking.of(head + entries[FACTS_LIMIT:], all_terms=all_terms), kept
@@ -458,7 +465,7 @@ def _ranking(
     capabilities = constraint_capabilities_get(
         artifact_ids=extra, constraints=parsed.constraints, per_artifact=KEPT_CAPABILITIES
     )
-    relevance = {e.artifact_id: r for e, r in _with_prior(considered)}
+    relevance = {e.artifact_id: r for e, r in _with_prior(considered, rates=_rates(kept))}
     # Artifacts no word matched, met by the constraints: after every word match of equal
     # standing, in UnfragileRank order (or price order, for cheap).
     supplement = [

@@ -180,16 +180,16 @@ def test_search_page_query_count(small_catalog, client, django_assert_max_num_qu
     # intent costs a savepoint more than a known one, and the hourly per-client cap costs a
     # count (plus its advisory lock on PostgreSQL).
     # The parsed constraints (input audio, output text) add the catalog's name families,
-    # the artifacts meeting them, the candidates' facts and tags, and the capabilities'
-    # chosen-result rates (the match-graph prior).
+    # the artifacts meeting them, and the candidates' facts and tags. The capabilities'
+    # chosen-result rates (the match-graph prior) come with the candidates.
     # Reused counts and rankings: test_search_scale.py.
-    with django_assert_max_num_queries(27):
+    with django_assert_max_num_queries(26):
         response = client.get("/search/", {"q": "transcribe audio"}, HTTP_USER_AGENT=BROWSER)
     assert response.status_code == 200
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(23):
         client.get("/search/", {"q": "transcribe audio"}, HTTP_USER_AGENT=BROWSER + " 2")
     assert SearchEvent.objects.count() == 2
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(12):
         client.get("/search/", {"q": "generate images from text"})  # not recorded: no agent
 
 

@@ -411,3 +411,22 @@ def test_cut_candidate_lists_patched_after_edits_of_ranked_artifacts_equal_a_fre
             assert _rows(query, fresh=False) == _rows(query, fresh=True), (seed, n, query)
     assert (True, True, True) in seen  # a cut list holding edited documents, patched
     assert any(not patched for _, _, patched in seen)  # and one read again
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_match_graph_prior_read_with_the_candidates_orders_equal_text(derived_cache):
+    """Two artifacts whose capabilities read the same: searchers' chosen-result rate decides,
+    and a rebuild that swaps the rates (ranks only) swaps them, with or without reuse."""
+    first, second = (CapabilityFactory(title="Zorblat helper") for _ in range(2))
+    Capability.objects.filter(pk=first.pk).update(match_success_rate=0.9)
+    Capability.objects.filter(pk=second.pk).update(match_success_rate=0.1)
+    expected = [first.artifact_id, second.artifact_id]
+    assert [row[0] for row in _rows("zorblat helper", fresh=False)] == expected
+    assert [row[0] for row in _rows("zorblat helper", fresh=True)] == expected
+    with transaction.atomic():
+        Capability.objects.filter(pk=first.pk).update(match_success_rate=None)
+        Capability.objects.filter(pk=second.pk).update(match_success_rate=0.5)
+        catalog_version_bump(ranks_only=True)
+    expected.reverse()
+    assert [row[0] for row in _rows("zorblat helper", fresh=False)] == expected
+    assert [row[0] for row in _rows("zorblat helper", fresh=True)] == expected
