@@ -18,7 +18,6 @@ from django.urls import reverse
 from catalog.models import (
     Artifact,
     Capability,
-    CapabilitySameJob,
     Status,
     listed_q,
 )
@@ -191,30 +190,10 @@ def pair_evidence_get(*, a: Artifact, b: Artifact, top: int = EVIDENCE_TOP) -> E
     )
 
 
-def override_get(*, a: Artifact, b: Artifact) -> ComparisonOverride | None:
-    return ComparisonOverride.objects.filter(
-        Q(artifact_a=a, artifact_b=b) | Q(artifact_a=b, artifact_b=a)
-    ).first()
-
-
-def same_job_links_get(*, a: Artifact, b: Artifact) -> dict[int, frozenset[int]]:
-    """The "same job" links editors set between a capability of `a` and one of `b`, both
-    ways: capability id -> the other side's linked capability ids (1 query)."""
-    rows = CapabilitySameJob.objects.filter(
-        Q(from_capability__artifact=a, to_capability__artifact=b)
-        | Q(from_capability__artifact=b, to_capability__artifact=a)
-    ).values_list("from_capability_id", "to_capability_id")
-    links: dict[int, set[int]] = {}
-    for one, other in rows:
-        links.setdefault(one, set()).add(other)
-        links.setdefault(other, set()).add(one)
-    return {capability: frozenset(linked) for capability, linked in links.items()}
-
-
 def pair_load(*, first: str, second: str) -> LoadedPair | None:
     """Both published artifacts in canonical order, or None: each side's part from the
-    per-version store (comparisons/compare/parts.py; 5 queries for those missing), then
-    the pair's override, evidence and same-job links (4 queries)."""
+    per-version store (comparisons/compare/parts.py, with its overrides and same-job
+    links; 7 queries for those missing), then the pair's evidence (1 query)."""
     a_slug, b_slug = pair_canonical(first=first, second=second)
     if a_slug == b_slug:
         return None
@@ -227,9 +206,9 @@ def pair_load(*, first: str, second: str) -> LoadedPair | None:
         a=a,
         b=b,
         weights_by_kind=weights,
-        override=override_get(a=a, b=b),
+        override=parts[a_slug].overrides.get(b.id),
         evidence=pair_evidence_get(a=a, b=b),
-        same_job=same_job_links_get(a=a, b=b),
+        same_job=parts[a_slug].same_job_with(parts[b_slug]),
         unlinked_facts={"a": parts[a_slug].facts, "b": parts[b_slug].facts},
         version=version,
     )

@@ -16,16 +16,23 @@ pairs) is read per request: a part never holds another artifact's data.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from catalog.markup import markdown_inline
-from catalog.models import Artifact, ArtifactKind, ArtifactPrice, Capability, PriceUnit
+from catalog.models import (
+    Artifact,
+    ArtifactKind,
+    ArtifactPrice,
+    Capability,
+    CapabilitySameJob,
+    PriceUnit,
+)
 from catalog.ranking import COMPONENTS, Weights
 from catalog.selectors import rank_group_label, weights_by_kind_get
 from comparisons.caching.derived import (
@@ -35,6 +42,7 @@ from comparisons.caching.derived import (
 )
 from comparisons.compare.alignment import CapabilityFacts
 from comparisons.compare.verdict import ModelFacts, SideFacts
+from comparisons.models import ComparisonOverride
 
 CAPABILITY_TEMPLATE = "components/capability_body.html"
 
@@ -173,11 +181,63 @@ def side_facts_linked(*, facts: SideFacts, same_job: Mapping[int, frozenset[int]
 class ArtifactPart:
     """One published artifact as `artifacts_for_page` loads it, with its summary rendered
     (`summary_html`) and each of its `published_capabilities` rendered for the comparison
-    page (`body_html`) and the artifact page (`wide_body_html`); and its verdict facts
-    without same-job links (those belong to a pair: `side_facts_linked` adds them)."""
+    page (`body_html`) and the artifact page (`wide_body_html`); its verdict facts without
+    same-job links (those belong to a pair: `side_facts_linked` adds them); editors'
+    same-job links of its published capabilities (capability id -> linked capability ids,
+    whatever their artifact, both ways); and editors' overrides of its comparisons (the
+    other artifact's id -> the override)."""
 
     artifact: Artifact
     facts: SideFacts
+    same_job: Mapping[int, frozenset[int]] = field(default_factory=dict)
+    overrides: Mapping[int, ComparisonOverride] = field(default_factory=dict)
+
+    def same_job_with(self, other: "ArtifactPart") -> dict[int, frozenset[int]]:
+        """The same-job links between this artifact's published capabilities and `other`'s,
+        both ways: capability id -> the other side's linked capability ids."""
+        links: dict[int, set[int]] = {}
+        for mine, theirs in ((self, other), (other, self)):
+            ids = {c.id for c in theirs.artifact.published_capabilities}
+            for capability, linked in mine.same_job.items():
+                for each in linked & ids:
+                    links.setdefault(capability, set()).add(each)
+                    links.setdefault(each, set()).add(capability)
+        return {capability: frozenset(linked) for capability, linked in links.items()}
+
+
+def _links_of(artifacts: list[Artifact]) -> dict[int, dict[int, frozenset[int]]]:
+    """Editors' same-job links of these artifacts' published capabilities, per artifact id
+    (1 query; a link is stored both ways, read here from either end)."""
+    owner = {c.id: a.id for a in artifacts for c in a.published_capabilities}
+    rows = CapabilitySameJob.objects.filter(
+        Q(from_capability_id__in=list(owner)) | Q(to_capability_id__in=list(owner))
+    ).values_list("from_capability_id", "to_capability_id")
+    links: dict[int, dict[int, set[int]]] = {a.id: {} for a in artifacts}
+    for one, other in rows:
+        for capability, linked in ((one, other), (other, one)):
+            if capability in owner:
+                links[owner[capability]].setdefault(capability, set()).add(linked)
+    return {
+        artifact_id: {c: frozenset(linked) for c, linked in by_capability.items()}
+        for artifact_id, by_capability in links.items()
+    }
+
+
+def _overrides_of(artifacts: list[Artifact]) -> dict[int, dict[int, ComparisonOverride]]:
+    """Editors' overrides of comparisons these artifacts are in: per artifact id, the other
+    artifact's id -> the override (1 query)."""
+    ids = [a.id for a in artifacts]
+    found: dict[int, dict[int, ComparisonOverride]] = {pk: {} for pk in ids}
+    for override in ComparisonOverride.objects.filter(
+        Q(artifact_a_id__in=ids) | Q(artifact_b_id__in=ids)
+    ):
+        for mine, other in (
+            (override.artifact_a_id, override.artifact_b_id),
+            (override.artifact_b_id, override.artifact_a_id),
+        ):
+            if mine in found:
+                found[mine][other] = override
+    return found
 
 
 def _markup_attach(artifact: Artifact) -> None:
@@ -192,9 +252,20 @@ def _markup_attach(artifact: Artifact) -> None:
             setattr(capability, attribute, mark_safe(html))
 
 
-def _part_build(artifact: Artifact) -> ArtifactPart:
-    _markup_attach(artifact)
-    return ArtifactPart(artifact=artifact, facts=side_facts_build(artifact=artifact))
+def _parts_build(slugs: list[str]) -> dict[str, ArtifactPart]:
+    """The parts of the published artifacts among `slugs` (7 queries)."""
+    artifacts = list(artifacts_for_page(slugs=slugs))
+    links, overrides = _links_of(artifacts), _overrides_of(artifacts)
+    parts = {}
+    for artifact in artifacts:
+        _markup_attach(artifact)
+        parts[artifact.slug] = ArtifactPart(
+            artifact=artifact,
+            facts=side_facts_build(artifact=artifact),
+            same_job=links[artifact.id],
+            overrides=overrides[artifact.id],
+        )
+    return parts
 
 
 def artifact_parts_get(
@@ -204,7 +275,7 @@ def artifact_parts_get(
 ) -> tuple[dict[str, ArtifactPart], dict[str, Weights]]:
     """The parts of the published artifacts among `slugs` (slug -> part; unpublished and
     unknown slugs are absent) and the rank weights per kind, from one cache read; what is
-    missing is built (5 queries) and stored. `version`: the catalog version the caller
+    missing is built (7 queries) and stored. `version`: the catalog version the caller
     read (`derived_cache_version()`; None builds everything fresh), read here by default.
     Raises nothing for a failing cache: it only costs the reuse
     (comparisons/caching/derived.py)."""
@@ -221,10 +292,10 @@ def artifact_parts_get(
     fresh: dict[str, object] = {}
     missing = [slug for slug in slugs if slug not in parts]
     if missing:
-        for artifact in artifacts_for_page(slugs=missing):
-            parts[artifact.slug] = _part_build(artifact)
+        for slug, part in _parts_build(missing).items():
+            parts[slug] = part
             if keys:
-                fresh[keys[artifact.slug]] = parts[artifact.slug]
+                fresh[keys[slug]] = part
     weights = found.get(weights_key)
     if weights is None:
         weights = weights_by_kind_get()

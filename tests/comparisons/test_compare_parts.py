@@ -29,6 +29,7 @@ from comparisons.models import PairEvidence, SearchEvent
 from tests.factories import (
     ArtifactFactory,
     CapabilityFactory,
+    ComparisonOverrideFactory,
     IntentFactory,
     PairEvidenceFactory,
     TagFactory,
@@ -37,8 +38,8 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # Queries that read one artifact's part: the artifact, its capabilities, their tags, its
-# price tiers.
-PART_QUERIES = 4
+# price tiers, editors' same-job links and overrides.
+PART_QUERIES = 6
 # Queries that read one artifact's share of related comparisons: its evidenced pairs, and
 # (when the evidence falls short, as in these catalogs) the artifacts sharing its tags.
 SHARE_QUERIES = 2
@@ -323,3 +324,23 @@ def test_parts_live_apart_from_the_small_derived_entries(client, derived_cache, 
     kept.append(f"artifact-links:{version}:{trio[0].id}")
     assert set(parts.get_many(kept)) == set(kept)
     assert caches[settings.DERIVED_CACHE_ALIAS].get_many(kept) == {}
+
+
+def test_an_editors_override_and_same_job_link_reach_a_kept_part(
+    client, derived_cache, django_capture_on_commit_callbacks, trio
+):
+    alpha, beta, _ = trio
+    page = client.get("/compare/alpha-vs-beta/").content.decode()
+    assert "Written by an editor." not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        ComparisonOverrideFactory(artifact_a=alpha, artifact_b=beta, verdict="Pick *Alpha*.")
+    page = client.get("/compare/alpha-vs-beta/").content.decode()
+    assert "Pick <em>Alpha</em>." in page and "Written by an editor." in page
+    one, other = (Capability.objects.get(artifact=a) for a in (alpha, beta))
+    assert pair_load(first="alpha", second="beta").same_job == {}
+    with django_capture_on_commit_callbacks(execute=True):
+        other.same_job_as.add(one)
+    assert pair_load(first="alpha", second="beta").same_job == {
+        one.pk: frozenset({other.pk}),
+        other.pk: frozenset({one.pk}),
+    }

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from catalog.models import Capability, CapabilitySameJob
-from comparisons.compare.pairs import pair_load, same_job_links_get
+from comparisons.compare.pairs import pair_load
 from tests.factories import ArtifactFactory, CapabilityFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,4 +97,8 @@ def test_links_to_a_third_artifact_do_not_leak_into_this_pair(caps):
     faster, cheap, _ = caps
     third = CapabilityFactory(title="Elsewhere")
     faster.same_job_as.add(third)
-    assert same_job_links_get(a=faster.artifact, b=cheap.artifact) == {}
+    loaded = pair_load(first=faster.artifact.slug, second=cheap.artifact.slug)
+    assert loaded.same_job == {}
+    # The third pair sees it, from either side.
+    loaded = pair_load(first=faster.artifact.slug, second=third.artifact.slug)
+    assert loaded.same_job == {faster.pk: frozenset({third.pk}), third.pk: frozenset({faster.pk})}
