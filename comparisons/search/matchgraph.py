@@ -516,10 +516,16 @@ def _artifacts(cursor, *, full: bool) -> dict[int, int]:
     A full run writes them; an incremental one returns the span's counts per artifact, to be
     added to the stored ones (only the rebuild writes them) in the same UPDATE as the ranks
     (`_artifacts_write`), so that each changed artifact row is rewritten once."""
+    # In event order: the pair self-join (`_pairs`) reads it event by event through its
+    # index, and in a full run (millions of rows, past the temporary buffers) those reads
+    # were random without it: 77 s for the pairs instead of about 25.
     _temp(
         cursor,
         "mg_event_artifact",
-        "SELECT DISTINCT event_id, intent_id, artifact_id FROM mg_event_capability",
+        """
+        SELECT DISTINCT event_id, intent_id, artifact_id FROM mg_event_capability
+         ORDER BY event_id, intent_id, artifact_id
+        """,
         [],
         index="event_id, artifact_id",
     )
