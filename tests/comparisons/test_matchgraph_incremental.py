@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from catalog.journal import catalog_changes_since, catalog_journal_mark
@@ -470,3 +471,21 @@ def test_a_deleted_state_row_is_written_again_where_the_next_run_reads_it(graph)
     report = match_graph_rebuild(incremental=True)
     assert (report.mode, report.reason, report.events) == ("incremental", "", 8)
     assert MatchGraphState.objects.count() == 1
+
+
+@pytest.mark.postgres
+def test_the_tables_a_rebuild_updates_keep_room_for_in_place_updates():
+    """Migration 0012: pages of the tables whose unindexed counters every run rewrites keep
+    free space, so PostgreSQL can update those rows in place (HOT) instead of adding an entry
+    to every index of the table for each one."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s)",
+            [["comparisons_pairevidence", "comparisons_match", "catalog_capability"]],
+        )
+        options = dict(cursor.fetchall())
+    assert options == {
+        "comparisons_pairevidence": ["fillfactor=80"],
+        "comparisons_match": ["fillfactor=80"],
+        "catalog_capability": ["fillfactor=90"],
+    }
