@@ -169,7 +169,8 @@ _VECTOR = RawSQL(f'"{TABLE}"."search_vector"', (), output_field=SearchVectorFiel
 _VECTOR_UNINDEXED = RawSQL(
     f'("{TABLE}"."search_vector" || \'\'::tsvector)', (), output_field=SearchVectorField()
 )
-# At most this many buckets are counted row by row (`_VECTOR_UNINDEXED`); more through the index.
+# At most this many buckets are counted row by row, every term in one pass over their
+# documents (`_document_counts_row_by_row`); more through the index, a statement a term.
 ROW_BY_ROW_BUCKETS = 8
 
 
@@ -233,9 +234,10 @@ class PostgresBackend:
                 operator.or_,
                 (Q(artifact_id__gte=low, artifact_id__lt=high) for low, high in buckets.ranges()),
             )
-        row_by_row = buckets.numbers is not None and len(buckets.numbers) <= ROW_BY_ROW_BUCKETS
+        if buckets.numbers is not None and len(buckets.numbers) <= ROW_BY_ROW_BUCKETS:
+            return self._document_counts_row_by_row(terms=terms, width=width, within=within)
         queries = [
-            self._documents(term, vector=_VECTOR_UNINDEXED if row_by_row else _VECTOR)
+            self._documents(term)
             .filter(within)
             .annotate(bucket=F("artifact_id") / width)
             .values("bucket")
@@ -260,10 +262,37 @@ class PostgresBackend:
             counts[index][bucket] = documents
         return counts
 
-    def _documents(self, term: Term | None, *, vector: RawSQL = _VECTOR) -> QuerySet:
+    def _documents(self, term: Term | None) -> QuerySet:
         if term is None:
             return _published_capabilities()
-        return _published_documents().filter(self.term_match(term, vector))
+        return _published_documents().filter(self.term_match(term))
+
+    def _document_counts_row_by_row(
+        self, *, terms: Sequence[Term | None], width: int, within: Q
+    ) -> list[dict[int, int]]:
+        """`document_counts` for a few buckets: their documents read once through the
+        artifact_id index, each checked against every term (one statement)."""
+        counted = {
+            f"t{index}": Count("pk")
+            if term is None
+            else Count("pk", filter=self.term_match(term, _VECTOR_UNINDEXED))
+            for index, term in enumerate(terms)
+        }
+        rows = (
+            _published_documents()
+            .filter(within)
+            .annotate(bucket=F("artifact_id") / width)
+            .values("bucket")
+            .annotate(**counted)
+            .values_list("bucket", *counted)
+            .order_by()
+        )
+        counts: list[dict[int, int]] = [{} for _ in terms]
+        for bucket, *per_term in rows:
+            for index, documents in enumerate(per_term):
+                if documents:
+                    counts[index][bucket] = documents
+        return counts
 
     def _rank(self, terms: list[Term]):
         return SearchRank(_VECTOR, self.any_query(terms), weights=[0.2, 0.4, 0.6, 1.0])
