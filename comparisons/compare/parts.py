@@ -38,7 +38,6 @@ from catalog.selectors import rank_group_label, weights_by_kind_get
 from comparisons.caching.derived import (
     derived_cache_get_many,
     derived_cache_set_many,
-    derived_cache_version,
 )
 from comparisons.compare.alignment import CapabilityFacts
 from comparisons.compare.verdict import ModelFacts, SideFacts
@@ -125,12 +124,9 @@ def model_facts_build(*, artifact: Artifact) -> ModelFacts | None:
     )
 
 
-def side_facts_build(
-    *, artifact: Artifact, same_job: Mapping[int, frozenset[int]] | None = None
-) -> SideFacts:
-    """Plain facts for the verdict rules, from an artifact loaded by artifacts_for_page.
-    `same_job` (LoadedPair.same_job): the capabilities editors linked as the same job."""
-    same_job = same_job or {}
+def side_facts_build(*, artifact: Artifact) -> SideFacts:
+    """Plain facts for the verdict rules, from an artifact loaded by artifacts_for_page,
+    without same-job links: those belong to a pair (`side_facts_linked`)."""
     return SideFacts(
         name=artifact.name,
         kind=artifact.kind,
@@ -154,7 +150,6 @@ def side_facts_build(
                 c.title,
                 tuple((t.slug, t.name) for t in c.tags.all()),
                 description=c.description,
-                same_job=same_job.get(c.id, frozenset()),
             )
             for c in artifact.published_capabilities
         ),
@@ -269,18 +264,14 @@ def _parts_build(slugs: list[str]) -> dict[str, ArtifactPart]:
 
 
 def artifact_parts_get(
-    *,
-    slugs: list[str],
-    version: str | None = ...,  # type: ignore[assignment]
+    *, slugs: list[str], version: str | None
 ) -> tuple[dict[str, ArtifactPart], dict[str, Weights]]:
     """The parts of the published artifacts among `slugs` (slug -> part; unpublished and
     unknown slugs are absent) and the rank weights per kind, from one cache read; what is
     missing is built (7 queries) and stored. `version`: the catalog version the caller
-    read (`derived_cache_version()`; None builds everything fresh), read here by default.
+    read (`derived_cache_version()`; None builds everything fresh).
     Raises nothing for a failing cache: it only costs the reuse
     (comparisons/caching/derived.py)."""
-    if version is ...:
-        version = derived_cache_version()
     weights_key = f"rank-weights:{version}"
     keys = {slug: f"artifact-part:{version}:{slug}" for slug in slugs} if version else {}
     found = (
