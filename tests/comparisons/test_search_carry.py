@@ -49,6 +49,17 @@ class TitlingEditor(Editor):
     EDITS = [*Editor.EDITS, (retitle, 6)]
 
 
+def _titled_catalog(seed: int) -> TitlingEditor:
+    """The snapshot tests' random catalog with titles from the queries' words, and its
+    editor."""
+    rng = random.Random(seed)
+    _catalog(rng)
+    for capability in Capability.objects.order_by("pk"):
+        capability.title = rng.choice(TITLES)
+        capability.save()
+    return TitlingEditor(rng)
+
+
 def _rows(query: str, *, fresh: bool) -> list[tuple]:
     intent = intent_normalise(query_clean(query))
     versions = None if fresh else derived_cache_versions()
@@ -67,12 +78,7 @@ def test_the_ranking_read_after_random_edits_equals_a_fresh_one(seed, derived_ca
     monkeypatch.setattr(
         service, "_unmoved", lambda **k: carried.append(unmoved(**k)) or carried[-1]
     )
-    rng = random.Random(seed)
-    _catalog(rng)
-    for capability in Capability.objects.order_by("pk"):
-        capability.title = rng.choice(TITLES)
-        capability.save()
-    editor = TitlingEditor(rng)
+    editor = _titled_catalog(seed)
     for query in QUERIES:
         _rows(query, fresh=False)
     for n in range(16):
@@ -308,12 +314,7 @@ def test_candidates_patched_after_random_edits_equal_a_fresh_read(
 ):
     monkeypatch.setattr(backends, "CANDIDATE_LIMIT", limit)
     monkeypatch.setattr(service, "CANDIDATE_SPARE", spare)
-    rng = random.Random(seed)
-    _catalog(rng)
-    for capability in Capability.objects.order_by("pk"):
-        capability.title = rng.choice(TITLES)
-        capability.save()
-    editor = TitlingEditor(rng)
+    editor = _titled_catalog(seed)
     for n in range(16):
         editor.round()
         for query in QUERIES:
