@@ -220,7 +220,16 @@ CATALOG_DERIVED_CACHE = env_bool("DJANGO_DERIVED_CACHE", default=True)
 DERIVED_CACHE_ALIAS = "derived"
 # Per-artifact parts of the comparison and artifact pages (comparisons/compare/parts.py):
 # 20-40 KB each, so fewer of them than of the derived cache's small entries per worker.
+# Each worker keeps them as objects, not pickles (comparisons/caching/objects.py); with
+# Redis, that local store sits in front of the shared one.
 PARTS_CACHE_ALIAS = "parts"
+PARTS_CACHE_LOCAL_ALIAS = "parts_local" if REDIS_URL else None
+_PARTS_ENTRIES = int(os.environ.get("DJANGO_PARTS_CACHE_ENTRIES", "1000"))
+_PARTS_LOCAL = {
+    "BACKEND": "comparisons.caching.objects.ObjectCache",
+    "LOCATION": "parts",
+    "OPTIONS": {"MAX_ENTRIES": _PARTS_ENTRIES},
+}
 # Only bounds memory: entries are never stale, old versions' entries are just unreachable.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
 _REDIS_CACHE = {
@@ -245,13 +254,8 @@ CACHES = {
         "LOCATION": "derived",
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_DERIVED_CACHE_ENTRIES", "5000"))},
     },
-    "parts": _REDIS_CACHE
-    if REDIS_URL
-    else {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "parts",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_PARTS_CACHE_ENTRIES", "1000"))},
-    },
+    "parts": _REDIS_CACHE if REDIS_URL else _PARTS_LOCAL,
+    "parts_local": _PARTS_LOCAL,
     "pages_local": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages-local",

@@ -54,3 +54,28 @@ def derived_cache_set_many(
         caches[alias or settings.DERIVED_CACHE_ALIAS].set_many(values, timeout=timeout)
     except Exception:
         logger.warning("derived cache unwritable", exc_info=True)
+
+
+def parts_cache_get_many(keys: list[str]) -> dict[str, Any]:
+    """The values found under `keys` in the parts cache (settings.PARTS_CACHE_ALIAS), looked
+    up first in this worker's own copy (settings.PARTS_CACHE_LOCAL_ALIAS, when the shared
+    store is Redis) and copied there when found only in the shared store. A key holds the
+    catalog version, so a local copy is exactly as fresh as the shared one. The values are
+    shared with later requests of this worker: read-only. {} when nothing can be read."""
+    local_alias = settings.PARTS_CACHE_LOCAL_ALIAS
+    found = derived_cache_get_many(keys, alias=local_alias) if local_alias else {}
+    missing = [key for key in keys if key not in found]
+    if missing:
+        shared = derived_cache_get_many(missing, alias=settings.PARTS_CACHE_ALIAS)
+        if local_alias and shared:
+            derived_cache_set_many(shared, timeout=settings.PAGE_CACHE_SECONDS, alias=local_alias)
+        found.update(shared)
+    return found
+
+
+def parts_cache_set_many(values: dict[str, Any]) -> None:
+    """Store `values` (key -> value) in the parts cache and in this worker's own copy, for
+    settings.PAGE_CACHE_SECONDS; a cache that cannot be written only costs the reuse."""
+    for alias in (settings.PARTS_CACHE_ALIAS, settings.PARTS_CACHE_LOCAL_ALIAS):
+        if alias:
+            derived_cache_set_many(values, timeout=settings.PAGE_CACHE_SECONDS, alias=alias)

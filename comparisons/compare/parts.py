@@ -19,7 +19,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -35,10 +34,7 @@ from catalog.models import (
 )
 from catalog.ranking import COMPONENTS, Weights
 from catalog.selectors import rank_group_label, weights_by_kind_get
-from comparisons.caching.derived import (
-    derived_cache_get_many,
-    derived_cache_set_many,
-)
+from comparisons.caching.derived import parts_cache_get_many, parts_cache_set_many
 from comparisons.compare.alignment import CapabilityFacts
 from comparisons.compare.verdict import ModelFacts, SideFacts
 from comparisons.models import ComparisonOverride
@@ -274,11 +270,7 @@ def artifact_parts_get(
     (comparisons/caching/derived.py)."""
     weights_key = f"rank-weights:{version}"
     keys = {slug: f"artifact-part:{version}:{slug}" for slug in slugs} if version else {}
-    found = (
-        derived_cache_get_many([weights_key, *keys.values()], alias=settings.PARTS_CACHE_ALIAS)
-        if keys
-        else {}
-    )
+    found = parts_cache_get_many([weights_key, *keys.values()]) if keys else {}
     parts = {slug: found[key] for slug, key in keys.items() if key in found}
     fresh: dict[str, object] = {}
     missing = [slug for slug in slugs if slug not in parts]
@@ -292,7 +284,5 @@ def artifact_parts_get(
         weights = weights_by_kind_get()
         fresh[weights_key] = weights
     if keys and fresh:
-        derived_cache_set_many(
-            fresh, timeout=settings.PAGE_CACHE_SECONDS, alias=settings.PARTS_CACHE_ALIAS
-        )
+        parts_cache_set_many(fresh)
     return parts, weights

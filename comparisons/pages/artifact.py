@@ -48,6 +48,8 @@ def artifact_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "chart": score_chart_build(series=[(artifact.name, breakdown)]),
             "alternatives": links.alternatives,
             "comparisons": links.comparisons,
+            "alternatives_html": links.alternatives_html,
+            "comparisons_html": links.comparisons_html,
             "canonical_url": canonical_url,
             "jsonld": graph_ld(
                 nodes=[

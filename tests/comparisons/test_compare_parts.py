@@ -5,6 +5,7 @@ committed edit, and the same page whether built or reused."""
 import itertools
 import pickle
 import random
+import uuid
 
 import pytest
 from django.core.cache import caches
@@ -22,10 +23,12 @@ from comparisons.compare.pairs import (
     pair_evidence_get,
     pair_load,
     related_pairs_get,
+    shared_tag_pairs_get,
 )
 from comparisons.compare.parts import artifact_parts_get, side_facts_linked
 from comparisons.compare.verdict import SideFacts
 from comparisons.models import PairEvidence, SearchEvent
+from tests.comparisons.test_cache import REDIS_URL, _redis_answers
 from tests.factories import (
     ArtifactFactory,
     CapabilityFactory,
@@ -346,3 +349,76 @@ def test_an_editors_override_and_same_job_link_reach_a_kept_part(
         one.pk: frozenset({other.pk}),
         other.pk: frozenset({one.pk}),
     }
+
+
+PAGES_FROM_PARTS = (
+    "/compare/alpha-vs-beta/",
+    "/compare/alpha-vs-beta/?all=a&show=both",
+    "/compare/alpha-vs-gamma/",
+    "/artifacts/alpha/",
+    "/artifacts/beta/",
+)
+
+
+def test_a_kept_part_is_shared_as_is_and_no_page_changes_it(client, derived_cache, trio):
+    """Each worker hands the same part objects to every request of a catalog version
+    (comparisons/caching/objects.py): a page that changed one would change the next."""
+    version = derived_cache_version()
+    client.get("/compare/alpha-vs-beta/")
+    parts, _ = artifact_parts_get(slugs=["alpha", "beta"], version=version)
+    again, _ = artifact_parts_get(slugs=["alpha", "beta"], version=version)
+    assert again["alpha"] is parts["alpha"] and again["beta"] is parts["beta"]
+    before = {slug: pickle.dumps(part) for slug, part in parts.items()}
+    pages = [client.get(path).content for path in PAGES_FROM_PARTS]
+    fragment = client.get("/compare/alpha-vs-beta/?all=a", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
+    assert {slug: pickle.dumps(part) for slug, part in parts.items()} == before
+    assert [client.get(path).content for path in PAGES_FROM_PARTS] == pages
+
+
+@pytest.mark.skipif(not _redis_answers(), reason="no Redis on 127.0.0.1:6379")
+def test_with_a_shared_store_each_worker_reads_its_own_copy_first(
+    client, derived_cache, settings, trio
+):
+    """Parts in Redis (every worker and host) with each worker's own copies in front: a
+    part found only in Redis is copied in, and the next request reads that copy."""
+    shared = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+    }
+    local = {
+        "BACKEND": "comparisons.caching.objects.ObjectCache",
+        "LOCATION": f"test-{uuid.uuid4().hex}",
+    }
+    settings.CACHES = {**settings.CACHES, "parts": shared, "parts_local": local}
+    settings.PARTS_CACHE_LOCAL_ALIAS = "parts_local"
+    version = derived_cache_version()
+    key = f"artifact-part:{version}:alpha"
+    page = client.get("/artifacts/alpha/").content
+    assert caches["parts"].get(key) is not None and caches["parts_local"].get(key) is not None
+    caches["parts_local"].clear()  # another worker: only Redis has the part
+    with CaptureQueriesContext(connection) as other_worker:
+        assert client.get("/artifacts/alpha/").content == page
+    assert _part_reads(other_worker) == []
+    copied = caches["parts_local"].get(key)
+    caches["parts"].clear()  # its next request never asks Redis
+    parts, _ = artifact_parts_get(slugs=["alpha"], version=version)
+    assert parts["alpha"] is copied
+    assert client.get("/artifacts/alpha/").content == page
+
+
+def test_pairs_sharing_tags_are_read_once_per_version(derived_cache, trio):
+    version = derived_cache_version()
+    with CaptureQueriesContext(connection) as first:
+        links = shared_tag_pairs_get()
+    with CaptureQueriesContext(connection) as again:
+        assert shared_tag_pairs_get() == links
+    assert [link.url for link in links] == [
+        "/compare/alpha-vs-beta/",
+        "/compare/alpha-vs-gamma/",
+        "/compare/beta-vs-gamma/",
+    ]
+    # Built: the version and the pairs; then only the version.
+    assert len(first) == 2 and len(again) == 1
+    assert derived_cache_version() == version
