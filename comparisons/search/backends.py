@@ -47,7 +47,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from catalog.models import Artifact, Capability, Status
 from comparisons.models import SearchDocument
-from comparisons.search.index import FTS_TABLE, PG_CONFIG, PG_TEXT, TABLE
+from comparisons.search.index import FTS_TABLE, PG_CONFIG, PG_SHORT_STEM, PG_TEXT, TABLE
 from comparisons.search.normalise import Term
 from comparisons.search.scoring import (
     NAME_SIMILARITY_THRESHOLD,
@@ -183,6 +183,12 @@ def _indexed_text(text: str) -> Func:
     return Func(Value(text), function=PG_TEXT, output_field=TextField())
 
 
+def _short_stem_path(word: str) -> Func:
+    """index.PG_SHORT_STEM of the word: "/us" for "uses" (whose stem is under three bytes,
+    the form a document's two-character "US" is indexed in), else ""."""
+    return Func(Value(word), function=PG_SHORT_STEM, output_field=TextField())
+
+
 class PostgresBackend:
     # ts_rank reads the document's own vector and the query, no corpus statistics.
     rank_is_per_document = True
@@ -202,6 +208,14 @@ class PostgresBackend:
         queries = [
             SearchQuery(text(w), search_type="websearch", config=PG_CONFIG) for w in term.words
         ]
+        if rewrite:
+            # A word of three bytes or more with a shorter stem also matches that stem in
+            # its two-character form (index.py, rewrite 2), as on FTS5: "uses" finds "US".
+            queries += [
+                SearchQuery(_short_stem_path(w), search_type="plain", config=PG_CONFIG)
+                for w in term.words
+                if len(w.encode()) >= 3
+            ]
         if term.prefix:
             # The prefix is stemmed before it is matched, as FTS5's porter tokenizer does
             # ("finance*" finds "financial"): the same documents on both backends.

@@ -109,6 +109,23 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 AS $$ SELECT {_pg_text_expression("document")} $$;
 """
 
+# A query word's stem in the form rewrite 2 gives a two-character document word, when
+# the stem is that short ("uses" -> "/us", which matches a document's "US"), else "": FTS5
+# keeps "US" as "us", the very stem of its query "uses". For queries only, so no vector
+# depends on it. IMMUTABLE (as PG_TEXT and to_tsvector are), so that with a literal word
+# the planner folds it to a constant and estimates the match as for any other word.
+PG_SHORT_STEM = "comparisons_short_stem_path"
+_PG_SHORT_STEM_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {PG_SHORT_STEM}(word text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$ SELECT coalesce((
+    SELECT '/' || lexeme
+      FROM unnest(tsvector_to_array(to_tsvector('{PG_CONFIG}'::regconfig, {PG_TEXT}(word))))
+           AS lexeme
+     WHERE length(lexeme) < 3 AND left(lexeme, 1) <> '/'
+     LIMIT 1), '') $$;
+"""
+
 
 # A placeholder word, one position long, put between two fields and deleted once they are
 # joined: `||` numbers the right field's words on from the left field's last one, so
@@ -237,6 +254,7 @@ DROP FUNCTION IF EXISTS comparisons_searchdocument_on_tag();
 DROP FUNCTION IF EXISTS comparisons_searchdocument_refresh(bigint[]);
 DROP INDEX IF EXISTS artifact_name_trgm;
 DROP TABLE IF EXISTS {TABLE};
+DROP FUNCTION IF EXISTS {PG_SHORT_STEM}(text);
 DROP FUNCTION IF EXISTS {PG_TEXT}(text);
 DROP TEXT SEARCH CONFIGURATION IF EXISTS {PG_CONFIG};
 DROP TEXT SEARCH DICTIONARY IF EXISTS {PG_CONFIG}_stem;
@@ -344,6 +362,7 @@ def search_index_install(*, connection: BaseDatabaseWrapper) -> None:
         if connection.vendor == "postgresql":
             cursor.execute(_PG_CONFIG_SQL)
             cursor.execute(_PG_TEXT_FUNCTION)
+            cursor.execute(_PG_SHORT_STEM_FUNCTION)
             cursor.execute(_PG_TABLE)
             cursor.execute(_PG_TRIGGERS)
             cursor.execute(_PG_REFILL)
