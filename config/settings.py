@@ -218,13 +218,14 @@ PAGE_CACHE_LOCAL_ALIAS = "pages_local" if REDIS_URL else None
 # rankings (comparisons/search/). Off only in tests, whose writes never bump the version.
 CATALOG_DERIVED_CACHE = env_bool("DJANGO_DERIVED_CACHE", default=True)
 DERIVED_CACHE_ALIAS = "derived"
-# Per-artifact parts of the comparison and artifact pages (comparisons/compare/parts.py):
-# 20-40 KB each, so fewer of them than of the derived cache's small entries per worker.
-# Each worker keeps them as objects, not pickles (comparisons/caching/objects.py); with
-# Redis, that local store sits in front of the shared one.
+# Per-artifact parts of the comparison and artifact pages (comparisons/compare/parts.py),
+# kept by each worker as objects, not pickles (comparisons/caching/objects.py): about 80 KB
+# each at ten capabilities (24 KB pickled), so at most 500 of them, about 40 MB a worker,
+# every model of the real OpenRouter catalog. With Redis, that local store sits in front
+# of the shared one.
 PARTS_CACHE_ALIAS = "parts"
 PARTS_CACHE_LOCAL_ALIAS = "parts_local" if REDIS_URL else None
-_PARTS_ENTRIES = int(os.environ.get("DJANGO_PARTS_CACHE_ENTRIES", "1000"))
+_PARTS_ENTRIES = int(os.environ.get("DJANGO_PARTS_CACHE_ENTRIES", "500"))
 _PARTS_LOCAL = {
     "BACKEND": "comparisons.caching.objects.ObjectCache",
     "LOCATION": "parts",

@@ -356,6 +356,14 @@ def _sqlite_statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
+def search_short_stem_install(*, connection: BaseDatabaseWrapper) -> None:
+    """Create or replace PG_SHORT_STEM (PostgreSQL; nothing elsewhere). No vector depends on
+    it, so nothing is reindexed. Also part of `search_index_install`."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_PG_SHORT_STEM_FUNCTION)
+
+
 def search_index_install(*, connection: BaseDatabaseWrapper) -> None:
     """Create (if missing) the document table, its index and triggers, and refill it."""
     with connection.cursor() as cursor:
