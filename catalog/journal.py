@@ -10,6 +10,12 @@ What is recorded (table catalog_catalogchange, one row per artifact and write, i
 transaction as the write, so a rolled-back write records nothing):
 - scope "artifact", with the artifact's id: its own fields, its capabilities, their tags,
   or its vendor changed (or it was created or deleted);
+- scope "row", with the artifact's id: what a page shows of it changed, and nothing that
+  decides which search documents it has, what they say or whether they count (an editor's
+  save of the artifact's own fields with its status as it was loaded, its vendor's name,
+  an editor's verdict of one of its comparisons). Readers that derive from those documents
+  only (search statistics) skip it (`JournalChanges.document_artifact_ids`); the others
+  read it as "artifact";
 - scope "ranks": score components, ranks, rank ranges, provisional flags and jobs of any
   number of artifacts changed, and nothing else (score recomputes, match-graph rebuilds);
 - scope "tags": tag names or slugs changed (which artifacts carry which tag did not);
@@ -42,6 +48,9 @@ from django.utils import timezone
 from catalog.models import CatalogChange
 
 ARTIFACT = "artifact"
+ROW = "row"
+# The scopes that name artifacts.
+ARTIFACT_SCOPES = (ARTIFACT, ROW)
 RANKS = "ranks"
 TAGS = "tags"
 ALL = "all"
@@ -66,12 +75,15 @@ class JournalMark:
 @dataclass(frozen=True)
 class JournalChanges:
     """What changed between a mark and `mark` (the new position): the artifacts touched,
-    and whether ranks or tag names changed anywhere."""
+    whether ranks or tag names changed anywhere, and among those artifacts the ones whose
+    search documents (or whether they count) may have changed: all but those only ever
+    recorded with scope ROW."""
 
     artifact_ids: frozenset[int]
     ranks: bool
     tags: bool
     mark: JournalMark
+    document_artifact_ids: frozenset[int] = frozenset()
 
 
 def _table() -> str:
@@ -81,10 +93,10 @@ def _table() -> str:
 def catalog_changes_record(
     *, scope: str, artifact_ids: Iterable[int] = (), using: str | None = None
 ) -> None:
-    """Record a write in the current transaction (autocommit: at once). scope ARTIFACT
-    needs the artifacts' ids (an empty list records nothing); the other scopes take none.
+    """Record a write in the current transaction (autocommit: at once). Scopes ARTIFACT and
+    ROW need the artifacts' ids (an empty list records nothing); the other scopes take none.
     One INSERT on PostgreSQL whatever the number of artifacts; batches of 500 on SQLite."""
-    ids = sorted(set(artifact_ids)) if scope == ARTIFACT else [None]
+    ids = sorted(set(artifact_ids)) if scope in ARTIFACT_SCOPES else [None]
     if not ids:
         return
     connection = connections[using or "default"]
@@ -101,7 +113,7 @@ def catalog_changes_record(
             [CatalogChange(scope=scope, artifact_id=pk, created_at=now) for pk in ids],
             batch_size=500,
         )
-    if scope != ARTIFACT:
+    if scope not in ARTIFACT_SCOPES:
         # Background and bulk writers prune (score recomputes after every import, match-graph
         # rebuilds every few minutes), so an editor's save costs no extra query.
         catalog_changes_prune(before=now - RETENTION, using=using)
@@ -179,7 +191,9 @@ def catalog_changes_since(
             last_id = next(pk for newest, _, pk in found if newest)
             snapshot, own = "", -1
     scopes = {scope for scope, _ in rows}
-    artifact_ids = frozenset(pk for scope, pk in rows if scope == ARTIFACT and pk is not None)
+    artifact_ids = frozenset(
+        pk for scope, pk in rows if scope in ARTIFACT_SCOPES and pk is not None
+    )
     if ALL in scopes or len(artifact_ids) > limit:
         return None
     return JournalChanges(
@@ -187,4 +201,7 @@ def catalog_changes_since(
         ranks=RANKS in scopes,
         tags=TAGS in scopes,
         mark=JournalMark(last_id=last_id, snapshot=snapshot, own=own, read_at=read_at),
+        document_artifact_ids=frozenset(
+            pk for scope, pk in rows if scope == ARTIFACT and pk is not None
+        ),
     )

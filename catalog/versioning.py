@@ -64,7 +64,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 
-from catalog.journal import ALL, ARTIFACT, RANKS, TAGS, catalog_changes_record
+from catalog.journal import ALL, ARTIFACT, RANKS, ROW, TAGS, catalog_changes_record
 from catalog.models import Artifact, Capability, Tag, Vendor
 from catalog.redis_tokens import redis_tokens_add, redis_tokens_get, redis_tokens_set
 
@@ -200,26 +200,34 @@ def catalog_version_bump(
     )
 
 
-Touched = Callable[[Model], tuple[str, Iterable[int]]]
+# What a save (`created` or not) or a delete (`deleted`) of one instance touched.
+Touched = Callable[..., tuple[str, Iterable[int]]]
 
 
-def _artifact_touched(instance: Model) -> tuple[str, Iterable[int]]:
-    return ARTIFACT, [instance.pk]
+def _artifact_touched(
+    instance: Model, *, created: bool = False, deleted: bool = False
+) -> tuple[str, Iterable[int]]:
+    # Its status decides whether its capabilities' search documents count; the documents
+    # themselves hold only capability text and tag names (comparisons/search/index.py).
+    loaded = getattr(instance, "_journal_status", None)
+    kept = not (created or deleted) and loaded is not None and loaded == instance.status  # type: ignore[attr-defined]
+    return ROW if kept else ARTIFACT, [instance.pk]
 
 
-def _capability_touched(instance: Model) -> tuple[str, Iterable[int]]:
+def _capability_touched(instance: Model, **event: bool) -> tuple[str, Iterable[int]]:
     # Its artifact, and the one it was loaded with when an editor moved it.
     loaded = getattr(instance, "_journal_artifact_id", None)
     return ARTIFACT, [pk for pk in {instance.artifact_id, loaded} if pk is not None]  # type: ignore[attr-defined]
 
 
-def _vendor_touched(instance: Model) -> tuple[str, Iterable[int]]:
-    # Every artifact shows its vendor's name; a new vendor has none yet.
+def _vendor_touched(instance: Model, **event: bool) -> tuple[str, Iterable[int]]:
+    # Every artifact shows its vendor's name (no search document holds it); a new vendor has
+    # none yet, and a deleted one's artifacts are deleted with it, each recorded itself.
     artifacts = Artifact.objects.filter(vendor_id=instance.pk)
-    return ARTIFACT, list(artifacts.values_list("pk", flat=True))
+    return ROW, list(artifacts.values_list("pk", flat=True))
 
 
-def _tag_touched(instance: Model) -> tuple[str, Iterable[int]]:
+def _tag_touched(instance: Model, **event: bool) -> tuple[str, Iterable[int]]:
     # A tag's name or slug; which capabilities carry it is an m2m change of its own. A
     # deleted tag's links go with it, and readers drop tags that no longer exist.
     return TAGS, []
@@ -239,13 +247,21 @@ def _on_change(sender, *, instance: Model, using: str | None = None, **kwargs) -
     if touched is None:
         catalog_version_bump(using=using)
         return
-    scope, ids = touched(instance)
+    scope, ids = touched(
+        instance, created=bool(kwargs.get("created")), deleted=kwargs.get("signal") is post_delete
+    )
     catalog_version_bump(using=using, scope=scope, artifact_ids=ids)
 
 
 def _remember_artifact(sender, *, instance: Model, **kwargs) -> None:
     # The artifact a capability was loaded with (deferred: unknown), for when it moves.
     instance._journal_artifact_id = instance.__dict__.get("artifact_id")  # type: ignore[attr-defined]
+
+
+def _remember_status(sender, *, instance: Model, **kwargs) -> None:
+    # The status an artifact was loaded with (deferred: unknown), to tell a save that left
+    # it as it was (scope ROW).
+    instance._journal_status = instance.__dict__.get("status")  # type: ignore[attr-defined]
 
 
 def catalog_version_watch(*models: type[Model], touched: Touched | None = None) -> None:
@@ -260,6 +276,8 @@ def catalog_version_watch(*models: type[Model], touched: Touched | None = None) 
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}:delete", weak=False)
         if model is Capability:
             post_init.connect(_remember_artifact, sender=model, dispatch_uid=f"{uid}:init")
+        if model is Artifact:
+            post_init.connect(_remember_status, sender=model, dispatch_uid=f"{uid}:init")
         for field in model._meta.local_many_to_many:
             m2m_changed.connect(
                 _on_m2m_change,

@@ -15,13 +15,13 @@ class ComparisonsConfig(AppConfig):
         pre_migrate.connect(search_index_before_migrate, sender=self)
         post_migrate.connect(search_index_after_migrate, sender=self)
 
-        from catalog.journal import ARTIFACT
+        from catalog.journal import ROW
         from catalog.versioning import catalog_version_watch
         from comparisons.models import ComparisonOverride
 
         # An editor's verdict or noindex flag changes cached pages just like a catalog edit;
-        # the journal names the pair's two artifacts.
+        # the journal names the pair's two artifacts (no search document holds a verdict).
         catalog_version_watch(
             ComparisonOverride,
-            touched=lambda o: (ARTIFACT, [o.artifact_a_id, o.artifact_b_id]),  # type: ignore[attr-defined]
+            touched=lambda o, **event: (ROW, [o.artifact_a_id, o.artifact_b_id]),  # type: ignore[attr-defined]
         )

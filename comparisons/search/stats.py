@@ -158,7 +158,9 @@ def term_statistics_get(
             if changes is None or changes.tags or counts is None:
                 whole.add(row.term)
                 continue
-            dirty = frozenset(pk // BUCKET_WIDTH for pk in changes.artifact_ids)
+            # Only artifacts whose documents (or whether they count) may have changed: an
+            # edit of an artifact's own fields that kept its status changes no count.
+            dirty = frozenset(pk // BUCKET_WIDTH for pk in changes.document_artifact_ids)
             recount.setdefault(dirty, []).append((row.term, counts))
     for dirty, rows_counts in recount.items():
         recounted = backend.document_counts(

@@ -18,10 +18,16 @@ from catalog.journal import (
     catalog_changes_since,
     catalog_journal_mark,
 )
-from catalog.models import Artifact, CatalogChange
+from catalog.models import Artifact, CatalogChange, Status
 from catalog.versioning import catalog_version_bump
 from tests.catalog.importers.sources import fixture_load
-from tests.factories import ArtifactFactory, CapabilityFactory, TagFactory, VendorFactory
+from tests.factories import (
+    ArtifactFactory,
+    CapabilityFactory,
+    ComparisonOverrideFactory,
+    TagFactory,
+    VendorFactory,
+)
 
 
 def _since(mark, *, limit: int = 100) -> JournalChanges | None:
@@ -161,3 +167,61 @@ def test_a_write_committed_after_the_mark_with_a_lower_id_is_not_missed():
     lower = CatalogChange.objects.get(artifact_id=101).pk
     assert lower < mark.last_id
     assert _since(mark).artifact_ids == {101}
+
+
+def _document_touched(write) -> tuple[set[int], set[int]]:
+    """(artifacts touched, those whose search documents may have changed) by `write`."""
+    mark = catalog_journal_mark()
+    write()
+    changes = _since(mark)
+    assert changes is not None
+    return set(changes.artifact_ids), set(changes.document_artifact_ids)
+
+
+@pytest.mark.django_db
+def test_only_writes_that_can_change_search_documents_name_their_artifacts_for_them():
+    """Search statistics count documents: an editor's save of an artifact's own fields that
+    keeps its status, a vendor rename or a verdict changes none (scope "row")."""
+    vendor = VendorFactory()
+    artifact = ArtifactFactory(vendor=vendor, status=Status.PUBLISHED)
+    capability = CapabilityFactory(artifact=artifact)
+    other = ArtifactFactory()
+
+    def save(**fields):
+        loaded = Artifact.objects.get(pk=artifact.pk)
+        for name, value in fields.items():
+            setattr(loaded, name, value)
+        loaded.save()
+
+    assert _document_touched(lambda: save(summary="New words")) == ({artifact.pk}, set())
+    assert _document_touched(lambda: save(status=Status.DRAFT)) == ({artifact.pk}, {artifact.pk})
+    assert _document_touched(lambda: save(status=Status.DRAFT)) == ({artifact.pk}, set())
+    # Deferred status: nobody can say it was kept.
+    deferred = Artifact.objects.only("id", "name").get(pk=artifact.pk)
+    deferred.name = "Renamed"
+    assert _document_touched(deferred.save) == ({artifact.pk}, {artifact.pk})
+
+    def rename_vendor():
+        vendor.name = "Renamed vendor"
+        vendor.save()
+
+    assert _document_touched(rename_vendor) == ({artifact.pk}, set())
+    assert _document_touched(
+        lambda: ComparisonOverrideFactory(artifact_a=artifact, artifact_b=other)
+    ) == ({artifact.pk, other.pk}, set())
+    capability.title = "New title"
+    assert _document_touched(capability.save) == ({artifact.pk}, {artifact.pk})
+    created: list[Artifact] = []
+    new_ids, new_documents = _document_touched(lambda: created.append(ArtifactFactory()))
+    assert new_ids == new_documents == {created[0].pk}
+
+    def both():  # a kept-status save and a capability edit of the same artifact
+        save(summary="Again")
+        capability.save()
+
+    assert _document_touched(both) == ({artifact.pk}, {artifact.pk})
+    # Its override goes with it (a row of the pair's two artifacts).
+    assert _document_touched(lambda: Artifact.objects.get(pk=other.pk).delete()) == (
+        {artifact.pk, other.pk},
+        {other.pk},
+    )

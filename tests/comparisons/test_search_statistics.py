@@ -9,7 +9,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from catalog.models import Artifact, Capability
+from catalog.models import Artifact, Capability, Status
 from catalog.versioning import catalog_version_bump
 from comparisons.models import TermStatistic
 from comparisons.search import stats
@@ -173,3 +173,33 @@ def test_kept_counts_are_dropped_when_the_index_is_refilled_after_a_migrate():
     assert term_statistics_get(backend=backend_get(), terms=terms, facts_version="f0") == {
         "exact zorblat": 1
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_that_keeps_every_document_counts_nothing_again(monkeypatch):
+    """An editor's save of an artifact's own fields (status kept) changes no document: the
+    kept counts move to the new facts version without a count; a status change does count
+    its bucket again."""
+    monkeypatch.setattr(stats, "BUCKET_WIDTH", WIDTH)
+    artifacts = [ArtifactFactory() for _ in range(6)]
+    for artifact in artifacts:
+        CapabilityFactory(artifact=artifact, title="Zorblat helper")
+    terms = {"exact zorblat": Term(word="zorblat", alternatives=())}
+    backend = backend_get()
+    assert term_statistics_get(backend=backend, terms=terms, facts_version="f0") == {
+        "exact zorblat": 6
+    }
+    edited = Artifact.objects.get(pk=artifacts[3].pk)
+    edited.summary = "Zorblat in the summary, which no search document holds."
+    with transaction.atomic():
+        edited.save()
+    with CaptureQueriesContext(connection) as queries:
+        counts = term_statistics_get(backend=backend, terms=terms, facts_version="f1")
+    assert counts == {"exact zorblat": 6} and _counted_ranges(queries) == []
+    assert TermStatistic.objects.get().facts_version == "f1"
+    edited.status = Status.DRAFT
+    with transaction.atomic():
+        edited.save()
+    with CaptureQueriesContext(connection) as queries:
+        counts = term_statistics_get(backend=backend, terms=terms, facts_version="f2")
+    assert counts == {"exact zorblat": 5} and len(_counted_ranges(queries)) == 1

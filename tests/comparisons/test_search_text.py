@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from comparisons.search.backends import _may_stem_short
 from comparisons.search.normalise import (
     INTENT_MAX_LENGTH,
     MAX_TERMS,
@@ -283,3 +284,20 @@ def test_intent_is_cut_at_a_word_to_fit():
     over = at_limit + "f"
     assert intent_normalise(over) == " ".join(["abcd"] * 59)
     assert intent_normalise(at_limit + " g") == at_limit
+
+
+@pytest.mark.parametrize(
+    ("word", "may"),
+    [
+        ("uses", True),  # "us", which a document's "US" is indexed as "/us" beside
+        ("using", True),
+        ("Used", True),
+        ("eyes", True),  # "ey"
+        ("us", False),  # two bytes: the query text itself is rewritten to "/us"
+        ("cheap", False),
+        ("ssh", False),  # "ss" is not rewritten: Snowball leaves it alone
+        ("summary", False),
+    ],
+)
+def test_only_words_that_can_stem_to_a_rewritten_pair_ask_for_its_form(word, may):
+    assert _may_stem_short(word) is may
