@@ -83,7 +83,7 @@ class JournalChanges:
     ranks: bool
     tags: bool
     mark: JournalMark
-    document_artifact_ids: frozenset[int] = frozenset()
+    document_artifact_ids: frozenset[int]
 
 
 def _table() -> str:
@@ -190,6 +190,10 @@ def catalog_changes_since(
             rows = [(scope, pk) for newest, scope, pk in found if not newest]
             last_id = next(pk for newest, _, pk in found if newest)
             snapshot, own = "", -1
+    if len(rows) > limit:
+        # The query stopped at its LIMIT: what it read is not all that changed (an artifact
+        # recorded under both artifact scopes takes two rows, and a wide scope one).
+        return None
     scopes = {scope for scope, _ in rows}
     artifact_ids = frozenset(
         pk for scope, pk in rows if scope in ARTIFACT_SCOPES and pk is not None

@@ -611,8 +611,9 @@ class UsageFact(Timestamped):
 
 class CatalogChange(models.Model):
     """One entry of the change journal (catalog/journal.py): a committed catalog write
-    touched this artifact (scope "artifact"), or something wider (scope "ranks", "tags" or
-    "all", artifact_id empty). Written in the same transaction as the write it records."""
+    touched this artifact (scope "artifact", or "row" when it changed none of its search
+    documents nor whether they count), or something wider (scope "ranks", "tags" or "all",
+    artifact_id empty). Written in the same transaction as the write it records."""
 
     scope = models.CharField(max_length=8)
     # Not a foreign key: a deleted artifact is recorded too.

@@ -60,9 +60,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Model
-from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_save
 
 from catalog.journal import ALL, ARTIFACT, RANKS, ROW, TAGS, catalog_changes_record
 from catalog.models import Artifact, Capability, Tag, Vendor
@@ -209,8 +209,8 @@ def _artifact_touched(
 ) -> tuple[str, Iterable[int]]:
     # Its status decides whether its capabilities' search documents count; the documents
     # themselves hold only capability text and tag names (comparisons/search/index.py).
-    loaded = getattr(instance, "_journal_status", None)
-    kept = not (created or deleted) and loaded is not None and loaded == instance.status  # type: ignore[attr-defined]
+    stored = instance.__dict__.pop("_journal_stored_status", None)
+    kept = not (created or deleted) and stored is not None and stored == instance.status  # type: ignore[attr-defined]
     return ROW if kept else ARTIFACT, [instance.pk]
 
 
@@ -222,7 +222,7 @@ def _capability_touched(instance: Model, **event: bool) -> tuple[str, Iterable[i
 
 def _vendor_touched(instance: Model, **event: bool) -> tuple[str, Iterable[int]]:
     # Every artifact shows its vendor's name (no search document holds it); a new vendor has
-    # none yet, and a deleted one's artifacts are deleted with it, each recorded itself.
+    # none yet, and a vendor with artifacts cannot be deleted (PROTECT).
     artifacts = Artifact.objects.filter(vendor_id=instance.pk)
     return ROW, list(artifacts.values_list("pk", flat=True))
 
@@ -258,10 +258,18 @@ def _remember_artifact(sender, *, instance: Model, **kwargs) -> None:
     instance._journal_artifact_id = instance.__dict__.get("artifact_id")  # type: ignore[attr-defined]
 
 
-def _remember_status(sender, *, instance: Model, **kwargs) -> None:
-    # The status an artifact was loaded with (deferred: unknown), to tell a save that left
-    # it as it was (scope ROW).
-    instance._journal_status = instance.__dict__.get("status")  # type: ignore[attr-defined]
+def _read_stored_status(sender, *, instance: Model, raw: bool = False, using=None, **kwargs):
+    """Before an artifact is saved, the status its row holds, to tell a save that leaves it
+    as it is (scope ROW) from one that changes which search documents count. Read from the
+    row, not from what the instance was loaded with: an instance may have been saved since,
+    built in code (a history revert), or loaded before another writer changed the row; in
+    a transaction the row is locked (PostgreSQL), so nobody changes it before this save."""
+    if raw or instance.pk is None or instance._state.adding:
+        return
+    rows = type(instance)._base_manager.using(using).filter(pk=instance.pk)
+    if connections[using or "default"].in_atomic_block:
+        rows = rows.select_for_update()
+    instance._journal_stored_status = rows.values_list("status", flat=True).first()  # type: ignore[attr-defined]
 
 
 def catalog_version_watch(*models: type[Model], touched: Touched | None = None) -> None:
@@ -277,7 +285,7 @@ def catalog_version_watch(*models: type[Model], touched: Touched | None = None) 
         if model is Capability:
             post_init.connect(_remember_artifact, sender=model, dispatch_uid=f"{uid}:init")
         if model is Artifact:
-            post_init.connect(_remember_status, sender=model, dispatch_uid=f"{uid}:init")
+            pre_save.connect(_read_stored_status, sender=model, dispatch_uid=f"{uid}:status")
         for field in model._meta.local_many_to_many:
             m2m_changed.connect(
                 _on_m2m_change,

@@ -500,6 +500,8 @@ def artifact_comparisons_get(
 
 ALTERNATIVES_SHOWN = 8
 LINKS_TEMPLATE = "components/artifact_links.html"
+# Raised whenever ArtifactLinks gains or loses a field (artifact_links_get's key).
+LINKS_LAYOUT = 2
 
 
 @dataclass
@@ -522,7 +524,9 @@ def artifact_links_get(*, artifact: Artifact, version: str | None) -> ArtifactLi
     the `parts` cache per catalog `version` (derived_cache_version; None builds them
     fresh), as the artifact's part is (comparisons/compare/parts.py). Built: 3 to 5
     queries (the match graph first, what searchers found together, then shared tags)."""
-    key = f"artifact-links:{version}:{artifact.id}"
+    # The layout of ArtifactLinks in the key: with Redis, entries pickled by the code before
+    # a deploy stay readable under the same catalog version, and must not be read.
+    key = f"artifact-links:{LINKS_LAYOUT}:{version}:{artifact.id}"
     if version:
         kept = parts_cache_get_many([key]).get(key)
         if kept is not None:

@@ -196,10 +196,10 @@ def test_only_writes_that_can_change_search_documents_name_their_artifacts_for_t
     assert _document_touched(lambda: save(summary="New words")) == ({artifact.pk}, set())
     assert _document_touched(lambda: save(status=Status.DRAFT)) == ({artifact.pk}, {artifact.pk})
     assert _document_touched(lambda: save(status=Status.DRAFT)) == ({artifact.pk}, set())
-    # Deferred status: nobody can say it was kept.
+    # Status deferred: a save writes only the loaded fields, and the row says it was kept.
     deferred = Artifact.objects.only("id", "name").get(pk=artifact.pk)
     deferred.name = "Renamed"
-    assert _document_touched(deferred.save) == ({artifact.pk}, {artifact.pk})
+    assert _document_touched(deferred.save) == ({artifact.pk}, set())
 
     def rename_vendor():
         vendor.name = "Renamed vendor"
@@ -225,3 +225,33 @@ def test_only_writes_that_can_change_search_documents_name_their_artifacts_for_t
         {artifact.pk, other.pk},
         {other.pk},
     )
+
+
+@pytest.mark.django_db
+def test_a_status_change_is_told_by_the_stored_row_not_by_what_was_loaded():
+    """The status a save leaves is compared with the row's, whatever the instance: saved
+    before (back to its first status), or built in code as a history revert builds it."""
+    artifact = ArtifactFactory(status=Status.DRAFT)
+    loaded = Artifact.objects.get(pk=artifact.pk)
+    loaded.status = Status.PUBLISHED
+    assert _document_touched(loaded.save) == ({artifact.pk}, {artifact.pk})
+    loaded.status = Status.DRAFT  # the status it was loaded with, but not the row's
+    assert _document_touched(loaded.save) == ({artifact.pk}, {artifact.pk})
+    assert _document_touched(loaded.save) == ({artifact.pk}, set())
+    fields = {f.attname: getattr(loaded, f.attname) for f in Artifact._meta.concrete_fields}
+    reverted = Artifact(**{**fields, "status": Status.PUBLISHED})
+    assert _document_touched(reverted.save) == ({artifact.pk}, {artifact.pk})
+    assert Artifact.objects.get(pk=artifact.pk).status == Status.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_the_journal_cannot_say_when_its_read_stops_at_the_limit():
+    """An artifact recorded under both artifact scopes takes two entries: a read cut at the
+    limit would name every artifact but miss some of those whose documents changed."""
+    artifacts = [ArtifactFactory().pk for _ in range(6)]
+    mark = catalog_journal_mark()
+    catalog_changes_record(scope="row", artifact_ids=artifacts)
+    catalog_changes_record(scope="artifact", artifact_ids=artifacts)
+    assert _since(mark, limit=8) is None
+    changes = _since(mark, limit=12)
+    assert changes.artifact_ids == changes.document_artifact_ids == set(artifacts)

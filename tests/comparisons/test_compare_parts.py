@@ -18,6 +18,7 @@ from catalog.models import Artifact, Capability
 from comparisons.caching.derived import derived_cache_version
 from comparisons.compare.alignment import CapabilityFacts
 from comparisons.compare.pairs import (
+    LINKS_LAYOUT,
     RELATED_SHOWN,
     _evidence_pairs,
     pair_evidence_get,
@@ -326,7 +327,7 @@ def test_parts_live_apart_from_the_small_derived_entries(client, derived_cache, 
     version = derived_cache_version()
     parts = caches[settings.PARTS_CACHE_ALIAS]
     kept = [f"artifact-part:{version}:{slug}" for slug in ("alpha", "beta")]
-    kept.append(f"artifact-links:{version}:{trio[0].id}")
+    kept.append(f"artifact-links:{LINKS_LAYOUT}:{version}:{trio[0].id}")
     assert set(parts.get_many(kept)) == set(kept)
     assert caches[settings.DERIVED_CACHE_ALIAS].get_many(kept) == {}
 
