@@ -23,5 +23,5 @@ class ComparisonsConfig(AppConfig):
         # the journal names the pair's two artifacts (no search document holds a verdict).
         catalog_version_watch(
             ComparisonOverride,
-            touched=lambda o, **event: (ROW, [o.artifact_a_id, o.artifact_b_id]),  # type: ignore[attr-defined]
+            touched=lambda o, **event: (ROW, [o.artifact_a_id, o.artifact_b_id]),
         )
