@@ -15,7 +15,14 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from catalog.models import Artifact, ArtifactKind, ArtifactPrice, Capability, PriceUnit
+from catalog.models import (
+    Artifact,
+    ArtifactKind,
+    ArtifactPrice,
+    Capability,
+    PriceUnit,
+    Status,
+)
 from comparisons.caching.derived import derived_cache_version
 from comparisons.compare.alignment import CapabilityFacts
 from comparisons.compare.pairs import (
@@ -29,6 +36,7 @@ from comparisons.compare.parts import (
     artifact_parts_get,
     artifacts_for_page,
     model_facts_build,
+    side_facts_build,
     side_facts_linked,
 )
 from comparisons.compare.verdict import ModelFacts, SideFacts
@@ -453,3 +461,74 @@ def test_a_starting_price_fills_its_unit_and_other_kinds_have_no_model_facts():
         "web_search": None,
     }
     assert model_facts_build(artifact=loaded["an-app"]) is None
+
+
+def test_a_sides_facts_are_read_from_its_record_its_capabilities_and_its_tags():
+    """Every plain fact the verdict rules read of one side, from the artifact as a page
+    loads it: a model's rank group names its job, capabilities keep their tags in order,
+    and a price the source gives per request varies."""
+    chat, code = TagFactory(slug="chat", name="Chat"), TagFactory(slug="code", name="Code")
+    model = ArtifactFactory(
+        slug="coder",
+        name="Coder",
+        job="code",
+        rank=7,
+        rank_low=5,
+        rank_high=9,
+        adoption=0.5,
+        quality=None,
+        ecosystem=0.25,
+        match_graph=0.125,
+        freshness=1.0,
+        pricing_model="freemium",
+        has_free_tier=True,
+        open_weights=True,
+        starting_price=Decimal("0.5"),
+        price_unit=PriceUnit.REQUEST,
+        prices={"request": "varies"},
+        output_modalities=["text"],
+        times_matched=12,
+    )
+    writes = CapabilityFactory(
+        artifact=model, title="Writes code", description="In *any* language.", tags=[code, chat]
+    )
+    CapabilityFactory(artifact=model, title="Hidden", status=Status.DRAFT)
+    (loaded,) = artifacts_for_page(slugs=["coder"])
+
+    facts = side_facts_build(artifact=loaded)
+    assert facts == SideFacts(
+        name="Coder",
+        kind="model",
+        kind_label="Model",
+        rank=7,
+        rank_low=5,
+        rank_high=9,
+        rank_group="models: code",
+        components={
+            "adoption": 0.5,
+            "quality": None,
+            "ecosystem": 0.25,
+            "match_graph": 0.125,
+            "freshness": 1.0,
+        },
+        pricing_model="freemium",
+        pricing_label="Freemium",
+        has_free_tier=True,
+        open_weights=True,
+        starting_price=Decimal("0.5"),
+        price_unit="request",
+        price_varies=True,
+        output_modalities=("text",),
+        capabilities=(
+            CapabilityFacts(
+                writes.id,
+                "Writes code",
+                tuple((t.slug, t.name) for t in writes.tags.all()),
+                description="In *any* language.",
+            ),
+        ),
+        times_matched=12,
+        model=model_facts_build(artifact=loaded),
+    )
+    assert {slug for slug, _name in facts.capabilities[0].tags} == {"chat", "code"}
+    assert facts.model is not None
