@@ -463,6 +463,24 @@ def test_a_starting_price_fills_its_unit_and_other_kinds_have_no_model_facts():
     assert model_facts_build(artifact=loaded["an-app"]) is None
 
 
+def test_a_model_read_without_the_pages_prefetch_has_no_tiers():
+    """As the admin or a shell would read it: no tiers, and no error."""
+    model = ArtifactFactory(slug="unloaded")
+    ArtifactPrice.objects.create(
+        artifact=model,
+        key="prompt",
+        unit="prompt_token",
+        amount=Decimal("0.000004"),
+        min_prompt_tokens=200_000,
+    )
+    (loaded,) = artifacts_for_page(slugs=["unloaded"])
+    facts = model_facts_build(artifact=loaded)
+    assert facts is not None
+    assert facts.price_tiers == ((200_000, "prompt_token", Decimal("0.000004")),)
+    plain = model_facts_build(artifact=Artifact.objects.get(slug="unloaded"))
+    assert plain is not None and plain.price_tiers == ()
+
+
 def test_a_sides_facts_are_read_from_its_record_its_capabilities_and_its_tags():
     """Every plain fact the verdict rules read of one side, from the artifact as a page
     loads it: a model's rank group names its job, capabilities keep their tags in order,
