@@ -550,3 +550,15 @@ def test_a_sides_facts_are_read_from_its_record_its_capabilities_and_its_tags():
     )
     assert {slug for slug, _name in facts.capabilities[0].tags} == {"chat", "code"}
     assert facts.model is not None
+
+
+def test_an_apps_side_reads_as_an_app_ranked_among_apps():
+    ArtifactFactory(slug="an-app", kind=ArtifactKind.APP)
+    (loaded,) = artifacts_for_page(slugs=["an-app"])
+    facts = side_facts_build(artifact=loaded)
+    assert (facts.kind, facts.kind_label, facts.rank_group, facts.model) == (
+        "app",
+        "App",
+        "apps",
+        None,
+    )
