@@ -6,6 +6,8 @@ import itertools
 import pickle
 import random
 import uuid
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.cache import caches
@@ -14,7 +16,14 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from catalog.models import Artifact, Capability
+from catalog.models import (
+    Artifact,
+    ArtifactKind,
+    ArtifactPrice,
+    Capability,
+    PriceUnit,
+    Status,
+)
 from comparisons.caching.derived import derived_cache_version
 from comparisons.compare.alignment import CapabilityFacts
 from comparisons.compare.pairs import (
@@ -26,8 +35,14 @@ from comparisons.compare.pairs import (
     related_pairs_get,
     shared_tag_pairs_get,
 )
-from comparisons.compare.parts import artifact_parts_get, side_facts_linked
-from comparisons.compare.verdict import SideFacts
+from comparisons.compare.parts import (
+    artifact_parts_get,
+    artifacts_for_page,
+    model_facts_build,
+    side_facts_build,
+    side_facts_linked,
+)
+from comparisons.compare.verdict import ModelFacts, SideFacts
 from comparisons.models import PairEvidence, SearchEvent
 from tests.comparisons.test_cache import REDIS_URL, _redis_answers
 from tests.factories import (
@@ -423,3 +438,204 @@ def test_pairs_sharing_tags_are_read_once_per_version(derived_cache, trio):
     # Built: the version and the pairs; then only the version.
     assert len(first) == 2 and len(again) == 1
     assert derived_cache_version() == version
+
+
+def test_a_models_facts_are_read_from_its_record_and_its_clear_price_tiers():
+    """Every fact of a model as the verdict rules read it: the importer's per-token prices
+    over the older prices map, a starting price only where no price of its unit is known,
+    tiers of clear prompt and completion prices above a threshold, features by name."""
+    model = ArtifactFactory(
+        slug="tiered",
+        prices={"prompt_token": "0.000009", "image": "0.02", "request": "varies"},
+        input_price=Decimal("0.000002"),
+        output_price=Decimal("0.000008"),
+        starting_price=Decimal("0.000005"),
+        price_unit=PriceUnit.PROMPT_TOKEN,
+        cache_read_price=Decimal("0.0000005"),
+        context_length=200_000,
+        max_output_tokens=32_000,
+        input_modalities=["text", "image"],
+        output_modalities=["text"],
+        supports_tools=True,
+        supports_structured_output=False,
+        supports_reasoning=None,
+        supports_web_search=True,
+        open_weights=False,
+        license="Proprietary",
+        weights_url="",
+        knowledge_cutoff=date(2025, 3, 1),
+        release_date=date(2025, 6, 2),
+    )
+    rows = [
+        ("prompt", "prompt_token", "0.000004", 200_000, True),
+        ("completion", "completion_token", "0.000016", 200_000, True),
+        ("prompt", "prompt_token", "0.000001", 0, True),  # the base price, not a tier
+        ("completion", "completion_token", "0.00003", 1_000_000, False),  # unit unclear
+        ("image", "image", "0.04", 200_000, True),  # no tier of a token price
+        ("prompt", "prompt_token", None, 1_000_000, True),  # no amount on record
+    ]
+    for key, unit, amount, above, clear in rows:
+        ArtifactPrice.objects.create(
+            artifact=model,
+            key=key,
+            unit=unit,
+            amount=None if amount is None else Decimal(amount),
+            min_prompt_tokens=above,
+            unit_clear=clear,
+        )
+    (loaded,) = artifacts_for_page(slugs=["tiered"])
+
+    assert model_facts_build(artifact=loaded) == ModelFacts(
+        context_length=200_000,
+        max_output=32_000,
+        prices={
+            "prompt_token": Decimal("0.000002"),
+            "completion_token": Decimal("0.000008"),
+            "image": Decimal("0.02"),
+        },
+        price_tiers=(
+            (200_000, "prompt_token", Decimal("0.000004")),
+            (200_000, "completion_token", Decimal("0.000016")),
+        ),
+        cache_read=Decimal("0.0000005"),
+        input_modalities=("image", "text"),  # as stored: in a fixed order
+        output_modalities=("text",),
+        features={
+            "tools": True,
+            "structured_output": False,
+            "reasoning": None,
+            "web_search": True,
+        },
+        open_weights=False,
+        weights_url="",
+        knowledge_cutoff=date(2025, 3, 1),
+        release_date=date(2025, 6, 2),
+    )
+
+
+def test_a_starting_price_fills_its_unit_and_other_kinds_have_no_model_facts():
+    priced = ArtifactFactory(
+        slug="per-request",
+        prices={},
+        starting_price=Decimal("0.01"),
+        price_unit=PriceUnit.REQUEST,
+        open_weights=True,
+        license="",
+        weights_url="https://huggingface.co/example/model",
+    )
+    ArtifactFactory(slug="an-app", kind=ArtifactKind.APP)
+    loaded = {a.slug: a for a in artifacts_for_page(slugs=["per-request", "an-app"])}
+
+    facts = model_facts_build(artifact=loaded["per-request"])
+    assert facts is not None
+    assert facts.prices == {"request": Decimal("0.01")}
+    assert facts.price_tiers == ()
+    assert (facts.open_weights, facts.weights_url) == (True, priced.weights_url)
+    assert facts.features == {
+        "tools": None,
+        "structured_output": None,
+        "reasoning": None,
+        "web_search": None,
+    }
+    assert model_facts_build(artifact=loaded["an-app"]) is None
+
+
+def test_a_model_read_without_the_pages_prefetch_has_no_tiers():
+    """As the admin or a shell would read it: no tiers, and no error."""
+    model = ArtifactFactory(slug="unloaded")
+    ArtifactPrice.objects.create(
+        artifact=model,
+        key="prompt",
+        unit="prompt_token",
+        amount=Decimal("0.000004"),
+        min_prompt_tokens=200_000,
+    )
+    (loaded,) = artifacts_for_page(slugs=["unloaded"])
+    facts = model_facts_build(artifact=loaded)
+    assert facts is not None
+    assert facts.price_tiers == ((200_000, "prompt_token", Decimal("0.000004")),)
+    plain = model_facts_build(artifact=Artifact.objects.get(slug="unloaded"))
+    assert plain is not None and plain.price_tiers == ()
+
+
+def test_a_sides_facts_are_read_from_its_record_its_capabilities_and_its_tags():
+    """Every plain fact the verdict rules read of one side, from the artifact as a page
+    loads it: a model's rank group names its job, capabilities keep their tags in order,
+    and a price the source gives per request varies."""
+    chat, code = TagFactory(slug="chat", name="Chat"), TagFactory(slug="code", name="Code")
+    model = ArtifactFactory(
+        slug="coder",
+        name="Coder",
+        job="code",
+        rank=7,
+        rank_low=5,
+        rank_high=9,
+        adoption=0.5,
+        quality=None,
+        ecosystem=0.25,
+        match_graph=0.125,
+        freshness=1.0,
+        pricing_model="freemium",
+        has_free_tier=True,
+        open_weights=True,
+        starting_price=Decimal("0.5"),
+        price_unit=PriceUnit.REQUEST,
+        prices={"request": "varies"},
+        output_modalities=["text"],
+        times_matched=12,
+    )
+    writes = CapabilityFactory(
+        artifact=model, title="Writes code", description="In *any* language.", tags=[code, chat]
+    )
+    CapabilityFactory(artifact=model, title="Hidden", status=Status.DRAFT)
+    (loaded,) = artifacts_for_page(slugs=["coder"])
+
+    facts = side_facts_build(artifact=loaded)
+    assert facts == SideFacts(
+        name="Coder",
+        kind="model",
+        kind_label="Model",
+        rank=7,
+        rank_low=5,
+        rank_high=9,
+        rank_group="models: code",
+        components={
+            "adoption": 0.5,
+            "quality": None,
+            "ecosystem": 0.25,
+            "match_graph": 0.125,
+            "freshness": 1.0,
+        },
+        pricing_model="freemium",
+        pricing_label="Freemium",
+        has_free_tier=True,
+        open_weights=True,
+        starting_price=Decimal("0.5"),
+        price_unit="request",
+        price_varies=True,
+        output_modalities=("text",),
+        capabilities=(
+            CapabilityFacts(
+                writes.id,
+                "Writes code",
+                tuple((t.slug, t.name) for t in writes.tags.all()),
+                description="In *any* language.",
+            ),
+        ),
+        times_matched=12,
+        model=model_facts_build(artifact=loaded),
+    )
+    assert {slug for slug, _name in facts.capabilities[0].tags} == {"chat", "code"}
+    assert facts.model is not None
+
+
+def test_an_apps_side_reads_as_an_app_ranked_among_apps():
+    ArtifactFactory(slug="an-app", kind=ArtifactKind.APP)
+    (loaded,) = artifacts_for_page(slugs=["an-app"])
+    facts = side_facts_build(artifact=loaded)
+    assert (facts.kind, facts.kind_label, facts.rank_group, facts.model) == (
+        "app",
+        "App",
+        "apps",
+        None,
+    )
