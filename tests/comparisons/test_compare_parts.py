@@ -639,3 +639,44 @@ def test_an_apps_side_reads_as_an_app_ranked_among_apps():
         "apps",
         None,
     )
+
+
+def test_a_part_built_alone_holds_its_links_and_overrides_from_either_end(trio):
+    """An editor's same-job link and verdict are stored once per pair; each artifact's part,
+    even built on its own, holds them from its own end, and a pair joins exactly those."""
+    alpha, beta, _ = trio
+    alpha_cap, beta_cap = alpha.capabilities.get(), beta.capabilities.get()
+    CapabilityFactory(artifact=beta, title="Beta also translates")
+    alpha_cap.same_job_as.add(beta_cap)
+    override = ComparisonOverrideFactory(artifact_a=alpha, artifact_b=beta, verdict="Pick Alpha.")
+    alpha_part, beta_part, gamma_part = (
+        artifact_parts_get(slugs=[slug], version=None)[0][slug]
+        for slug in ("alpha", "beta", "gamma")
+    )
+    assert alpha_part.same_job == {alpha_cap.id: frozenset({beta_cap.id})}
+    assert beta_part.same_job == {beta_cap.id: frozenset({alpha_cap.id})}
+    assert alpha_part.overrides == {beta.id: override}
+    assert beta_part.overrides == {alpha.id: override}
+    assert gamma_part.same_job == {} and gamma_part.overrides == {}
+    linked = {alpha_cap.id: frozenset({beta_cap.id}), beta_cap.id: frozenset({alpha_cap.id})}
+    assert alpha_part.same_job_with(beta_part) == linked
+    assert beta_part.same_job_with(alpha_part) == linked
+    assert alpha_part.same_job_with(gamma_part) == {}
+
+
+def test_a_part_holds_its_summary_and_both_capability_bodies_rendered(trio):
+    alpha = trio[0]
+    alpha.summary = "A *fast* model."
+    alpha.save()
+    capability = alpha.capabilities.get()
+    capability.best_for = "Quick *drafts*."
+    capability.save()
+    part = artifact_parts_get(slugs=["alpha"], version=None)[0]["alpha"]
+    assert "A <em>fast</em> model." in part.artifact.summary_html
+    (rendered,) = part.artifact.published_capabilities
+    # The comparison page's narrow body, and the artifact page's wide one with "Best for".
+    assert rendered.body_html.startswith("<h3>Alpha answers questions</h3>")
+    assert "Answers <em>questions</em>" in rendered.body_html
+    assert "Best for" not in rendered.body_html
+    assert rendered.wide_body_html.startswith("<h3>Alpha answers questions</h3>")
+    assert "<strong>Best for:</strong> Quick <em>drafts</em>." in rendered.wide_body_html
