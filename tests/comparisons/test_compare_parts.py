@@ -22,8 +22,11 @@ from catalog.models import (
     ArtifactPrice,
     Capability,
     PriceUnit,
+    RankWeights,
     Status,
 )
+from catalog.ranking import COMPONENTS
+from catalog.selectors import weights_by_kind_get
 from comparisons.caching.derived import derived_cache_version
 from comparisons.compare.alignment import CapabilityFacts
 from comparisons.compare.pairs import (
@@ -680,3 +683,45 @@ def test_a_part_holds_its_summary_and_both_capability_bodies_rendered(trio):
     assert "Best for" not in rendered.body_html
     assert rendered.wide_body_html.startswith("<h3>Alpha answers questions</h3>")
     assert "<strong>Best for:</strong> Quick <em>drafts</em>." in rendered.wide_body_html
+
+
+def test_a_price_tier_starts_above_zero_prompt_tokens():
+    """A row from 0 tokens is the base price; one from a single token on is a tier."""
+    model = ArtifactFactory(slug="tiny-tier", kind=ArtifactKind.MODEL)
+    for above in (0, 1):
+        ArtifactPrice.objects.create(
+            artifact=model,
+            key="prompt",
+            unit=PriceUnit.PROMPT_TOKEN,
+            amount=Decimal("0.000001") * (above + 1),
+            min_prompt_tokens=above,
+            unit_clear=True,
+        )
+    (loaded,) = artifacts_for_page(slugs=["tiny-tier"])
+    assert [row.min_prompt_tokens for row in loaded.price_tier_rows] == [1]
+
+
+def test_rank_weights_are_kept_per_version_and_follow_an_editors_change(
+    derived_cache, django_capture_on_commit_callbacks, trio
+):
+    _, before = artifact_parts_get(slugs=["alpha"], version=derived_cache_version())
+    row = RankWeights.objects.get(kind=ArtifactKind.MODEL)
+    first, second = COMPONENTS[:2]
+    assert getattr(row, first) != getattr(row, second)
+    with django_capture_on_commit_callbacks(execute=True):
+        # Two weights swapped: the same total, another score.
+        values = getattr(row, first), getattr(row, second)
+        setattr(row, first, values[1])
+        setattr(row, second, values[0])
+        row.save()
+    _, after = artifact_parts_get(slugs=["alpha"], version=derived_cache_version())
+    assert after == weights_by_kind_get() != before
+
+
+def test_without_a_version_nothing_is_stored_either(
+    client, derived_cache, monkeypatch, settings, trio
+):
+    monkeypatch.setattr("comparisons.caching.derived.catalog_version_get", lambda: None)
+    assert client.get("/compare/alpha-vs-beta/").status_code == 200
+    parts = caches[settings.PARTS_CACHE_ALIAS]
+    assert parts.get_many(["rank-weights:None", "artifact-part:None:alpha"]) == {}
