@@ -5,6 +5,7 @@ the number of capabilities: one query per artifact set, one per prefetch, one pe
 list. Pairs are always in canonical order, the lower slug first.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -148,6 +149,7 @@ class LoadedPair:
         return bool(self.shared_tags) or self.evidence.exists
 
 
+@functools.cache
 def _evidence_sql() -> str:
     # Written out rather than built by the ORM: the page runs it on every request, and
     # compiling the equivalent queryset (window aggregates over two EXISTS) cost three
@@ -515,8 +517,8 @@ class ArtifactLinks:
 
     alternatives: list[Artifact]
     comparisons: list[PairLink]
-    alternatives_html: SafeString = field(default_factory=SafeString)
-    comparisons_html: SafeString = field(default_factory=SafeString)
+    alternatives_html: SafeString
+    comparisons_html: SafeString
 
 
 def artifact_links_get(*, artifact: Artifact, version: str | None) -> ArtifactLinks:

@@ -70,17 +70,25 @@ def _counted_ranges(queries: CaptureQueriesContext) -> list[str]:
     return [q["sql"] for q in queries.captured_queries if "count(" in q["sql"].lower()]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_an_edit_of_one_artifact_counts_only_its_bucket(monkeypatch):
+ZORBLAT = {"exact zorblat": Term(word="zorblat", alternatives=())}
+
+
+def _zorblat_catalog(monkeypatch, count: int) -> list:
+    """`count` artifacts, each with one capability saying "zorblat", in buckets of WIDTH
+    ids, with the term counted once (its row kept under facts version "f0")."""
     monkeypatch.setattr(stats, "BUCKET_WIDTH", WIDTH)
-    artifacts = [ArtifactFactory() for _ in range(8)]
+    artifacts = [ArtifactFactory() for _ in range(count)]
     for artifact in artifacts:
         CapabilityFactory(artifact=artifact, title="Zorblat helper")
-    terms = {"exact zorblat": Term(word="zorblat", alternatives=())}
-    backend = backend_get()
-    assert term_statistics_get(backend=backend, terms=terms, facts_version="f0") == {
-        "exact zorblat": 8
-    }
+    counts = term_statistics_get(backend=backend_get(), terms=ZORBLAT, facts_version="f0")
+    assert counts == {"exact zorblat": count}
+    return artifacts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_of_one_artifact_counts_only_its_bucket(monkeypatch):
+    artifacts = _zorblat_catalog(monkeypatch, 8)
+    terms, backend = ZORBLAT, backend_get()
     edited = artifacts[5]
     with transaction.atomic():
         CapabilityFactory(artifact=edited, title="Zorblat twice")
@@ -102,13 +110,8 @@ def test_an_edit_of_one_artifact_counts_only_its_bucket(monkeypatch):
 def test_rows_the_journal_cannot_vouch_for_are_counted_again_whole(monkeypatch):
     """A bulk write recorded as "anything may have changed" (or a row not in the shape this
     module writes) makes the next reader count the term over every bucket."""
-    monkeypatch.setattr(stats, "BUCKET_WIDTH", WIDTH)
-    artifacts = [ArtifactFactory() for _ in range(6)]
-    for artifact in artifacts:
-        CapabilityFactory(artifact=artifact, title="Zorblat helper")
-    terms = {"exact zorblat": Term(word="zorblat", alternatives=())}
-    backend = backend_get()
-    term_statistics_get(backend=backend, terms=terms, facts_version="f0")
+    artifacts = _zorblat_catalog(monkeypatch, 6)
+    terms, backend = ZORBLAT, backend_get()
     with transaction.atomic():
         Capability.objects.filter(artifact=artifacts[0]).update(title="Nothing here")
         catalog_version_bump()
@@ -180,15 +183,8 @@ def test_an_edit_that_keeps_every_document_counts_nothing_again(monkeypatch):
     """An editor's save of an artifact's own fields (status kept) changes no document: the
     kept counts move to the new facts version without a count; a status change does count
     its bucket again."""
-    monkeypatch.setattr(stats, "BUCKET_WIDTH", WIDTH)
-    artifacts = [ArtifactFactory() for _ in range(6)]
-    for artifact in artifacts:
-        CapabilityFactory(artifact=artifact, title="Zorblat helper")
-    terms = {"exact zorblat": Term(word="zorblat", alternatives=())}
-    backend = backend_get()
-    assert term_statistics_get(backend=backend, terms=terms, facts_version="f0") == {
-        "exact zorblat": 6
-    }
+    artifacts = _zorblat_catalog(monkeypatch, 6)
+    terms, backend = ZORBLAT, backend_get()
     edited = Artifact.objects.get(pk=artifacts[3].pk)
     edited.summary = "Zorblat in the summary, which no search document holds."
     with transaction.atomic():
