@@ -3,7 +3,6 @@ import operator
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from catalog.choices import (
@@ -18,6 +17,7 @@ from catalog.choices import (
 )
 from catalog.fields import ModalitiesField, modality_lookup
 from catalog.ranking import REGISTRY
+from config.paths import path_reverse
 
 SCORE_COMPONENTS = tuple(c.name for c in REGISTRY)
 # Components stored with the interval they are known to: <name>_low, <name>_high.
@@ -293,7 +293,7 @@ class Artifact(ScoreComponentFields, Timestamped):  # type: ignore[misc, valid-t
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("artifact_detail", kwargs={"slug": self.slug})
+        return path_reverse("artifact_detail", slug=self.slug)
 
     @property
     def open_weights_status(self) -> bool | None:

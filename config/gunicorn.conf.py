@@ -54,12 +54,17 @@ def workers_prepare(server):
     one."""
     from django.conf import settings
     from django.db import connections
-    from django.template.loader import get_template
+    from django.template import engines
 
-    # The cached loader compiles each template on its first use, in each process.
-    for directory in settings.TEMPLATES[0]["DIRS"]:
-        for path in sorted(Path(directory).rglob("*.html")):
-            get_template(path.relative_to(directory).as_posix())
+    # Each engine compiles a template on its first use, in each process. The Jinja2
+    # templates sit in a folder inside the Django templates' one: each engine its own.
+    for config in settings.TEMPLATES:
+        engine = engines[config.get("NAME") or config["BACKEND"].rsplit(".", 2)[-2]]
+        others = [Path(d) for c in settings.TEMPLATES if c is not config for d in c["DIRS"]]
+        for directory in config["DIRS"]:
+            for path in sorted(Path(directory).rglob("*.html")):
+                if not any(path.is_relative_to(other) for other in others):
+                    engine.get_template(path.relative_to(directory).as_posix())
     try:
         from comparisons.browse.snapshot import browse_snapshot_get
 

@@ -101,6 +101,14 @@ TEMPLATES = [
             ],
         },
     },
+    # The comparison page's body and its shared components (config/jinja2.py says why).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "config.jinja2.environment"},
+    },
 ]
 
 # SQLite under var/ by default; DATABASE_URL (postgres://user@host:port/name) switches to

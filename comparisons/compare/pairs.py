@@ -15,7 +15,6 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Case, Count, Exists, F, Max, Q, Sum, When
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from catalog.models import (
@@ -36,6 +35,7 @@ from comparisons.caching.derived import (
 from comparisons.compare.parts import artifact_parts_get, side_facts_linked
 from comparisons.compare.verdict import Evidence, SharedIntent, SideFacts
 from comparisons.models import ComparisonOverride, Intent, PairEvidence, SearchEvent
+from config.paths import path_reverse
 
 PAIR_SEPARATOR = "-vs-"
 # The artifact slug column is 120 characters; anything longer can't name an artifact.
@@ -68,7 +68,7 @@ def pair_canonical(*, first: str, second: str) -> Pair:
 
 def compare_path(*, first: str, second: str) -> str:
     a, b = pair_canonical(first=first, second=second)
-    return reverse("compare", kwargs={"pair": f"{a}{PAIR_SEPARATOR}{b}"})
+    return path_reverse("compare", pair=f"{a}{PAIR_SEPARATOR}{b}")
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.template import engines
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -20,13 +22,19 @@ from comparisons.compare.pairs import (
 )
 from comparisons.compare.seo import breadcrumbs_ld, graph_ld, software_application_ld
 from comparisons.compare.verdict import SHOW_CHOICES, facts_build, lead_build, verdict_build
+from comparisons.editing import comparison_edit_url_get
 from comparisons.htmx import HtmxHttpRequest
 
 # Capabilities shown per side before "+N more".
 CAPABILITIES_SHOWN = 5
 SIDES = ("a", "b")
-# HTMX targets this view renders as fragments; anything else gets the whole page.
-FRAGMENTS = {"caps-a": "side_capabilities", "caps-b": "side_capabilities", "aligned": "aligned"}
+# HTMX targets this view renders as fragments (Jinja2 templates, config/jinja2.py); anything
+# else gets the whole page.
+FRAGMENTS = {
+    "caps-a": "compare/side_capabilities.html",
+    "caps-b": "compare/side_capabilities.html",
+    "aligned": "compare/aligned.html",
+}
 SEARCH_TERMS = 3
 
 
@@ -145,11 +153,10 @@ def compare(request: HtmxHttpRequest, pair: str) -> HttpResponse:
     fragment = None
     if request.htmx and not request.htmx.history_restore_request:
         fragment = FRAGMENTS.get(request.htmx.target or "")
-    if fragment == "side_capabilities":
-        context["side"] = sides[request.htmx.target.removeprefix("caps-")]  # type: ignore[union-attr]
-        return render(request, "compare/compare.html#side_capabilities", context)
-    if fragment == "aligned":
-        return render(request, "compare/compare.html#aligned", context)
+    if fragment is not None:
+        if fragment == FRAGMENTS["caps-a"]:
+            context["side"] = sides[request.htmx.target.removeprefix("caps-")]  # type: ignore[union-attr]
+        return render(request, fragment, context, using="jinja2")
 
     evidence = loaded.evidence
     canonical_url = request.build_absolute_uri(loaded.path)
@@ -174,6 +181,9 @@ def compare(request: HtmxHttpRequest, pair: str) -> HttpResponse:
         ),
         search_url=_search_url(pair=loaded, side_facts=side_facts),
         related=related_pairs_get(pair=loaded),
+        edit_url=comparison_edit_url_get(
+            request=request, a=loaded.a, b=loaded.b, override=loaded.override
+        ),
         canonical_url=canonical_url,
         noindex=not loaded.indexable,
         jsonld=graph_ld(
@@ -189,6 +199,9 @@ def compare(request: HtmxHttpRequest, pair: str) -> HttpResponse:
             ]
         ),
     )
+    # The body in Jinja2, the layout around it in Django templates (config/jinja2.py).
+    body = engines["jinja2"].get_template("compare/body.html").render(context, request)
+    context["body"] = mark_safe(body)
     return render(request, "compare/compare.html", context)
 
 

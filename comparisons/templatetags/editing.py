@@ -1,51 +1,14 @@
-"""The "Edit" links on public pages, for logged-in editors only.
-
-The public pages are cached for anonymous visitors only while nothing in them depends on
-the visitor (comparisons/caching/pages.py): reading `request.user` would touch the session
-and mark every response `Vary: Cookie`. So a request without a session cookie is answered
-"" before the user is looked at.
-"""
-
-from urllib.parse import urlencode
+"""The artifact page's "Edit" link for editors (comparisons/editing.py decides who sees it)."""
 
 from django import template
-from django.conf import settings
-from django.http import HttpRequest
-from django.urls import reverse
 
 from catalog.models import Artifact
-from comparisons.models import ComparisonOverride
+from comparisons.editing import artifact_edit_url_get
 
 register = template.Library()
-
-
-def _editor_may(request: HttpRequest | None, permission: str) -> bool:
-    if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return False
-    user = request.user
-    return bool(user.is_active and user.is_staff and user.has_perm(permission))
 
 
 @register.simple_tag(takes_context=True)
 def artifact_edit_url(context, artifact: Artifact) -> str:
     """The artifact's admin change page for an editor allowed to change it, else ""."""
-    if not _editor_may(context.get("request"), "catalog.change_artifact"):
-        return ""
-    return reverse("admin:catalog_artifact_change", args=[artifact.pk])
-
-
-@register.simple_tag(takes_context=True)
-def comparison_edit_url(
-    context, a: Artifact, b: Artifact, override: ComparisonOverride | None
-) -> str:
-    """The pair's override in admin (its change page, or the add page with both artifacts
-    chosen) for an editor allowed to edit overrides, else ""."""
-    request = context.get("request")
-    if override is not None:
-        if not _editor_may(request, "comparisons.change_comparisonoverride"):
-            return ""
-        return reverse("admin:comparisons_comparisonoverride_change", args=[override.pk])
-    if not _editor_may(request, "comparisons.add_comparisonoverride"):
-        return ""
-    query = urlencode({"artifact_a": a.pk, "artifact_b": b.pk})
-    return f"{reverse('admin:comparisons_comparisonoverride_add')}?{query}"
+    return artifact_edit_url_get(request=context.get("request"), artifact=artifact)
