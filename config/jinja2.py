@@ -14,10 +14,15 @@ instead of rendering as nothing.
 
 from typing import Any
 
-from django.template.defaultfilters import pluralize
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.http import HttpRequest
+from django.template import engines
+from django.template.defaultfilters import date, floatformat, pluralize
+from django.utils.safestring import SafeString, mark_safe
 from jinja2 import Environment, StrictUndefined
 
 from catalog.markup import markdown_render
+from catalog.templatetags.pricing import starting_price
 from config.paths import path_reverse
 
 
@@ -28,9 +33,36 @@ def url(name: str, **kwargs: str | int) -> str:
     return path_reverse(name, **kwargs)
 
 
+def component_render(name: str, context: dict[str, Any]) -> SafeString:
+    """The Jinja2 template `components/<name>.html` rendered with `context` (autoescaped),
+    as HTML a Django template or response takes as it is.
+
+    Raises jinja2.TemplateNotFound for an unknown name, jinja2.UndefinedError when the
+    template reads a name `context` lacks."""
+    html = engines["jinja2"].get_template(f"components/{name}.html").render(context)
+    return mark_safe(html)  # autoescaped by Jinja2
+
+
+def page_body_render(*, request: HttpRequest, template: str, context: dict[str, Any]) -> SafeString:
+    """A page's content from the Jinja2 `template` (autoescaped, with `request` and the CSRF
+    inputs as Django's backend adds them), for its Django-template layout to take as is.
+
+    Raises jinja2.TemplateNotFound, or jinja2.UndefinedError when the template reads a name
+    `context` lacks."""
+    html = engines["jinja2"].get_template(template).render(context, request)
+    return mark_safe(html)  # autoescaped by Jinja2
+
+
 def environment(**options: Any) -> Environment:
     """Called by Django's Jinja2 backend with the TEMPLATES options (autoescape on)."""
     env = Environment(**{**options, "undefined": StrictUndefined})
     env.globals.update(url=url)
-    env.filters.update(markdown=markdown_render, pluralize=pluralize)
+    env.filters.update(
+        date=date,
+        floatformat=floatformat,
+        intcomma=intcomma,
+        markdown=markdown_render,
+        pluralize=pluralize,
+        starting_price=starting_price,
+    )
     return env

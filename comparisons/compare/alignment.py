@@ -82,6 +82,11 @@ class CapabilityFacts:
     tags: tuple[tuple[str, str], ...] = ()  # (slug, name), the first is the capability's main tag
     description: str = ""
     same_job: frozenset[int] = field(default_factory=frozenset)  # ids an editor linked
+    # The tags' slugs as a set: every pair of capabilities of a comparison intersects them.
+    tag_slugs: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tag_slugs", frozenset(slug for slug, _ in self.tags))
 
 
 def _stem(word: str) -> str:
@@ -111,8 +116,7 @@ def capabilities_same_job(*, a: CapabilityFacts, b: CapabilityFacts) -> bool:
     """An editor linked them, or they share a tag and overlap in meaning."""
     if b.id in a.same_job or a.id in b.same_job:
         return True
-    shared = {slug for slug, _ in a.tags} & {slug for slug, _ in b.tags}
-    return bool(shared) and meaning_overlap(a=a, b=b) >= SAME_JOB_OVERLAP
+    return not a.tag_slugs.isdisjoint(b.tag_slugs) and meaning_overlap(a=a, b=b) >= SAME_JOB_OVERLAP
 
 
 def _compact(number: str) -> str:
@@ -201,7 +205,7 @@ def _primary(capability: CapabilityFacts, *, other_tags: set[str]) -> tuple[str,
 
 
 def _carrying(capabilities: Sequence[CapabilityFacts], tag: str) -> list[CapabilityFacts]:
-    return [c for c in capabilities if tag in {slug for slug, _ in c.tags}]
+    return [c for c in capabilities if tag in c.tag_slugs]
 
 
 def capabilities_align(
@@ -214,14 +218,14 @@ def capabilities_align(
     group by tag name, "Other" last."""
     if tag:
         a, b = _carrying(a, tag), _carrying(b, tag)
-    tags_a = {slug for c in a for slug, _ in c.tags}
-    tags_b = {slug for c in b for slug, _ in c.tags}
+    tags_a = set().union(*(c.tag_slugs for c in a))
+    tags_b = set().union(*(c.tag_slugs for c in b))
     rows: list[AlignedRow] = []
     matched_a, matched_b = set(), set()
     for ca, cb in _matches(a=a, b=b):
         matched_a.add(ca.id)
         matched_b.add(cb.id)
-        shared = [(s, n) for s, n in ca.tags if s in {t for t, _ in cb.tags}]
+        shared = [(s, n) for s, n in ca.tags if s in cb.tag_slugs]
         if tag:
             slug, name = tag, dict(ca.tags)[tag]
         elif shared:

@@ -40,6 +40,9 @@ from comparisons.compare.verdict import ModelFacts, SideFacts
 from comparisons.models import ComparisonOverride
 
 CAPABILITY_TEMPLATE = "components/capability_body.html"
+# Raised whenever a part's objects gain or lose a field (ArtifactPart, SideFacts,
+# CapabilityFacts, ...): parts kept in Redis by the code before a deploy are then never read.
+PARTS_LAYOUT = 2
 
 
 def _capabilities_prefetch() -> Prefetch:
@@ -269,7 +272,11 @@ def artifact_parts_get(
     Raises nothing for a failing cache: it only costs the reuse
     (comparisons/caching/derived.py)."""
     weights_key = f"rank-weights:{version}"
-    keys = {slug: f"artifact-part:{version}:{slug}" for slug in slugs} if version else {}
+    keys = (
+        {slug: f"artifact-part:{PARTS_LAYOUT}:{version}:{slug}" for slug in slugs}
+        if version
+        else {}
+    )
     found = parts_cache_get_many([weights_key, *keys.values()]) if keys else {}
     parts = {slug: found[key] for slug, key in keys.items() if key in found}
     fresh: dict[str, object] = {}

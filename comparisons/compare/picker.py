@@ -20,6 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from catalog.models import Artifact
 from comparisons.htmx import HtmxHttpRequest
+from config.jinja2 import component_render
 
 MAX_INPUT = 200
 SUGGESTIONS = 8
@@ -176,10 +177,12 @@ def compare_pick(request: HtmxHttpRequest) -> HttpResponse:
         target = (request.htmx.target or "") if request.htmx else ""
         if target.startswith(CARD_TARGET_PREFIX) and not request.htmx.history_restore_request:
             # A catalog card opening its "Compare with…": only the form, for that card.
-            return render(
-                request,
-                "components/compare_picker.html",
-                {"picker_id": f"compare-{fixed.slug}", "fixed": fixed},  # type: ignore[union-attr]
+            picker_id = f"compare-{fixed.slug}"  # type: ignore[union-attr]
+            return HttpResponse(
+                component_render(
+                    "compare_picker",
+                    {"picker_id": picker_id, "fixed": fixed, "a_value": "", "b_value": ""},
+                )
             )
         # One artifact chosen (the "compare with…" link without JavaScript): ask for the other.
         return _picker_page(request, fixed=fixed)

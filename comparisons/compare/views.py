@@ -2,9 +2,7 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
-from django.template import engines
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -24,6 +22,7 @@ from comparisons.compare.seo import breadcrumbs_ld, graph_ld, software_applicati
 from comparisons.compare.verdict import SHOW_CHOICES, facts_build, lead_build, verdict_build
 from comparisons.editing import comparison_edit_url_get
 from comparisons.htmx import HtmxHttpRequest
+from config.jinja2 import page_body_render
 
 # Capabilities shown per side before "+N more".
 CAPABILITIES_SHOWN = 5
@@ -200,8 +199,9 @@ def compare(request: HtmxHttpRequest, pair: str) -> HttpResponse:
         ),
     )
     # The body in Jinja2, the layout around it in Django templates (config/jinja2.py).
-    body = engines["jinja2"].get_template("compare/body.html").render(context, request)
-    context["body"] = mark_safe(body)
+    context["body"] = page_body_render(
+        request=request, template="compare/body.html", context=context
+    )
     return render(request, "compare/compare.html", context)
 
 

@@ -11,7 +11,9 @@ from comparisons.compare.pairs import artifact_links_get
 from comparisons.compare.parts import artifact_parts_get
 from comparisons.compare.seo import breadcrumbs_ld, graph_ld, software_application_ld
 from comparisons.compare.verdict import model_facts_single
+from comparisons.editing import artifact_edit_url_get
 from comparisons.htmx import HtmxHttpRequest
+from config.jinja2 import page_body_render
 
 
 @require_GET
@@ -32,30 +34,32 @@ def artifact_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         ("Catalog", request.build_absolute_uri(reverse("artifact_list"))),
         (artifact.name, canonical_url),
     ]
-    return render(
-        request,
-        "pages/artifact_detail.html",
-        {
-            "artifact": artifact,
-            "breakdown": breakdown,
-            # Rows only models have (context, prices per unit, features...); none otherwise.
-            "model_facts": model_facts_single(model=facts.model) if facts.model else [],
-            "rank_group": rank_group_label(kind=artifact.kind, job=artifact.job),
-            "coverage": coverage,
-            "coverage_passed": sum(item.passed for item in coverage),
-            "evidence": artifact.score_evidence or {},
-            "capabilities": artifact.published_capabilities,
-            "chart": score_chart_build(series=[(artifact.name, breakdown)]),
-            "alternatives": links.alternatives,
-            "comparisons": links.comparisons,
-            "alternatives_html": links.alternatives_html,
-            "comparisons_html": links.comparisons_html,
-            "canonical_url": canonical_url,
-            "jsonld": graph_ld(
-                nodes=[
-                    breadcrumbs_ld(items=crumbs),
-                    software_application_ld(artifact=artifact, url=canonical_url),
-                ]
-            ),
-        },
+    context = {
+        "artifact": artifact,
+        "breakdown": breakdown,
+        # Rows only models have (context, prices per unit, features...); none otherwise.
+        "model_facts": model_facts_single(model=facts.model) if facts.model else [],
+        "rank_group": rank_group_label(kind=artifact.kind, job=artifact.job),
+        "coverage": coverage,
+        "coverage_passed": sum(item.passed for item in coverage),
+        "evidence": artifact.score_evidence or {},
+        "capabilities": artifact.published_capabilities,
+        "chart": score_chart_build(series=[(artifact.name, breakdown)]),
+        "alternatives": links.alternatives,
+        "comparisons": links.comparisons,
+        "alternatives_html": links.alternatives_html,
+        "comparisons_html": links.comparisons_html,
+        "canonical_url": canonical_url,
+        "edit_url": artifact_edit_url_get(request=request, artifact=artifact),
+        "jsonld": graph_ld(
+            nodes=[
+                breadcrumbs_ld(items=crumbs),
+                software_application_ld(artifact=artifact, url=canonical_url),
+            ]
+        ),
+    }
+    # The body in Jinja2, the layout around it in Django templates (config/jinja2.py).
+    context["body"] = page_body_render(
+        request=request, template="pages/artifact_body.html", context=context
     )
+    return render(request, "pages/artifact_detail.html", context)

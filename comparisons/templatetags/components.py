@@ -7,27 +7,32 @@ Jinja2 comparison page and the Django-template pages render.
 from collections.abc import Sequence
 
 from django import template
-from django.template import engines
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
+from catalog.models import Artifact
 from comparisons.compare.charts import ScoreChart
+from config.jinja2 import component_render
 
 register = template.Library()
-
-
-def component_render(name: str, context: dict) -> SafeString:
-    """The Jinja2 template `components/<name>.html` rendered with `context` (autoescaped).
-
-    Raises jinja2.TemplateNotFound for an unknown name, jinja2.UndefinedError when the
-    template reads a name `context` lacks."""
-    html = engines["jinja2"].get_template(f"components/{name}.html").render(context)
-    return mark_safe(html)
 
 
 @register.simple_tag
 def score_chart(chart: ScoreChart) -> SafeString:
     """`{% score_chart chart %}`: the score breakdown figure (SVG and the same as a table)."""
     return component_render("score_chart", {"chart": chart})
+
+
+@register.simple_tag
+def compare_picker(
+    picker_id: str, fixed: Artifact | None = None, a_value: str = "", b_value: str = ""
+) -> SafeString:
+    """`{% compare_picker "home-compare" %}`: the form that picks two artifacts to compare
+    (`picker_id` unique on the page), or only the second one when `fixed` is given;
+    `a_value` and `b_value` refill what a visitor typed."""
+    return component_render(
+        "compare_picker",
+        {"picker_id": picker_id, "fixed": fixed, "a_value": a_value, "b_value": b_value},
+    )
 
 
 @register.simple_tag

@@ -39,6 +39,7 @@ from comparisons.compare.pairs import (
     shared_tag_pairs_get,
 )
 from comparisons.compare.parts import (
+    PARTS_LAYOUT,
     artifact_parts_get,
     artifacts_for_page,
     model_facts_build,
@@ -344,7 +345,7 @@ def test_parts_live_apart_from_the_small_derived_entries(client, derived_cache, 
     client.get("/artifacts/alpha/")
     version = derived_cache_version()
     parts = caches[settings.PARTS_CACHE_ALIAS]
-    kept = [f"artifact-part:{version}:{slug}" for slug in ("alpha", "beta")]
+    kept = [f"artifact-part:{PARTS_LAYOUT}:{version}:{slug}" for slug in ("alpha", "beta")]
     kept.append(f"artifact-links:{LINKS_LAYOUT}:{version}:{trio[0].id}")
     assert set(parts.get_many(kept)) == set(kept)
     assert caches[settings.DERIVED_CACHE_ALIAS].get_many(kept) == {}
@@ -413,7 +414,7 @@ def test_with_a_shared_store_each_worker_reads_its_own_copy_first(
     settings.CACHES = {**settings.CACHES, "parts": shared, "parts_local": local}
     settings.PARTS_CACHE_LOCAL_ALIAS = "parts_local"
     version = derived_cache_version()
-    key = f"artifact-part:{version}:alpha"
+    key = f"artifact-part:{PARTS_LAYOUT}:{version}:alpha"
     page = client.get("/artifacts/alpha/").content
     assert caches["parts"].get(key) is not None and caches["parts_local"].get(key) is not None
     caches["parts_local"].clear()  # another worker: only Redis has the part
@@ -724,4 +725,4 @@ def test_without_a_version_nothing_is_stored_either(
     monkeypatch.setattr("comparisons.caching.derived.catalog_version_get", lambda: None)
     assert client.get("/compare/alpha-vs-beta/").status_code == 200
     parts = caches[settings.PARTS_CACHE_ALIAS]
-    assert parts.get_many(["rank-weights:None", "artifact-part:None:alpha"]) == {}
+    assert parts.get_many(["rank-weights:None", f"artifact-part:{PARTS_LAYOUT}:None:alpha"]) == {}
