@@ -12,6 +12,8 @@ from django.template import engines
 from comparisons.browse import snapshot as snapshot_module
 from comparisons.browse.snapshot import browse_snapshot_forget, browse_snapshot_get
 from comparisons.caching.derived import derived_cache_versions
+from comparisons.search import families as families_module
+from comparisons.search.families import family_index_forget
 from tests.factories import ArtifactFactory
 
 CONF = Path(__file__).resolve().parent.parent / "config" / "gunicorn.conf.py"
@@ -53,8 +55,9 @@ def test_the_application_is_preloaded_unless_turned_off(monkeypatch):
 
 @pytest.mark.django_db(transaction=True)
 def test_workers_are_forked_with_templates_compiled_and_the_browse_snapshot_built(derived_cache):
-    ArtifactFactory(slug="ready-made")
+    ArtifactFactory(slug="ready-made", name="Ready Made 2")
     browse_snapshot_forget()
+    family_index_forget()
     runpy.run_path(str(CONF))["when_ready"](_server(preload=True))
     # No connection is left open for the forked workers to share (SQLite never closes an
     # in-memory database: the test database would be gone).
@@ -66,9 +69,18 @@ def test_workers_are_forked_with_templates_compiled_and_the_browse_snapshot_buil
     assert (built.version, built.facts) == derived_cache_versions()
     assert built.size == 1
     assert browse_snapshot_get() is built
-    # And every project template compiled, by the cached loader the workers will use.
+    # The name families a search parses its intent with, for this catalog version.
+    assert families_module._current is not None
+    assert families_module._current[0] == derived_cache_versions()[1]
+    assert families_module._current[1].names == {"Ready Made 2": 1}
+    # And every project template compiled, by the cached loader the workers will use, and
+    # by Jinja2 (whose own cache the Django templates' folder must not fill: each engine
+    # compiles its own templates).
     (loader,) = engines["django"].engine.template_loaders
     assert {"browse/artifact_list.html", "compare/compare.html"} <= set(loader.get_template_cache)
+    assert not any(name.startswith("jinja2/") for name in loader.get_template_cache)
+    jinja_cache = {name for _, name in engines["jinja2"].env.cache}
+    assert {"compare/body.html", "components/score_chart.html"} <= jinja_cache
 
 
 def test_a_failed_build_is_logged_and_the_server_starts(monkeypatch):
@@ -79,3 +91,14 @@ def test_a_failed_build_is_logged_and_the_server_starts(monkeypatch):
     logged: list[str] = []
     runpy.run_path(str(CONF))["when_ready"](_server(preload=True, logged=logged))
     assert logged == ["Browse snapshot not built before the workers start"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_failed_name_families_are_logged_and_the_server_starts(derived_cache, monkeypatch):
+    def down(*, facts):
+        raise ConnectionError("database gone")
+
+    monkeypatch.setattr(families_module, "catalog_families_get", down)
+    logged: list[str] = []
+    runpy.run_path(str(CONF))["when_ready"](_server(preload=True, logged=logged))
+    assert logged == ["Name families not built before the workers start"]
