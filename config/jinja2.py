@@ -1,12 +1,13 @@
 """The Jinja2 environment of the templates under `templates/jinja2/` (every other template
 is a Django template).
 
-The comparison page's body and the components it shares with other pages (the score
-chart, comparison link lists) are Jinja2 templates: Django's template engine spent about
-2.8 ms rendering that page, two thirds of its uncached cost, where Jinja2's compiled
-templates take about a sixth of it (BENCHMARKS.md, docs/decisions.md). Everything else
-stays in Django templates; `comparisons/templatetags/components.py` lets them include the
-shared components.
+The comparison and artifact pages' bodies and the components they share with other pages
+(the score chart, lists of comparison links, the compare picker) are Jinja2 templates:
+Django's template engine spent about 2.8 ms rendering the comparison page, two thirds of
+its uncached cost, where Jinja2's compiled templates take about a sixth of it
+(BENCHMARKS.md, docs/decisions.md). Everything else, the layout included, stays in Django
+templates; `comparisons/templatetags/components.py` lets them include the shared
+components.
 
 Undefined names raise (`StrictUndefined`): a misspelt field fails its page's tests
 instead of rendering as nothing.
@@ -49,7 +50,9 @@ def page_body_render(*, request: HttpRequest, template: str, context: dict[str, 
 
     Raises jinja2.TemplateNotFound, or jinja2.UndefinedError when the template reads a name
     `context` lacks."""
-    html = engines["jinja2"].get_template(template).render(context, request)
+    # A copy: Django's backend adds `request` and the CSRF names to the dict it is given,
+    # and the caller passes this one on to the page's layout.
+    html = engines["jinja2"].get_template(template).render(dict(context), request)
     return mark_safe(html)  # autoescaped by Jinja2
 
 

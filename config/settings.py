@@ -101,7 +101,7 @@ TEMPLATES = [
             ],
         },
     },
-    # The comparison page's body and its shared components (config/jinja2.py says why).
+    # The comparison and artifact pages' bodies and shared components (config/jinja2.py).
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "NAME": "jinja2",

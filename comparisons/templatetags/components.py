@@ -1,7 +1,7 @@
 """Django-template access to the components written in Jinja2 (config/jinja2.py says why).
 
 Each component has one template under `templates/jinja2/components/`, which both the
-Jinja2 comparison page and the Django-template pages render.
+Jinja2 page bodies and the Django-template pages render.
 """
 
 from collections.abc import Sequence
@@ -10,16 +10,9 @@ from django import template
 from django.utils.safestring import SafeString
 
 from catalog.models import Artifact
-from comparisons.compare.charts import ScoreChart
 from config.jinja2 import component_render
 
 register = template.Library()
-
-
-@register.simple_tag
-def score_chart(chart: ScoreChart) -> SafeString:
-    """`{% score_chart chart %}`: the score breakdown figure (SVG and the same as a table)."""
-    return component_render("score_chart", {"chart": chart})
 
 
 @register.simple_tag

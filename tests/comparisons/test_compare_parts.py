@@ -2,6 +2,7 @@
 built once per catalog version, reused across pairs and pages, never older than the last
 committed edit, and the same page whether built or reused."""
 
+import dataclasses
 import itertools
 import pickle
 import random
@@ -40,6 +41,7 @@ from comparisons.compare.pairs import (
 )
 from comparisons.compare.parts import (
     PARTS_LAYOUT,
+    ArtifactPart,
     artifact_parts_get,
     artifacts_for_page,
     model_facts_build,
@@ -726,3 +728,25 @@ def test_without_a_version_nothing_is_stored_either(
     assert client.get("/compare/alpha-vs-beta/").status_code == 200
     parts = caches[settings.PARTS_CACHE_ALIAS]
     assert parts.get_many(["rank-weights:None", f"artifact-part:{PARTS_LAYOUT}:None:alpha"]) == {}
+
+
+def test_the_parts_layout_names_the_fields_it_was_raised_for():
+    # Parts kept in Redis outlive a deploy under the same catalog version: a change to these
+    # fields must raise PARTS_LAYOUT (then update this list), or old parts would be read.
+    def names(cls):
+        return [f.name for f in dataclasses.fields(cls)]
+
+    assert PARTS_LAYOUT == 2
+    assert names(ArtifactPart) == ["artifact", "facts", "same_job", "overrides"]
+    assert names(CapabilityFacts) == ["id", "title", "tags", "description", "same_job", "tag_slugs"]
+    assert names(SideFacts) == [
+        "name", "kind", "kind_label", "rank", "rank_low", "rank_high", "rank_group",
+        "components", "pricing_model", "pricing_label", "has_free_tier", "open_weights",
+        "starting_price", "price_unit", "price_varies", "output_modalities", "capabilities",
+        "times_matched", "model",
+    ]  # fmt: skip
+    assert names(ModelFacts) == [
+        "context_length", "max_output", "prices", "price_tiers", "cache_read",
+        "input_modalities", "output_modalities", "features", "open_weights", "weights_url",
+        "knowledge_cutoff", "release_date",
+    ]  # fmt: skip

@@ -55,5 +55,19 @@ def test_xss_payloads_entered_in_admin_stay_inert_on_every_page(editor_client, c
         assert response.status_code == 200, url
         html = response.content.decode()
         assert page_active_markup(html) == [], url
+    # The comparison page's HTMX fragments and the picker, rendered alone.
+    pair = "/compare/other-model-vs-target-model/"
+    fragments = [
+        (f"{pair}?show=both&tag=chat", "aligned"),
+        (f"{pair}?all=a", "caps-a"),
+        (f"{pair}?all=b", "caps-b"),
+        ("/compare/pick/?a=target-model", "compare-with-target-model"),
+    ]
+    for url, target_id in fragments:
+        response = client.get(url, headers={"HX-Request": "true", "HX-Target": target_id})
+        assert response.status_code == 200, url
+        assert page_active_markup(response.content.decode()) == [], url
+    refilled = client.get("/compare/pick/", {"a": '"><script>alert(1)</script>', "b": "x"})
+    assert page_active_markup(refilled.content.decode()) == []
     # The allowed subset still renders.
     assert "<strong>bold</strong>" in client.get(target.get_absolute_url()).content.decode()
