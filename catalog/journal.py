@@ -163,16 +163,19 @@ def catalog_changes_since(
         if connection.vendor == "postgresql":
             # The rows written by transactions the old snapshot did not see (those below its
             # xmin it saw, which keeps the scan on the index), and the new mark, taken by
-            # the same statement.
+            # the same statement. The mark's own transaction is told apart by row id: a
+            # snapshot never lists its own transaction as running, so it counts as seen as
+            # soon as a later transaction (in any database of the server) has committed.
             cursor.execute(
                 "WITH changed AS (SELECT DISTINCT scope, artifact_id FROM "
                 f"{_table()} WHERE transaction_id >= "
-                "pg_snapshot_xmin(%s::pg_snapshot)::text::bigint AND NOT "
-                "pg_visible_in_snapshot(transaction_id::text::xid8, %s::pg_snapshot) "
-                "AND (transaction_id <> %s OR id > %s) LIMIT %s) "
+                "pg_snapshot_xmin(%s::pg_snapshot)::text::bigint AND CASE "
+                "WHEN transaction_id = %s THEN id > %s ELSE NOT "
+                "pg_visible_in_snapshot(transaction_id::text::xid8, %s::pg_snapshot) END "
+                "LIMIT %s) "
                 f"SELECT {_PG_MARK.format(table=_table())}, "
                 "(SELECT array_agg(scope || ':' || COALESCE(artifact_id::text, '')) FROM changed)",
-                [mark.snapshot, mark.snapshot, mark.own, mark.last_id, limit + 1],
+                [mark.snapshot, mark.own, mark.last_id, mark.snapshot, limit + 1],
             )
             snapshot, own, last_id, packed = cursor.fetchone()
             split = (entry.partition(":") for entry in packed or [])

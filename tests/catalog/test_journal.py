@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from catalog.journal import (
@@ -167,6 +167,25 @@ def test_a_write_committed_after_the_mark_with_a_lower_id_is_not_missed():
     lower = CatalogChange.objects.get(artifact_id=101).pk
     assert lower < mark.last_id
     assert _since(mark).artifact_ids == {101}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_write_after_the_mark_in_the_marks_own_transaction_is_not_missed():
+    """A snapshot never lists its own transaction as running: once a later transaction
+    (of any database on the server) commits, the snapshot reads as having seen it, and its
+    own writes after the mark must be found by their ids instead."""
+    catalog_changes_record(scope="artifact", artifact_ids=[101])  # the transaction's id
+    later = connections.create_connection("default")
+    try:
+        with later.cursor() as cursor:  # its own transaction, committed at once
+            cursor.execute("SELECT pg_current_xact_id()")
+    finally:
+        later.close()
+    mark = catalog_journal_mark()
+    assert mark.own > 0
+    catalog_changes_record(scope="artifact", artifact_ids=[202])
+    assert _since(mark).artifact_ids == {202}
 
 
 def _document_touched(write) -> tuple[set[int], set[int]]:
