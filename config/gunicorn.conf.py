@@ -52,17 +52,15 @@ def workers_prepare(server):
     up yet) is logged and costs only the head start: each worker then builds its own on its
     first request. The master's database connections are closed before any fork, so that
     no two processes ever share one."""
-    from django.conf import settings
     from django.db import connections
     from django.template import engines
 
     # Each engine compiles a template on its first use, in each process. The Jinja2
     # templates sit in a folder inside the Django templates' one: each engine its own.
-    for config in settings.TEMPLATES:
-        engine = engines[config.get("NAME") or config["BACKEND"].rsplit(".", 2)[-2]]
-        others = [Path(d) for c in settings.TEMPLATES if c is not config for d in c["DIRS"]]
-        for directory in map(Path, config["DIRS"]):
-            nested = [o for o in others if o != directory and o.is_relative_to(directory)]
+    every_dir = [Path(d) for engine in engines.all() for d in engine.dirs]
+    for engine in engines.all():
+        for directory in map(Path, engine.dirs):
+            nested = [d for d in every_dir if d != directory and d.is_relative_to(directory)]
             for path in sorted(directory.rglob("*.html")):
                 if not any(path.is_relative_to(other) for other in nested):
                     engine.get_template(path.relative_to(directory).as_posix())
