@@ -135,7 +135,11 @@ class ArtifactQuerySet(models.QuerySet):
 class Artifact(ScoreComponentFields, Timestamped):  # type: ignore[misc, valid-type]
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=120, unique=True)
-    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="artifacts")
+    # No index of its own: artifact_vendor_status leads with it. Every index costs each
+    # rewritten row (the match graph's rank updates rewrite thousands: BENCHMARKS.md).
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.PROTECT, related_name="artifacts", db_index=False
+    )
     kind = models.CharField(max_length=20, choices=ArtifactKind.choices, default=ArtifactKind.MODEL)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     summary = models.TextField(blank=True)

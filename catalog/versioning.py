@@ -73,6 +73,8 @@ logger = logging.getLogger(__name__)
 VERSION_CACHE = "catalog_version"
 VERSION_KEY = "catalog-version"
 FACTS_KEY = "catalog-facts-version"
+# More than a token (uuid4().hex: 32 ASCII characters) ever holds.
+_TOKEN_BYTES = 64
 
 
 def _version_file(key: str = VERSION_KEY) -> Path:
@@ -88,10 +90,17 @@ def _file_write(token: str, key: str = VERSION_KEY) -> None:
 
 
 def _file_read(key: str) -> str | None:
+    # os.read rather than Path.read_text: a token is 32 ASCII bytes, and the text layer
+    # (an encoding looked up, a buffered reader) cost 19 µs against 3.4 µs, several times a
+    # page (BENCHMARKS.md).
     try:
-        return _version_file(key).read_text() or None
+        descriptor = os.open(_version_file(key), os.O_RDONLY)
     except FileNotFoundError:
         return None
+    try:
+        return os.read(descriptor, _TOKEN_BYTES).decode("ascii") or None
+    finally:
+        os.close(descriptor)
 
 
 def _read() -> str | None:

@@ -130,9 +130,16 @@ if DATABASE_URL:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend with a health check that sends nothing to a healthy connection
+        # (config/postgresql/base.py).
+        DATABASES["default"]["ENGINE"] = "config.postgresql"
         # PostgreSQL's JIT compiles queries it expects to be costly: about 60 ms a query on
         # the large catalog (BENCHMARKS.md), never repaid within a web request.
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+        # Statements of config.prepared's cursors are prepared at their first execution;
+        # Django's ordinary cursors bind parameters in the client and are never prepared,
+        # whatever this says. Not for PgBouncer in transaction mode (docs/decisions.md).
+        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 0)
 else:
     DATABASES = {
         "default": {
@@ -170,7 +177,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "config.storage.StaticFilesStorage"
             if IS_PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )

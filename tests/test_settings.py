@@ -43,7 +43,7 @@ def test_local_defaults_are_debug_off_and_sqlite():
 
 def test_database_url_switches_to_postgresql():
     result = _settings_in_subprocess(DATABASE_URL="postgres://u@127.0.0.1:5432/x")
-    assert result.stdout.split() == ["False", "django.db.backends.postgresql"]
+    assert result.stdout.split() == ["False", "config.postgresql"]
 
 
 def test_debug_only_when_asked_for():
