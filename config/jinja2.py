@@ -1,25 +1,28 @@
 """The Jinja2 environment of the templates under `templates/jinja2/` (every other template
 is a Django template).
 
-The comparison and artifact pages' bodies and the components they share with other pages
-(the score chart, lists of comparison links, the compare picker) are Jinja2 templates:
-Django's template engine spent about 2.8 ms rendering the comparison page, two thirds of
-its uncached cost, where Jinja2's compiled templates take about a sixth of it
-(BENCHMARKS.md, docs/decisions.md). Everything else, the layout included, stays in Django
-templates; `comparisons/templatetags/components.py` lets them include the shared
-components.
+The site's layout (`layout.html`), the comparison and artifact pages, and the components
+they share with other pages (the score chart, lists of comparison links, the compare
+picker, the social tags) are Jinja2 templates: Django's template engine spent about
+2.8 ms rendering the comparison page's body and 0.4-0.55 ms more on its layout, two
+thirds of its uncached cost, where Jinja2's compiled templates take about a sixth of it
+(BENCHMARKS.md, docs/decisions.md). The other pages stay Django templates: they extend
+`base.html`, which hands their blocks to the same `layout.html` (`{% site_layout %}`),
+and include the shared components through `comparisons/templatetags/components.py`.
 
 Undefined names raise (`StrictUndefined`): a misspelt field fails its page's tests
 instead of rendering as nothing.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.http import HttpRequest
 from django.template import engines
-from django.template.defaultfilters import date, floatformat, pluralize
+from django.template.defaultfilters import date, floatformat, pluralize, truncatechars
+from django.templatetags.static import static
 from django.utils.safestring import SafeString, mark_safe
+from django_htmx.jinja import htmx_script
 from jinja2 import Environment, StrictUndefined
 
 from catalog.markup import markdown_render
@@ -44,22 +47,26 @@ def component_render(name: str, context: dict[str, Any]) -> SafeString:
     return mark_safe(html)  # autoescaped by Jinja2
 
 
-def page_body_render(*, request: HttpRequest, template: str, context: dict[str, Any]) -> SafeString:
-    """A page's content from the Jinja2 `template` (autoescaped, with `request` and the CSRF
-    inputs as Django's backend adds them), for its Django-template layout to take as is.
+# The blocks of layout.html, which the Django-template pages fill (templates/base.html).
+LAYOUT_BLOCKS = ("title", "description", "head", "content")
 
-    Raises jinja2.TemplateNotFound, or jinja2.UndefinedError when the template reads a name
-    `context` lacks."""
-    # A copy: Django's backend adds `request` and the CSRF names to the dict it is given,
-    # and the caller passes this one on to the page's layout.
-    html = engines["jinja2"].get_template(template).render(dict(context), request)
-    return mark_safe(html)  # autoescaped by Jinja2
+
+def layout_render(blocks: Mapping[str, str]) -> SafeString:
+    """The site's layout (layout.html) around a Django-template page's rendered blocks
+    (name -> HTML, escaped already: Django's block output), as HTML Django takes as it is.
+
+    Raises KeyError naming a block of LAYOUT_BLOCKS that `blocks` lacks."""
+    missing = [name for name in LAYOUT_BLOCKS if name not in blocks]
+    if missing:
+        raise KeyError(f"layout.html needs the blocks {', '.join(missing)}")
+    context = {name: mark_safe(blocks[name]) for name in LAYOUT_BLOCKS}  # escaped by Django
+    return mark_safe(engines["jinja2"].get_template("layout.html").render(context))
 
 
 def environment(**options: Any) -> Environment:
     """Called by Django's Jinja2 backend with the TEMPLATES options (autoescape on)."""
     env = Environment(**{**options, "undefined": StrictUndefined})
-    env.globals.update(url=url)
+    env.globals.update(htmx_script=htmx_script, static=static, url=url)
     env.filters.update(
         date=date,
         floatformat=floatformat,
@@ -67,5 +74,6 @@ def environment(**options: Any) -> Environment:
         markdown=markdown_render,
         pluralize=pluralize,
         starting_price=starting_price,
+        truncatechars=truncatechars,
     )
     return env

@@ -111,3 +111,22 @@ def derived_cache(settings):
     yield
     for alias in (settings.DERIVED_CACHE_ALIAS, settings.PARTS_CACHE_ALIAS):
         caches[alias].clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def jinja2_templates_instrumented():
+    """The test client's `response.context` and `response.templates` for Jinja2 pages too:
+    Django instruments only its own template engine in tests (template_rendered, sent by
+    setup_test_environment's patched Template._render); this does the same for Jinja2's."""
+    from django.template.backends.jinja2 import Template
+    from django.test.signals import template_rendered
+
+    render = Template.render
+
+    def instrumented(self, context=None, request=None):
+        template_rendered.send(sender=self, template=self, context=dict(context or {}))
+        return render(self, context, request)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Template, "render", instrumented)
+        yield

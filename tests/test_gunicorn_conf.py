@@ -77,10 +77,10 @@ def test_workers_are_forked_with_templates_compiled_and_the_browse_snapshot_buil
     # by Jinja2 (whose own cache the Django templates' folder must not fill: each engine
     # compiles its own templates).
     (loader,) = engines["django"].engine.template_loaders
-    assert {"browse/artifact_list.html", "compare/compare.html"} <= set(loader.get_template_cache)
+    assert {"browse/artifact_list.html", "base.html"} <= set(loader.get_template_cache)
     assert not any(name.startswith("jinja2/") for name in loader.get_template_cache)
     jinja_cache = {name for _, name in engines["jinja2"].env.cache}
-    assert {"compare/body.html", "components/score_chart.html"} <= jinja_cache
+    assert {"layout.html", "compare/page.html", "components/score_chart.html"} <= jinja_cache
 
 
 def test_a_failed_build_is_logged_and_the_server_starts(monkeypatch):

@@ -6,7 +6,7 @@ from django.template import Context, Template
 from jinja2 import UndefinedError
 
 from comparisons.compare.pairs import PairLink
-from config.jinja2 import component_render
+from config.jinja2 import component_render, layout_render
 
 HOSTILE = '<script>alert("x")</script>'
 
@@ -34,3 +34,41 @@ def test_django_templates_include_the_components_through_tags():
     assert '<ul class="pair-list pair-grid">' in html
     assert '<a href="/compare/alpha-vs-beta/">Alpha vs Beta</a>' in html
     assert 'id="p-a" name="a" value="&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"' in html
+
+
+def test_django_template_pages_fill_the_one_layout_with_their_blocks():
+    template = Template(
+        '{% extends "base.html" %}{% block title %}Mine &amp; only{% endblock %}'
+        '{% block head %}<meta name="robots" content="noindex">{% endblock %}'
+        "{% block content %}<p>{{ text }}</p>{% endblock %}"
+    )
+    html = template.render(Context({"text": HOSTILE}))
+    assert "<title>Mine &amp; only</title>" in html
+    # A block the page leaves alone keeps base.html's own text.
+    assert '<meta name="description" content="Compare AI models and tools capability' in html
+    assert '<meta name="robots" content="noindex">' in html
+    assert "<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</p>" in html
+    # The layout around them is layout.html's (rendered once, not escaped again).
+    assert '<a class="brand" href="/">Unfragile</a>' in html
+    assert html.count("<body>") == 1 and "&lt;body&gt;" not in html
+    assert html.index("<title>") < html.index("</head>") < html.index("<p>&lt;script")
+
+
+def test_the_layout_names_the_blocks_it_was_not_given():
+    with pytest.raises(KeyError, match="description, head"):
+        layout_render({"title": "T", "content": "C"})
+
+
+@pytest.mark.django_db
+def test_jinja2_and_django_template_pages_share_the_layout(client):
+    from tests.factories import ArtifactFactory
+
+    ArtifactFactory(slug="alpha", name="Alpha One")
+    jinja_page = client.get("/artifacts/alpha/").content.decode()
+    django_page = client.get("/methodology/").content.decode()
+
+    def header(page: str) -> str:
+        return page[page.index("<body>") : page.index('<main id="main"')]
+
+    assert header(jinja_page) == header(django_page)
+    assert "<title>Alpha One: capabilities, price and score" in jinja_page

@@ -36,6 +36,7 @@ from comparisons.compare.parts import artifact_parts_get, side_facts_linked
 from comparisons.compare.verdict import Evidence, SharedIntent, SideFacts
 from comparisons.models import ComparisonOverride, Intent, PairEvidence, SearchEvent
 from config.paths import path_reverse
+from config.prepared import prepared_cursor
 
 PAIR_SEPARATOR = "-vs-"
 # The artifact slug column is 120 characters; anything longer can't name an artifact.
@@ -44,6 +45,8 @@ _SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 EVIDENCE_TOP = 5
 # The sitemap never lists more pairs found by shared tags than this.
 SHARED_TAG_PAIRS_CAP = 5000
+# The highest-ranked artifacts among which pairs sharing tags are sought (shared_tag_pairs_get).
+SHARED_TAG_POOL = 300
 
 Pair = tuple[str, str]
 
@@ -180,7 +183,7 @@ def pair_evidence_get(*, a: Artifact, b: Artifact, top: int = EVIDENCE_TOP) -> E
     evidence is `simulated` when replayed (simulated) search events stand behind those
     intents and no real one does. Spam intents never count."""
     low, high = sorted([a.id, b.id])
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_evidence_sql(), [low, high, top])
         best = cursor.fetchall()
     if not best:
@@ -558,25 +561,32 @@ def artifact_links_get(*, artifact: Artifact, version: str | None) -> ArtifactLi
 
 
 def shared_tag_pairs_get(*, limit: int = SHARED_TAG_PAIRS_CAP) -> list[PairLink]:
-    """Published, listed pairs whose published capabilities share at least one tag, most
-    shared first (then by slug), capped; reused within a catalog version.
+    """Pairs of the SHARED_TAG_POOL highest-ranked published, listed artifacts whose
+    published capabilities share at least one tag, most shared first (then by slug),
+    capped at `limit`; reused within a catalog version.
 
-    One query: the distinct (artifact, tag) rows of published capabilities, joined with
-    themselves on the tag and counted per pair. Joining capability rows instead (as
-    before) multiplied every pair by its capabilities under each tag: 1.9 s on the home
+    One query: the distinct (artifact, tag) rows of the pool's published capabilities,
+    joined with themselves on the tag and counted per pair. Joining capability rows instead
+    (as before) multiplied every pair by its capabilities under each tag: 1.9 s on the home
     page of a 465-model OpenRouter import with no search history, where these pairs are
-    all it has to show."""
+    all it has to show. Why a pool: the pairs grow with the square of the artifacts under a
+    tag, so over a whole catalog of 100,000 (16,000 artifacts a tag) the home page, the
+    comparison index and the sitemap never answered (killed after 30 s); over the 300
+    highest-ranked it takes about 60 ms there (BENCHMARKS.md), and those are the pairs
+    these lists are for (docs/decisions.md)."""
     version = derived_cache_version()
     key = f"shared-tag-pairs:{version}:{limit}"
     if version is not None:
         cached = parts_cache_get_many([key]).get(key)
         if cached is not None:
             return cached
+    pool = (
+        Artifact.objects.published().listed().order_by("-rank", "id").values("id")[:SHARED_TAG_POOL]
+    )
     artifact_tags = (
         Capability.tags.through.objects.filter(  # type: ignore[misc]
-            listed_q("capability__artifact__"),
             capability__status=Status.PUBLISHED,
-            capability__artifact__status=Status.PUBLISHED,
+            capability__artifact_id__in=pool,
         )
         .annotate(aid=F("capability__artifact_id"), tid=F("tag_id"))
         .values("aid", "tid")

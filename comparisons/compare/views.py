@@ -22,7 +22,6 @@ from comparisons.compare.seo import breadcrumbs_ld, graph_ld, software_applicati
 from comparisons.compare.verdict import SHOW_CHOICES, facts_build, lead_build, verdict_build
 from comparisons.editing import comparison_edit_url_get
 from comparisons.htmx import HtmxHttpRequest
-from config.jinja2 import page_body_render
 
 # Capabilities shown per side before "+N more".
 CAPABILITIES_SHOWN = 5
@@ -198,11 +197,7 @@ def compare(request: HtmxHttpRequest, pair: str) -> HttpResponse:
             ]
         ),
     )
-    # The body in Jinja2, the layout around it in Django templates (config/jinja2.py).
-    context["body"] = page_body_render(
-        request=request, template="compare/body.html", context=context
-    )
-    return render(request, "compare/compare.html", context)
+    return render(request, "compare/page.html", context, using="jinja2")
 
 
 @require_GET

@@ -13,7 +13,6 @@ from comparisons.compare.seo import breadcrumbs_ld, graph_ld, software_applicati
 from comparisons.compare.verdict import model_facts_single
 from comparisons.editing import artifact_edit_url_get
 from comparisons.htmx import HtmxHttpRequest
-from config.jinja2 import page_body_render
 
 
 @require_GET
@@ -58,8 +57,4 @@ def artifact_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             ]
         ),
     }
-    # The body in Jinja2, the layout around it in Django templates (config/jinja2.py).
-    context["body"] = page_body_render(
-        request=request, template="pages/artifact_body.html", context=context
-    )
-    return render(request, "pages/artifact_detail.html", context)
+    return render(request, "pages/artifact_page.html", context, using="jinja2")

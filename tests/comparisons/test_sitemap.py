@@ -107,3 +107,15 @@ def test_robots(client):
     lines = response.content.decode().splitlines()
     assert "Disallow: /admin/" in lines and "Disallow: /search/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_shared_tag_pairs_are_sought_among_the_highest_ranked(monkeypatch):
+    monkeypatch.setattr("comparisons.compare.pairs.SHARED_TAG_POOL", 3)
+    tags = [TagFactory(slug=f"t{i}") for i in range(3)]
+    # The two lowest-ranked share every tag; the three highest share one.
+    for slug, rank, shared in (("top", 90, 1), ("mid", 80, 1), ("low", 70, 1)):
+        CapabilityFactory(artifact=ArtifactFactory(slug=slug, rank=rank), tags=tags[:shared])
+    for slug in ("under-1", "under-2"):
+        CapabilityFactory(artifact=ArtifactFactory(slug=slug, rank=10), tags=tags)
+    pairs = {(p.a_slug, p.b_slug) for p in shared_tag_pairs_get()}
+    assert pairs == {("mid", "top"), ("low", "top"), ("low", "mid")}
