@@ -135,7 +135,7 @@ class ArtifactQuerySet(models.QuerySet):
 class Artifact(ScoreComponentFields, Timestamped):  # type: ignore[misc, valid-type]
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=120, unique=True)
-    # No index of its own: artifact_vendor_status leads with it. Every index costs each
+    # No index of its own: artifact_vendor_status leads with it, and every index costs each
     # rewritten row (the match graph's rank updates rewrite thousands: BENCHMARKS.md).
     vendor = models.ForeignKey(
         Vendor, on_delete=models.PROTECT, related_name="artifacts", db_index=False
@@ -287,7 +287,12 @@ class Artifact(ScoreComponentFields, Timestamped):  # type: ignore[misc, valid-t
         indexes = [
             models.Index(fields=["status", "-rank"], name="artifact_status_rank"),
             models.Index(fields=["status", "kind", "-rank"], name="artifact_status_kind_rank"),
-            models.Index(fields=["status", "-times_matched"], name="artifact_status_matched"),
+            # None on times_matched: the match-graph rebuild rewrites it on about 15,000
+            # artifacts per 10,000 searches, and an indexed column that changes makes every
+            # such update write a new entry in every index (the GIN name index included);
+            # without one, most of them are heap-only: 0.98 s to 0.44 s for 14,000 rows on
+            # the 100k catalog (BENCHMARKS.md). Its sort reads the browse snapshot; the SQL
+            # that builds the snapshot sorts every artifact anyway.
             models.Index(fields=["status", "price_unit", "starting_price"], name="artifact_price"),
             models.Index(fields=["status", "-release_date"], name="artifact_status_released"),
             models.Index(fields=["vendor", "status"], name="artifact_vendor_status"),
