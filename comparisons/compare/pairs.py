@@ -6,6 +6,7 @@ list. Pairs are always in canonical order, the lower slug first.
 """
 
 import functools
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -34,7 +35,13 @@ from comparisons.caching.derived import (
 )
 from comparisons.compare.parts import artifact_parts_get, side_facts_linked
 from comparisons.compare.verdict import Evidence, SharedIntent, SideFacts
-from comparisons.models import ComparisonOverride, Intent, PairEvidence, SearchEvent
+from comparisons.models import (
+    ComparisonOverride,
+    Intent,
+    MatchGraphState,
+    PairEvidence,
+    SearchEvent,
+)
 from config.paths import path_reverse
 from config.prepared import prepared_cursor
 
@@ -341,6 +348,100 @@ def _evidence_pairs(queryset, *, limit: int, exempt: tuple[int, ...] = ()) -> li
     return [_evidence_link(r) for r in _evidence_rows(queryset, limit=limit, exempt=exempt)]
 
 
+# How many of the most evidenced pairs of the whole catalog are kept between match-graph
+# rebuilds (`_evidence_pool`); lists asking for more read every pair.
+EVIDENCE_POOL = 1000
+EVIDENCE_POOL_SECONDS = 24 * 3600
+
+
+def _evidence_pool_compute() -> list[tuple[int, int, int]]:
+    """(artifact_a id, artifact_b id, searches) of the EVIDENCE_POOL pairs with the most
+    searches over intents not marked as spam, every artifact counted whatever its status,
+    plus every pair tied with the last of them; most searches first (1 or 2 queries)."""
+    totals = (
+        PairEvidence.objects.filter(times_both_matched__gt=0, intent__is_spam=False)
+        .values("artifact_a_id", "artifact_b_id")
+        .annotate(searches=Sum("times_both_matched"))
+        .order_by("-searches")
+    )
+    rows = list(totals.values_list("artifact_a_id", "artifact_b_id", "searches")[:EVIDENCE_POOL])
+    if len(rows) == EVIDENCE_POOL:
+        cut = rows[-1][2]
+        rows = list(
+            totals.filter(searches__gte=cut).values_list(
+                "artifact_a_id", "artifact_b_id", "searches"
+            )
+        )
+    return rows
+
+
+def _evidence_pool() -> list[tuple[int, int, int]]:
+    """`_evidence_pool_compute`, reused until the match graph is rebuilt or an intent is
+    marked or unmarked as spam (the key holds the rebuild's state and the spam marks);
+    computed fresh when reuse is off (2 queries for the key, then 1-2 on a miss). Kept a
+    day: a rebuild changes the key, so the day only bounds what unreachable keys hold.
+
+    Why: summing every pair's evidence took 0.9 s on the 100k catalog (532,000 rows), on
+    the home page and the comparison index after every edit, though only a rebuild writes
+    pair evidence (BENCHMARKS.md)."""
+    version = derived_cache_version()
+    if version is None:
+        return _evidence_pool_compute()
+    state = MatchGraphState.objects.filter(pk=1).values_list("rebuilt_at", flat=True).first()
+    spam = ",".join(
+        str(i)
+        for i in Intent.objects.filter(is_spam=True).values_list("id", flat=True).order_by("id")
+    )
+    key = f"evidence-pool:{hashlib.sha256(f'{state}\n{spam}'.encode()).hexdigest()}"
+    found = derived_cache_get_many([key]).get(key)
+    if found is None:
+        found = _evidence_pool_compute()
+        derived_cache_set_many({key: found}, timeout=EVIDENCE_POOL_SECONDS)
+    return found
+
+
+def _most_evidenced_pairs(*, limit: int) -> list[PairLink]:
+    """The `limit` most evidenced pairs of published, listed artifacts, as
+    `_evidence_pairs(PairEvidence.objects.all(), limit=limit)` gives them: from the pool
+    when it holds every evidenced pair or that many such pairs (then they are exactly the
+    first: every pair left out of the pool has fewer searches than each pair in it), else
+    from every pair (1-4 queries from the pool: `_evidence_pool`, then the artifacts with
+    whether any search was real)."""
+    pool = _evidence_pool() if limit <= EVIDENCE_POOL else []
+    ids = {artifact_id for a_id, b_id, _ in pool for artifact_id in (a_id, b_id)}
+    artifacts = (
+        {
+            row["id"]: row
+            for row in Artifact.objects.published()
+            .listed()
+            .filter(id__in=ids)
+            .annotate(any_real=_any_real_search())
+            .values("id", "slug", "name", "updated_at", "any_real")
+        }
+        if ids
+        else {}
+    )
+    rows = [
+        {
+            "artifact_a__slug": artifacts[a_id]["slug"],
+            "artifact_a__name": artifacts[a_id]["name"],
+            "artifact_b__slug": artifacts[b_id]["slug"],
+            "artifact_b__name": artifacts[b_id]["name"],
+            "searches": searches,
+            "updated_a": artifacts[a_id]["updated_at"],
+            "updated_b": artifacts[b_id]["updated_at"],
+            "any_real": artifacts[a_id]["any_real"],
+        }
+        for a_id, b_id, searches in pool
+        if a_id in artifacts and b_id in artifacts
+    ]
+    if len(rows) < limit and (limit > EVIDENCE_POOL or len(pool) >= EVIDENCE_POOL):
+        # The pool was cut, and too few of its pairs can be shown.
+        return _evidence_pairs(PairEvidence.objects.all(), limit=limit)
+    rows.sort(key=_evidence_order)
+    return [_evidence_link(row) for row in rows[:limit]]
+
+
 def _override_pairs(queryset, *, limit: int, exempt: tuple[int, ...] = ()) -> list[PairLink]:
     rows = queryset.filter(
         _sides_listed(exempt=exempt),
@@ -573,7 +674,9 @@ def shared_tag_pairs_get(*, limit: int = SHARED_TAG_PAIRS_CAP) -> list[PairLink]
     tag, so over a whole catalog of 100,000 (16,000 artifacts a tag) the home page, the
     comparison index and the sitemap never answered (killed after 30 s); over the 300
     highest-ranked it takes about 60 ms there (BENCHMARKS.md), and those are the pairs
-    these lists are for (docs/decisions.md)."""
+    these lists are for (docs/decisions.md). The names and slugs are read for the pool's
+    artifacts only: joined with the whole artifact table, reading them cost twice the
+    pairs' own count."""
     version = derived_cache_version()
     key = f"shared-tag-pairs:{version}:{limit}"
     if version is not None:
@@ -595,13 +698,15 @@ def shared_tag_pairs_get(*, limit: int = SHARED_TAG_PAIRS_CAP) -> list[PairLink]
     )
     inner, params = artifact_tags.query.sql_with_params()
     sql = f"""
-        WITH artifact_tags AS ({inner})
+        WITH artifact_tags AS ({inner}),
+             pooled AS (SELECT id, slug, name, updated_at FROM catalog_artifact
+                         WHERE id IN (SELECT aid FROM artifact_tags))
         SELECT a.slug, a.name, a.updated_at, b.slug, b.name, b.updated_at, p.shared
           FROM (SELECT x.aid AS a_id, y.aid AS b_id, COUNT(*) AS shared
                   FROM artifact_tags x JOIN artifact_tags y ON y.tid = x.tid AND x.aid < y.aid
                  GROUP BY x.aid, y.aid) p
-          JOIN catalog_artifact a ON a.id = p.a_id
-          JOIN catalog_artifact b ON b.id = p.b_id
+          JOIN pooled a ON a.id = p.a_id
+          JOIN pooled b ON b.id = p.b_id
          ORDER BY p.shared DESC,
                   CASE WHEN a.slug < b.slug THEN a.slug ELSE b.slug END,
                   CASE WHEN a.slug < b.slug THEN b.slug ELSE a.slug END
@@ -705,7 +810,7 @@ def _pair_jobs(*, keys: list[Pair]) -> dict[Pair, str]:
 
 def featured_pairs_get(*, limit: int = 6) -> list[PairLink]:
     """For the home page: editor-featured pairs, then the most evidenced, then those
-    sharing the most tags, varied across jobs (pairs_by_job_diversified; 5 queries)."""
+    sharing the most tags, varied across jobs (pairs_by_job_diversified; 6-8 queries)."""
     excluded = _excluded_pairs()
     featured = _merged(
         _override_pairs(
@@ -715,7 +820,7 @@ def featured_pairs_get(*, limit: int = 6) -> list[PairLink]:
         skip=excluded,
     )
     evidence = _merged(
-        _evidence_pairs(PairEvidence.objects.all(), limit=FEATURED_POOL + len(excluded)),
+        _most_evidenced_pairs(limit=FEATURED_POOL + len(excluded)),
         limit=FEATURED_POOL,
         skip=excluded,
     )
@@ -741,7 +846,7 @@ class CompareIndex:
 
 
 def compare_index_get(*, limit: int = 24) -> CompareIndex:
-    """The /compare/ page: editor picks, most evidenced, closest by tag (4 queries)."""
+    """The /compare/ page: editor picks, most evidenced, closest by tag (5-7 queries)."""
     excluded = _excluded_pairs()
     featured = _merged(
         _override_pairs(ComparisonOverride.objects.filter(noindex=False), limit=limit),
@@ -750,7 +855,7 @@ def compare_index_get(*, limit: int = 24) -> CompareIndex:
     )
     shown = {link.key for link in featured} | excluded
     evidenced = _merged(
-        _evidence_pairs(PairEvidence.objects.all(), limit=limit + len(shown)),
+        _most_evidenced_pairs(limit=limit + len(shown)),
         limit=limit,
         skip=shown,
     )
