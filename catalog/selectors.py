@@ -1,12 +1,14 @@
 """Reads of catalog data. Views and other apps read through these functions."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
 
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
+from catalog.journal import JournalMark, catalog_changes_since, catalog_journal_mark
 from catalog.models import SCORE_INTERVALS, Artifact, ArtifactKind, RankWeights, Status
 from catalog.ranking import (
     COMPONENTS,
@@ -156,22 +158,31 @@ def rank_group_label(*, kind: str, job: str) -> str:
     )
 
 
-def artifacts_top_by_group(*, per_group: int = 4) -> list[tuple[str, list[Artifact]]]:
-    """The best published, listed artifacts of each rank group ("models: text", "apps"), in the
-    order of ArtifactKind then job, in ONE query (a window function keeps the top
-    `per_group` of each group, so the cost does not grow with the catalog). A rank resting
-    on most of its inputs comes before a provisional one, whatever their numbers: a "top"
-    list of models known only by their release dates would say nothing."""
-    position = Window(
+def _group_position() -> Window:
+    # A rank resting on most of its inputs before a provisional one, whatever their numbers.
+    return Window(
         RowNumber(),
         partition_by=[F("kind"), F("job")],
         order_by=[F("rank_provisional").asc(), F("rank").desc(), F("name").asc()],
     )
+
+
+def artifacts_top_by_group(
+    *, per_group: int = 4, among: Iterable[int] | None = None
+) -> list[tuple[str, list[Artifact]]]:
+    """The best published, listed artifacts of each rank group ("models: text", "apps"), in the
+    order of ArtifactKind then job, in ONE query (a window function keeps the top
+    `per_group` of each group). A rank resting on most of its inputs comes before a
+    provisional one, whatever their numbers: a "top" list of models known only by their
+    release dates would say nothing. `among`: only these artifact ids are considered
+    (`artifacts_top_by_group_carried`); None: every artifact, a window over the whole
+    catalog (0.3 s at 100,000 artifacts)."""
+    rows = Artifact.objects.published().listed()
+    if among is not None:
+        rows = rows.filter(id__in=list(among))
     rows = (
-        Artifact.objects.published()
-        .listed()
-        .for_cards()
-        .annotate(group_position=position)
+        rows.for_cards()
+        .annotate(group_position=_group_position())
         .filter(group_position__lte=per_group)
         .order_by("kind", "job", "group_position")
     )
@@ -188,3 +199,63 @@ def artifacts_top_by_group(*, per_group: int = 4) -> list[tuple[str, list[Artifa
         ),
     )
     return [(rank_group_label(kind=k[0], job=k[1]), groups[k]) for k in ordered]
+
+
+# How deep each group is kept between edits (`artifacts_top_by_group_carried`), and how many
+# edited artifacts a carry takes before the groups are read again from every artifact.
+TOP_GROUPS_DEPTH = 12
+TOP_GROUPS_CARRY_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class TopGroupsKept:
+    """The best TOP_GROUPS_DEPTH artifact ids of every rank group (kind, job), best first,
+    as they stood at `mark` (fewer when the group had fewer)."""
+
+    mark: JournalMark
+    groups: dict[tuple[str, str], tuple[int, ...]]
+
+
+def artifacts_top_by_group_carried(
+    *, per_group: int = 4, kept: TopGroupsKept | None
+) -> tuple[list[tuple[str, list[Artifact]]], TopGroupsKept]:
+    """`artifacts_top_by_group(per_group=...)` exactly, and what to keep for the next call:
+    from `kept` when the edits since it can be carried (2-3 queries), else from every
+    artifact (4 queries, `kept` replaced).
+
+    They can when the change journal names the edited artifacts (no rank recompute since)
+    and every group keeps at least `per_group` best artifacts that were not edited, or was
+    kept whole. Then the best of each group now are among the kept ones and the edited
+    ones: every artifact left out of a group's kept list is unchanged and was behind each
+    unedited kept one, and still is. The database orders that handful (its own collation
+    for the names). Raises ValueError when per_group > TOP_GROUPS_DEPTH.
+
+    Why: the home page's groups are a window over every published artifact (0.3 s at
+    100,000), read again after every edit (BENCHMARKS.md)."""
+    if per_group > TOP_GROUPS_DEPTH:
+        raise ValueError(f"per_group is at most {TOP_GROUPS_DEPTH}, got {per_group}.")
+    if kept is not None:
+        changes = catalog_changes_since(mark=kept.mark, limit=TOP_GROUPS_CARRY_LIMIT)
+        if changes is not None and not changes.ranks:
+            edited = changes.artifact_ids
+            if all(
+                len(ids) < TOP_GROUPS_DEPTH or sum(i not in edited for i in ids) >= per_group
+                for ids in kept.groups.values()
+            ):
+                among = {i for ids in kept.groups.values() for i in ids} | edited
+                return artifacts_top_by_group(per_group=per_group, among=among), kept
+    mark = catalog_journal_mark()
+    rows = (
+        Artifact.objects.published()
+        .listed()
+        .annotate(group_position=_group_position())
+        .filter(group_position__lte=TOP_GROUPS_DEPTH)
+        .order_by("kind", "job", "group_position")
+        .values_list("kind", "job", "id")
+    )
+    groups: dict[tuple[str, str], list[int]] = {}
+    for kind, job, artifact_id in rows:
+        groups.setdefault((kind, job), []).append(artifact_id)
+    kept = TopGroupsKept(mark=mark, groups={k: tuple(v) for k, v in groups.items()})
+    among = {i for ids in kept.groups.values() for i in ids}
+    return artifacts_top_by_group(per_group=per_group, among=among), kept
