@@ -172,6 +172,9 @@ class ZeroResultFilter(admin.SimpleListFilter):
 
 @admin.register(Intent)
 class IntentAdmin(admin.ModelAdmin):
+    # Intents are never deleted here: their searches are the match graph's evidence, which
+    # only a rebuild may take back (the home page's evidence pool is kept until one:
+    # comparisons/compare/pairs.py). Marking one as spam stops it counting.
     list_display = ["text", "search_count", "last_result_count", "is_spam", "last_seen"]
     list_filter = ["is_spam", ZeroResultFilter]
     search_fields = ["text", "example_query"]
@@ -184,6 +187,9 @@ class IntentAdmin(admin.ModelAdmin):
     actions = ["mark_spam", "mark_not_spam", "rebuild_match_graph"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
     @admin.action(

@@ -83,7 +83,8 @@ def test_health_check_sees_a_connection_the_server_ended_and_the_next_query_reco
     connection.ensure_connection()
     ended = connection.connection.info.backend_pid
     with _other_connection() as other:
-        other.execute("SELECT pg_terminate_backend(%s)", [ended])
+        # With a timeout, it waits for the server process to end (and close the socket).
+        other.execute("SELECT pg_terminate_backend(%s, 5000)", [ended])
     assert not connection.is_usable()
     # What a request does first: the health check closes it, the next query reconnects.
     connection.health_check_done = False
@@ -91,3 +92,17 @@ def test_health_check_sees_a_connection_the_server_ended_and_the_next_query_reco
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         assert cursor.fetchone()[0] != ended
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_prepared_cursor_reads_timestamps_as_the_ordinary_one_does():
+    ArtifactFactory(slug="dated")
+    sql = "SELECT created_at FROM catalog_artifact WHERE slug = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ["dated"])
+        ordinary = cursor.fetchone()[0]
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, ["dated"])
+        prepared = cursor.fetchone()[0]
+    assert prepared == ordinary and prepared.tzinfo == ordinary.tzinfo

@@ -72,3 +72,15 @@ def test_jinja2_and_django_template_pages_share_the_layout(client):
 
     assert header(jinja_page) == header(django_page)
     assert "<title>Alpha One: capabilities, price and score" in jinja_page
+
+
+def test_a_jinja2_page_leaving_the_title_and_description_out_gets_the_sites_own():
+    from django.template import engines
+
+    page = engines["jinja2"].from_string(
+        '{% extends "layout.html" %}{% block content %}<p>Hi</p>{% endblock %}'
+    )
+    html = page.render({})
+    assert "<title>Unfragile: compare AI models and tools</title>" in html
+    assert '<meta name="description" content="Compare AI models and tools capability' in html
+    assert "<p>Hi</p>" in html

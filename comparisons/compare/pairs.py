@@ -352,34 +352,39 @@ def _evidence_pairs(queryset, *, limit: int, exempt: tuple[int, ...] = ()) -> li
 # rebuilds (`_evidence_pool`); lists asking for more read every pair.
 EVIDENCE_POOL = 1000
 EVIDENCE_POOL_SECONDS = 24 * 3600
+EVIDENCE_POOL_TIED = 4 * EVIDENCE_POOL
 
 
-def _evidence_pool_compute() -> list[tuple[int, int, int]]:
+def _evidence_pool_compute() -> list[tuple[int, int, int]] | None:
     """(artifact_a id, artifact_b id, searches) of the EVIDENCE_POOL pairs with the most
     searches over intents not marked as spam, every artifact counted whatever its status,
-    plus every pair tied with the last of them; most searches first (1 or 2 queries)."""
+    plus every pair tied with the last of them; most searches first (1 or 2 queries).
+    None when more than EVIDENCE_POOL_TIED pairs tie with the last (a young history, where
+    most pairs count one search): a pool that large saves nothing."""
     totals = (
         PairEvidence.objects.filter(times_both_matched__gt=0, intent__is_spam=False)
         .values("artifact_a_id", "artifact_b_id")
         .annotate(searches=Sum("times_both_matched"))
         .order_by("-searches")
     )
-    rows = list(totals.values_list("artifact_a_id", "artifact_b_id", "searches")[:EVIDENCE_POOL])
+    columns = ("artifact_a_id", "artifact_b_id", "searches")
+    rows = list(totals.values_list(*columns)[:EVIDENCE_POOL])
     if len(rows) == EVIDENCE_POOL:
         cut = rows[-1][2]
-        rows = list(
-            totals.filter(searches__gte=cut).values_list(
-                "artifact_a_id", "artifact_b_id", "searches"
-            )
-        )
+        tied = totals.filter(searches__gte=cut).values_list(*columns)
+        rows = list(tied[: EVIDENCE_POOL_TIED + 1])
+        if len(rows) > EVIDENCE_POOL_TIED:
+            return None
     return rows
 
 
-def _evidence_pool() -> list[tuple[int, int, int]]:
+def _evidence_pool() -> list[tuple[int, int, int]] | None:
     """`_evidence_pool_compute`, reused until the match graph is rebuilt or an intent is
     marked or unmarked as spam (the key holds the rebuild's state and the spam marks);
     computed fresh when reuse is off (2 queries for the key, then 1-2 on a miss). Kept a
     day: a rebuild changes the key, so the day only bounds what unreachable keys hold.
+    Intents cannot be deleted in the admin (comparisons/admin.py): a deletion would remove
+    evidence without a rebuild.
 
     Why: summing every pair's evidence took 0.9 s on the 100k catalog (532,000 rows), on
     the home page and the comparison index after every edit, though only a rebuild writes
@@ -395,9 +400,10 @@ def _evidence_pool() -> list[tuple[int, int, int]]:
     key = f"evidence-pool:{hashlib.sha256(f'{state}\n{spam}'.encode()).hexdigest()}"
     found = derived_cache_get_many([key]).get(key)
     if found is None:
-        found = _evidence_pool_compute()
+        # Boxed: a pool of None (too many ties) is kept too.
+        found = {"pool": _evidence_pool_compute()}
         derived_cache_set_many({key: found}, timeout=EVIDENCE_POOL_SECONDS)
-    return found
+    return found["pool"]
 
 
 def _most_evidenced_pairs(*, limit: int) -> list[PairLink]:
@@ -407,7 +413,9 @@ def _most_evidenced_pairs(*, limit: int) -> list[PairLink]:
     first: every pair left out of the pool has fewer searches than each pair in it), else
     from every pair (1-4 queries from the pool: `_evidence_pool`, then the artifacts with
     whether any search was real)."""
-    pool = _evidence_pool() if limit <= EVIDENCE_POOL else []
+    pool = _evidence_pool() if limit <= EVIDENCE_POOL else None
+    if pool is None:
+        return _evidence_pairs(PairEvidence.objects.all(), limit=limit)
     ids = {artifact_id for a_id, b_id, _ in pool for artifact_id in (a_id, b_id)}
     artifacts = (
         {
@@ -435,7 +443,7 @@ def _most_evidenced_pairs(*, limit: int) -> list[PairLink]:
         for a_id, b_id, searches in pool
         if a_id in artifacts and b_id in artifacts
     ]
-    if len(rows) < limit and (limit > EVIDENCE_POOL or len(pool) >= EVIDENCE_POOL):
+    if len(rows) < limit and len(pool) >= EVIDENCE_POOL:
         # The pool was cut, and too few of its pairs can be shown.
         return _evidence_pairs(PairEvidence.objects.all(), limit=limit)
     rows.sort(key=_evidence_order)
@@ -865,8 +873,9 @@ def compare_index_get(*, limit: int = 24) -> CompareIndex:
 
 
 def sitemap_pairs_get() -> list[PairLink]:
-    """Every pair worth indexing: approved by an editor, evidenced, or sharing a tag;
-    never a pair an editor marked noindex or did not approve (4 queries)."""
+    """The pairs worth indexing: approved by an editor, evidenced, or sharing a tag among
+    the highest-ranked (`shared_tag_pairs_get`); never a pair an editor marked noindex or
+    did not approve (4 queries)."""
     excluded = _excluded_pairs()
     return _merged(
         _override_pairs(ComparisonOverride.objects.filter(noindex=False), limit=50_000),

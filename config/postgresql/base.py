@@ -14,22 +14,28 @@ lost, a cable cut). The first query then fails instead, the request answers 503
 after any error."""
 
 import select
+from typing import Any
 
 import psycopg
 from django.db.backends.postgresql import base
+from django.db.backends.utils import CursorWrapper
+from django.utils.asyncio import async_unsafe
 from psycopg import pq
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
     def is_usable(self) -> bool:
         """Whether the open connection can be used: False when there is none, when psycopg
-        knows it broken, or when the socket of an idle connection has something to read
-        and `SELECT 1` then fails; True otherwise, with no query sent."""
+        knows it broken, or when `SELECT 1` fails, which is sent only when the connection is
+        not idle or its socket has something to read; True otherwise, with no query sent."""
         if self.connection is None:
             return False
         pgconn = self.connection.pgconn
         if pgconn.status != pq.ConnStatus.OK:
             return False
+        if pgconn.transaction_status != pq.TransactionStatus.IDLE:
+            # A query in flight or a failed transaction: only a real query can tell.
+            return super().is_usable()
         try:
             socket = pgconn.socket
         except psycopg.OperationalError:
@@ -41,3 +47,19 @@ class DatabaseWrapper(base.DatabaseWrapper):
         # Something to read on an idle connection: most likely the server's farewell, or
         # the end of the stream; let a real query decide.
         return super().is_usable()
+
+    @async_unsafe
+    def prepared_cursor(self) -> CursorWrapper:
+        """A cursor whose statements are prepared (config/prepared.py): psycopg's
+        server-side binding cursor, made as Django makes its own (`cursor()`: the health
+        check, the connection, the session's time zone for timestamps), wrapped alike."""
+        self.close_if_health_check_failed()
+        self.ensure_connection()
+        # Django's own helpers, which django-stubs do not declare.
+        backend: Any = base
+        with self.wrap_database_errors:
+            cursor = backend.ServerBindingCursor(self.connection)
+            tzloader = self.connection.adapters.get_loader(backend.TIMESTAMPTZ_OID, pq.Format.TEXT)
+            if self.timezone != tzloader.timezone:
+                backend.register_tzloader(self.timezone, cursor)
+        return self._prepare_cursor(cursor)  # type: ignore[attr-defined]

@@ -97,3 +97,14 @@ def test_the_pool_is_summed_once_until_a_rebuild_or_a_spam_mark(derived_cache):
     with CaptureQueriesContext(connection) as after_rebuild:
         pairs._most_evidenced_pairs(limit=5)
     assert _aggregates(after_rebuild) == 1
+
+
+def test_a_pool_drowned_in_ties_is_not_kept_and_every_pair_is_read(monkeypatch):
+    monkeypatch.setattr(pairs, "EVIDENCE_POOL", 2)
+    monkeypatch.setattr(pairs, "EVIDENCE_POOL_TIED", 3)
+    artifacts = [ArtifactFactory(slug=f"t{n}") for n in range(4)]
+    for n in range(3):
+        PairEvidenceFactory(artifact_a=artifacts[n], artifact_b=artifacts[n + 1])
+    PairEvidenceFactory(artifact_a=artifacts[0], artifact_b=artifacts[3])
+    assert pairs._evidence_pool_compute() is None
+    assert pairs._most_evidenced_pairs(limit=2) == _everything(2)

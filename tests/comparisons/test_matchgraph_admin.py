@@ -70,3 +70,13 @@ def test_events_are_read_only_and_labelled_simulated(editor_client, searched):
     assert editor_client.get(reverse("admin:comparisons_searchevent_add")).status_code == 403
     for name in ("match", "pairevidence", "choiceevent"):
         assert editor_client.get(reverse(f"admin:comparisons_{name}_changelist")).status_code == 200
+
+
+def test_intents_cannot_be_deleted_only_marked_as_spam(admin_client, searched):
+    intent = Intent.objects.first()
+    url = reverse("admin:comparisons_intent_delete", args=[intent.pk])
+    assert admin_client.get(url).status_code == 403
+    changelist = admin_client.get(reverse("admin:comparisons_intent_changelist"))
+    assert b"delete_selected" not in changelist.content
+    assert b"mark_spam" in changelist.content
+    assert Intent.objects.filter(pk=intent.pk).exists()
