@@ -287,8 +287,11 @@ class TermStatistic(models.Model):
     # sha256 of the term's identity (stats.py, `_term_identity`): identities can be long.
     key = models.CharField(max_length=64, primary_key=True)
     term = models.TextField(help_text="What was counted: match mode and words.")
-    # {"<artifact id // BUCKET_WIDTH>": documents}; empty buckets are left out.
+    # {"<artifact id // bucket_width>": documents}; empty buckets are left out.
     bucket_counts = models.JSONField(default=dict)
+    # The bucket width the counts were read with (stats.BUCKET_WIDTH then): rows of another
+    # width are counted again whole, never patched.
+    bucket_width = models.PositiveIntegerField()
     documents = models.BigIntegerField(help_text="The sum of bucket_counts.")
     # The catalog's facts version (catalog/versioning.py) the counts were read under: a
     # reader under the same version uses them as they are.

@@ -172,7 +172,8 @@ _VECTOR_UNINDEXED = RawSQL(
 )
 # At most this many buckets are counted row by row, every term in one pass over their
 # documents (`_document_counts_row_by_row`); more through the index, a statement a term.
-ROW_BY_ROW_BUCKETS = 8
+# 32 buckets of stats.BUCKET_WIDTH (64) ids: about 20,000 documents at ten an artifact.
+ROW_BY_ROW_BUCKETS = 32
 
 
 def _ts_filter(vector: RawSQL, weights: str) -> Func:

@@ -62,9 +62,13 @@ logger = logging.getLogger(__name__)
 # count is a few bytes and recounting a common term costs up to a second: keep it a day.
 STATISTICS_SECONDS = 24 * 60 * 60
 # Documents are counted per bucket of this many consecutive artifact ids: at 100,000
-# artifacts of ten capabilities each, a bucket holds about 2,500 documents, which a count
-# reads through the artifact_id index in milliseconds.
-BUCKET_WIDTH = 256
+# artifacts of ten capabilities each, a bucket holds about 640 documents, which a count
+# reads through the artifact_id index in a few milliseconds. After an edit, the buckets of
+# the edited artifacts are counted again whole, so the width is what an edit costs: at 256
+# the first search after five editors' saves counted 12,900 documents (46 ms at 100,000
+# artifacts, BENCHMARKS.md), at 64 about 3,200 (11 ms). Narrower buckets make each stored
+# row longer (a common term: one entry per bucket, 1,600 at 100,000 artifacts).
+BUCKET_WIDTH = 64
 # More artifacts changed than this since a row's mark (an import): count the term again
 # whole, which then costs no more than the buckets would.
 MAX_PATCHED_ARTIFACTS = 500
@@ -149,8 +153,12 @@ def term_statistics_get(
     mark = catalog_journal_mark()
     whole = set(unknown)
     patched: dict[str, dict[int, int]] = {}
-    # Terms whose changed buckets are the same are counted again in one statement.
-    recount: dict[frozenset[int], list[tuple[str, dict[int, int]]]] = {}
+    # Every stale term's dirty buckets, counted again in one statement: counting a bucket
+    # that did not change for a term gives the count it had, so terms whose marks differ
+    # (the shared document count is marked by whichever search counted it last) share one
+    # pass over the union of their buckets instead of one pass each.
+    recount: list[tuple[str, dict[int, int]]] = []
+    dirty: set[int] = set()
     for row_mark, group in _by_mark(stale):
         changes = catalog_changes_since(mark=row_mark, limit=MAX_PATCHED_ARTIFACTS)
         for row in group:
@@ -160,14 +168,14 @@ def term_statistics_get(
                 continue
             # Only artifacts whose documents (or whether they count) may have changed: an
             # edit of an artifact's own fields that kept its status changes no count.
-            dirty = frozenset(pk // BUCKET_WIDTH for pk in changes.document_artifact_ids)
-            recount.setdefault(dirty, []).append((row.term, counts))
-    for dirty, rows_counts in recount.items():
+            dirty.update(pk // BUCKET_WIDTH for pk in changes.document_artifact_ids)
+            recount.append((row.term, counts))
+    if recount:
         recounted = backend.document_counts(
-            terms=[terms[identity] for identity, _ in rows_counts],
-            buckets=Buckets(width=BUCKET_WIDTH, numbers=dirty),
+            terms=[terms[identity] for identity, _ in recount],
+            buckets=Buckets(width=BUCKET_WIDTH, numbers=frozenset(dirty)),
         )
-        for (identity, counts), fresh in zip(rows_counts, recounted, strict=True):
+        for (identity, counts), fresh in zip(recount, recounted, strict=True):
             # A bucket's count replaced whole: the documents' old words are never needed.
             patched[identity] = {b: n for b, n in counts.items() if b not in dirty} | fresh
     if whole:
@@ -198,7 +206,9 @@ def _by_mark(rows: list[TermStatistic]) -> Iterable[tuple[JournalMark, list[Term
 
 def _stored_counts(row: TermStatistic) -> dict[int, int] | None:
     """The row's {bucket: documents}, or None when it is not that shape (never written by
-    this module): then the term is counted again whole."""
+    this module) or of another bucket width: then the term is counted again whole."""
+    if row.bucket_width != BUCKET_WIDTH:
+        return None
     try:
         return {int(bucket): int(documents) for bucket, documents in row.bucket_counts.items()}
     except (AttributeError, TypeError, ValueError):
@@ -223,6 +233,7 @@ def _statistics_write(
             key=_statistic_key(identity),
             term=identity,
             bucket_counts={str(bucket): documents for bucket, documents in sorted(buckets.items())},
+            bucket_width=BUCKET_WIDTH,
             documents=sum(buckets.values()),
             facts_version=facts_version,
             mark_last_id=mark.last_id,
@@ -241,6 +252,7 @@ def _statistics_write(
                 unique_fields=["key"],
                 update_fields=[
                     "bucket_counts",
+                    "bucket_width",
                     "documents",
                     "facts_version",
                     "mark_last_id",

@@ -107,6 +107,47 @@ def test_an_edit_of_one_artifact_counts_only_its_bucket(monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_terms_of_different_marks_are_counted_again_in_one_pass(monkeypatch):
+    """Two terms counted at different moments (so with different journal marks) and stale
+    after different edits: their buckets are counted in one statement over the union of
+    both, and each count is still exact."""
+    artifacts = _zorblat_catalog(monkeypatch, 8)
+    backend = backend_get()
+    helper = {"exact helper": Term(word="helper", alternatives=())}
+    with transaction.atomic():
+        CapabilityFactory(artifact=artifacts[1], title="Zorblat helper again")
+    assert term_statistics_get(backend=backend, terms=helper, facts_version="f1") == {
+        "exact helper": 9
+    }
+    with transaction.atomic():
+        CapabilityFactory(artifact=artifacts[6], title="Zorblat helper once more")
+    with CaptureQueriesContext(connection) as queries:
+        counts = term_statistics_get(backend=backend, terms=ZORBLAT | helper, facts_version="f2")
+    assert counts == {"exact zorblat": 10, "exact helper": 10}
+    (count,) = _counted_ranges(queries)
+    for edited in (artifacts[1], artifacts[6]):
+        assert str(edited.pk // WIDTH * WIDTH) in count
+    rows = {row.term: row for row in TermStatistic.objects.all()}
+    assert {term: row.documents for term, row in rows.items()} == counts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_counted_in_buckets_of_another_width_is_counted_again_whole(monkeypatch):
+    """Rows kept before the bucket width changed hold other buckets: patching them would
+    mix two widths, so the term is counted over every bucket, and stored in the new one."""
+    artifacts = _zorblat_catalog(monkeypatch, 6)
+    TermStatistic.objects.update(bucket_width=WIDTH * 2)
+    with transaction.atomic():
+        CapabilityFactory(artifact=artifacts[2], title="Zorblat twice")
+    with CaptureQueriesContext(connection) as queries:
+        counts = term_statistics_get(backend=backend_get(), terms=ZORBLAT, facts_version="f1")
+    assert counts == {"exact zorblat": 7}
+    (count,) = _counted_ranges(queries)
+    assert 'artifact_id" >=' not in count and "artifact_id >=" not in count
+    assert TermStatistic.objects.get().bucket_width == WIDTH
+
+
+@pytest.mark.django_db(transaction=True)
 def test_rows_the_journal_cannot_vouch_for_are_counted_again_whole(monkeypatch):
     """A bulk write recorded as "anything may have changed" (or a row not in the shape this
     module writes) makes the next reader count the term over every bucket."""
