@@ -11,9 +11,12 @@ law is the history's own) stamped now, and as many choices as the history has pe
 then times `match_graph_rebuild(incremental=True)`. With --verify it then runs a full
 rebuild and checks that both left the same numbers (checksums over every derived column).
 The copies are flagged is_simulated and kept: they are ordinary history from then on.
+With --json the last line printed is a JSON object with the timings and the verdict
+(`make bench` reads it: benchmarks/run.py).
 """
 
 import argparse
+import json
 import os
 import time
 
@@ -52,6 +55,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--new", type=int, default=10_000, help="events to add")
     parser.add_argument("--verify", action="store_true", help="then compare with a full run")
+    parser.add_argument("--json", action="store_true", help="end with a JSON summary line")
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -64,12 +68,15 @@ def main() -> None:
     if connection.vendor != "postgresql":
         raise SystemExit("This benchmark needs PostgreSQL (set DATABASE_URL).")
 
+    summary: dict = {}
+
     def timed(label: str, **kwargs):
         started = time.perf_counter()
         report = match_graph_rebuild(**kwargs)
         elapsed = time.perf_counter() - started
         steps = ", ".join(f"{k} {v:.2f}s" for k, v in report.seconds.items())
         print(f"{label}: {elapsed:.2f}s ({report}; {steps})", flush=True)
+        summary[label] = {"seconds": elapsed, "steps": report.seconds, "report": str(report)}
         return report
 
     if not MatchGraphState.objects.filter(full_rebuilt_at__isnull=False).exists():
@@ -120,20 +127,26 @@ def main() -> None:
         )
     print(f"Added {args.new} events and {new_choices} choices to {history} events.", flush=True)
 
+    summary["events"], summary["choices"], summary["history"] = args.new, new_choices, history
     report = timed("Incremental rebuild", incremental=True)
     if report.mode != "incremental":
         raise SystemExit(f"The run was full: {report.reason}")
+    differ: list[str] = []
     if args.verify:
         with connection.cursor() as cursor:
             incremental = checksums(cursor)
             timed("Full rebuild")
             full = checksums(cursor)
         differ = [name for name in CHECKSUMS if incremental[name] != full[name]]
-        if differ:
-            for name in differ:
-                print(f"  {name}: incremental {incremental[name]} != full {full[name]}")
-            raise SystemExit("Incremental and full rebuilds disagree.")
-        print("Incremental and full rebuilds agree on every checksum.")
+        for name in differ:
+            print(f"  {name}: incremental {incremental[name]} != full {full[name]}")
+        summary["differ"] = differ
+        if not differ:
+            print("Incremental and full rebuilds agree on every checksum.")
+    if args.json:
+        print(json.dumps(summary), flush=True)
+    if differ:
+        raise SystemExit("Incremental and full rebuilds disagree.")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from itertools import zip_longest
 from django.conf import settings
 from django.db import connection
 from django.db.models import Case, Count, Exists, F, Max, Q, Sum, When
+from django.db.models.functions import Collate
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
@@ -320,15 +321,24 @@ def _evidence_rows(queryset, *, limit: int, exempt: tuple[int, ...] = ()) -> lis
             updated_b=Max("artifact_b__updated_at"),
             any_real=_any_real_search(),
         )
-        .order_by(*EVIDENCE_ORDER)[:limit]
+        .order_by(
+            F("searches").desc(),
+            _codepoint_order("artifact_a__slug"),
+            _codepoint_order("artifact_b__slug"),
+        )[:limit]
     )
 
 
-# The order of `_evidence_rows`, in SQL and as a sort key of its rows.
-EVIDENCE_ORDER = ("-searches", "artifact_a__slug", "artifact_b__slug")
+def _codepoint_order(field: str) -> Collate:
+    """`field` compared as Python compares str (by code point), whatever the column's
+    collation: pairs are also ordered in Python (`_evidence_order`, the pool, the merge with
+    pairs sharing tags), and a linguistic collation (ICU, glibc's en_US) orders "a_b"
+    before "a1", which Python puts after."""
+    return Collate(F(field), "C" if connection.vendor == "postgresql" else "BINARY")
 
 
 def _evidence_order(row: dict) -> tuple:
+    """The order of `_evidence_rows` as a sort key of its rows."""
     return (-row["searches"], row["artifact_a__slug"], row["artifact_b__slug"])
 
 

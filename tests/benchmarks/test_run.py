@@ -66,3 +66,39 @@ def test_a_searchs_edits_are_each_held_to_the_budget(after_edit, after_top_edit,
     row = run.table([_result("floor", rps=1000), result], 1000).splitlines()[-1]
     cells = [cell.strip() for cell in row.split("|")]
     assert cells[10:12] == [str(after_edit), "-" if after_top_edit is None else str(after_top_edit)]
+
+
+def _rebuilds(incremental: float, full: float, differ: list[str]) -> dict:
+    def run_of(seconds: float) -> dict:
+        return {"seconds": seconds, "steps": {"intents": 0.5, "ranks": 1.25}}
+
+    return {
+        "Incremental rebuild": run_of(incremental),
+        "Full rebuild": run_of(full),
+        "differ": differ,
+        "events": 10_000,
+        "choices": 800,
+        "history": 1_000_000,
+    }
+
+
+@pytest.mark.parametrize(
+    ("incremental", "full", "differ", "verdicts"),
+    [
+        (4.99, 119.9, [], ["PASS (<5s)", "PASS (<120s)", "agree on every checksum: PASS"]),
+        (5.0, 120.0, [], ["FAIL (<5s)", "FAIL (<120s)", "agree on every checksum: PASS"]),
+        (1.0, 60.0, ["pairs", "flows"], ["PASS (<5s)", "PASS (<120s)", "on pairs, flows: FAIL"]),
+    ],
+)
+def test_the_rebuilds_are_held_to_their_budgets(incremental, full, differ, verdicts):
+    lines = run.rebuild_lines(_rebuilds(incremental, full, differ), events=1_010_000)
+    assert len(lines) == 3
+    for line, verdict in zip(lines, verdicts, strict=True):
+        assert verdict in line
+    assert "10,000 new events (and 800 choices) over 1,000,000" in lines[0]
+    assert "over 1,010,000 events" in lines[1]
+    assert "Steps: intents 0.50s, ranks 1.25s." in lines[0]
+
+
+def test_rebuilds_not_run_are_said_to_be_untimed():
+    assert run.rebuild_lines(None, events=5) == ["- Match-graph rebuilds: not timed in this run."]

@@ -108,3 +108,23 @@ def test_a_pool_drowned_in_ties_is_not_kept_and_every_pair_is_read(monkeypatch):
     PairEvidenceFactory(artifact_a=artifacts[0], artifact_b=artifacts[3])
     assert pairs._evidence_pool_compute() is None
     assert pairs._most_evidenced_pairs(limit=2) == _everything(2)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (ICU)")
+def test_ties_come_in_python_order_under_a_linguistic_collation(monkeypatch):
+    """A database whose slugs are in a linguistic collation (ICU here; glibc's en_US is
+    another) puts "a_b" before "a1"; Python's sort, which the pool and the merges use, puts
+    it after. Summing in SQL must break ties the way the pool does."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'ALTER TABLE catalog_artifact ALTER COLUMN slug TYPE varchar(120) COLLATE "en-US-x-icu"'
+        )
+        cursor.execute("SELECT 'a_b' < 'a1' COLLATE \"en-US-x-icu\"")
+        assert cursor.fetchone() == (True,)
+    monkeypatch.setattr(pairs, "EVIDENCE_POOL", 1)
+    z, a1, a_b = (ArtifactFactory(slug=s) for s in ("zz", "a1", "a_b"))
+    for side in (a1, a_b):
+        PairEvidenceFactory(artifact_a=side, artifact_b=z, times_both_matched=3)
+    python_order = ["/compare/a1-vs-zz/", "/compare/a_b-vs-zz/"]
+    assert [link.url for link in _everything(2)] == python_order
+    assert [link.url for link in pairs._most_evidenced_pairs(limit=2)] == python_order
