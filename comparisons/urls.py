@@ -1,11 +1,11 @@
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import path
 
 from comparisons.browse import views as browse
 from comparisons.compare import picker
 from comparisons.compare import views as compare
 from comparisons.pages import artifact, home, methodology
-from comparisons.pages.sitemaps import SITEMAPS
+from comparisons.pages.sitemaps import SITEMAP_TEMPLATE, SITEMAPS
 from comparisons.search import views as search
 
 urlpatterns = [
@@ -21,5 +21,16 @@ urlpatterns = [
     path("search/", search.search, name="search"),
     path("search/choose/<slug:slug>/", search.search_choose, name="search_choose"),
     path("robots.txt", methodology.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemaps.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        sitemaps.sitemap,
+        {"sitemaps": SITEMAPS, "template_name": SITEMAP_TEMPLATE},
+        name="sitemap_section",
+    ),
 ]

@@ -43,7 +43,15 @@ from catalog.versioning import catalog_version_get
 logger = logging.getLogger(__name__)
 
 CACHED_VIEWS = frozenset(
-    {"compare", "compare_index", "artifact_detail", "artifact_list", "methodology", "sitemap"}
+    {
+        "compare",
+        "compare_index",
+        "artifact_detail",
+        "artifact_list",
+        "methodology",
+        "sitemap",
+        "sitemap_section",
+    }
 )
 # htmx request headers our views may answer differently to; a response that varies on
 # any other header is not stored.

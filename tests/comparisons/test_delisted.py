@@ -2,7 +2,6 @@
 suggests or promotes: featured and indexed comparisons, alternatives, "Compare with", the
 picker's suggestions and both sitemaps; until an editor keeps them. Their own pages stay."""
 
-import re
 from datetime import date
 from types import SimpleNamespace
 
@@ -11,6 +10,7 @@ from django.urls import reverse
 
 from catalog.models import Artifact
 from comparisons.compare.pairs import compare_index_get, featured_pairs_get, sitemap_pairs_get
+from tests.comparisons.test_sitemap import locations as sitemap_locations
 from tests.factories import (
     ArtifactFactory,
     CapabilityFactory,
@@ -55,12 +55,6 @@ def _slugs(links) -> set[str]:
     return {slug for link in links for slug in link.key}
 
 
-def _sitemap(client) -> list[str]:
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    return re.findall(r"<loc>http://testserver(.*?)</loc>", response.content.decode())
-
-
 def test_home_page_featured_comparisons_leave_out_delisted_artifacts(client, catalog):
     assert "gone-model" not in _slugs(featured_pairs_get(limit=6))
     assert ("live-one", "other-two") in {link.key for link in featured_pairs_get(limit=6)}
@@ -84,11 +78,11 @@ def test_compare_index_leaves_out_delisted_artifacts(client, catalog):
 
 def test_sitemaps_leave_out_delisted_artifacts_and_their_pairs(client, catalog):
     assert "gone-model" not in _slugs(sitemap_pairs_get())
-    locations = _sitemap(client)
+    locations = sitemap_locations(client)
     assert "/artifacts/live-one/" in locations and "/compare/live-one-vs-other-two/" in locations
     assert not [loc for loc in locations if "gone-model" in loc]
     _keep(catalog.gone)
-    locations = _sitemap(client)
+    locations = sitemap_locations(client)
     assert "/artifacts/gone-model/" in locations
     assert {"/compare/gone-model-vs-live-one/", "/compare/gone-model-vs-other-two/"} <= set(
         locations

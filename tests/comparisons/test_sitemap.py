@@ -2,13 +2,16 @@
 
 import re
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
+from django.template.loader import get_template
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Artifact
 from comparisons.compare.pairs import shared_tag_pairs_get
+from comparisons.pages import sitemaps
 from tests.factories import (
     ArtifactFactory,
     CapabilityFactory,
@@ -20,10 +23,23 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def locations(client) -> list[str]:
-    response = client.get("/sitemap.xml")
+def _locs(client, path: str) -> list[str]:
+    response = client.get(path)
     assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml"
     return re.findall(r"<loc>http://testserver(.*?)</loc>", response.content.decode())
+
+
+def locations(client) -> list[str]:
+    """Every URL a crawler finds from /sitemap.xml: the index, then each sitemap it names."""
+    return [loc for sitemap in _locs(client, "/sitemap.xml") for loc in _locs(client, sitemap)]
+
+
+def sitemap_body(client) -> str:
+    """The text of every sitemap the index names, one after the other."""
+    return "".join(
+        client.get(sitemap).content.decode() for sitemap in _locs(client, "/sitemap.xml")
+    )
 
 
 def test_published_artifacts_and_pages(client):
@@ -72,7 +88,7 @@ def test_lastmod_from_real_updates(client):
         CapabilityFactory(artifact=artifact, tags=[chat])
     Artifact.objects.filter(pk=a.pk).update(updated_at=datetime(2025, 3, 4, tzinfo=UTC))
     Artifact.objects.filter(pk=b.pk).update(updated_at=datetime(2025, 5, 6, tzinfo=UTC))
-    body = client.get("/sitemap.xml").content.decode()
+    body = sitemap_body(client)
     entry = body.split("<loc>http://testserver/compare/aa-vs-bb/</loc>")[1].split("</url>")[0]
     assert "<lastmod>2025-05-06</lastmod>" in entry
     artifact_entry = body.split("<loc>http://testserver/artifacts/aa/</loc>")[1].split("</url>")[0]
@@ -98,6 +114,75 @@ def test_sitemap_never_lists_all_pairs(client):
             artifact=ArtifactFactory(slug=f"solo-{n:02}"), tags=[TagFactory(slug=f"own-{n}")]
         )
     assert not [loc for loc in locations(client) if "-vs-" in loc]
+
+
+def test_the_index_names_one_sitemap_per_section_and_each_page(client, monkeypatch):
+    """A crawler reads /sitemap.xml as an index; each section is a sitemap of its own,
+    split in pages of at most Sitemap.limit URLs (50,000 in production), every page named."""
+    monkeypatch.setattr(sitemaps.ArtifactSitemap, "limit", 2)
+    for n in range(5):
+        ArtifactFactory(slug=f"tool-{n}")
+    assert _locs(client, "/sitemap.xml") == [
+        "/sitemap-pages.xml",
+        "/sitemap-artifacts.xml",
+        "/sitemap-artifacts.xml?p=2",
+        "/sitemap-artifacts.xml?p=3",
+        "/sitemap-comparisons.xml",
+    ]
+    assert [_locs(client, f"/sitemap-artifacts.xml?p={p}") for p in (1, 2, 3)] == [
+        ["/artifacts/tool-0/", "/artifacts/tool-1/"],
+        ["/artifacts/tool-2/", "/artifacts/tool-3/"],
+        ["/artifacts/tool-4/"],
+    ]
+
+
+@pytest.mark.parametrize(
+    "path", ["/sitemap-nothing.xml", "/sitemap-artifacts.xml?p=9", "/sitemap-artifacts.xml?p=x"]
+)
+def test_an_unknown_section_or_page_is_not_found(client, path):
+    ArtifactFactory(slug="tool")
+    assert client.get(path).status_code == 404
+
+
+def test_the_index_dates_each_section_by_its_latest_change(client):
+    chat = TagFactory(slug="chat")
+    a, b = ArtifactFactory(slug="aa"), ArtifactFactory(slug="bb")
+    for artifact in (a, b):
+        CapabilityFactory(artifact=artifact, tags=[chat])
+    Artifact.objects.filter(pk=a.pk).update(updated_at=datetime(2025, 3, 4, tzinfo=UTC))
+    Artifact.objects.filter(pk=b.pk).update(updated_at=datetime(2025, 5, 6, tzinfo=UTC))
+    body = client.get("/sitemap.xml").content.decode()
+    for section in ("artifacts", "comparisons"):
+        entry = body.split(f"/sitemap-{section}.xml</loc>")[1].split("</sitemap>")[0]
+        assert "<lastmod>2025-05-06" in entry, section
+
+
+def _squeezed(xml: str) -> str:
+    return re.sub(r">\s+<", "><", xml).strip()
+
+
+@pytest.mark.parametrize("time_zone", ["UTC", "America/New_York"])
+def test_each_section_says_what_djangos_own_sitemap_template_says(client, settings, time_zone):
+    """The sections are drawn by a Jinja2 template of ours (templates/jinja2/sitemaps/),
+    for speed: what it says is what Django's own sitemap.xml says, dates included, in the
+    site's time zone (02:00 UTC is the day before in New York)."""
+    settings.TIME_ZONE = time_zone
+    chat = TagFactory(slug="chat")
+    a, b = ArtifactFactory(slug="aa"), ArtifactFactory(slug="b_b")
+    for artifact in (a, b):
+        CapabilityFactory(artifact=artifact, tags=[chat])
+    Artifact.objects.filter(pk=a.pk).update(updated_at=datetime(2025, 3, 4, 2, tzinfo=UTC))
+    Artifact.objects.filter(pk=b.pk).update(updated_at=datetime(2025, 5, 6, 12, tzinfo=UTC))
+    django_sitemap = get_template("sitemap.xml", using="django")
+    for section, sitemap in sitemaps.SITEMAPS.items():
+        ours = client.get(f"/sitemap-{section}.xml").content.decode()
+        assert ours.startswith('<?xml version="1.0" encoding="UTF-8"?>'), section
+        urlset = sitemap().get_urls(site=SimpleNamespace(domain="testserver"), protocol="http")
+        assert _squeezed(ours) == _squeezed(django_sitemap.render({"urlset": urlset})), section
+    day = "2025-03-03" if time_zone == "America/New_York" else "2025-03-04"
+    assert f"/artifacts/aa/</loc><lastmod>{day}</lastmod>" in _squeezed(
+        client.get("/sitemap-artifacts.xml").content.decode()
+    )
 
 
 def test_robots(client):
