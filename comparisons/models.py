@@ -199,6 +199,13 @@ class MatchGraphState(models.Model):
     spam = models.CharField(max_length=64, default="")
     rebuilt_at = models.DateTimeField(null=True)
     full_rebuilt_at = models.DateTimeField(null=True)
+    # catalog.journal.JournalMark, taken by the last run before it read any capability:
+    # the next run asks the journal which artifacts changed since, and checks only their
+    # tallies for capabilities that were deleted or moved (no mark: every tally).
+    mark_last_id = models.BigIntegerField(null=True)
+    mark_snapshot = models.TextField(blank=True, default="")
+    mark_own = models.BigIntegerField(default=-1)
+    marked_at = models.DateTimeField(null=True)
 
     def __str__(self) -> str:
         return f"match graph up to search event {self.search_event_id}"

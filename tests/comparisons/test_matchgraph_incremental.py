@@ -8,10 +8,12 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from catalog.journal import catalog_changes_since, catalog_journal_mark
+from catalog.journal import PATCHABLE, catalog_changes_since, catalog_journal_mark
 from catalog.models import Artifact, Capability
+from catalog.versioning import catalog_version_bump
 from comparisons.models import (
     ChoiceEvent,
     ChoiceTally,
@@ -294,9 +296,16 @@ def test_a_rebuild_before_any_event_misses_none_of_the_first_ones(graph):
             lambda g: Capability.objects.filter(pk=g["caps"]["tool-1"][0]).delete(),
             "matched capabilities were deleted or moved to another artifact",
         ),
-        (
-            lambda g: Capability.objects.filter(pk=g["caps"]["tool-2"][1]).update(
-                artifact=g["artifacts"]["tool-0"]
+        (  # as an editor moves one in admin
+            lambda g: _move(g["caps"]["tool-2"][1], g["artifacts"]["tool-0"]),
+            "matched capabilities were deleted or moved to another artifact",
+        ),
+        (  # a bulk write, which records "anything may have changed"
+            lambda g: (
+                Capability.objects.filter(pk=g["caps"]["tool-2"][1]).update(
+                    artifact=g["artifacts"]["tool-0"]
+                ),
+                catalog_version_bump(),
             ),
             "matched capabilities were deleted or moved to another artifact",
         ),
@@ -309,11 +318,15 @@ def test_a_rebuild_before_any_event_misses_none_of_the_first_ones(graph):
         "choice-deleted",
         "cap-deleted",
         "cap-moved",
+        "cap-moved-in-bulk",
     ],
 )
 def test_a_changed_base_makes_the_run_full(graph, change, reason):
     _first_history(graph)
     match_graph_rebuild()
+    # An incremental run first: the base is then its own, and only the artifacts the
+    # journal names since it are checked for moved capabilities.
+    assert match_graph_rebuild(incremental=True).mode == "incremental"
     _more_history(graph)
     change(graph)
     report = match_graph_rebuild(incremental=True)
@@ -321,6 +334,65 @@ def test_a_changed_base_makes_the_run_full(graph, change, reason):
     result = _state()
     match_graph_rebuild()
     assert _state() == result
+
+
+def _move(capability_id: int, artifact: Artifact) -> None:
+    capability = Capability.objects.get(pk=capability_id)
+    capability.artifact = artifact
+    capability.save()
+
+
+def _moved_checks(queries: CaptureQueriesContext) -> list[str]:
+    check = "c.artifact_id <> m.artifact_id"
+    return [q["sql"] for q in queries.captured_queries if check in q["sql"]]
+
+
+def test_only_the_tallies_of_artifacts_edited_since_the_last_run_are_checked(graph):
+    """The check that no tallied capability moved reads the tallies of the artifacts the
+    change journal names since the last run, not every tally: none at all when the catalog
+    did not change, and every one when the journal cannot say (after a full run, which
+    records "anything may have changed")."""
+    _first_history(graph)
+    match_graph_rebuild()
+    with CaptureQueriesContext(connection) as queries:
+        assert match_graph_rebuild(incremental=True).mode == "incremental"
+    (whole,) = _moved_checks(queries)
+    assert " IN (" not in whole
+    _more_history(graph)
+    with CaptureQueriesContext(connection) as queries:
+        assert match_graph_rebuild(incremental=True).mode == "incremental"
+    assert _moved_checks(queries) == []
+    edited = graph["artifacts"]["tool-1"]
+    capability = Capability.objects.get(pk=graph["caps"]["tool-1"][0])
+    capability.title = "Renamed, still on its artifact"
+    capability.save()
+    _search("edit photos", graph["caps"]["tool-1"], "later", 2000)
+    with CaptureQueriesContext(connection) as queries:
+        report = match_graph_rebuild(incremental=True)
+    assert (report.mode, report.events) == ("incremental", 1)
+    (restricted,) = _moved_checks(queries)
+    # Only the edited artifact's tallies (the SQL as run, its parameters inlined).
+    assert restricted.endswith(f"m.artifact_id IN ({edited.pk})")
+    result = _state()
+    match_graph_rebuild()
+    assert _state() == result
+
+
+def test_a_move_the_journal_never_heard_of_is_caught_once_its_mark_is_too_old(graph):
+    """A write outside the journal's contract (raw SQL that records nothing) is caught by
+    the first run whose mark the journal can no longer vouch for: then every tally is read."""
+    _first_history(graph)
+    match_graph_rebuild()
+    assert match_graph_rebuild(incremental=True).mode == "incremental"
+    Capability.objects.filter(pk=graph["caps"]["tool-2"][1]).update(
+        artifact=graph["artifacts"]["tool-0"]
+    )
+    MatchGraphState.objects.update(marked_at=timezone.now() - PATCHABLE - timedelta(minutes=1))
+    report = match_graph_rebuild(incremental=True)
+    assert (report.mode, report.reason) == (
+        "full",
+        "matched capabilities were deleted or moved to another artifact",
+    )
 
 
 def test_first_incremental_run_is_full(graph):
