@@ -53,7 +53,7 @@ from comparisons.caching.derived import (
     derived_cache_versions,
 )
 from comparisons.models import TermStatistic
-from comparisons.search.backends import Buckets, SearchBackend
+from comparisons.search.backends import ROW_BY_ROW_BUCKETS, Buckets, SearchBackend
 from comparisons.search.normalise import Term
 
 logger = logging.getLogger(__name__)
@@ -66,11 +66,11 @@ STATISTICS_SECONDS = 24 * 60 * 60
 # reads through the artifact_id index in a few milliseconds. After an edit, the buckets of
 # the edited artifacts are counted again whole, so the width is what an edit costs: at 256
 # the first search after five editors' saves counted 12,900 documents (46 ms at 100,000
-# artifacts, BENCHMARKS.md), at 64 about 3,200 (11 ms). Narrower buckets make each stored
+# artifacts, docs/search.md), at 64 about 3,200 (16 ms). Narrower buckets make each stored
 # row longer (a common term: one entry per bucket, 1,600 at 100,000 artifacts).
 BUCKET_WIDTH = 64
 # More artifacts changed than this since a row's mark (an import): count the term again
-# whole, which then costs no more than the buckets would.
+# whole, over every bucket, rather than patch a large share of them one range at a time.
 MAX_PATCHED_ARTIFACTS = 500
 # The identity of the "every published capability" count (a term's identity always starts
 # with its match mode, so no term has this one).
@@ -101,7 +101,9 @@ def _term_identity(term: Term | None) -> str:
 
 
 def _statistic_key(identity: str) -> str:
-    return hashlib.sha256(identity.encode()).hexdigest()
+    # The bucket width is part of the key: code counting in other buckets (a deploy rolling
+    # from one width to another) never reads these rows, nor these code its rows.
+    return hashlib.sha256(f"{BUCKET_WIDTH} {identity}".encode()).hexdigest()
 
 
 def corpus_stats(*, backend: SearchBackend, terms: list[Term], version: str | None) -> CorpusStats:
@@ -153,12 +155,7 @@ def term_statistics_get(
     mark = catalog_journal_mark()
     whole = set(unknown)
     patched: dict[str, dict[int, int]] = {}
-    # Every stale term's dirty buckets, counted again in one statement: counting a bucket
-    # that did not change for a term gives the count it had, so terms whose marks differ
-    # (the shared document count is marked by whichever search counted it last) share one
-    # pass over the union of their buckets instead of one pass each.
-    recount: list[tuple[str, dict[int, int]]] = []
-    dirty: set[int] = set()
+    stale_counts: list[tuple[str, dict[int, int], frozenset[int]]] = []
     for row_mark, group in _by_mark(stale):
         changes = catalog_changes_since(mark=row_mark, limit=MAX_PATCHED_ARTIFACTS)
         for row in group:
@@ -168,14 +165,14 @@ def term_statistics_get(
                 continue
             # Only artifacts whose documents (or whether they count) may have changed: an
             # edit of an artifact's own fields that kept its status changes no count.
-            dirty.update(pk // BUCKET_WIDTH for pk in changes.document_artifact_ids)
-            recount.append((row.term, counts))
-    if recount:
+            dirty = frozenset(pk // BUCKET_WIDTH for pk in changes.document_artifact_ids)
+            stale_counts.append((row.term, counts, dirty))
+    for dirty, rows_counts in _passes(stale_counts).items():
         recounted = backend.document_counts(
-            terms=[terms[identity] for identity, _ in recount],
-            buckets=Buckets(width=BUCKET_WIDTH, numbers=frozenset(dirty)),
+            terms=[terms[identity] for identity, _ in rows_counts],
+            buckets=Buckets(width=BUCKET_WIDTH, numbers=dirty),
         )
-        for (identity, counts), fresh in zip(recount, recounted, strict=True):
+        for (identity, counts), fresh in zip(rows_counts, recounted, strict=True):
             # A bucket's count replaced whole: the documents' old words are never needed.
             patched[identity] = {b: n for b, n in counts.items() if b not in dirty} | fresh
     if whole:
@@ -186,6 +183,26 @@ def term_statistics_get(
         patched |= dict(zip(ordered, counted, strict=True))
     _statistics_write(counts=patched, facts_version=facts_version, mark=mark)
     return current | {identity: sum(counts.values()) for identity, counts in patched.items()}
+
+
+def _passes(
+    stale: list[tuple[str, dict[int, int], frozenset[int]]],
+) -> dict[frozenset[int], list[tuple[str, dict[int, int]]]]:
+    """The counting passes for stale terms, given each term's (identity, stored counts,
+    dirty buckets): {buckets to count: the terms counted over them}. One pass over the
+    union of every term's buckets while that union is small enough to be read row by row
+    (backends.ROW_BY_ROW_BUCKETS): counting a bucket that did not change for a term gives
+    the count it had, so terms whose marks differ (the shared document count is marked by
+    whichever search counted it last) share one pass over their documents. Past that, a
+    pass per distinct set of buckets, so that one term stale since long ago does not send
+    the others to the full-text index."""
+    union = frozenset().union(*(dirty for _, _, dirty in stale))
+    if len(union) <= ROW_BY_ROW_BUCKETS:
+        return {union: [(identity, counts) for identity, counts, _ in stale]} if stale else {}
+    passes: dict[frozenset[int], list[tuple[str, dict[int, int]]]] = {}
+    for identity, counts, dirty in stale:
+        passes.setdefault(dirty, []).append((identity, counts))
+    return passes
 
 
 def _by_mark(rows: list[TermStatistic]) -> Iterable[tuple[JournalMark, list[TermStatistic]]]:

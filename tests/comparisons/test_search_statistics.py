@@ -4,6 +4,7 @@ counts a search uses equal a fresh count, and an edit of one artifact counts onl
 bucket again. Runs on SQLite and on PostgreSQL."""
 
 import random
+import re
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -70,6 +71,18 @@ def _counted_ranges(queries: CaptureQueriesContext) -> list[str]:
     return [q["sql"] for q in queries.captured_queries if "count(" in q["sql"].lower()]
 
 
+_RANGE = re.compile(r'artifact_id"? >= (\d+) AND (?:"\w+"\.)?"?artifact_id"? < (\d+)')
+
+
+def _buckets(sql: str) -> set[int]:
+    """The buckets a counting statement reads, from its artifact id ranges."""
+    return {
+        bucket
+        for low, high in _RANGE.findall(sql)
+        for bucket in range(int(low) // WIDTH, int(high) // WIDTH)
+    }
+
+
 ZORBLAT = {"exact zorblat": Term(word="zorblat", alternatives=())}
 
 
@@ -98,7 +111,7 @@ def test_an_edit_of_one_artifact_counts_only_its_bucket(monkeypatch):
     (count,) = _counted_ranges(queries)
     low = edited.pk // WIDTH * WIDTH
     # Only the edited artifact's bucket, by its id range.
-    assert str(low) in count and str(low + WIDTH) in count
+    assert _buckets(count) == {edited.pk // WIDTH}
     row = TermStatistic.objects.get()
     assert row.documents == 9 and row.facts_version == "f1"
     assert sum(row.bucket_counts.values()) == 9
@@ -125,10 +138,30 @@ def test_terms_of_different_marks_are_counted_again_in_one_pass(monkeypatch):
         counts = term_statistics_get(backend=backend, terms=ZORBLAT | helper, facts_version="f2")
     assert counts == {"exact zorblat": 10, "exact helper": 10}
     (count,) = _counted_ranges(queries)
-    for edited in (artifacts[1], artifacts[6]):
-        assert str(edited.pk // WIDTH * WIDTH) in count
+    assert _buckets(count) == {artifacts[1].pk // WIDTH, artifacts[6].pk // WIDTH}
     rows = {row.term: row for row in TermStatistic.objects.all()}
     assert {term: row.documents for term, row in rows.items()} == counts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_terms_whose_buckets_together_are_too_many_are_counted_in_a_pass_each(monkeypatch):
+    """Past backends.ROW_BY_ROW_BUCKETS (1 here), one pass over the union would send every
+    term to the full-text index: each set of buckets is counted in a pass of its own."""
+    monkeypatch.setattr(stats, "ROW_BY_ROW_BUCKETS", 1)
+    artifacts = _zorblat_catalog(monkeypatch, 8)
+    backend = backend_get()
+    helper = {"exact helper": Term(word="helper", alternatives=())}
+    with transaction.atomic():
+        CapabilityFactory(artifact=artifacts[1], title="Zorblat helper again")
+    assert term_statistics_get(backend=backend, terms=helper, facts_version="f1") == {
+        "exact helper": 9
+    }
+    with transaction.atomic():
+        CapabilityFactory(artifact=artifacts[6], title="Zorblat helper once more")
+    with CaptureQueriesContext(connection) as queries:
+        counts = term_statistics_get(backend=backend, terms=ZORBLAT | helper, facts_version="f2")
+    assert counts == {"exact zorblat": 10, "exact helper": 10}
+    assert sorted(map(len, map(_buckets, _counted_ranges(queries)))) == [1, 2]
 
 
 @pytest.mark.django_db(transaction=True)
