@@ -10,7 +10,9 @@ randomly drawn existing ones (same intents, same matched capabilities, so the po
 law is the history's own) stamped now, and as many choices as the history has per event,
 then times `match_graph_rebuild(incremental=True)`. With --verify it then runs a full
 rebuild and checks that both left the same numbers (checksums over every derived column).
-The copies are flagged is_simulated and kept: they are ordinary history from then on.
+The copies are flagged is_simulated and kept: they are ordinary history from then on,
+except that their client key starts with COPY_CLIENT, so that `make bench` can leave them
+out when it picks its intents by popularity (benchmarks/run.py, `targets_pick`).
 With --json the last line printed is a JSON object with the timings and the verdict
 (`make bench` reads it: benchmarks/run.py).
 """
@@ -21,6 +23,9 @@ import os
 import time
 
 import django
+
+# The start of every copied event's client key (a keyed hash's place: 64 characters at most).
+COPY_CLIENT = "bench-copy:"
 
 CHECKSUMS = {
     "intents": "SELECT COUNT(*), SUM(search_count), SUM(last_result_count),"
@@ -102,9 +107,10 @@ def main() -> None:
             INSERT INTO comparisons_searchevent (id, intent_id, created_at, client_key,
                                                  result_count, is_simulated)
             SELECT c.new_id, e.intent_id, now() + c.new_id * interval '1 microsecond',
-                   md5(c.new_id::text), e.result_count, true
+                   %s || md5(c.new_id::text), e.result_count, true
               FROM bench_copy c JOIN comparisons_searchevent e ON e.id = c.old_id
-            """
+            """,
+            [COPY_CLIENT],
         )
         cursor.execute(
             """
@@ -120,16 +126,19 @@ def main() -> None:
             """
             INSERT INTO comparisons_choiceevent (intent_id, artifact_id, created_at, client_key,
                                                  is_simulated)
-            SELECT intent_id, artifact_id, now(), md5(random()::text), true
+            SELECT intent_id, artifact_id, now(), %s || md5(random()::text), true
               FROM comparisons_choiceevent ORDER BY random() LIMIT %s
             """,
-            [new_choices],
+            [COPY_CLIENT, new_choices],
         )
     print(f"Added {args.new} events and {new_choices} choices to {history} events.", flush=True)
 
     summary["events"], summary["choices"], summary["history"] = args.new, new_choices, history
     report = timed("Incremental rebuild", incremental=True)
+    summary["mode"], summary["reason"] = report.mode, report.reason
     if report.mode != "incremental":
+        if args.json:
+            print(json.dumps(summary), flush=True)
         raise SystemExit(f"The run was full: {report.reason}")
     differ: list[str] = []
     if args.verify:

@@ -102,3 +102,11 @@ def test_the_rebuilds_are_held_to_their_budgets(incremental, full, differ, verdi
 
 def test_rebuilds_not_run_are_said_to_be_untimed():
     assert run.rebuild_lines(None, events=5) == ["- Match-graph rebuilds: not timed in this run."]
+
+
+def test_an_incremental_run_that_fell_back_to_a_full_one_fails():
+    summary = {"mode": "full", "reason": "search or choice events were deleted"}
+    assert run.rebuild_lines(summary, events=5) == [
+        "- Incremental match-graph rebuild: FAIL, the run was full "
+        "(search or choice events were deleted)."
+    ]
