@@ -5,7 +5,7 @@ from comparisons.browse import views as browse
 from comparisons.compare import picker
 from comparisons.compare import views as compare
 from comparisons.pages import artifact, home, methodology
-from comparisons.pages.sitemaps import SITEMAP_TEMPLATE, SITEMAPS
+from comparisons.pages.sitemaps import SITEMAPS, sitemap_section
 from comparisons.search import views as search
 
 urlpatterns = [
@@ -27,10 +27,5 @@ urlpatterns = [
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
-    path(
-        "sitemap-<slug:section>.xml",
-        sitemaps.sitemap,
-        {"sitemaps": SITEMAPS, "template_name": SITEMAP_TEMPLATE},
-        name="sitemap_section",
-    ),
+    path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap_section"),
 ]

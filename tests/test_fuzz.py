@@ -26,6 +26,9 @@ PREFIXES = [
     "/search/",
     "/methodology/",
     "/sitemap.xml",
+    "/sitemap-artifacts.xml",
+    "/sitemap-comparisons.xml",
+    "/sitemap-{}.xml",
     "/robots.txt",
     "/healthz",
     "/{}",
@@ -41,7 +44,7 @@ query_key = st.one_of(
     st.sampled_from(
         ["q", "page", "kind", "vendor", "sort", "min_rank", "max_price", "price_unit", "tag",
          "has_free_tier", "open_weights", "input", "output", "min_context", "side", "all", "a",
-         "b", "only", "filter"]
+         "b", "only", "filter", "p"]
     ),
     st.text(max_size=10),
 )  # fmt: skip

@@ -332,8 +332,8 @@ def _evidence_rows(queryset, *, limit: int, exempt: tuple[int, ...] = ()) -> lis
 def _codepoint_order(field: str) -> Collate:
     """`field` compared as Python compares str (by code point), whatever the column's
     collation: pairs are also ordered in Python (`_evidence_order`, the pool, the merge with
-    pairs sharing tags), and a linguistic collation (ICU, glibc's en_US) orders "a_b"
-    before "a1", which Python puts after."""
+    pairs sharing tags, whose own query compares slugs the same way), and a linguistic
+    collation (ICU, glibc's en_US) orders "a_b" before "a1", which Python puts after."""
     return Collate(F(field), "C" if connection.vendor == "postgresql" else "BINARY")
 
 
@@ -715,10 +715,12 @@ def shared_tag_pairs_get(*, limit: int = SHARED_TAG_PAIRS_CAP) -> list[PairLink]
         .order_by()
     )
     inner, params = artifact_tags.query.sql_with_params()
+    # Slugs compared and ordered by code point, as Python sorts them (`_codepoint_order`).
+    codepoint = '"C"' if connection.vendor == "postgresql" else "BINARY"
     sql = f"""
         WITH artifact_tags AS ({inner}),
-             pooled AS (SELECT id, slug, name, updated_at FROM catalog_artifact
-                         WHERE id IN (SELECT aid FROM artifact_tags))
+             pooled AS (SELECT id, slug COLLATE {codepoint} AS slug, name, updated_at
+                          FROM catalog_artifact WHERE id IN (SELECT aid FROM artifact_tags))
         SELECT a.slug, a.name, a.updated_at, b.slug, b.name, b.updated_at, p.shared
           FROM (SELECT x.aid AS a_id, y.aid AS b_id, COUNT(*) AS shared
                   FROM artifact_tags x JOIN artifact_tags y ON y.tid = x.tid AND x.aid < y.aid

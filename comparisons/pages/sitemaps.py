@@ -5,12 +5,15 @@ every section held only the first 50,000 artifacts of a larger catalog, plus the
 over the protocol's limit."""
 
 import functools
+import re
 from datetime import datetime
 
-from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import Sitemap, views
 from django.db.models import Max
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from catalog.models import Artifact
 from comparisons.compare.pairs import PairLink, sitemap_pairs_get
@@ -65,6 +68,7 @@ class ComparisonSitemap(Sitemap):
     tag), never every pair of the catalog: at most 50,000, so one page."""
 
     changefreq = "weekly"
+    single_page = True
 
     @functools.cached_property
     def _pairs(self) -> list[PairLink]:
@@ -83,4 +87,34 @@ class ComparisonSitemap(Sitemap):
 
 # Each section's sitemap, rendered by Jinja2 (templates/jinja2/sitemaps/urlset.xml).
 SITEMAP_TEMPLATE = "sitemaps/urlset.xml"
-SITEMAPS = {"pages": StaticSitemap, "artifacts": ArtifactSitemap, "comparisons": ComparisonSitemap}
+SITEMAPS: dict[str, type[Sitemap] | Sitemap] = {
+    "pages": StaticSitemap,
+    "artifacts": ArtifactSitemap,
+    "comparisons": ComparisonSitemap,
+}
+
+
+# A page number as the index writes it: "2", never "02", "+2" or " 2".
+_PAGE = re.compile(r"[1-9][0-9]{0,8}")
+
+
+@require_GET
+def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
+    """One page of a section's sitemap (Django's view, drawn by SITEMAP_TEMPLATE), at the
+    addresses the index names only. Raises Http404 for an unknown section, a query other
+    than one page number written as the index writes it, or a page past the first of a
+    single-page section, before anything is read: Django's paginator reads every item of
+    the section before it checks the number (the comparisons' pairs: seconds at 100,000
+    artifacts), and a page that is not found is not cached, so each such request would
+    pay for it again. Other page numbers past the last are Django's 404."""
+    pages = request.GET.getlist("p")
+    sitemap = SITEMAPS.get(section)
+    if sitemap is None or set(request.GET) - {"p"} or len(pages) > 1:
+        raise Http404("No such sitemap.")
+    if pages and not _PAGE.fullmatch(pages[0]):
+        raise Http404("No such sitemap page.")
+    if pages and pages[0] != "1" and getattr(sitemap, "single_page", False):
+        raise Http404("No such sitemap page.")
+    return views.sitemap(
+        request, sitemaps=SITEMAPS, section=section, template_name=SITEMAP_TEMPLATE
+    )

@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from catalog.models import Artifact
 from comparisons.compare.pairs import compare_index_get, featured_pairs_get, sitemap_pairs_get
-from tests.comparisons.test_sitemap import locations as sitemap_locations
 from tests.factories import (
     ArtifactFactory,
     CapabilityFactory,
@@ -18,6 +17,7 @@ from tests.factories import (
     PairEvidenceFactory,
     TagFactory,
 )
+from tests.sitemap_crawl import sitemap_locations
 
 pytestmark = pytest.mark.django_db
 

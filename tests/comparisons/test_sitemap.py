@@ -19,34 +19,16 @@ from tests.factories import (
     PairEvidenceFactory,
     TagFactory,
 )
+from tests.sitemap_crawl import sitemap_body, sitemap_locations, sitemap_locs
 
 pytestmark = pytest.mark.django_db
-
-
-def _locs(client, path: str) -> list[str]:
-    response = client.get(path)
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/xml"
-    return re.findall(r"<loc>http://testserver(.*?)</loc>", response.content.decode())
-
-
-def locations(client) -> list[str]:
-    """Every URL a crawler finds from /sitemap.xml: the index, then each sitemap it names."""
-    return [loc for sitemap in _locs(client, "/sitemap.xml") for loc in _locs(client, sitemap)]
-
-
-def sitemap_body(client) -> str:
-    """The text of every sitemap the index names, one after the other."""
-    return "".join(
-        client.get(sitemap).content.decode() for sitemap in _locs(client, "/sitemap.xml")
-    )
 
 
 def test_published_artifacts_and_pages(client):
     ArtifactFactory(slug="shown")
     ArtifactFactory(slug="drafted", status="draft")
     ArtifactFactory(slug="gone", status="archived")
-    locs = locations(client)
+    locs = sitemap_locations(client)
     assert "/artifacts/shown/" in locs
     assert not [loc for loc in locs if "drafted" in loc or "gone" in loc]
     assert {"/", "/compare/", "/methodology/"} <= set(locs)
@@ -61,7 +43,7 @@ def test_only_pairs_with_a_reason(client):
     PairEvidenceFactory(artifact_a=c, artifact_b=d, times_both_matched=2)
     ComparisonOverrideFactory(artifact_a=e, artifact_b=f)
     pairs = sorted(
-        loc for loc in locations(client) if loc.startswith("/compare/") and "-vs-" in loc
+        loc for loc in sitemap_locations(client) if loc.startswith("/compare/") and "-vs-" in loc
     )
     assert pairs == ["/compare/aa-vs-bb/", "/compare/cc-vs-dd/", "/compare/ee-vs-ff/"]
 
@@ -77,7 +59,7 @@ def test_noindex_unapproved_and_unpublished_pairs_are_left_out(client):
     # A draft capability's tag doesn't make a pair.
     CapabilityFactory(artifact=a, status="draft", tags=[TagFactory(slug="x")])
     CapabilityFactory(artifact=c, tags=[TagFactory(slug="x")])
-    pairs = [loc for loc in locations(client) if "-vs-" in loc]
+    pairs = [loc for loc in sitemap_locations(client) if "-vs-" in loc]
     assert pairs == ["/compare/bb-vs-cc/"]
 
 
@@ -113,7 +95,7 @@ def test_sitemap_never_lists_all_pairs(client):
         CapabilityFactory(
             artifact=ArtifactFactory(slug=f"solo-{n:02}"), tags=[TagFactory(slug=f"own-{n}")]
         )
-    assert not [loc for loc in locations(client) if "-vs-" in loc]
+    assert not [loc for loc in sitemap_locations(client) if "-vs-" in loc]
 
 
 def test_the_index_names_one_sitemap_per_section_and_each_page(client, monkeypatch):
@@ -122,14 +104,14 @@ def test_the_index_names_one_sitemap_per_section_and_each_page(client, monkeypat
     monkeypatch.setattr(sitemaps.ArtifactSitemap, "limit", 2)
     for n in range(5):
         ArtifactFactory(slug=f"tool-{n}")
-    assert _locs(client, "/sitemap.xml") == [
+    assert sitemap_locs(client, "/sitemap.xml") == [
         "/sitemap-pages.xml",
         "/sitemap-artifacts.xml",
         "/sitemap-artifacts.xml?p=2",
         "/sitemap-artifacts.xml?p=3",
         "/sitemap-comparisons.xml",
     ]
-    assert [_locs(client, f"/sitemap-artifacts.xml?p={p}") for p in (1, 2, 3)] == [
+    assert [sitemap_locs(client, f"/sitemap-artifacts.xml?p={p}") for p in (1, 2, 3)] == [
         ["/artifacts/tool-0/", "/artifacts/tool-1/"],
         ["/artifacts/tool-2/", "/artifacts/tool-3/"],
         ["/artifacts/tool-4/"],
@@ -137,11 +119,35 @@ def test_the_index_names_one_sitemap_per_section_and_each_page(client, monkeypat
 
 
 @pytest.mark.parametrize(
-    "path", ["/sitemap-nothing.xml", "/sitemap-artifacts.xml?p=9", "/sitemap-artifacts.xml?p=x"]
+    "query",
+    ["p=x", "p=0", "p=-1", "p=01", "p=+1", "p=%201", "p=1.5", "p=9" * 30, "p=1&p=1", "p=1&x=y"],
 )
-def test_an_unknown_section_or_page_is_not_found(client, path):
+def test_a_page_not_written_as_the_index_writes_it_is_not_found_before_anything_is_read(
+    client, monkeypatch, query
+):
+    """Django's paginator reads every pair before it checks the page number, and a 404 is
+    not cached: such requests must cost nothing."""
+    monkeypatch.setattr(sitemaps, "sitemap_pairs_get", _never_called)
     ArtifactFactory(slug="tool")
-    assert client.get(path).status_code == 404
+    for section in ("artifacts", "comparisons"):
+        assert client.get(f"/sitemap-{section}.xml?{query}").status_code == 404, section
+
+
+def _never_called():
+    raise AssertionError("the pairs were read")
+
+
+def test_the_single_page_of_comparisons_is_its_only_page(client, monkeypatch):
+    monkeypatch.setattr(sitemaps, "sitemap_pairs_get", _never_called)
+    assert client.get("/sitemap-comparisons.xml?p=2").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
+    assert client.post("/sitemap-artifacts.xml").status_code == 405
+
+
+def test_the_first_page_can_be_asked_for_by_number(client):
+    ArtifactFactory(slug="tool")
+    assert sitemap_locs(client, "/sitemap-artifacts.xml?p=1") == ["/artifacts/tool/"]
+    assert client.get("/sitemap-artifacts.xml?p=2").status_code == 404
 
 
 def test_the_index_dates_each_section_by_its_latest_change(client):
@@ -151,7 +157,15 @@ def test_the_index_dates_each_section_by_its_latest_change(client):
         CapabilityFactory(artifact=artifact, tags=[chat])
     Artifact.objects.filter(pk=a.pk).update(updated_at=datetime(2025, 3, 4, tzinfo=UTC))
     Artifact.objects.filter(pk=b.pk).update(updated_at=datetime(2025, 5, 6, tzinfo=UTC))
-    body = client.get("/sitemap.xml").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get("/sitemap.xml").content.decode()
+    # The artifacts' latest date in one query, not a read of every artifact.
+    every_row = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "catalog_artifact"."slug" AS "slug"')
+    ]
+    assert every_row == []
     for section in ("artifacts", "comparisons"):
         entry = body.split(f"/sitemap-{section}.xml</loc>")[1].split("</sitemap>")[0]
         assert "<lastmod>2025-05-06" in entry, section

@@ -17,7 +17,7 @@ from catalog.importers.writer import records_import
 from catalog.models import Artifact, PricingModel
 from catalog.services import artifact_mark_curated
 from tests.catalog.importers.sources import fixture_load
-from tests.comparisons.test_sitemap import locations
+from tests.sitemap_crawl import sitemap_locations
 
 pytestmark = pytest.mark.django_db
 
@@ -374,6 +374,6 @@ def test_a_delisted_page_says_the_source_stopped_listing_it_on_that_date(client)
     current = Artifact.objects.get(external_id="acme/lumen-flash")
     assert "stopped listing" not in client.get(current.get_absolute_url()).content.decode()
     # It leaves the sitemap, and comes back when an editor keeps it.
-    assert gone.get_absolute_url() not in locations(client)
+    assert gone.get_absolute_url() not in sitemap_locations(client)
     Artifact.objects.filter(pk=gone.pk).update(delisting_kept=True)
-    assert gone.get_absolute_url() in locations(client)
+    assert gone.get_absolute_url() in sitemap_locations(client)
