@@ -119,11 +119,11 @@ def test_an_edit_of_one_artifact_counts_only_its_bucket(monkeypatch):
     assert row.bucket_counts[str(edited.pk // WIDTH)] == in_bucket + 1
 
 
-@pytest.mark.django_db(transaction=True)
-def test_terms_of_different_marks_are_counted_again_in_one_pass(monkeypatch):
-    """Two terms counted at different moments (so with different journal marks) and stale
-    after different edits: their buckets are counted in one statement over the union of
-    both, and each count is still exact."""
+def _stale_since_different_edits(monkeypatch) -> tuple[list, CaptureQueriesContext]:
+    """ "zorblat" counted, then artifact 1 edited, then "helper" counted, then artifact 6
+    edited: both terms are stale, with different marks and different changed buckets.
+    Returns the artifacts and the queries of the count of both that follows (asserted
+    exact: 10 documents each)."""
     artifacts = _zorblat_catalog(monkeypatch, 8)
     backend = backend_get()
     helper = {"exact helper": Term(word="helper", alternatives=())}
@@ -137,10 +137,19 @@ def test_terms_of_different_marks_are_counted_again_in_one_pass(monkeypatch):
     with CaptureQueriesContext(connection) as queries:
         counts = term_statistics_get(backend=backend, terms=ZORBLAT | helper, facts_version="f2")
     assert counts == {"exact zorblat": 10, "exact helper": 10}
+    stored = {row.term: row.documents for row in TermStatistic.objects.all()}
+    assert stored == counts
+    return artifacts, queries
+
+
+@pytest.mark.django_db(transaction=True)
+def test_terms_of_different_marks_are_counted_again_in_one_pass(monkeypatch):
+    """Two terms counted at different moments (so with different journal marks) and stale
+    after different edits: their buckets are counted in one statement over the union of
+    both, and each count is still exact."""
+    artifacts, queries = _stale_since_different_edits(monkeypatch)
     (count,) = _counted_ranges(queries)
     assert _buckets(count) == {artifacts[1].pk // WIDTH, artifacts[6].pk // WIDTH}
-    rows = {row.term: row for row in TermStatistic.objects.all()}
-    assert {term: row.documents for term, row in rows.items()} == counts
 
 
 @pytest.mark.django_db(transaction=True)
@@ -148,19 +157,7 @@ def test_terms_whose_buckets_together_are_too_many_are_counted_in_a_pass_each(mo
     """Past backends.ROW_BY_ROW_BUCKETS (1 here), one pass over the union would send every
     term to the full-text index: each set of buckets is counted in a pass of its own."""
     monkeypatch.setattr(stats, "ROW_BY_ROW_BUCKETS", 1)
-    artifacts = _zorblat_catalog(monkeypatch, 8)
-    backend = backend_get()
-    helper = {"exact helper": Term(word="helper", alternatives=())}
-    with transaction.atomic():
-        CapabilityFactory(artifact=artifacts[1], title="Zorblat helper again")
-    assert term_statistics_get(backend=backend, terms=helper, facts_version="f1") == {
-        "exact helper": 9
-    }
-    with transaction.atomic():
-        CapabilityFactory(artifact=artifacts[6], title="Zorblat helper once more")
-    with CaptureQueriesContext(connection) as queries:
-        counts = term_statistics_get(backend=backend, terms=ZORBLAT | helper, facts_version="f2")
-    assert counts == {"exact zorblat": 10, "exact helper": 10}
+    _, queries = _stale_since_different_edits(monkeypatch)
     assert sorted(map(len, map(_buckets, _counted_ranges(queries)))) == [1, 2]
 
 

@@ -63,13 +63,19 @@ def test_noindex_unapproved_and_unpublished_pairs_are_left_out(client):
     assert pairs == ["/compare/bb-vs-cc/"]
 
 
-def test_lastmod_from_real_updates(client):
+def _two_dated_artifacts(*, b_slug: str = "bb", a_hour: int = 0) -> None:
+    """ "aa" (updated 2025-03-04 at `a_hour` UTC) and `b_slug` (2025-05-06, noon), sharing a
+    tag: a pair of the sitemap whose date is b's."""
     chat = TagFactory(slug="chat")
-    a, b = ArtifactFactory(slug="aa"), ArtifactFactory(slug="bb")
+    a, b = ArtifactFactory(slug="aa"), ArtifactFactory(slug=b_slug)
     for artifact in (a, b):
         CapabilityFactory(artifact=artifact, tags=[chat])
-    Artifact.objects.filter(pk=a.pk).update(updated_at=datetime(2025, 3, 4, tzinfo=UTC))
-    Artifact.objects.filter(pk=b.pk).update(updated_at=datetime(2025, 5, 6, tzinfo=UTC))
+    Artifact.objects.filter(pk=a.pk).update(updated_at=datetime(2025, 3, 4, a_hour, tzinfo=UTC))
+    Artifact.objects.filter(pk=b.pk).update(updated_at=datetime(2025, 5, 6, 12, tzinfo=UTC))
+
+
+def test_lastmod_from_real_updates(client):
+    _two_dated_artifacts()
     body = sitemap_body(client)
     entry = body.split("<loc>http://testserver/compare/aa-vs-bb/</loc>")[1].split("</url>")[0]
     assert "<lastmod>2025-05-06</lastmod>" in entry
@@ -151,12 +157,7 @@ def test_the_first_page_can_be_asked_for_by_number(client):
 
 
 def test_the_index_dates_each_section_by_its_latest_change(client):
-    chat = TagFactory(slug="chat")
-    a, b = ArtifactFactory(slug="aa"), ArtifactFactory(slug="bb")
-    for artifact in (a, b):
-        CapabilityFactory(artifact=artifact, tags=[chat])
-    Artifact.objects.filter(pk=a.pk).update(updated_at=datetime(2025, 3, 4, tzinfo=UTC))
-    Artifact.objects.filter(pk=b.pk).update(updated_at=datetime(2025, 5, 6, tzinfo=UTC))
+    _two_dated_artifacts()
     with CaptureQueriesContext(connection) as queries:
         body = client.get("/sitemap.xml").content.decode()
     # The artifacts' latest date in one query, not a read of every artifact.
@@ -181,12 +182,7 @@ def test_each_section_says_what_djangos_own_sitemap_template_says(client, settin
     for speed: what it says is what Django's own sitemap.xml says, dates included, in the
     site's time zone (02:00 UTC is the day before in New York)."""
     settings.TIME_ZONE = time_zone
-    chat = TagFactory(slug="chat")
-    a, b = ArtifactFactory(slug="aa"), ArtifactFactory(slug="b_b")
-    for artifact in (a, b):
-        CapabilityFactory(artifact=artifact, tags=[chat])
-    Artifact.objects.filter(pk=a.pk).update(updated_at=datetime(2025, 3, 4, 2, tzinfo=UTC))
-    Artifact.objects.filter(pk=b.pk).update(updated_at=datetime(2025, 5, 6, 12, tzinfo=UTC))
+    _two_dated_artifacts(b_slug="b_b", a_hour=2)
     django_sitemap = get_template("sitemap.xml", using="django")
     for section, sitemap in sitemaps.SITEMAPS.items():
         ours = client.get(f"/sitemap-{section}.xml").content.decode()
