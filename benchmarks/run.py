@@ -32,6 +32,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 if not __package__:  # run as a script: python benchmarks/run.py
@@ -99,6 +100,9 @@ class Result:
     # Searches only: the first request after an editor's change to a capability of the
     # search's own top result, which the search must rank again, ms.
     after_top_edit: float | None = None
+    # The server's Server-Timing header of those two requests: where their time went.
+    after_edit_timing: str = ""
+    after_top_edit_timing: str = ""
 
 
 def log(message: str) -> None:
@@ -138,6 +142,10 @@ _EDIT_TOP = (
 )
 
 
+# A committed write of anything, as the rebuild's own (scope "all"), into a version store.
+_BUMP = "from catalog.versioning import catalog_version_bump; catalog_version_bump()"
+
+
 def edit_top_result(*, query: str, env: dict) -> None:
     """Change a capability of `query`'s top result in a separate process, as in admin."""
     manage("shell", "--no-imports", "-c", _EDIT_TOP.format(query=query), env=env)
@@ -170,6 +178,8 @@ def base_env(*, database: str, var_dir: Path) -> dict:
         DJANGO_BENCH_VIEWS="1",
         DJANGO_VAR_DIR=str(var_dir),
         DJANGO_LOG_LEVEL="ERROR",
+        # Where each response's time went, for the rows after an edit (config/timing.py).
+        DJANGO_SERVER_TIMING="1",
     )
     return env
 
@@ -194,15 +204,21 @@ def catalog_ensure(*, database: str, size: int, env: dict) -> str:
     return f"generated in {time.monotonic() - started:.0f}s"
 
 
+def database_tidy(database: str) -> None:
+    """VACUUM (ANALYZE) the benchmark database, as autovacuum would have between two runs:
+    it is off on some machines (this one, 2026-12-01), where each run's full rebuild left
+    every artifact row dead once more (378,762 dead beside 100,000 live after three runs),
+    and the next run measured the pages and the incremental rebuild over them. Stale
+    statistics also gave the rebuild's anti-joins nested-loop plans over millions of rows."""
+    psql(database, "VACUUM (ANALYZE)")
+
+
 def rebuilds_time(*, database: str, env: dict, new: int) -> dict:
     """Both match-graph rebuilds, on this run's data: `new` events copied from the history
     folded in by an incremental run, then a full rebuild over every event, and the two
     compared to the last counter (benchmarks/matchgraph_incremental.py --verify). Returns
     its JSON summary: per rebuild ("Incremental rebuild", "Full rebuild") its wall seconds
     and steps, and `differ`, the checksums the two disagree on."""
-    # Fresh statistics first, as autovacuum would keep them (it is off on some machines):
-    # the rebuild's anti-joins get nested-loop plans over millions of rows on stale ones.
-    psql(database, "ANALYZE")
     command = [str(PYTHON), "-m", "benchmarks.matchgraph_incremental", "--new", str(new)]
     process = subprocess.Popen(
         [*command, "--verify", "--json"], cwd=ROOT, env=env, text=True, stdout=subprocess.PIPE
@@ -212,7 +228,6 @@ def rebuilds_time(*, database: str, env: dict, new: int) -> dict:
         log(line.rstrip())
         lines.append(line)
     process.wait()
-    psql(database, "ANALYZE")
     # A run that fell back to a full one, or that disagrees, still ends with its summary:
     # the report says FAIL. Anything else (a crash) stops the benchmark.
     if not lines or not lines[-1].startswith("{"):
@@ -239,8 +254,10 @@ def server_start(*, port: int, env: dict, workers: int) -> subprocess.Popen:
             raise SystemExit(f"gunicorn on port {port} exited with status {process.returncode}")
         answered = server_nonce(f"http://127.0.0.1:{port}")
         if answered == nonce:
-            return process
-        if answered is not None:
+            # Every worker forked: the run counts those it ends with against these.
+            if len(worker_pids(process.pid)) >= workers:
+                return process
+        elif answered is not None:
             process.terminate()
             raise SystemExit(f"another server answers on port {port}; refusing to measure it")
         time.sleep(0.5)
@@ -253,6 +270,14 @@ def worker_pids(master: int) -> list[int]:
     return [int(pid) for pid in children]
 
 
+def workers_replaced(*, master: int, started: set[int]) -> int:
+    """How many of the workers running at the start of the run (`started`, their pids) are
+    gone at its end: gunicorn ended them (a recycling, a timeout, a crash) and forked others,
+    whose first requests found every per-process cache empty (kept search rankings, pages
+    in local memory): a cold request in a row's `after edit` column, not a slow path."""
+    return len(started - set(worker_pids(master)))
+
+
 def peak_memory_mb(master: int) -> float:
     peaks = []
     for pid in worker_pids(master):
@@ -261,13 +286,21 @@ def peak_memory_mb(master: int) -> float:
     return max(peaks, default=0.0)
 
 
-def fetch(url: str, headers: dict) -> tuple[int, str]:
+class Answer(NamedTuple):
+    status: int
+    cache: str  # X-Cache: hit or miss, "" where no page cache answers
+    timing: str  # the server's Server-Timing header (config/timing.py)
+
+
+def fetch(url: str, headers: dict) -> Answer:
     request = urllib.request.Request(url, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, response.headers.get("X-Cache", "")
+            found = response.headers
+            status = response.status
     except urllib.error.HTTPError as error:
-        return error.code, error.headers.get("X-Cache", "")
+        found, status = error.headers, error.code
+    return Answer(status, found.get("X-Cache", ""), found.get("Server-Timing", ""))
 
 
 def wrk(*, url: str, headers: dict, seconds: int, connections: int) -> dict:
@@ -521,6 +554,23 @@ def table(results: list[Result], floor_rps: float) -> str:
     return "\n".join(lines)
 
 
+def after_edit_lines(results: list[Result]) -> list[str]:
+    """Per request after an edit over its budget, what the server said its time went to
+    (its Server-Timing header): the explanation of a failure, written beside it."""
+    lines = []
+    for r in results:
+        for what, ms, timing in (
+            ("an edit", r.after_edit, r.after_edit_timing),
+            ("its top result's edit", r.after_top_edit, r.after_top_edit_timing),
+        ):
+            if ms is not None and ms >= AFTER_EDIT_MS and r.scenario.kind in AFTER_EDIT_KINDS:
+                lines.append(
+                    f"- {r.scenario.name} ({r.scenario.server}), after {what}: {ms:,.0f} ms; "
+                    f"Server-Timing: `{timing or 'none sent'}`"
+                )
+    return lines or [f"- Every request after an edit answered in under {AFTER_EDIT_MS} ms."]
+
+
 def report_write(text: str) -> None:
     current = REPORT.read_text() if REPORT.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
     if BEGIN not in current:
@@ -557,10 +607,21 @@ def main() -> None:
     log(f"== catalog in {args.database}")
     catalog_note = catalog_ensure(database=args.database, size=args.size, env=env)
     log(catalog_note)
+    # The main cached server is this single host's configuration: pages in each worker's
+    # memory, the catalog version in a file every worker reads (catalog/versioning.py).
+    # The uncached server differs from it only in the page cache: same version store, so
+    # that the two rows measure what the page cache saves and nothing else.
+    single_host = {**env, "DJANGO_CATALOG_VERSION_STORE": "file"}
     rebuilds = None
+    database_tidy(args.database)
     if not args.skip_rebuild:
         log(f"== match graph: {INCREMENTAL_EVENTS:,} new events folded in, then a full rebuild")
-        rebuilds = rebuilds_time(database=args.database, env=env, new=INCREMENTAL_EVENTS)
+        # With the servers' own version store: a rebuild that bumped another store left
+        # them reading term statistics marked before its write, and the first search
+        # after the next edit counted those terms whole (0.3-0.6 s, BENCHMARKS.md).
+        rebuilds = rebuilds_time(database=args.database, env=single_host, new=INCREMENTAL_EVENTS)
+        manage("shell", "--no-imports", "-c", _BUMP, env=env)  # the database store's server
+        database_tidy(args.database)
     counts = {
         table_name: int(psql(args.database, f"SELECT count(*) FROM {table_name}"))
         for table_name in (
@@ -572,11 +633,6 @@ def main() -> None:
     manage("collectstatic", "--noinput", "-v0", env=env)
     targets = targets_pick(args.database)
     log(f"== targets {json.dumps(targets)}")
-    # The main cached server is this single host's configuration: pages in each worker's
-    # memory, the catalog version in a file every worker reads (catalog/versioning.py).
-    # The uncached server differs from it only in the page cache: same version store, so
-    # that the two rows measure what the page cache saves and nothing else.
-    single_host = {**env, "DJANGO_CATALOG_VERSION_STORE": "file"}
     servers = {
         "cached": (8801, single_host),
         "uncached": (8802, {**single_host, "DJANGO_PAGE_CACHE": "off"}),
@@ -590,13 +646,14 @@ def main() -> None:
     try:
         for name, (port, server_env) in servers.items():
             processes[name] = server_start(port=port, env=server_env, workers=args.workers)
+        started = {name: set(worker_pids(p.pid)) for name, p in processes.items()}
         results = []
         for scenario in scenarios_build(targets, static_path(var_dir)):
             if args.only and args.only not in scenario.name and scenario.kind != "floor":
                 continue
             url = f"http://127.0.0.1:{servers[scenario.server][0]}{scenario.path}"
             began = time.monotonic()
-            status, _ = fetch(url, scenario.headers)
+            status = fetch(url, scenario.headers).status
             first = (time.monotonic() - began) * 1000
             if status != 200:
                 raise SystemExit(f"{scenario.name}: {url} answered {status}")
@@ -611,7 +668,7 @@ def main() -> None:
                 began = time.monotonic()
                 fetch(url, scenario.headers)
                 alone.append((time.monotonic() - began) * 1000)
-            _, cache = fetch(url, scenario.headers)
+            cache = fetch(url, scenario.headers).cache
             numbers = wrk(
                 url=url, headers=scenario.headers, seconds=args.duration,
                 connections=args.connections,
@@ -644,17 +701,24 @@ def main() -> None:
             if result.scenario.kind in ("floor", "static"):
                 continue
             port, server_env = servers[result.scenario.server]
+            url = f"http://127.0.0.1:{port}{result.scenario.path}"
             edit_one(slug=slug, env=server_env)
             began = time.monotonic()
-            fetch(f"http://127.0.0.1:{port}{result.scenario.path}", result.scenario.headers)
+            result.after_edit_timing = fetch(url, result.scenario.headers).timing
             result.after_edit = (time.monotonic() - began) * 1000
+            log(f"after an edit: {result.scenario.name}: {result.after_edit_timing}")
             if result.scenario.kind == "search":
                 query = parse_qs(urlsplit(result.scenario.path).query)["q"][0]
                 edit_top_result(query=query, env=server_env)
                 began = time.monotonic()
-                fetch(f"http://127.0.0.1:{port}{result.scenario.path}", result.scenario.headers)
+                result.after_top_edit_timing = fetch(url, result.scenario.headers).timing
                 result.after_top_edit = (time.monotonic() - began) * 1000
+                log(f"after its top result's edit: {result.after_top_edit_timing}")
         memory = {name: peak_memory_mb(p.pid) for name, p in processes.items()}
+        replaced = {
+            name: workers_replaced(master=p.pid, started=started[name])
+            for name, p in processes.items()
+        }
     finally:
         for process in processes.values():
             os.killpg(process.pid, signal.SIGTERM)
@@ -705,6 +769,11 @@ def main() -> None:
         "- Peak worker memory (VmHWM, largest worker per server): "
         + ", ".join(f"{name} {mb:.0f} MB" for name, mb in memory.items())
         + f": {'PASS' if peak < WORKER_MB else 'FAIL'} (<{WORKER_MB} MB).",
+        *after_edit_lines(results),
+        "- Workers replaced during the run (each replacement starts with empty per-process "
+        "caches): "
+        + ", ".join(f"{name} {n} of {args.workers}" for name, n in replaced.items())
+        + ".",
     ]
     text = "\n".join(lines)
     if args.no_write:

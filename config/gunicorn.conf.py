@@ -3,6 +3,7 @@
 import gc
 import multiprocessing
 import os
+import resource
 import socket
 from pathlib import Path
 
@@ -16,12 +17,17 @@ keepalive = 5
 # through Django's logging. Set GUNICORN_ACCESS_LOG=- to see every request.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
-# Recycle workers now and then so that a slow leak can never grow without bound, but
-# rarely: a new worker starts with empty per-process caches (cached pages in local memory,
-# the browse snapshot, search rankings) and pays for them again, seconds at 100,000
-# artifacts. At 2,000 requests/s a limit of 5,000 recycled every worker every few seconds.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "200000"))
-max_requests_jitter = 20000
+# Recycle a worker when its memory grows past GUNICORN_MAX_WORKER_MB (peak resident set,
+# checked after every request in `post_request`), so that a slow leak can never grow
+# without bound, and never on a request count: a new worker starts with empty per-process
+# caches (cached pages in local memory, kept search rankings and candidates) and its first
+# search of each intent ranks it whole again, 0.3-0.5 s at 100,000 artifacts. With a count
+# (200,000 then), a loaded worker was recycled every minute or two, and the searches it
+# then answered first missed the after-edit budget (BENCHMARKS.md, 2026-12-01). A healthy
+# worker peaks at about 150 MB there; GUNICORN_MAX_REQUESTS still sets a count if wanted.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
+max_worker_mb = int(os.environ.get("GUNICORN_MAX_WORKER_MB", "400"))
 # Kernel send buffer of every connection, in bytes: big enough for a whole page (the
 # catalog's is about 85 KB), so a sync worker hands the page to the kernel in one call and
 # takes the next request, instead of waiting for the client to read each 16 KB (Linux's
@@ -34,6 +40,10 @@ send_buffer_bytes = int(os.environ.get("GUNICORN_SEND_BUFFER_BYTES", str(512 * 1
 # GUNICORN_PRELOAD=0 loads the application in each worker instead, each building its own
 # snapshot on its first request.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
+
+
+# What the project's template folders hold templates as (pages, and the sitemaps' XML).
+TEMPLATE_SUFFIXES = (".html", ".xml")
 
 
 def when_ready(server):
@@ -61,7 +71,7 @@ def workers_prepare(server):
     for engine in engines.all():
         for directory in map(Path, engine.dirs):
             nested = [d for d in every_dir if d != directory and d.is_relative_to(directory)]
-            for path in sorted(directory.rglob("*.html")):
+            for path in sorted(p for p in directory.rglob("*.*") if p.suffix in TEMPLATE_SUFFIXES):
                 if not any(path.is_relative_to(other) for other in nested):
                     engine.get_template(path.relative_to(directory).as_posix())
     try:
@@ -90,3 +100,16 @@ def post_worker_init(worker):
     (modules, URL patterns, compiled templates) made every full collection a 50-90 ms pause
     on a 2-core machine, the p95-p99 tail of every uncached page in BENCHMARKS.md."""
     gc.freeze()
+
+
+def post_request(worker, req, environ, resp):
+    """Retire the worker after this request once its peak resident set passed
+    max_worker_mb (ru_maxrss: kibibytes on Linux): gunicorn's own max_requests ends a worker
+    the same way, and the arbiter forks its replacement."""
+    if resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > max_worker_mb * 1024:
+        worker.log.warning(
+            "Worker %s passed %s MB of memory: retiring it after this request",
+            worker.pid,
+            max_worker_mb,
+        )
+        worker.alive = False

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that its `total` covers every other middleware (config/timing.py).
+    "config.timing.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -360,6 +362,10 @@ AXES_VERBOSE = False
 
 # benchmarks/: a trivial view to measure the framework's floor (never on in production).
 BENCH_VIEWS = env_bool("DJANGO_BENCH_VIEWS")
+# A Server-Timing header on every response (config/timing.py): where its time went. Off in
+# production unless asked (`make bench` turns it on): it tells anyone how a search was
+# answered and how long the database took.
+SERVER_TIMING = env_bool("DJANGO_SERVER_TIMING", default=DEBUG)
 # Echoed by /healthz in X-Server-Nonce so that a benchmark knows it drives the server it
 # started (benchmarks/server_check.py); unset in production.
 SERVER_NONCE = os.environ.get("DJANGO_SERVER_NONCE", "")

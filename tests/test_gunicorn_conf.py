@@ -81,6 +81,7 @@ def test_workers_are_forked_with_templates_compiled_and_the_browse_snapshot_buil
     assert not any(name.startswith("jinja2/") for name in loader.get_template_cache)
     jinja_cache = {name for _, name in engines["jinja2"].env.cache}
     assert {"layout.html", "compare/page.html", "components/score_chart.html"} <= jinja_cache
+    assert "sitemaps/urlset.xml" in jinja_cache
 
 
 def test_a_failed_build_is_logged_and_the_server_starts(monkeypatch):
@@ -102,3 +103,41 @@ def test_failed_name_families_are_logged_and_the_server_starts(derived_cache, mo
     logged: list[str] = []
     runpy.run_path(str(CONF))["when_ready"](_server(preload=True, logged=logged))
     assert logged == ["Name families not built before the workers start"]
+
+
+def _worker() -> SimpleNamespace:
+    """What gunicorn's worker hands `post_request`, as far as ours reads it."""
+    logged: list[str] = []
+    return SimpleNamespace(
+        pid=4242,
+        alive=True,
+        logged=logged,
+        log=SimpleNamespace(warning=lambda *a: logged.append(a[0] % a[1:])),
+    )
+
+
+def test_workers_are_not_recycled_on_a_request_count_unless_asked(monkeypatch):
+    # A recycled worker starts with empty per-process caches: its first searches rank
+    # their intents whole again.
+    assert runpy.run_path(str(CONF))["max_requests"] == 0
+    monkeypatch.setenv("GUNICORN_MAX_REQUESTS", "50000")
+    conf = runpy.run_path(str(CONF))
+    assert (conf["max_requests"], conf["max_requests_jitter"]) == (50000, 5000)
+
+
+def test_a_worker_is_retired_once_its_memory_passes_the_limit(monkeypatch):
+    monkeypatch.setenv("GUNICORN_MAX_WORKER_MB", "1")  # this test process is far past it
+    worker = _worker()
+    runpy.run_path(str(CONF))["post_request"](worker, None, {}, None)
+    assert worker.alive is False
+    assert worker.logged == ["Worker 4242 passed 1 MB of memory: retiring it after this request"]
+
+
+def test_a_worker_under_the_memory_limit_keeps_serving(monkeypatch):
+    monkeypatch.setenv("GUNICORN_MAX_WORKER_MB", str(1024 * 1024))  # a terabyte
+    worker = _worker()
+    conf = runpy.run_path(str(CONF))
+    assert conf["max_worker_mb"] == 1024 * 1024
+    conf["post_request"](worker, None, {}, None)
+    assert worker.alive is True
+    assert worker.logged == []

@@ -46,6 +46,7 @@ from catalog.models import Artifact, Capability, Status, Tag
 from comparisons.browse.declarations import CATALOG_FILTERS, UNKNOWN, AnyOf
 from comparisons.browse.sorting import DEFAULT_ORDERING, DEFAULT_SORT, SORT_ORDERINGS
 from comparisons.caching.derived import derived_cache_versions
+from config.timing import timing_note, timing_span
 
 # Rows fetched per round trip while streaming.
 CHUNK = 5000
@@ -243,6 +244,7 @@ def browse_snapshot_patch(
         patched = _patched(snapshot, changes) if changes is not None else None
         if patched is not None and changes is not None:
             return dataclasses.replace(patched, version=version, facts=facts, mark=changes.mark)
+    timing_note("snapshot-patch", description="not patchable: built whole")
     return browse_snapshot_build(version=version, facts=facts)
 
 
@@ -474,7 +476,9 @@ def browse_snapshot_get() -> BrowseSnapshot:
         if snapshot is not None and (snapshot.version, snapshot.facts) == versions:
             return snapshot
         if snapshot is not None:
-            _current = browse_snapshot_patch(snapshot, version=version, facts=facts)
+            with timing_span("snapshot", description="brought up to date"):
+                _current = browse_snapshot_patch(snapshot, version=version, facts=facts)
         else:
-            _current = browse_snapshot_build(version=version, facts=facts)
+            with timing_span("snapshot", description="built whole"):
+                _current = browse_snapshot_build(version=version, facts=facts)
         return _current

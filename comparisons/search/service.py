@@ -44,6 +44,7 @@ from comparisons.search.normalise import (
 )
 from comparisons.search.scoring import ArtifactScore, CapabilityCandidate, artifacts_score
 from comparisons.search.stats import CorpusStats, corpus_stats, derived_cache_key
+from config.timing import timing_note, timing_span
 
 PER_PAGE = 10
 # Matching capabilities shown under one result before "N more".
@@ -288,7 +289,11 @@ def _candidates(
         kept = _candidates_patched(
             backend=backend, reuse=reuse, terms=terms, match_terms=present, match_all=match_all
         )
-        if kept is None:
+        mode = "every term" if match_all else "any term"
+        if kept is not None:
+            timing_note("candidates", description=f"{mode}: kept, edited artifacts read again")
+        else:
+            timing_note("candidates", description=f"{mode}: read whole")
             read = backends.CANDIDATE_LIMIT + CANDIDATE_SPARE
             found = backend.candidates(
                 terms=terms, match_terms=present, match_all=match_all, limit=read
@@ -539,7 +544,7 @@ def _scored(
     name matches and the artifacts the constraints alone find.
 
     After an edit (a new catalog version), a kept ranking is carried forward when the edit
-    provably cannot move it (`_unmoved`), and computed again otherwise."""
+    provably cannot move it (`_moved_by`), and computed again otherwise."""
     if not intent:
         return EMPTY_RANKING
     if versions is None:
@@ -555,48 +560,60 @@ def _scored(
         return ranking
     applied = " ".join(c.key for c in parsed.constraints)
     key = derived_cache_key(kind="ranking", version="kept", text=f"{intent}\n{applied}")
-    kept = derived_cache_get_many([key]).get(key)
-    if kept is not None and kept.version == versions[0]:
-        return kept.ranking
-    changes = (
-        catalog_changes_since(mark=kept.mark, limit=MAX_CARRIED_ARTIFACTS)
-        if kept is not None
-        else None
-    )
-    # Taken before anything below is read: what changes from here on is seen next time.
-    mark = changes.mark if changes is not None else catalog_journal_mark()
-    stats = _stats(terms=terms, version=versions[0])
-    met = _met_carried(kept=kept, changes=changes, parsed=parsed) if kept is not None else None
-    if met is None:
-        met = _constraints_met(parsed)
-    unmoved = kept is not None and _unmoved(
-        kept=kept, changes=changes, stats=stats, met=met, intent=intent, terms=terms
-    )
-    # The candidates are kept apart from the ranking (thousands of rows), with their own
-    # journal mark: read only when the ranking must be computed again, and patched when
-    # only some artifacts changed since they were read.
-    candidates_key = derived_cache_key(kind="candidates", version="kept", text=key)
-    if kept is not None and unmoved:
-        derived_cache_set_many(
-            {key: KeptRanking(version=versions[0], mark=mark, stats=stats, ranking=kept.ranking)},
-            timeout=settings.PAGE_CACHE_SECONDS,
+    with timing_span("ranking") as timing:
+        kept = derived_cache_get_many([key]).get(key)
+        if kept is not None and kept.version == versions[0]:
+            timing.description = "kept for this catalog version"
+            return kept.ranking
+        changes = (
+            catalog_changes_since(mark=kept.mark, limit=MAX_CARRIED_ARTIFACTS)
+            if kept is not None
+            else None
         )
-        return kept.ranking
-    reuse = None
-    kept_candidates = derived_cache_get_many([candidates_key]).get(candidates_key)
-    if kept_candidates is not None and kept_candidates.mark is not None:
-        since = catalog_changes_since(mark=kept_candidates.mark, limit=MAX_CARRIED_ARTIFACTS)
-        if since is not None and not (since.ranks or since.tags):
-            reuse = CandidateReuse(kept=kept_candidates, edited=since.artifact_ids)
-    ranking, candidates = _ranking(
-        intent=intent,
-        terms=terms,
-        versions=versions,
-        parsed=parsed,
-        stats=stats,
-        met=met,
-        reuse=reuse,
-    )
+        # Taken before anything below is read: what changes from here on is seen next time.
+        mark = changes.mark if changes is not None else catalog_journal_mark()
+        stats = _stats(terms=terms, version=versions[0])
+        met = _met_carried(kept=kept, changes=changes, parsed=parsed) if kept is not None else None
+        if met is None:
+            met = _constraints_met(parsed)
+        moved_by = (
+            "none kept in this process"
+            if kept is None
+            else _moved_by(
+                kept=kept, changes=changes, stats=stats, met=met, intent=intent, terms=terms
+            )
+        )
+        # The candidates are kept apart from the ranking (thousands of rows), with their
+        # own journal mark: read only when the ranking must be computed again, and patched
+        # when only some artifacts changed since they were read.
+        candidates_key = derived_cache_key(kind="candidates", version="kept", text=key)
+        if kept is not None and moved_by is None:
+            derived_cache_set_many(
+                {
+                    key: KeptRanking(
+                        version=versions[0], mark=mark, stats=stats, ranking=kept.ranking
+                    )
+                },
+                timeout=settings.PAGE_CACHE_SECONDS,
+            )
+            timing.description = "carried past the edits"
+            return kept.ranking
+        reuse = None
+        kept_candidates = derived_cache_get_many([candidates_key]).get(candidates_key)
+        if kept_candidates is not None and kept_candidates.mark is not None:
+            since = catalog_changes_since(mark=kept_candidates.mark, limit=MAX_CARRIED_ARTIFACTS)
+            if since is not None and not (since.ranks or since.tags):
+                reuse = CandidateReuse(kept=kept_candidates, edited=since.artifact_ids)
+        timing.description = f"computed ({moved_by})"
+        ranking, candidates = _ranking(
+            intent=intent,
+            terms=terms,
+            versions=versions,
+            parsed=parsed,
+            stats=stats,
+            met=met,
+            reuse=reuse,
+        )
     kept_values: dict[str, object] = {
         key: KeptRanking(version=versions[0], mark=mark, stats=stats, ranking=ranking)
     }
@@ -638,7 +655,7 @@ def _met_carried(
     return found if ordered and ordered[0] == found[-1] else None
 
 
-def _unmoved(
+def _moved_by(
     *,
     kept: KeptRanking,
     changes: JournalChanges | None,
@@ -646,13 +663,14 @@ def _unmoved(
     met: tuple[int, ...],
     intent: str,
     terms: list[Term],
-) -> bool:
-    """Whether the edits since `kept` leave its ranking exactly as a fresh computation
+) -> str | None:
+    """None when the edits since `kept` leave its ranking exactly as a fresh computation
     would give it, given the corpus statistics and the artifacts the constraints alone
-    find (`met`) now. They do when they changed only some artifacts (no ranks, rates or tag
-    names, which the journal records for any number of artifacts), none of them is ranked
-    or found by the constraints, the statistics and the constraints' finds are the same,
-    and none of them can enter: no published capability of theirs is a word match in the
+    find (`met`) now; else what may have moved it, in words (the Server-Timing header's).
+    They leave it when they changed only some artifacts (no ranks, rates or tag names,
+    which the journal records for any number of artifacts), none of them is ranked or
+    found by the constraints, the statistics and the constraints' finds are the same, and
+    none of them can enter: no published capability of theirs is a word match in the
     ranking's own mode (every term, or any), and no name of theirs is near the intent.
     Equal statistics mean the word-match mode and every other artifact's scores are as
     they were (only the edited artifacts' documents changed), and their facts, rates and
@@ -661,23 +679,29 @@ def _unmoved(
     Why: the editor's save of one artifact made every intent's next search compute its
     ranking again (0.1-0.7 s at 100,000 artifacts, BENCHMARKS.md); most edits touch an
     artifact most intents never rank."""
-    if changes is None or changes.ranks or changes.tags:
-        return False
-    if stats != kept.stats or met != kept.ranking.met:
-        return False
+    if changes is None:
+        return "the journal cannot say what changed"
+    if changes.ranks or changes.tags:
+        return "ranks or tag names changed"
+    if stats != kept.stats:
+        return "the term statistics changed"
+    if met != kept.ranking.met:
+        return "the constraints find other artifacts"
     edited = changes.artifact_ids
     if not edited:
-        return True
+        return None
     if any(row[0] in edited for row in kept.ranking.rows) or not edited.isdisjoint(met):
-        return False
+        return "an edited artifact is ranked"
     backend = backend_get()
     counted, _ = terms_split(terms)
     present = [t for t, df in zip(counted, stats.frequencies, strict=True) if df] if stats else []
     if present and backend.documents_match(
         match_terms=present, match_all=kept.ranking.all_terms, artifact_ids=edited
     ):
-        return False
-    return not backend.name_matches(text=intent.replace("-", ""), artifact_ids=edited)
+        return "an edited artifact's words match"
+    if backend.name_matches(text=intent.replace("-", ""), artifact_ids=edited):
+        return "an edited artifact's name is near the intent"
+    return None
 
 
 def search_run(

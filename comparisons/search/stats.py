@@ -55,6 +55,7 @@ from comparisons.caching.derived import (
 from comparisons.models import TermStatistic
 from comparisons.search.backends import ROW_BY_ROW_BUCKETS, Buckets, SearchBackend
 from comparisons.search.normalise import Term
+from config.timing import Metric, timing_span
 
 logger = logging.getLogger(__name__)
 
@@ -142,6 +143,15 @@ def term_statistics_get(
     for every published capability}), exact now: from the shared table as it stands under
     facts_version, else patched from the change journal, else counted whole; the table is
     then brought up to date (a failed write only costs the reuse)."""
+    with timing_span("stats", description=f"{len(terms)} read from the table") as timing:
+        return _term_statistics(
+            backend=backend, terms=terms, facts_version=facts_version, timing=timing
+        )
+
+
+def _term_statistics(
+    *, backend: SearchBackend, terms: dict[str, Term | None], facts_version: str, timing: Metric
+) -> dict[str, int]:
     rows = {
         row.term: row
         for row in TermStatistic.objects.filter(key__in=[_statistic_key(i) for i in terms])
@@ -167,7 +177,8 @@ def term_statistics_get(
             # edit of an artifact's own fields that kept its status changes no count.
             dirty = frozenset(pk // BUCKET_WIDTH for pk in changes.document_artifact_ids)
             stale_counts.append((row.term, counts, dirty))
-    for dirty, rows_counts in _passes(stale_counts).items():
+    passes = _passes(stale_counts)
+    for dirty, rows_counts in passes.items():
         recounted = backend.document_counts(
             terms=[terms[identity] for identity, _ in rows_counts],
             buckets=Buckets(width=BUCKET_WIDTH, numbers=dirty),
@@ -181,6 +192,11 @@ def term_statistics_get(
             terms=[terms[i] for i in ordered], buckets=Buckets(width=BUCKET_WIDTH)
         )
         patched |= dict(zip(ordered, counted, strict=True))
+    timing.description = (
+        f"{len(current)} current, {len(patched) - len(whole)} recounted in "
+        f"{sum(map(len, passes))} buckets, {len(whole)} counted whole "
+        f"({len(unknown)} never counted, {len(whole) - len(unknown)} not patchable)"
+    )
     _statistics_write(counts=patched, facts_version=facts_version, mark=mark)
     return current | {identity: sum(counts.values()) for identity, counts in patched.items()}
 

@@ -31,6 +31,7 @@ from comparisons.search.evidence import (
 )
 from comparisons.search.normalise import QUERY_MAX_LENGTH, intent_normalise, query_clean
 from comparisons.search.service import MAX_DROPS, SearchOutcome, search_run
+from config.timing import timing_note
 
 logger = logging.getLogger(__name__)
 
@@ -165,6 +166,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     versions = derived_cache_versions() if intent_normalise(query_clean(raw_query)) else None
     key = _page_key(request=request, versions=versions, partial=partial)
     page = derived_cache_get_many([key]).get(key) if key is not None else None
+    timing_note("page", description="rendered" if page is None else "kept for this catalog version")
     if page is None:
         outcome = search_run(
             query=raw_query,

@@ -1,5 +1,11 @@
 """The benchmark's bookkeeping: budget verdicts, the table, and BENCHMARKS.md's markers."""
 
+import os
+import signal
+import subprocess
+import sys
+import time
+
 import pytest
 
 from benchmarks import run
@@ -68,6 +74,27 @@ def test_a_searchs_edits_are_each_held_to_the_budget(after_edit, after_top_edit,
     assert cells[10:12] == [str(after_edit), "-" if after_top_edit is None else str(after_top_edit)]
 
 
+def test_a_request_over_budget_after_an_edit_is_written_with_the_servers_timing():
+    slow = _result("search", p95=10)
+    slow.after_edit, slow.after_edit_timing = 150, 'total;dur=150.2, ranking;desc="computed"'
+    slow.after_top_edit, slow.after_top_edit_timing = 149, "total;dur=149.0"
+    quick = _result("compare")
+    quick.after_edit, quick.after_edit_timing = 20, "total;dur=20.0"
+    floor = _result("floor")  # never edited: no budget
+    assert run.after_edit_lines([floor, quick, slow]) == [
+        "- Page (cached), after an edit: 150 ms; Server-Timing: `total;dur=150.2, "
+        'ranking;desc="computed"`'
+    ]
+    slow.after_edit = 149
+    assert run.after_edit_lines([floor, quick, slow]) == [
+        "- Every request after an edit answered in under 150 ms."
+    ]
+    slow.after_top_edit, slow.after_top_edit_timing = 400, ""
+    assert run.after_edit_lines([slow]) == [
+        "- Page (cached), after its top result's edit: 400 ms; Server-Timing: `none sent`"
+    ]
+
+
 def _rebuilds(incremental: float, full: float, differ: list[str]) -> dict:
     def run_of(seconds: float) -> dict:
         return {"seconds": seconds, "steps": {"intents": 0.5, "ranks": 1.25}}
@@ -110,3 +137,37 @@ def test_an_incremental_run_that_fell_back_to_a_full_one_fails():
         "- Incremental match-graph rebuild: FAIL, the run was full "
         "(search or choice events were deleted)."
     ]
+
+
+# A stand-in for gunicorn's arbiter: it keeps two child processes, forking a new one for
+# each that ends.
+_ARBITER = """
+import subprocess, time
+children = [subprocess.Popen(["sleep", "60"]) for _ in range(2)]
+while True:
+    children = [c if c.poll() is None else subprocess.Popen(["sleep", "60"]) for c in children]
+    time.sleep(0.02)
+"""
+
+
+def _children_when(master: int, ready) -> set[int]:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        children = set(run.worker_pids(master))
+        if ready(children):
+            return children
+        time.sleep(0.02)
+    raise AssertionError("the arbiter's children never settled")
+
+
+def test_workers_replaced_during_a_run_are_counted():
+    arbiter = subprocess.Popen([sys.executable, "-c", _ARBITER], start_new_session=True)
+    try:
+        started = _children_when(arbiter.pid, lambda children: len(children) == 2)
+        assert run.workers_replaced(master=arbiter.pid, started=started) == 0
+        os.kill(min(started), signal.SIGKILL)
+        _children_when(arbiter.pid, lambda children: len(children) == 2 and children != started)
+        assert run.workers_replaced(master=arbiter.pid, started=started) == 1
+    finally:
+        os.killpg(arbiter.pid, signal.SIGKILL)
+        arbiter.wait()

@@ -1,5 +1,5 @@
 """Rankings carried forward across edits that cannot move them (comparisons/search/service.py,
-`_unmoved`): after random committed edits of every kind, the ranking a search reads equals
+`_moved_by`): after random committed edits of every kind, the ranking a search reads equals
 one computed fresh, and an edit elsewhere in the catalog costs no ranking query.
 Runs on SQLite and on PostgreSQL."""
 
@@ -74,10 +74,14 @@ def _rows(query: str, *, fresh: bool) -> list[tuple]:
 @pytest.mark.parametrize("seed", range(4))
 def test_the_ranking_read_after_random_edits_equals_a_fresh_one(seed, derived_cache, monkeypatch):
     carried = []
-    unmoved = service._unmoved
-    monkeypatch.setattr(
-        service, "_unmoved", lambda **k: carried.append(unmoved(**k)) or carried[-1]
-    )
+    moved_by = service._moved_by
+
+    def recorded(**kwargs):
+        reason = moved_by(**kwargs)
+        carried.append(reason is None)
+        return reason
+
+    monkeypatch.setattr(service, "_moved_by", recorded)
     editor = _titled_catalog(seed)
     for query in QUERIES:
         _rows(query, fresh=False)
