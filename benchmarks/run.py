@@ -142,8 +142,11 @@ _EDIT_TOP = (
 )
 
 
-# A committed write of anything, as the rebuild's own (scope "all"), into a version store.
-_BUMP = "from catalog.versioning import catalog_version_bump; catalog_version_bump()"
+# What a rebuild records (ranks, and the facts version moved), into another version store.
+_BUMP = (
+    "from catalog.journal import RANKS; from catalog.versioning import catalog_version_bump; "
+    "catalog_version_bump(scope=RANKS)"
+)
 
 
 def edit_top_result(*, query: str, env: dict) -> None:
