@@ -16,8 +16,11 @@ transaction as the write, so a rolled-back write records nothing):
   an editor's verdict of one of its comparisons). Readers that derive from those documents
   only (search statistics) skip it (`JournalChanges.document_artifact_ids`); the others
   read it as "artifact";
-- scope "ranks": score components, ranks, rank ranges, provisional flags and jobs of any
-  number of artifacts changed, and nothing else (score recomputes, match-graph rebuilds);
+- scope "ranks": what search events and score recomputes derive changed, for any number of
+  artifacts, and nothing else: score components, ranks, rank ranges, provisional flags and
+  jobs; artifacts' and capabilities' match counters (`times_matched`, success rates) and
+  pair evidence (score recomputes, match-graph rebuilds, full or incremental). No search
+  document, tag name, status or other field an editor or an importer writes;
 - scope "tags": tag names or slugs changed (which artifacts carry which tag did not);
 - scope "all": anything may have changed (a writer that cannot say: bulk loads).
 

@@ -3,7 +3,7 @@
 import gc
 import multiprocessing
 import os
-import resource
+import random
 import socket
 from pathlib import Path
 
@@ -17,17 +17,16 @@ keepalive = 5
 # through Django's logging. Set GUNICORN_ACCESS_LOG=- to see every request.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
-# Recycle a worker when its memory grows past GUNICORN_MAX_WORKER_MB (peak resident set,
-# checked after every request in `post_request`), so that a slow leak can never grow
-# without bound, and never on a request count: a new worker starts with empty per-process
-# caches (cached pages in local memory, kept search rankings and candidates) and its first
-# search of each intent ranks it whole again, 0.3-0.5 s at 100,000 artifacts. With a count
-# (200,000 then), a loaded worker was recycled every minute or two, and the searches it
-# then answered first missed the after-edit budget (BENCHMARKS.md, 2026-12-01). A healthy
-# worker peaks at about 150 MB there; GUNICORN_MAX_REQUESTS still sets a count if wanted.
+# Recycle a worker when its own memory grows past GUNICORN_MAX_WORKER_MB (checked every
+# MEMORY_CHECK_EVERY requests in `post_request`), so that a slow leak can never grow without
+# bound, and never on a request count: a new worker starts with empty per-process caches
+# (cached pages in local memory, kept search rankings and candidates) and its first search
+# of each intent ranks it whole again, 0.3-0.5 s at 100,000 artifacts. A healthy worker
+# holds about 150 MB at 100,000 artifacts. GUNICORN_MAX_REQUESTS still sets a count.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
 max_worker_mb = int(os.environ.get("GUNICORN_MAX_WORKER_MB", "400"))
+MEMORY_CHECK_EVERY = 1000
 # Kernel send buffer of every connection, in bytes: big enough for a whole page (the
 # catalog's is about 85 KB), so a sync worker hands the page to the kernel in one call and
 # takes the next request, instead of waiting for the client to read each 16 KB (Linux's
@@ -98,18 +97,45 @@ def workers_prepare(server):
 def post_worker_init(worker):
     """Keep the loaded application out of garbage collection: its ~90,000 long-lived objects
     (modules, URL patterns, compiled templates) made every full collection a 50-90 ms pause
-    on a 2-core machine, the p95-p99 tail of every uncached page in BENCHMARKS.md."""
+    on a 2-core machine, the p95-p99 tail of every uncached page in BENCHMARKS.md. And give
+    the worker its own memory limit, up to a tenth above max_worker_mb, so that workers
+    growing alike (every one rebuilding its snapshot after a bulk write) are not all
+    retired at the same request."""
     gc.freeze()
+    worker.memory_limit_mb = max_worker_mb * random.uniform(1.0, 1.1)
+    worker.requests_unchecked = 0
+
+
+def worker_private_mb() -> float | None:
+    """This process's own memory in MB: the pages only it maps (Private_Clean and
+    Private_Dirty of /proc/self/smaps_rollup, Linux 4.14+), not those it still shares with
+    the preloaded master; None where that file does not exist. Why not ru_maxrss: a peak
+    never comes down, and it counts the master's pages every worker shares."""
+    try:
+        text = Path("/proc/self/smaps_rollup").read_text()
+    except OSError:
+        return None
+    kilobytes = sum(
+        int(line.split()[1]) for line in text.splitlines() if line.startswith("Private_")
+    )
+    return kilobytes / 1024
 
 
 def post_request(worker, req, environ, resp):
-    """Retire the worker after this request once its peak resident set passed
-    max_worker_mb (ru_maxrss: kibibytes on Linux): gunicorn's own max_requests ends a worker
+    """Every MEMORY_CHECK_EVERY requests, retire the worker after this one once its own
+    memory passed its limit (`post_worker_init`): gunicorn's own max_requests ends a worker
     the same way, and the arbiter forks its replacement."""
-    if resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > max_worker_mb * 1024:
+    worker.requests_unchecked = getattr(worker, "requests_unchecked", 0) + 1
+    if worker.requests_unchecked < MEMORY_CHECK_EVERY:
+        return
+    worker.requests_unchecked = 0
+    limit = getattr(worker, "memory_limit_mb", max_worker_mb)
+    private = worker_private_mb()
+    if private is not None and private > limit:
         worker.log.warning(
-            "Worker %s passed %s MB of memory: retiring it after this request",
+            "Worker %s holds %.0f MB of its own, over its %.0f MB: retiring it after this request",
             worker.pid,
-            max_worker_mb,
+            private,
+            limit,
         )
         worker.alive = False

@@ -2,11 +2,13 @@
 Timing, https://www.w3.org/TR/server-timing/), for a browser's developer tools and for
 `make bench`, which writes it beside every request over its after-edit budget.
 
-On with DJANGO_SERVER_TIMING (default: DEBUG). The middleware writes `total` (the whole
-response, including a page-cache hit) and `db` (time in queries on the default database,
-with their count), then what the code noted on the way: how a search got its ranking and
-its statistics (comparisons/search/), how the browse snapshot was brought up to date. Off,
-noting costs one context-variable read.
+On with DJANGO_SERVER_TIMING (default: DEBUG). The middleware writes `total` (everything
+until the response is handed back to the server, a page-cache hit included; a streamed
+body, such as a static file's, is sent after it) and `db` (time in queries on the default
+database, with their count), then what the code noted on the way: how a search got its
+ranking and its statistics (comparisons/search/), how the browse snapshot was brought up
+to date. Off, noting costs one context-variable read. On in production, it tells anyone
+how long the database took and whether someone ran the same search lately ("page kept").
 
 Why not django-server-timing: it keeps metrics in a thread-local that only a response
 clears, so code that notes outside a request (the task worker, management commands) grows

@@ -1,5 +1,6 @@
 """The production server settings (config/gunicorn.conf.py)."""
 
+import gc
 import runpy
 import socket
 from pathlib import Path
@@ -105,39 +106,63 @@ def test_failed_name_families_are_logged_and_the_server_starts(derived_cache, mo
     assert logged == ["Name families not built before the workers start"]
 
 
-def _worker() -> SimpleNamespace:
-    """What gunicorn's worker hands `post_request`, as far as ours reads it."""
+def _worker(conf: dict) -> SimpleNamespace:
+    """A worker as gunicorn hands it to `post_request`, after our `post_worker_init`."""
     logged: list[str] = []
-    return SimpleNamespace(
+    worker = SimpleNamespace(
         pid=4242,
         alive=True,
         logged=logged,
         log=SimpleNamespace(warning=lambda *a: logged.append(a[0] % a[1:])),
     )
+    conf["post_worker_init"](worker)
+    gc.unfreeze()  # what it froze is this test process's, not a worker's
+    return worker
+
+
+def _requests(conf: dict, worker: SimpleNamespace, count: int) -> None:
+    for _ in range(count):
+        conf["post_request"](worker, None, {}, None)
 
 
 def test_workers_are_not_recycled_on_a_request_count_unless_asked(monkeypatch):
     # A recycled worker starts with empty per-process caches: its first searches rank
     # their intents whole again.
+    monkeypatch.delenv("GUNICORN_MAX_REQUESTS", raising=False)
     assert runpy.run_path(str(CONF))["max_requests"] == 0
     monkeypatch.setenv("GUNICORN_MAX_REQUESTS", "50000")
     conf = runpy.run_path(str(CONF))
     assert (conf["max_requests"], conf["max_requests_jitter"]) == (50000, 5000)
 
 
-def test_a_worker_is_retired_once_its_memory_passes_the_limit(monkeypatch):
-    monkeypatch.setenv("GUNICORN_MAX_WORKER_MB", "1")  # this test process is far past it
-    worker = _worker()
-    runpy.run_path(str(CONF))["post_request"](worker, None, {}, None)
-    assert worker.alive is False
-    assert worker.logged == ["Worker 4242 passed 1 MB of memory: retiring it after this request"]
-
-
-def test_a_worker_under_the_memory_limit_keeps_serving(monkeypatch):
-    monkeypatch.setenv("GUNICORN_MAX_WORKER_MB", str(1024 * 1024))  # a terabyte
-    worker = _worker()
+def test_a_worker_is_retired_once_its_own_memory_passes_its_limit(monkeypatch):
+    monkeypatch.setenv("GUNICORN_MAX_WORKER_MB", "1")  # this test process holds far more
     conf = runpy.run_path(str(CONF))
-    assert conf["max_worker_mb"] == 1024 * 1024
-    conf["post_request"](worker, None, {}, None)
+    worker = _worker(conf)
+    # Each worker its own limit, up to a tenth above the setting.
+    assert 1 <= worker.memory_limit_mb <= 1.1
+    # Checked every MEMORY_CHECK_EVERY requests, not on every one.
+    _requests(conf, worker, conf["MEMORY_CHECK_EVERY"] - 1)
+    assert worker.alive is True
+    _requests(conf, worker, 1)
+    assert worker.alive is False
+    (message,) = worker.logged
+    assert message.startswith("Worker 4242 holds ") and "retiring it after this request" in message
+
+
+def test_a_worker_under_its_memory_limit_keeps_serving(monkeypatch):
+    monkeypatch.setenv("GUNICORN_MAX_WORKER_MB", str(1024 * 1024))  # a terabyte
+    conf = runpy.run_path(str(CONF))
+    worker = _worker(conf)
+    _requests(conf, worker, 3 * conf["MEMORY_CHECK_EVERY"])
     assert worker.alive is True
     assert worker.logged == []
+
+
+def test_a_workers_own_memory_leaves_out_what_it_shares_with_the_master():
+    conf = runpy.run_path(str(CONF))
+    own = conf["worker_private_mb"]()
+    status = Path("/proc/self/status").read_text()
+    resident = int(status.split("VmRSS:")[1].split()[0]) / 1024
+    # Shared libraries' pages are resident but not this process's own.
+    assert 0 < own < resident

@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from catalog.versioning import catalog_version_bump
+from config import timing
 from config.timing import Metric, timing_header, timing_note, timing_span
 from tests.factories import CapabilityFactory
 
@@ -47,6 +48,7 @@ def test_notes_outside_a_request_go_nowhere(client, settings):
     timing_note("stray", description="from a command")
     with timing_span("stray-span"):
         pass
+    assert timing._metrics.get() is None  # nothing held for them
     settings.SERVER_TIMING = True
     assert "stray" not in _timing(client.get("/healthz"))
 
@@ -88,7 +90,7 @@ def test_a_search_says_how_it_got_its_ranking(client, settings, derived_cache):
     assert first["candidates"] == ("any term: read whole", None)
     # The term and the document count, in the shared table from now on.
     assert first["stats"][0] == (
-        "0 current, 0 recounted in 0 buckets, 2 counted whole (2 never counted, 0 not patchable)"
+        "0 current, 0 patched from 0 buckets, 2 counted whole (2 never counted, 0 not patchable)"
     )
     # The same page again is answered as it was rendered; another page of the same
     # search reads the ranking kept.
@@ -103,7 +105,7 @@ def test_a_search_says_how_it_got_its_ranking(client, settings, derived_cache):
     assert carried["ranking"][0] == "carried past the edits"
     # An artifact's own fields: no document changed, no bucket is counted again.
     assert carried["stats"][0] == (
-        "0 current, 2 recounted in 0 buckets, 0 counted whole (0 never counted, 0 not patchable)"
+        "0 current, 2 patched from 0 buckets, 0 counted whole (0 never counted, 0 not patchable)"
     )
     with transaction.atomic():
         elsewhere.title = "Zorblat widget"
@@ -120,6 +122,6 @@ def test_a_search_says_how_it_got_its_ranking(client, settings, derived_cache):
     catalog_version_bump()
     bulk = timing()
     assert bulk["stats"][0] == (
-        "0 current, 0 recounted in 0 buckets, 2 counted whole (0 never counted, 2 not patchable)"
+        "0 current, 0 patched from 0 buckets, 2 counted whole (0 never counted, 2 not patchable)"
     )
     assert bulk["ranking"][0] == "computed (the journal cannot say what changed)"

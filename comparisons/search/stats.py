@@ -192,9 +192,10 @@ def _term_statistics(
             terms=[terms[i] for i in ordered], buckets=Buckets(width=BUCKET_WIDTH)
         )
         patched |= dict(zip(ordered, counted, strict=True))
+    buckets = frozenset().union(*passes)
     timing.description = (
-        f"{len(current)} current, {len(patched) - len(whole)} recounted in "
-        f"{sum(map(len, passes))} buckets, {len(whole)} counted whole "
+        f"{len(current)} current, {len(patched) - len(whole)} patched from "
+        f"{len(buckets)} buckets, {len(whole)} counted whole "
         f"({len(unknown)} never counted, {len(whole) - len(unknown)} not patchable)"
     )
     _statistics_write(counts=patched, facts_version=facts_version, mark=mark)
