@@ -14,6 +14,7 @@ from django.utils import timezone
 from catalog.journal import PATCHABLE, catalog_changes_since, catalog_journal_mark
 from catalog.models import Artifact, Capability
 from catalog.versioning import catalog_version_bump, catalog_versions_get
+from comparisons.browse.snapshot import browse_snapshot_build, browse_snapshot_get
 from comparisons.models import (
     ChoiceEvent,
     ChoiceTally,
@@ -26,8 +27,12 @@ from comparisons.models import (
     PairEvidence,
     SearchEvent,
 )
+from comparisons.search.backends import backend_get
 from comparisons.search.evidence import choice_record, search_record
 from comparisons.search.matchgraph import SCALE_STEP, STEPS, match_graph_rebuild
+from comparisons.search.normalise import query_terms, terms_split
+from comparisons.search.service import search_run
+from comparisons.search.stats import corpus_stats
 from tests.factories import ArtifactFactory, CapabilityFactory
 
 pytestmark = pytest.mark.django_db
@@ -574,3 +579,50 @@ def test_the_tables_a_rebuild_updates_keep_room_for_in_place_updates():
         "comparisons_match": ["fillfactor=80"],
         "catalog_capability": ["fillfactor=90"],
     }
+
+
+def _snapshot_state(snapshot) -> dict:
+    """What a catalog filter, facet count or the default order reads of a snapshot."""
+    return {
+        "ids": snapshot.ids.tolist(),
+        "columns": {name: column.tolist() for name, column in snapshot.columns.items()},
+        "labels": snapshot.labels,
+        "tags": snapshot.tags.tolist(),
+        "tag_choices": snapshot.tag_choices,
+    }
+
+
+def _answer(query: str, *, fresh: bool) -> list[tuple]:
+    outcome = search_run(query=query, **({"versions": None} if fresh else {}))
+    return [(r.artifact.pk, r.score, r.name_similarity) for r in outcome.results]
+
+
+# Committed writes: the journal's positions are transaction snapshots on PostgreSQL.
+@pytest.mark.django_db(transaction=True)
+def test_what_the_journal_keeps_current_stays_exact_across_a_full_rebuild(graph, derived_cache):
+    """A full run tells the journal only "ranks" (comparisons/search/matchgraph.py): what is
+    patched from the journal after it (the browse snapshot, term statistics, the search's
+    kept data) must answer as if computed fresh, while the run moved counters and ranks."""
+    _first_history(graph)
+    match_graph_rebuild()
+    snapshot = browse_snapshot_get()
+    queries = ("tool", "edit photos")
+    for query in queries:
+        _answer(query, fresh=False)  # kept under this version
+    ranks = dict(Artifact.objects.values_list("pk", "rank"))
+    # Earlier evidence changes (an intent no longer spam), then a full run counts it all.
+    Intent.objects.filter(text="spam me").update(is_spam=False)
+    _more_history(graph)
+    assert match_graph_rebuild().mode == "full"
+    assert dict(Artifact.objects.values_list("pk", "rank")) != ranks
+    patched = browse_snapshot_get()
+    assert patched is not snapshot
+    assert _snapshot_state(patched) == _snapshot_state(browse_snapshot_build())
+    for query in queries:
+        assert _answer(query, fresh=False) == _answer(query, fresh=True), query
+    terms = query_terms("edit photos")
+    counted, _ = terms_split(terms)
+    versions = catalog_versions_get()
+    assert corpus_stats(backend=backend_get(), terms=counted, version=versions[0]) == (
+        corpus_stats(backend=backend_get(), terms=counted, version=None)
+    )
