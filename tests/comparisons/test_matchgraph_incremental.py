@@ -565,19 +565,21 @@ def test_a_deleted_state_row_is_written_again_where_the_next_run_reads_it(graph)
 
 @pytest.mark.postgres
 def test_the_tables_a_rebuild_updates_keep_room_for_in_place_updates():
-    """Migration 0012: pages of the tables whose unindexed counters every run rewrites keep
-    free space, so PostgreSQL can update those rows in place (HOT) instead of adding an entry
-    to every index of the table for each one."""
+    """Migrations 0012 and 0016: pages of the tables whose unindexed counters every run
+    rewrites keep free space, so PostgreSQL can update those rows in place (HOT) instead of
+    adding an entry to every index of the table for each one."""
+    tables = ["comparisons_pairevidence", "comparisons_match", "catalog_capability"]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s)",
-            [["comparisons_pairevidence", "comparisons_match", "catalog_capability"]],
+            [[*tables, "catalog_artifact"]],
         )
         options = dict(cursor.fetchall())
     assert options == {
         "comparisons_pairevidence": ["fillfactor=80"],
         "comparisons_match": ["fillfactor=80"],
         "catalog_capability": ["fillfactor=90"],
+        "catalog_artifact": ["fillfactor=70"],
     }
 
 
