@@ -114,6 +114,7 @@ class ServerTimingMiddleware:
         finally:
             _metrics.reset(token)
         total = Metric("total", seconds=time.perf_counter() - began)
-        database = Metric("db", f"{clock.count} queries", clock.seconds)
+        queries = f"{clock.count} {'query' if clock.count == 1 else 'queries'}"
+        database = Metric("db", queries, clock.seconds)
         response["Server-Timing"] = timing_header([total, database, *metrics])
         return response

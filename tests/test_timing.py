@@ -66,8 +66,11 @@ def test_the_database_time_counts_every_query_of_the_request(client, settings):
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/search/", {"q": "zorblat"})
     timing = _timing(response)
+    assert len(queries) > 1
     assert timing["db"][0] == f"{len(queries)} queries"
     assert 0 < timing["db"][1] <= timing["total"][1]
+    # One query: said in the singular.
+    assert _timing(client.get("/healthz"))["db"][0] == "1 query"
 
 
 @pytest.mark.django_db(transaction=True)
