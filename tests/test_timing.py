@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from catalog.versioning import catalog_version_bump
+from comparisons.browse.snapshot import browse_snapshot_forget
 from config import timing
 from config.timing import Metric, timing_header, timing_note, timing_span
 from tests.factories import CapabilityFactory
@@ -76,7 +77,6 @@ def test_the_database_time_counts_every_query_of_the_request(client, settings):
 @pytest.mark.django_db(transaction=True)
 def test_a_search_says_how_it_got_its_ranking(client, settings, derived_cache):
     settings.SERVER_TIMING = True
-    settings.PAGE_CACHE_ENABLED = False
     CapabilityFactory(title="Zorblat helper")
     elsewhere = CapabilityFactory(title="Quixotic widget")
 
@@ -128,3 +128,22 @@ def test_a_search_says_how_it_got_its_ranking(client, settings, derived_cache):
         "0 current, 0 patched from 0 buckets, 2 counted whole (0 never counted, 2 not patchable)"
     )
     assert bulk["ranking"][0] == "computed (the journal cannot say what changed)"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_catalog_says_how_its_snapshot_was_had(client, settings, derived_cache):
+    settings.SERVER_TIMING = True
+    artifact = CapabilityFactory(title="Zorblat helper").artifact
+    browse_snapshot_forget()
+
+    def snapshot() -> tuple[str, float | None] | None:
+        return _timing(client.get("/artifacts/")).get("snapshot")
+
+    assert snapshot()[0] == "built whole"
+    assert snapshot() is None  # the same version: the process's own, nothing to say
+    with transaction.atomic():
+        artifact.summary = "Edited by an editor."
+        artifact.save()
+    assert snapshot()[0] == "patched from the journal"
+    catalog_version_bump()  # a write the journal cannot detail
+    assert snapshot()[0] == "not patchable: built whole"

@@ -46,7 +46,7 @@ from catalog.models import Artifact, Capability, Status, Tag
 from comparisons.browse.declarations import CATALOG_FILTERS, UNKNOWN, AnyOf
 from comparisons.browse.sorting import DEFAULT_ORDERING, DEFAULT_SORT, SORT_ORDERINGS
 from comparisons.caching.derived import derived_cache_versions
-from config.timing import timing_note, timing_span
+from config.timing import timing_span
 
 # Rows fetched per round trip while streaming.
 CHUNK = 5000
@@ -239,13 +239,14 @@ def browse_snapshot_patch(
     a mark older than its retention) or the database disagrees with the patch (a writer
     that did not record its write).
     """
-    if snapshot.mark is not None:
-        changes = catalog_changes_since(mark=snapshot.mark, limit=MAX_PATCHED)
-        patched = _patched(snapshot, changes) if changes is not None else None
-        if patched is not None and changes is not None:
-            return dataclasses.replace(patched, version=version, facts=facts, mark=changes.mark)
-    timing_note("snapshot-patch", description="not patchable: built whole")
-    return browse_snapshot_build(version=version, facts=facts)
+    with timing_span("snapshot", description="patched from the journal") as timing:
+        if snapshot.mark is not None:
+            changes = catalog_changes_since(mark=snapshot.mark, limit=MAX_PATCHED)
+            patched = _patched(snapshot, changes) if changes is not None else None
+            if patched is not None and changes is not None:
+                return dataclasses.replace(patched, version=version, facts=facts, mark=changes.mark)
+        timing.description = "not patchable: built whole"
+        return browse_snapshot_build(version=version, facts=facts)
 
 
 def _rank_declarations() -> list:
@@ -476,8 +477,7 @@ def browse_snapshot_get() -> BrowseSnapshot:
         if snapshot is not None and (snapshot.version, snapshot.facts) == versions:
             return snapshot
         if snapshot is not None:
-            with timing_span("snapshot", description="brought up to date"):
-                _current = browse_snapshot_patch(snapshot, version=version, facts=facts)
+            _current = browse_snapshot_patch(snapshot, version=version, facts=facts)
         else:
             with timing_span("snapshot", description="built whole"):
                 _current = browse_snapshot_build(version=version, facts=facts)

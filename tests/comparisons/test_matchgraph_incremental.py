@@ -34,6 +34,7 @@ from comparisons.search.normalise import query_terms, terms_split
 from comparisons.search.service import search_run
 from comparisons.search.stats import corpus_stats
 from tests.factories import ArtifactFactory, CapabilityFactory
+from tests.snapshot_state import snapshot_state
 
 pytestmark = pytest.mark.django_db
 
@@ -583,17 +584,6 @@ def test_the_tables_a_rebuild_updates_keep_room_for_in_place_updates():
     }
 
 
-def _snapshot_state(snapshot) -> dict:
-    """What a catalog filter, facet count or the default order reads of a snapshot."""
-    return {
-        "ids": snapshot.ids.tolist(),
-        "columns": {name: column.tolist() for name, column in snapshot.columns.items()},
-        "labels": snapshot.labels,
-        "tags": snapshot.tags.tolist(),
-        "tag_choices": snapshot.tag_choices,
-    }
-
-
 def _answer(query: str, *, fresh: bool) -> list[tuple]:
     outcome = search_run(query=query, **({"versions": None} if fresh else {}))
     return [(r.artifact.pk, r.score, r.name_similarity) for r in outcome.results]
@@ -619,7 +609,7 @@ def test_what_the_journal_keeps_current_stays_exact_across_a_full_rebuild(graph,
     assert dict(Artifact.objects.values_list("pk", "rank")) != ranks
     patched = browse_snapshot_get()
     assert patched is not snapshot
-    assert _snapshot_state(patched) == _snapshot_state(browse_snapshot_build())
+    assert snapshot_state(patched) == snapshot_state(browse_snapshot_build())
     for query in queries:
         assert _answer(query, fresh=False) == _answer(query, fresh=True), query
     terms = query_terms("edit photos")

@@ -24,22 +24,11 @@ from comparisons.browse.snapshot import (
 )
 from comparisons.browse.sorting import SORT_ORDERINGS
 from tests.factories import ArtifactFactory, CapabilityFactory, TagFactory, VendorFactory
+from tests.snapshot_state import snapshot_state
 
 NAMES = ["alpha", "Alpha", "beta", "Gamma", "delta", "epsilon"]
 RANKS_DRAWN = [10, 40, 40, 70, 95]  # ties on purpose
 MODALITIES = list(Modality.values)
-
-
-def _state(snapshot: BrowseSnapshot) -> dict:
-    """Everything a filter, a facet count or the default order reads."""
-    return {
-        "ids": snapshot.ids.tolist(),
-        "columns": {name: column.tolist() for name, column in snapshot.columns.items()},
-        "labels": snapshot.labels,
-        "tags": snapshot.tags.tolist(),
-        "tag_choices": snapshot.tag_choices,
-        "tag_ids": list(snapshot.tag_ids),
-    }
 
 
 def _orders(snapshot: BrowseSnapshot) -> dict[str, list[int]]:
@@ -251,7 +240,7 @@ def test_random_edits_patch_exactly_like_a_fresh_build(seed):
         editor.round()
         snapshot = browse_snapshot_patch(snapshot, version=f"v{n}", facts=f"f{n}")
         fresh = browse_snapshot_build()
-        assert _state(snapshot) == _state(fresh), (seed, n)
+        assert snapshot_state(snapshot) == snapshot_state(fresh), (seed, n)
         assert _orders(snapshot) == _orders(fresh), (seed, n)
 
 
@@ -298,9 +287,9 @@ def test_a_catalog_patched_from_empty_to_one_artifact_and_back():
     artifact = ArtifactFactory(slug="only", vendor=VendorFactory(slug="acme", name="Acme"))
     CapabilityFactory(artifact=artifact, tags=[TagFactory(slug="voice", name="Voice")])
     snapshot = browse_snapshot_patch(snapshot, version="v1", facts="f1")
-    assert _state(snapshot) == _state(browse_snapshot_build())
+    assert snapshot_state(snapshot) == snapshot_state(browse_snapshot_build())
     assert (snapshot.ids.tolist(), snapshot.tag_choices) == ([artifact.pk], [("voice", "Voice")])
     artifact.delete()
     snapshot = browse_snapshot_patch(snapshot, version="v2", facts="f2")
-    assert _state(snapshot) == _state(browse_snapshot_build())
+    assert snapshot_state(snapshot) == snapshot_state(browse_snapshot_build())
     assert (snapshot.size, snapshot.tag_choices, snapshot.vendors) == (0, [], [])
