@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that its `total` covers every other middleware (config/timing.py).
     "config.timing.ServerTimingMiddleware",
+    # Every request's queue of work that waits until its response is sent.
+    "config.after_response.AfterResponseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

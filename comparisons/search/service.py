@@ -2,7 +2,7 @@
 
 import dataclasses
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import EllipsisType
 from typing import NamedTuple
@@ -100,6 +100,11 @@ class Ranking:
     all_terms: bool = False
     # The artifacts the constraints alone found (artifacts_meeting), in its order.
     met: tuple[int, ...] = ()
+    # For those of them no word matched: (artifact id, the capabilities that answer the
+    # constraints best, constraint_capabilities_get), kept for the next computation of the
+    # ranking. Pairs, not a dict: a class-level default, so that a ranking pickled before
+    # this field existed (a shared cache across a deploy) reads as keeping none.
+    met_capabilities: tuple[tuple[int, tuple[int, ...]], ...] = ()
 
     @classmethod
     def of(
@@ -109,6 +114,7 @@ class Ranking:
         constraints_filtered: bool = True,
         all_terms: bool = False,
         met: tuple[int, ...] = (),
+        met_capabilities: dict[int, tuple[int, ...]] | None = None,
     ) -> "Ranking":
         return cls(
             rows=[tuple(entry) for entry in entries],
@@ -117,6 +123,7 @@ class Ranking:
             constraints_filtered=constraints_filtered,
             all_terms=all_terms,
             met=met,
+            met_capabilities=tuple((met_capabilities or {}).items()),
         )
 
     def filtered(self, *, kind: str, pricing: str) -> list[tuple]:
@@ -452,9 +459,12 @@ def _ranking(
     stats: CorpusStats | None,
     met: tuple[int, ...],
     reuse: CandidateReuse | None = None,
+    known_capabilities: Mapping[int, tuple[int, ...]] | None = None,
 ) -> tuple[Ranking, KeptCandidates | None]:
     """The ranking, and the candidates it was computed from. met: the artifacts the
-    constraints alone find (`_constraints_met`); reuse: see `_candidates`."""
+    constraints alone find (`_constraints_met`); reuse: see `_candidates`;
+    known_capabilities: constraint capabilities of some of `met` that are still exact
+    (`_met_capabilities_carried`), not read again."""
     facts_version = versions[1] if versions is not None else None
     entries, kept = _ranked(intent=intent, terms=terms, stats=stats, reuse=reuse)
     all_terms = kept is not None and kept.match_all
@@ -467,9 +477,18 @@ def _ranking(
     known = {e.artifact_id for e in considered}
     extra = [artifact_id for artifact_id in met if artifact_id not in known]
     facts = artifact_facts_get(artifact_ids=[*known, *extra], facts_version=facts_version)
-    capabilities = constraint_capabilities_get(
-        artifact_ids=extra, constraints=parsed.constraints, per_artifact=KEPT_CAPABILITIES
+    known_capabilities = known_capabilities or {}
+    unknown = [artifact_id for artifact_id in extra if artifact_id not in known_capabilities]
+    read = constraint_capabilities_get(
+        artifact_ids=unknown, constraints=parsed.constraints, per_artifact=KEPT_CAPABILITIES
     )
+    # Every artifact asked about has an entry, () when none of its capabilities is published.
+    capabilities = {
+        artifact_id: known_capabilities[artifact_id]
+        if artifact_id in known_capabilities
+        else read.get(artifact_id, ())
+        for artifact_id in extra
+    }
     relevance = {e.artifact_id: r for e, r in _with_prior(considered, rates=_rates(kept))}
     # Artifacts no word matched, met by the constraints: after every word match of equal
     # standing, in UnfragileRank order (or price order, for cheap).
@@ -480,8 +499,8 @@ def _ranking(
             pricing_model=facts[artifact_id].pricing_model,
             score=0.0,
             name_similarity=0.0,
-            capability_ids=capabilities.get(artifact_id, ()),
-            capability_count=len(capabilities.get(artifact_id, ())),
+            capability_ids=capabilities[artifact_id],
+            capability_count=len(capabilities[artifact_id]),
         )
         for artifact_id in extra
         if artifact_id in facts
@@ -491,7 +510,13 @@ def _ranking(
     )
     if not filtered:
         ordered += entries[FACTS_LIMIT:]
-    ranking = Ranking.of(ordered, constraints_filtered=filtered, all_terms=all_terms, met=met)
+    ranking = Ranking.of(
+        ordered,
+        constraints_filtered=filtered,
+        all_terms=all_terms,
+        met=met,
+        met_capabilities=capabilities,
+    )
     return ranking, kept
 
 
@@ -613,6 +638,7 @@ def _scored(
             stats=stats,
             met=met,
             reuse=reuse,
+            known_capabilities=_met_capabilities_carried(kept=kept, changes=changes),
         )
     kept_values: dict[str, object] = {
         key: KeptRanking(version=versions[0], mark=mark, stats=stats, ranking=ranking)
@@ -653,6 +679,25 @@ def _met_carried(
     if not cut:
         return found if not ordered else None
     return found if ordered and ordered[0] == found[-1] else None
+
+
+def _met_capabilities_carried(
+    *, kept: KeptRanking | None, changes: JournalChanges | None
+) -> dict[int, tuple[int, ...]]:
+    """The constraint capabilities `kept` chose for artifacts the constraints alone found
+    that are still exact: those of artifacts the edits since did not touch, unless tag names
+    changed. They depend only on the artifact's published capabilities, their modalities
+    and tag slugs, and the constraints (the same: they are part of the ranking's key),
+    which the journal records under the artifact, or as "tags". Why: reading them again
+    for up to SUPPLEMENT_LIMIT artifacts took 30-40 ms of the first search after an edit of
+    an artifact it ranks (BENCHMARKS.md)."""
+    if kept is None or changes is None or changes.tags:
+        return {}
+    return {
+        artifact_id: capabilities
+        for artifact_id, capabilities in kept.ranking.met_capabilities
+        if artifact_id not in changes.artifact_ids
+    }
 
 
 def _moved_by(

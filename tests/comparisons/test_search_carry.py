@@ -15,7 +15,7 @@ from comparisons.caching.derived import derived_cache_versions
 from comparisons.search import backends, facts, service
 from comparisons.search.normalise import intent_normalise, query_clean, query_terms
 from tests.comparisons.test_snapshot_patch import Editor, _catalog
-from tests.factories import ArtifactFactory, CapabilityFactory
+from tests.factories import ArtifactFactory, CapabilityFactory, TagFactory
 
 TITLES = ["Transcribe audio", "Generate images", "Summarise text", "Capability"]
 QUERIES = [
@@ -435,3 +435,96 @@ def test_the_match_graph_prior_read_with_the_candidates_orders_equal_text(derive
     expected.reverse()
     assert [row[0] for row in _rows("zorblat helper", fresh=False)] == expected
     assert [row[0] for row in _rows("zorblat helper", fresh=True)] == expected
+
+
+def _shown(rows: list[tuple], artifact) -> tuple[int, ...]:
+    """The capabilities a ranking shows under one artifact."""
+    (capabilities,) = [row[5] for row in rows if row[0] == artifact.pk]
+    return capabilities
+
+
+def _found_by_the_constraint_alone() -> tuple:
+    """An artifact no word of "agentic zorblat" matches, found by its constraint (feature
+    function-calling) alone: its first capability plain, its second tagged; and the two
+    tags. A word match that does not meet the constraint ranks below it."""
+    CapabilityFactory(title="Zorblat helper")
+    found = ArtifactFactory(name="Quuxel")
+    calling, other = TagFactory(slug="function-calling"), TagFactory(slug="other-thing")
+    plain = CapabilityFactory(artifact=found, title="Plain one", position=0, tags=[other])
+    tagged = CapabilityFactory(artifact=found, title="Second two", position=1, tags=[calling])
+    assert _shown(_rows("agentic zorblat", fresh=False), found) == (tagged.pk, plain.pk)
+    return found, plain, tagged, calling, other
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_constraint_find_whose_capabilities_were_edited_shows_its_new_best_ones(
+    derived_cache, computed
+):
+    """The capabilities that answer the constraints best are kept with the ranking for the
+    artifacts the constraints alone find (Ranking.met_capabilities), but never for an
+    artifact edited since: the tag moved to its other capability, that one is shown first."""
+    found, plain, tagged, calling, _ = _found_by_the_constraint_alone()
+    with transaction.atomic():
+        tagged.tags.remove(calling)
+        plain.tags.add(calling)
+    rows = _rows("agentic zorblat", fresh=False)
+    assert len(computed) == 2  # computed again, not carried
+    assert _shown(rows, found) == (plain.pk, tagged.pk)
+    assert rows == _rows("agentic zorblat", fresh=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_renamed_tags_choose_a_constraint_find_capabilities_again(derived_cache):
+    """Tag slugs decide which capability answers a feature constraint: after the two tags
+    swap slugs (the journal says "tags", naming no artifact), none is carried."""
+    found, plain, tagged, calling, other = _found_by_the_constraint_alone()
+    with transaction.atomic():
+        calling.slug = "renamed"
+        calling.save()
+        other.slug = "function-calling"
+        other.save()
+    rows = _rows("agentic zorblat", fresh=False)
+    assert _shown(rows, found) == (plain.pk, tagged.pk)
+    assert rows == _rows("agentic zorblat", fresh=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_change_chooses_a_constraint_find_capabilities_again(derived_cache):
+    """A write that records only "anything may have changed" (a bulk load): nothing kept is
+    trusted, the kept capabilities of the constraints' finds included."""
+    found, plain, tagged, calling, _ = _found_by_the_constraint_alone()
+    through = Capability.tags.through
+    with transaction.atomic():
+        through.objects.filter(capability=tagged, tag=calling).delete()
+        through.objects.create(capability=plain, tag=calling)
+        catalog_version_bump()
+    rows = _rows("agentic zorblat", fresh=False)
+    assert _shown(rows, found) == (plain.pk, tagged.pk)
+    assert rows == _rows("agentic zorblat", fresh=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_elsewhere_reads_no_constraint_find_capabilities_again(
+    derived_cache, computed, monkeypatch
+):
+    """A word match edited: the ranking is computed again, but the capabilities of the
+    constraints' finds no edit touched are the kept ones, not read again (30-40 ms of the
+    first search after such an edit at 100,000 artifacts)."""
+    found, plain, tagged, *_ = _found_by_the_constraint_alone()
+    asked: list[list[int]] = []
+    read = service.constraint_capabilities_get
+
+    def recorded(**kwargs):
+        asked.append(sorted(kwargs["artifact_ids"]))
+        return read(**kwargs)
+
+    monkeypatch.setattr(service, "constraint_capabilities_get", recorded)
+    with transaction.atomic():
+        helper = Capability.objects.get(title="Zorblat helper")
+        helper.description = "Zorblat, edited by an editor."
+        helper.save()
+    rows = _rows("agentic zorblat", fresh=False)
+    assert len(computed) == 2  # computed again
+    assert asked == [[]]
+    assert _shown(rows, found) == (tagged.pk, plain.pk)
+    assert rows == _rows("agentic zorblat", fresh=True)
