@@ -3,17 +3,21 @@
 one computed fresh, and an edit elsewhere in the catalog costs no ranking query.
 Runs on SQLite and on PostgreSQL."""
 
+import pickle
 import random
 from decimal import Decimal
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
+from catalog.journal import JournalMark
 from catalog.models import Artifact, Capability
 from catalog.versioning import catalog_version_bump
 from comparisons.caching.derived import derived_cache_versions
 from comparisons.search import backends, facts, service
-from comparisons.search.normalise import intent_normalise, query_clean, query_terms
+from comparisons.search.normalise import Term, intent_normalise, query_clean, query_terms
+from comparisons.search.scoring import ArtifactInfo, CapabilityCandidate
 from tests.comparisons.test_snapshot_patch import Editor, _catalog
 from tests.factories import ArtifactFactory, CapabilityFactory, TagFactory
 
@@ -528,3 +532,27 @@ def test_an_edit_elsewhere_reads_no_constraint_find_capabilities_again(
     assert asked == [[]]
     assert _shown(rows, found) == (tagged.pk, plain.pk)
     assert rows == _rows("agentic zorblat", fresh=True)
+
+
+def test_kept_candidates_read_back_from_the_cache_equal_those_kept():
+    """The derived cache pickles kept candidates in a compact form of their own
+    (KeptCandidates.__reduce__): every field of every candidate comes back, as the same
+    types, whichever cache holds them."""
+    info = ArtifactInfo(kind="model", pricing_model="paid", rank=7, name="Alpha")
+    other = ArtifactInfo(kind="tool", pricing_model="free", rank=0, name="Beta")
+    kept = service.KeptCandidates(
+        terms=(Term(word="zorblat", alternatives=("zorb",)),),
+        match_terms=(Term(word="zorblat", alternatives=("zorb",)),),
+        match_all=False,
+        candidates=(
+            CapabilityCandidate(1, 10, info, 0.25, (3, 1), 0.2512, 0.5),
+            CapabilityCandidate(2, 10, info, 0.125, (0, 2), 0.1249, None),
+            CapabilityCandidate(3, 20, other, 0.0, (1, 0), 0.0, 0.0),
+        ),
+        cut=True,
+        mark=JournalMark(last_id=5, snapshot="10:12:", own=-1, read_at=timezone.now()),
+    )
+    read = pickle.loads(pickle.dumps(kept))
+    assert read == kept
+    assert all(type(c) is CapabilityCandidate for c in read.candidates)
+    assert {type(c.artifact) for c in read.candidates} == {ArtifactInfo}
