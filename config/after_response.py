@@ -10,8 +10,12 @@ How: AfterResponseMiddleware gives each request an empty queue, which `after_res
 appends to, and hands the queue to the response to run when it is closed. A WSGI server
 closes the response after writing its whole body (PEP 3333: `close()` once the iterable is
 exhausted; gunicorn's sync worker writes, then closes), so the visitor has the page when
-the queue runs. Outside a request (commands, the task worker, tests calling a service),
-`after_response` runs the work at once.
+the queue runs, as long as the client can tell where the body ends: gunicorn closes the
+socket only after the queue, and a body with neither Content-Length nor chunked encoding
+(a streamed response to an HTTP/1.0 client) ends with that close. Django's
+CommonMiddleware gives every response that is not streamed its Content-Length.
+Outside a request (commands, the task worker, tests calling a service), `after_response`
+runs the work at once.
 
 The queue runs among the response's resource closers (`HttpResponseBase._resource_closers`,
 which Django itself uses to close a FileResponse's file, since 3.0): a private list, but

@@ -79,6 +79,8 @@ def test_a_search_stores_its_term_statistics_after_its_response(derived_cache):
     handler.load_middleware()
     response = handler.get_response(RequestFactory().get("/search/", {"q": "zorblat"}))
     assert response.status_code == 200
+    # What lets a client stop reading before the server runs the queue and closes.
+    assert int(response["Content-Length"]) == len(response.content)
     assert artifact.name in response.content.decode()
     assert not TermStatistic.objects.exists()
     _server_close(response)

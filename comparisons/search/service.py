@@ -214,8 +214,9 @@ class KeptCandidates:
 
     def __reduce__(self) -> tuple:
         # Pickled as plain tuples (the derived cache pickles, even in memory): 2,878
-        # candidates as named tuples took 8.6 ms to pickle and 4.4 ms to read back, as
-        # plain tuples about 2 ms and 3 ms, named again included (measured 2026-12-01).
+        # candidates took about 20 ms to pickle and read back as frozen dataclasses, 13 ms
+        # as named tuples (8.6 + 4.4), about 9 ms as plain tuples named again on reading
+        # (3 + 5.5; measured 2026-12-01).
         rows = tuple((*c[:2], tuple(c.artifact), *c[3:]) for c in self.candidates)
         return (
             _kept_candidates_unpickled,
@@ -652,7 +653,10 @@ def _scored(
         # The candidates are kept apart from the ranking (thousands of rows), with their
         # own journal mark: read only when the ranking must be computed again, and patched
         # when only some artifacts changed since they were read.
-        candidates_key = derived_cache_key(kind="candidates", version="kept", text=key)
+        # "kept2": pickled as plain tuples since 2026-12-01 (KeptCandidates.__reduce__),
+        # which code from before cannot read, nor this code theirs (a shared Redis across
+        # a rolling deploy): each reads only its own.
+        candidates_key = derived_cache_key(kind="candidates", version="kept2", text=key)
         if kept is not None and moved_by is None:
             derived_cache_set_many(
                 {
