@@ -23,6 +23,7 @@ import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 # Freshness halves every year without a release or a review.
 FRESHNESS_HALF_LIFE_DAYS = 365
@@ -461,6 +462,58 @@ def _points(raw: float) -> int:
     return min(100, max(0, math.floor(100 * raw + 0.5 + 1e-9)))
 
 
+class RankRange(NamedTuple):
+    """An artifact's rank, the range its unknown inputs leave it (points, 0 to 100), and
+    whether it is provisional: what breakdown_build gives, without the breakdown."""
+
+    rank: int
+    low: int
+    high: int
+    provisional: bool
+
+
+# An artifact's components read with its kind's weights: (estimates, weight per component,
+# the known components with a weight, their summed weight, every component's weight).
+_Weighed = tuple[dict[str, "Estimate | None"], dict[str, float], list[str], float, float]
+
+
+def _weighed(*, components: Mapping[str, "Estimate | float | None"], weights: Weights) -> _Weighed:
+    estimates = {name: _as_estimate(components.get(name), name) for name in COMPONENTS}
+    weight = {name: getattr(weights, name) for name in COMPONENTS}
+    known = [name for name in COMPONENTS if estimates[name] is not None and weight[name] > 0]
+    return estimates, weight, known, sum(weight[name] for name in known), weights.total
+
+
+def _rank_range(weighed: _Weighed) -> RankRange:
+    """rank = round(100 * sum(w_k * c_k over known k) / sum(w_k over known k)), nothing
+    known giving 0; the range puts every unknown input at 0, then at 1."""
+    estimates, weight, known, known_weight, total = weighed
+    rank = (
+        _points(sum(weight[n] * estimates[n].value for n in known) / known_weight)  # type: ignore[union-attr,misc]
+        if known_weight > 0
+        else 0
+    )
+    unknown_weight = total - known_weight
+    low = _points(sum(weight[n] * estimates[n].low for n in known) / total)  # type: ignore[union-attr,misc]
+    high = _points((sum(weight[n] * estimates[n].high for n in known) + unknown_weight) / total)  # type: ignore[union-attr,misc]
+    return RankRange(
+        rank=rank,
+        low=min(low, rank),
+        high=max(high, rank),
+        provisional=rank_is_provisional(known_share=known_weight / total),
+    )
+
+
+def rank_range_compute(
+    *, components: Mapping[str, "Estimate | float | None"], weights: Weights
+) -> RankRange:
+    """breakdown_build's rank, range and provisional flag alone, without a score per
+    component: for recomputing thousands of ranks at once (the incremental match-graph
+    rebuild reranks about 15,000 artifacts; the breakdowns were a fifth of its time).
+    Raises ValueError as breakdown_build does."""
+    return _rank_range(_weighed(components=components, weights=weights))
+
+
 def breakdown_build(
     *, components: Mapping[str, "Estimate | float | None"], weights: Weights
 ) -> Breakdown:
@@ -470,12 +523,8 @@ def breakdown_build(
     rank = round(100 * sum(w_k * c_k over known k) / sum(w_k over known k)); nothing known
     gives 0 (provisional, range 0..100). Raises ValueError for a value outside [0, 1].
     """
-    total = weights.total
-    estimates = {name: _as_estimate(components.get(name), name) for name in COMPONENTS}
-    weight = {name: getattr(weights, name) for name in COMPONENTS}
-    known = [name for name in COMPONENTS if estimates[name] is not None and weight[name] > 0]
-    known_weight = sum(weight[name] for name in known)
-    unknown_weight = total - known_weight
+    weighed = _weighed(components=components, weights=weights)
+    estimates, weight, known, known_weight, total = weighed
     scores = tuple(
         ComponentScore(
             name=name,
@@ -488,18 +537,12 @@ def breakdown_build(
         )
         for name in COMPONENTS
     )
-    rank = (
-        _points(sum(weight[n] * estimates[n].value for n in known) / known_weight)  # type: ignore[union-attr]
-        if known_weight > 0
-        else 0
-    )
-    low = _points(sum(weight[n] * estimates[n].low for n in known) / total)  # type: ignore[union-attr]
-    high = _points((sum(weight[n] * estimates[n].high for n in known) + unknown_weight) / total)  # type: ignore[union-attr]
+    ranked = _rank_range(weighed)
     return Breakdown(
         components=scores,
-        rank=rank,
-        rank_low=min(low, rank),
-        rank_high=max(high, rank),
+        rank=ranked.rank,
+        rank_low=ranked.low,
+        rank_high=ranked.high,
         known_inputs=len(known),
         total_inputs=sum(1 for name in COMPONENTS if weight[name] > 0),
         known_share=known_weight / total,

@@ -18,10 +18,12 @@ from catalog.ranking import (
     ChecklistItem,
     CoverageInputs,
     Estimate,
+    RankRange,
     Weights,
     breakdown_build,
     component_get,
     coverage_checklist,
+    rank_range_compute,
     weights_for_kind,
 )
 
@@ -62,9 +64,7 @@ def artifact_components_get(*, artifact: Artifact) -> dict[str, Estimate | None]
     return result
 
 
-def artifact_ranks_get(
-    *, match_graph: Mapping[int, float | None]
-) -> dict[int, tuple[int, int, int, bool]]:
+def artifact_ranks_get(*, match_graph: Mapping[int, float | None]) -> dict[int, RankRange]:
     """(rank, rank_low, rank_high, provisional) of each artifact in `match_graph` (artifact
     id -> the match_graph component it is to have, in [0, 1], or None for no data), every
     other component as stored.
@@ -82,10 +82,7 @@ def artifact_ranks_get(
         stored["match_graph"] = match_graph[stored["id"]]
         components = artifact_components_get(artifact=SimpleNamespace(**stored))  # type: ignore[arg-type]
         kind_weights = weights_for_kind(kind=stored["kind"], overrides=weights)
-        breakdown = breakdown_build(components=components, weights=kind_weights)
-        ranks[stored["id"]] = (
-            breakdown.rank, breakdown.rank_low, breakdown.rank_high, breakdown.provisional
-        )  # fmt: skip
+        ranks[stored["id"]] = rank_range_compute(components=components, weights=kind_weights)
     return ranks
 
 

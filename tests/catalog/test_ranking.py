@@ -29,6 +29,7 @@ from catalog.ranking import (
     ranges_overlap,
     rank_compute,
     rank_is_provisional,
+    rank_range_compute,
     reviewed_recently,
     scores_compute,
     weights_for_kind,
@@ -196,6 +197,42 @@ def test_rank_is_monotone_in_each_known_component(components, raw_weights, name,
     assert rank_compute(components=lower, weights=weights) <= rank_compute(
         components=higher, weights=weights
     )
+
+
+def _interval(value: float | None, widen: float) -> Estimate | float | None:
+    """Some components as estimates with an interval around the value, as stored ones."""
+    if value is None or widen == 0:
+        return value
+    return Estimate(value, max(0.0, value - widen), min(1.0, value + widen))
+
+
+widths_st = st.fixed_dictionaries({c: st.sampled_from([0, 0.1, 0.5]) for c in COMPONENTS})
+
+
+@given(components=components_st, raw_weights=weights_st, widths=widths_st)
+def test_the_rank_alone_is_the_breakdowns_rank(components, raw_weights, widths):
+    """What the incremental match-graph rebuild writes (rank_range_compute) is what every
+    page draws (breakdown_build), intervals and provisional flag included."""
+    weights = Weights(**raw_weights)
+    estimated = {name: _interval(value, widths[name]) for name, value in components.items()}
+    breakdown = breakdown_build(components=estimated, weights=weights)
+    ranked = rank_range_compute(components=estimated, weights=weights)
+    assert tuple(ranked) == (
+        breakdown.rank,
+        breakdown.rank_low,
+        breakdown.rank_high,
+        breakdown.provisional,
+    )
+    assert (ranked.rank, ranked.low, ranked.high) == (
+        breakdown.rank,
+        breakdown.rank_low,
+        breakdown.rank_high,
+    )
+
+
+def test_the_rank_alone_refuses_what_the_breakdown_refuses():
+    with pytest.raises(ValueError):
+        rank_range_compute(components={"quality": 1.5}, weights=EVEN)
 
 
 @given(components=components_st, raw_weights=weights_st, name=st.sampled_from(COMPONENTS))
