@@ -199,7 +199,7 @@ def _short_stem_path(word: str) -> Func:
 
 
 # Stands for the artifact ids in a statement built once (`_candidates_statement`): the
-# parameter is found by identity and replaced by each call's ids.
+# parameter is found by identity and replaced by each call's ids, or by None for all.
 _ARTIFACT_IDS: Any = object()
 
 
@@ -210,24 +210,27 @@ def _candidates_statement(
     terms: tuple[Term, ...],
     match_terms: tuple[Term, ...],
     match_all: bool,
-    within: bool,
     limit: int,
 ) -> tuple[str, tuple[Any, ...]]:
-    """The SQL and parameters of PostgresBackend.candidates (within: only the artifacts
-    of the _ARTIFACT_IDS parameter, a list of ids), built once per process, match and
-    `within`: two statements per match, the whole catalog's and the edited artifacts'.
+    """The SQL and parameters of PostgresBackend.candidates, built once per process and
+    match: the _ARTIFACT_IDS parameters (twice) are an array of artifact ids to read only
+    theirs, or NULL for every published artifact (PostgreSQL folds the constant test away
+    when it plans the statement, so either reads as if written for it alone).
 
     Why: Django took 15-16 ms to build and compile this statement (7.5 KB: three graded
     matches of every term) for a query PostgreSQL plans and runs in 4 ms, on every ranking
-    computed, the first search after an edit of an artifact it ranks among them."""
+    computed. One statement for both reads: a worker's first search of an intent reads
+    the whole catalog, and its first search after an edit of an artifact the intent ranks
+    then finds the statement built (with one statement each, every worker built the
+    second on that search: 157-175 ms in `make bench`, BENCHMARKS.md)."""
     backend = PostgresBackend()
-    match = backend._match(list(match_terms), match_all)
-    if within:
-        match &= Q(
-            RawSQL(
-                f'"{TABLE}"."artifact_id" = ANY(%s)', (_ARTIFACT_IDS,), output_field=BooleanField()
-            )
+    match = backend._match(list(match_terms), match_all) & Q(
+        RawSQL(
+            f'(%s::bigint[] IS NULL OR "{TABLE}"."artifact_id" = ANY(%s::bigint[]))',
+            (_ARTIFACT_IDS, _ARTIFACT_IDS),
+            output_field=BooleanField(),
         )
+    )
     grades = {}
     for i, term in enumerate(terms):
         grades[f"f{i}"] = Case(
@@ -405,19 +408,14 @@ class PostgresBackend:
         artifact_ids: Collection[int] | None = None,
         limit: int = CANDIDATE_LIMIT,
     ) -> list[CapabilityCandidate]:
+        if artifact_ids is not None and not artifact_ids:
+            # The version moved with no artifact named (a vendor without artifacts saved).
+            return []
         sql, params = _candidates_statement(
-            terms=tuple(terms),
-            match_terms=tuple(match_terms),
-            match_all=match_all,
-            within=artifact_ids is not None,
-            limit=limit,
+            terms=tuple(terms), match_terms=tuple(match_terms), match_all=match_all, limit=limit
         )
-        if artifact_ids is not None:
-            if not artifact_ids:
-                # The version moved with no artifact named (a vendor without artifacts saved).
-                return []
-            ids = sorted(artifact_ids)
-            params = tuple(ids if param is _ARTIFACT_IDS else param for param in params)
+        ids = None if artifact_ids is None else sorted(artifact_ids)
+        params = tuple(ids if param is _ARTIFACT_IDS else param for param in params)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
