@@ -3,9 +3,10 @@
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from types import SimpleNamespace
 
-from django.db.models import Count, F, Q, Window
+from django.db import connection
+from django.db.models import BooleanField, Count, F, Q, QuerySet, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 
 from catalog.journal import JournalMark, catalog_changes_since, catalog_journal_mark
@@ -64,10 +65,13 @@ def artifact_components_get(*, artifact: Artifact) -> dict[str, Estimate | None]
     return result
 
 
-def artifact_ranks_get(*, match_graph: Mapping[int, float | None]) -> dict[int, RankRange]:
+def artifact_ranks_get(
+    *, match_graph: Mapping[int, float | None], moved_only: bool = False
+) -> dict[int, RankRange]:
     """(rank, rank_low, rank_high, provisional) of each artifact in `match_graph` (artifact
     id -> the match_graph component it is to have, in [0, 1], or None for no data), every
-    other component as stored.
+    other component as stored. With moved_only, artifacts whose stored match_graph already
+    is the given value are left out (their stored rank stands).
 
     For the incremental match-graph rebuild: no other component depends on search events
     and match_graph is not relative to other artifacts, so these are exactly the ranks a
@@ -76,14 +80,33 @@ def artifact_ranks_get(*, match_graph: Mapping[int, float | None]) -> dict[int, 
     artifacts are left out. Raises ValueError for a value outside [0, 1].
     """
     weights = weights_by_kind_get()
-    fields = ["id", "kind", *COMPONENTS, *SCORE_INTERVALS]
+    kind_weights = {}
     ranks = {}
-    for stored in Artifact.objects.filter(id__in=list(match_graph)).values(*fields).iterator():
-        stored["match_graph"] = match_graph[stored["id"]]
-        components = artifact_components_get(artifact=SimpleNamespace(**stored))  # type: ignore[arg-type]
-        kind_weights = weights_for_kind(kind=stored["kind"], overrides=weights)
-        ranks[stored["id"]] = rank_range_compute(components=components, weights=kind_weights)
+    for stored in _artifacts_by_id(ids=list(match_graph)).values_list(
+        "id", "kind", *COMPONENTS, *SCORE_INTERVALS, named=True
+    ):
+        value = match_graph[stored.id]
+        if moved_only and stored.match_graph == value:
+            continue
+        stored = stored._replace(match_graph=value)
+        if stored.kind not in kind_weights:
+            kind_weights[stored.kind] = weights_for_kind(kind=stored.kind, overrides=weights)
+        ranks[stored.id] = rank_range_compute(
+            components=artifact_components_get(artifact=stored),
+            weights=kind_weights[stored.kind],
+        )
     return ranks
+
+
+def _artifacts_by_id(*, ids: list[int]) -> QuerySet[Artifact]:
+    """Artifacts with these ids. On PostgreSQL the ids travel as one array: an IN list of
+    15,000 placeholders (the incremental rebuild's reranked artifacts) took 200 ms to send
+    and plan against 90 ms for `= ANY(array)`, plus 60 ms for Django to compile it."""
+    if connection.vendor != "postgresql":
+        return Artifact.objects.filter(id__in=ids)
+    return Artifact.objects.filter(
+        RawSQL('"catalog_artifact"."id" = ANY(%s)', (ids,), output_field=BooleanField())
+    )
 
 
 def artifact_breakdown_get(

@@ -53,7 +53,13 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from catalog.journal import RANKS, JournalMark, catalog_changes_since, catalog_journal_mark
+from catalog.journal import (
+    RANKS,
+    JournalChanges,
+    JournalMark,
+    catalog_changes_since,
+    catalog_journal_mark,
+)
 from catalog.selectors import artifact_ranks_get
 from catalog.services import artifact_scores_recompute
 from catalog.versioning import catalog_version_bump
@@ -196,7 +202,13 @@ def centrality_normalise(flow: Mapping[int, float | Decimal]) -> dict[int, float
     if top <= 0:
         return {}
     scale = centrality_scale(top)
-    return {k: round(float(v) / scale, COMPONENT_DIGITS) for k, v in flow.items()}
+    return {k: centrality_value(flow=v, scale=scale) for k, v in flow.items()}
+
+
+def centrality_value(*, flow: float | Decimal, scale: float) -> float:
+    """One artifact's match_graph component: its flow divided by the scale
+    (`centrality_scale` of the largest flow), rounded to COMPONENT_DIGITS."""
+    return round(float(flow) / scale, COMPONENT_DIGITS)
 
 
 # ---- SQL --------------------------------------------------------------------------------
@@ -223,6 +235,7 @@ _CAPPED = """
 _TEMPS = (
     "mg_new_intent",
     "mg_event_capability",
+    "mg_capability_artifact",
     "mg_capability",
     "mg_new_match",
     "mg_new_choice",
@@ -354,28 +367,44 @@ def _intents(cursor, span: _Span, *, full: bool) -> int:
 def _matches(cursor, span: _Span, *, full: bool) -> int:
     """Fold the span's counted matches and choices into the tallies; publish the Match rows
     they touched (all of them in a full run). Returns the Match rows published."""
-    # The span's counted (event, capability, artifact) rows, joined once: the matches here
-    # and the artifacts of each event (`_artifacts`) are both read from them. The second
-    # join of the events to their capabilities took 0.2-0.4 s of a 4 s incremental run.
+    # The span's counted (event, capability) rows, joined once: the matches here and the
+    # artifacts of each event (`_artifacts`) are both read from them. The second join of
+    # the events to their capabilities took 0.2-0.4 s of a 4 s incremental run.
     _temp_unindexed(
         cursor,
         "mg_event_capability",  # pragma: no mutate
         f"""
-        SELECT ev.event_id, ev.intent_id, ev.created_at, em.capability_id, c.artifact_id
+        SELECT ev.event_id, ev.intent_id, ev.created_at, em.capability_id
           FROM comparisons_searchevent_matched_capabilities em
           JOIN ({_COUNTED_EVENTS}) ev ON ev.event_id = em.searchevent_id
-          JOIN catalog_capability c ON c.id = em.capability_id
          WHERE em.searchevent_id > %s AND em.searchevent_id <= %s
         """,
         [*span.counted(), span.search_after, span.search_upto],
+    )
+    # The artifact of each capability matched, looked up once per capability and in id
+    # order: a capability row is about 600 bytes, and the lookup per matched row (five per
+    # event) read 11,000 pages of the capability table for 10,000 events (0.3-0.4 s).
+    _temp(
+        cursor,
+        "mg_capability_artifact",  # pragma: no mutate
+        """
+        SELECT c.id AS capability_id, c.artifact_id
+          FROM (SELECT DISTINCT capability_id FROM mg_event_capability
+                 ORDER BY capability_id) m
+          JOIN catalog_capability c ON c.id = m.capability_id
+        """,
+        [],
+        index="capability_id",  # pragma: no mutate
     )
     _temp(
         cursor,
         "mg_new_match",  # pragma: no mutate
         """
-        SELECT intent_id, capability_id, artifact_id, COUNT(*) AS n, MAX(created_at) AS last_seen
-          FROM mg_event_capability
-         GROUP BY intent_id, capability_id, artifact_id
+        SELECT e.intent_id, e.capability_id, a.artifact_id, COUNT(*) AS n,
+               MAX(e.created_at) AS last_seen
+          FROM mg_event_capability e
+          JOIN mg_capability_artifact a ON a.capability_id = e.capability_id
+         GROUP BY e.intent_id, e.capability_id, a.artifact_id
         """,
         [],
         index="intent_id, artifact_id",  # pragma: no mutate
@@ -547,8 +576,10 @@ def _artifacts(cursor, *, full: bool) -> dict[int, int]:
         cursor,
         "mg_event_artifact",  # pragma: no mutate
         """
-        SELECT DISTINCT event_id, intent_id, artifact_id FROM mg_event_capability
-         ORDER BY event_id, intent_id, artifact_id
+        SELECT DISTINCT e.event_id, e.intent_id, a.artifact_id
+          FROM mg_event_capability e
+          JOIN mg_capability_artifact a ON a.capability_id = e.capability_id
+         ORDER BY e.event_id, e.intent_id, a.artifact_id
         """,
         [],
         index="event_id, artifact_id",  # pragma: no mutate
@@ -676,9 +707,10 @@ def _weights(cursor, *, full: bool) -> None:
     )
 
 
-def _flows(cursor, *, full: bool) -> None:
+def _flows(cursor, *, full: bool) -> float:
     """FlowTally: the flow (`flows_compute`) of every artifact the touched intents reach,
-    from all of that artifact's tallies (of every artifact in a full run)."""
+    from all of that artifact's tallies (of every artifact in a full run). Returns the
+    largest flow stored before (0.0 in a full run, which starts from none)."""
     if full:
         cursor.execute("DELETE FROM comparisons_flowtally")  # pragma: no mutate
         scope = ""
@@ -714,6 +746,7 @@ def _flows(cursor, *, full: bool) -> None:
         ("artifact_id", "flow"),
         list(flows.items()),
     )
+    previous_top = _largest_flow(cursor)
     cursor.execute(
         """
         INSERT INTO comparisons_flowtally (artifact_id, flow)
@@ -722,6 +755,7 @@ def _flows(cursor, *, full: bool) -> None:
          WHERE comparisons_flowtally.flow <> excluded.flow
         """
     )
+    return previous_top
 
 
 _TYPES = {
@@ -755,23 +789,68 @@ def _rows_load(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) 
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
-def _centrality_step(cursor, *, full: bool) -> dict[int, float | None]:
+def _largest_flow(cursor) -> float:
+    """The largest stored flow, 0.0 when none is stored."""
+    cursor.execute("SELECT MAX(flow) FROM comparisons_flowtally")  # pragma: no mutate
+    return float(cursor.fetchone()[0] or 0.0)
+
+
+def _centrality_step(
+    cursor, *, full: bool, changes: JournalChanges | None
+) -> dict[int, float | None]:
     _weights(cursor, full=full)
-    _flows(cursor, full=full)
-    return _centrality(cursor)
+    previous_top = _flows(cursor, full=full)
+    return _centrality(cursor, previous_top=previous_top, changes=changes)
 
 
-def _centrality(cursor) -> dict[int, float | None]:
-    """The artifacts whose match_graph component must change: id -> new value. Reads every
-    stored flow (one float per artifact some search reached) and every artifact's stored
-    value, so both modes decide from the same rows."""
+def _centrality(
+    cursor, *, previous_top: float, changes: JournalChanges | None
+) -> dict[int, float | None]:
+    """The artifacts whose match_graph component may have to change: id -> its value.
+
+    Each value is its artifact's flow divided by the scale (`centrality_normalise`), 0.0
+    for an artifact no counted search reached once there is any flow at all, None (no
+    data) before. Every run leaves every artifact at that value, and only rebuilds write
+    FlowTally, so `previous_top` (its largest flow before this run wrote any, 0.0 in a full
+    run) is the one the last run's scale came from. While the scale stays there, only the
+    artifacts whose flow this run wrote (mg_flow) and those created since (NULL; among
+    the artifacts the journal's `changes` name, or all when it cannot say) can differ,
+    and those are returned, whether or not their stored value already equals the new one:
+    the ranks step reads their rows anyway, and compares there. Otherwise every
+    flow and every artifact is read, and only the artifacts whose value differs are
+    returned. Reading all 100,000 artifacts and normalising 80,000 flows took 0.25-0.3 s
+    of a 3-5 s incremental run, to rewrite the 15,000 whose flow moved."""
+    top = _largest_flow(cursor)
+    if top > 0 and previous_top > 0 and centrality_scale(top) == centrality_scale(previous_top):
+        scale = centrality_scale(top)
+        cursor.execute("SELECT artifact_id, flow FROM mg_flow")  # pragma: no mutate
+        moved: dict[int, float | None] = {
+            artifact_id: centrality_value(flow=flow, scale=scale)
+            for artifact_id, flow in cursor.fetchall()
+        }
+        # Created since the last run, and not reached by this one: no flow, a share of 0.
+        # Looked for among the artifacts the journal names: the scan of every artifact
+        # took 70-120 ms, to find none.
+        within, params = "", []
+        if changes is not None:
+            if not changes.artifact_ids:
+                return moved
+            ids = sorted(changes.artifact_ids)
+            within, params = f" AND id IN ({', '.join(['%s'] * len(ids))})", ids
+        cursor.execute(
+            "SELECT id FROM catalog_artifact WHERE match_graph IS NULL"
+            + within,  # pragma: no mutate
+            params,
+        )
+        created: dict[int, float | None] = {row[0]: 0.0 for row in cursor.fetchall()}
+        return created | moved
     cursor.execute("SELECT artifact_id, flow FROM comparisons_flowtally")  # pragma: no mutate
     values = centrality_normalise(dict(cursor.fetchall()))
     # No counted evidence at all is "no data"; once there is some, an artifact nobody's
     # search matched has a real share of 0.
     has_graph = bool(values)
     cursor.execute("SELECT id, match_graph FROM catalog_artifact")  # pragma: no mutate
-    changed: dict[int, float | None] = {}
+    changed = {}
     for artifact_id, stored in cursor.fetchall():
         wanted = values.get(artifact_id, 0.0) if has_graph else None
         if stored != wanted:
@@ -780,19 +859,20 @@ def _centrality(cursor) -> dict[int, float | None]:
 
 
 def _artifacts_write(
-    cursor, *, matched: Mapping[int, int], changed: Mapping[int, float | None]
-) -> None:
-    """Incremental runs: add the span's times matched and set the new match_graph values,
-    reranking those artifacts from their stored components (nothing else in a rank depends
-    on search events: catalog.selectors.artifact_ranks_get), in one UPDATE. Each rewritten
-    artifact row costs an entry in every index of catalog_artifact, so writing the two
-    apart doubled the step's time."""
-    ranks = artifact_ranks_get(match_graph=changed)
+    cursor, *, matched: Mapping[int, int], match_graph: Mapping[int, float | None]
+) -> int:
+    """Incremental runs: add the span's times matched and set the new match_graph values
+    (`_centrality`), reranking those artifacts whose value moves from their stored
+    components (nothing else in a rank depends on search events:
+    catalog.selectors.artifact_ranks_get), in one UPDATE. Each rewritten artifact row
+    costs an entry in every index of catalog_artifact, so writing the two apart doubled
+    the step's time. Returns how many artifacts were reranked."""
+    ranks = artifact_ranks_get(match_graph=match_graph, moved_only=True)
     rows = []
     for artifact_id in matched.keys() | ranks.keys():
         reranked = artifact_id in ranks
         rank = ranks.get(artifact_id, (0, 0, 0, False))
-        value = changed[artifact_id] if reranked else None
+        value = match_graph[artifact_id] if reranked else None
         rows.append((artifact_id, matched.get(artifact_id, 0), reranked, value, *rank))
     ranked = ("match_graph", "rank", "rank_low", "rank_high", "rank_provisional")
     _rows_load(
@@ -809,6 +889,7 @@ def _artifacts_write(
         )
         + " FROM mg_component s WHERE catalog_artifact.id = s.id"  # pragma: no mutate
     )
+    return len(ranks)
 
 
 # ---- the state --------------------------------------------------------------------------
@@ -823,8 +904,11 @@ def _spam_fingerprint(cursor) -> str:
     return hashlib.sha256(ids.encode()).hexdigest()
 
 
-def _base_intact(cursor, state: MatchGraphState | None, *, spam: str) -> str:
-    """Why the tallies cannot be folded into ("" when they can)."""
+def _base_intact(
+    cursor, state: MatchGraphState | None, *, spam: str, changes: JournalChanges | None
+) -> str:
+    """Why the tallies cannot be folded into ("" when they can). `changes`: what the
+    journal says changed since the last run's mark (`_changes_since`)."""
     if state is None or state.full_rebuilt_at is None:
         return "no earlier rebuild to build on"
     if state.spam != spam:
@@ -841,7 +925,7 @@ def _base_intact(cursor, state: MatchGraphState | None, *, spam: str) -> str:
     )
     if (events, choices) != (state.search_events, state.choice_events):
         return "search or choice events were deleted"
-    if _capabilities_moved(cursor, state):
+    if _capabilities_moved(cursor, changes):
         return "matched capabilities were deleted or moved to another artifact"
     return ""
 
@@ -850,23 +934,28 @@ def _base_intact(cursor, state: MatchGraphState | None, *, spam: str) -> str:
 MOVED_CHECK_ARTIFACTS = 500
 
 
-def _capabilities_moved(cursor, state: MatchGraphState) -> int:
+def _changes_since(state: MatchGraphState | None) -> JournalChanges | None:
+    """What the change journal says was written since the last run's mark: None when it
+    cannot say (no mark, a bulk write, more than MOVED_CHECK_ARTIFACTS artifacts, a mark
+    older than the journal keeps)."""
+    if state is None or state.mark_last_id is None or state.marked_at is None:
+        return None
+    mark = JournalMark(
+        last_id=state.mark_last_id,
+        snapshot=state.mark_snapshot,
+        own=state.mark_own,
+        read_at=state.marked_at,
+    )
+    return catalog_changes_since(mark=mark, limit=MOVED_CHECK_ARTIFACTS)
+
+
+def _capabilities_moved(cursor, changes: JournalChanges | None) -> int:
     """How many tallies name a capability that no longer exists or is now on another
     artifact. Only the tallies of the artifacts whose capabilities the change journal says
     were written since the last run's mark are read (a capability's move records both its
     artifacts, its deletion its artifact: catalog/versioning.py); every tally when the
-    journal cannot say (no mark, a bulk write, more than MOVED_CHECK_ARTIFACTS artifacts, a
-    mark older than the journal keeps). Why: the check over every tally joined all of a
+    journal cannot say (`changes` is None). Why: the check over every tally joined all of a
     million capabilities, 0.2-0.5 s of each incremental run at 100,000 artifacts."""
-    changes = None
-    if state.mark_last_id is not None and state.marked_at is not None:
-        mark = JournalMark(
-            last_id=state.mark_last_id,
-            snapshot=state.mark_snapshot,
-            own=state.mark_own,
-            read_at=state.marked_at,
-        )
-        changes = catalog_changes_since(mark=mark, limit=MOVED_CHECK_ARTIFACTS)
     within, params = "", []
     if changes is not None:
         # Artifacts only ever recorded with scope "row" kept every capability where it was.
@@ -947,8 +1036,9 @@ def match_graph_rebuild(
             # check of moved capabilities sees (`_capabilities_moved`).
             mark = catalog_journal_mark()
             spam = _spam_fingerprint(cursor)
+            changes = _changes_since(state) if incremental else None
             if incremental:
-                report.reason = _base_intact(cursor, state, spam=spam)
+                report.reason = _base_intact(cursor, state, spam=spam, changes=changes)
             full = not incremental or bool(report.reason)
             report.mode = "full" if full else "incremental"
             after = (0, 0) if full else (state.search_event_id, state.choice_event_id)  # type: ignore[union-attr]
@@ -968,13 +1058,13 @@ def match_graph_rebuild(
                 matched = step(4, lambda: _artifacts(cursor, full=full))
                 report.artifacts_matched = len(matched)
                 report.pairs = step(5, lambda: _pairs(cursor, full=full))
-                changed = step(6, lambda: _centrality_step(cursor, full=full))
+                values = step(6, lambda: _centrality_step(cursor, full=full, changes=changes))
                 if full:
                     _rows_load(
                         cursor,
                         "mg_component",  # pragma: no mutate
                         ("id", "match_graph"),
-                        list(changed.items()),
+                        list(values.items()),
                     )
                     cursor.execute(
                         "UPDATE catalog_artifact"  # pragma: no mutate
@@ -982,9 +1072,11 @@ def match_graph_rebuild(
                         " FROM mg_component s WHERE catalog_artifact.id = s.id"  # pragma: no mutate
                     )
                     step(7, lambda: artifact_scores_recompute())
+                    report.artifacts_reranked = len(values)
                 else:
-                    step(7, lambda: _artifacts_write(cursor, matched=matched, changed=changed))
-                report.artifacts_reranked = len(changed)
+                    report.artifacts_reranked = step(
+                        7, lambda: _artifacts_write(cursor, matched=matched, match_graph=values)
+                    )
             finally:
                 _drop_temps(cursor)
             choices = _count(
@@ -1011,7 +1103,7 @@ def match_graph_rebuild(
                     **({"full_rebuilt_at": now} if full else {}),
                 },
             )
-            if events or choices or changed:
+            if events or choices or report.artifacts_reranked:
                 # Both runs write only data derived from search events (counters, pair
                 # evidence, the match_graph component, ranks; a full run's score recompute
                 # also jobs): no document, tag name or field an editor writes. The journal

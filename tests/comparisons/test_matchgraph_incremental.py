@@ -618,3 +618,76 @@ def test_what_the_journal_keeps_current_stays_exact_across_a_full_rebuild(graph,
     assert corpus_stats(backend=backend_get(), terms=counted, version=versions[0]) == (
         corpus_stats(backend=backend_get(), terms=counted, version=None)
     )
+
+
+def _whole_artifact_reads(queries: CaptureQueriesContext) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT id, match_graph FROM catalog_artifact")
+        or q["sql"].startswith("SELECT id FROM catalog_artifact WHERE match_graph IS NULL")
+    ]
+
+
+def test_while_the_scale_holds_only_artifacts_whose_flow_was_written_are_read(graph):
+    """A new intent reaching one artifact: no read of every artifact, and no look for new
+    ones when the journal names none; the values and ranks are a full rebuild's."""
+    _first_history(graph)
+    match_graph_rebuild()
+    _search("make music", graph["caps"]["tool-3"][:1], "m0", 500)
+    with CaptureQueriesContext(connection) as queries:
+        report = match_graph_rebuild(incremental=True)
+    assert (report.mode, report.artifacts_reranked) == ("incremental", 1)
+    assert _whole_artifact_reads(queries) == []
+    incremental = _state()
+    match_graph_rebuild()
+    assert _state() == incremental
+
+
+def test_an_artifact_created_since_the_last_run_gets_a_share_of_zero(graph):
+    """Created after a run (no data yet), reached by no search: the next incremental run
+    gives it 0.0 like a full one, whether the journal names it or cannot say. One created
+    and reached in the same span gets its flow's share."""
+    _first_history(graph)
+    match_graph_rebuild()
+    named = ArtifactFactory(slug="new-named")
+    reached = CapabilityFactory(artifact=ArtifactFactory(slug="new-reached"))
+    assert Artifact.objects.get(pk=named.pk).match_graph is None
+    _search("make music", graph["caps"]["tool-3"][:1] + [reached.pk], "m0", 500)
+    with CaptureQueriesContext(connection) as queries:
+        report = match_graph_rebuild(incremental=True)
+    assert (report.mode, report.artifacts_reranked) == ("incremental", 3)
+    (looked,) = _whole_artifact_reads(queries)
+    ids = sorted([named.pk, reached.artifact_id])
+    assert looked.endswith(f"match_graph IS NULL AND id IN ({ids[0]}, {ids[1]})")
+    assert Artifact.objects.get(pk=named.pk).match_graph == 0.0
+    # Half of one search's flow, below the scale of 1.25**5 the first history set.
+    assert Artifact.objects.get(pk=reached.artifact_id).match_graph == round(
+        0.5 / SCALE_STEP**5, 6
+    )
+
+    unnamed = ArtifactFactory(slug="new-unnamed")
+    catalog_version_bump()  # a bulk write: the journal cannot say what changed
+    _search("make music", graph["caps"]["tool-3"][:1], "m1", 600)
+    with CaptureQueriesContext(connection) as queries:
+        assert match_graph_rebuild(incremental=True).mode == "incremental"
+    (looked,) = _whole_artifact_reads(queries)
+    assert looked.endswith("match_graph IS NULL")
+    assert Artifact.objects.get(pk=unnamed.pk).match_graph == 0.0
+    incremental = _state()
+    match_graph_rebuild()
+    assert _state() == incremental
+
+
+def test_an_artifact_whose_flow_is_written_again_unchanged_is_not_reranked(graph):
+    """A choice beyond the cap (chosen already equals matched) touches its intent, so the
+    flows it reaches are computed again, to the same values: nothing is reranked."""
+    tool = graph["artifacts"]["tool-3"]
+    _search("tune audio", graph["caps"]["tool-3"][:1], "t0", 1)
+    _choose("tune audio", tool, "t0", 2)
+    match_graph_rebuild()
+    before = _state()
+    _choose("tune audio", tool, "t1", 3)
+    report = match_graph_rebuild(incremental=True)
+    assert (report.mode, report.artifacts_reranked) == ("incremental", 0)
+    assert _state()["artifacts"] == before["artifacts"]
