@@ -683,18 +683,25 @@ def scores_compute(
     components are computed within each (kind, job) group of the artifacts given)."""
     rows = list(artifacts)
     values = {c.name: c.compute(inputs=rows, today=today) for c in REGISTRY}
-    results: dict[int, ScoreResult] = {}
-    for row in rows:
-        components = {name: values[name].get(row.id) for name in COMPONENTS}
-        breakdown = breakdown_build(
-            components=components,
+    return {
+        row.id: score_result_build(
+            components={name: values[name].get(row.id) for name in COMPONENTS},
             weights=weights_for_kind(kind=row.kind, overrides=weights_by_kind),
         )
-        results[row.id] = ScoreResult(
-            components=components,
-            rank=breakdown.rank,
-            rank_low=breakdown.rank_low,
-            rank_high=breakdown.rank_high,
-            provisional=breakdown.provisional,
-        )
-    return results
+        for row in rows
+    }
+
+
+def score_result_build(
+    *, components: Mapping[str, Estimate | None], weights: Weights
+) -> ScoreResult:
+    """One artifact's ScoreResult from its components (name -> Estimate, None for no data)
+    and its kind's weights. Raises ValueError as breakdown_build does."""
+    breakdown = breakdown_build(components=components, weights=weights)
+    return ScoreResult(
+        components=dict(components),
+        rank=breakdown.rank,
+        rank_low=breakdown.rank_low,
+        rank_high=breakdown.rank_high,
+        provisional=breakdown.provisional,
+    )

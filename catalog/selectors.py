@@ -82,9 +82,8 @@ def artifact_ranks_get(
     weights = weights_by_kind_get()
     kind_weights = {}
     ranks = {}
-    for stored in _artifacts_by_id(ids=list(match_graph)).values_list(
-        "id", "kind", *COMPONENTS, *SCORE_INTERVALS, named=True
-    ):
+    rows = _artifacts_by_id(ids=list(match_graph)).order_by()  # any order: no sort
+    for stored in rows.values_list("id", "kind", *COMPONENTS, *SCORE_INTERVALS, named=True):
         value = match_graph[stored.id]
         if moved_only and stored.match_graph == value:
             continue

@@ -2,7 +2,8 @@
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
@@ -26,8 +27,12 @@ from catalog.ranking import (
     BoardPosition,
     ScoreInputs,
     ScoreResult,
+    Weights,
+    component_get,
     job_infer,
+    score_result_build,
     scores_compute,
+    weights_for_kind,
 )
 from catalog.selectors import weights_by_kind_get
 from catalog.versioning import catalog_version_bump
@@ -238,21 +243,74 @@ def _scores_write(*, rows: list[tuple], now) -> int:
     return written
 
 
+# PostgreSQL advisory lock key held, until their transaction ends, by the writers of the
+# match-graph component and of ranks computed from it: the match-graph rebuild
+# (comparisons/search/matchgraph.py) and the write of a score recompute. ("mgre": the
+# rebuild's own key before the recompute took it too.)
+RANKS_LOCK = 0x6D67_7265
+
+
+def ranks_lock_take() -> None:
+    """Wait for RANKS_LOCK, held until the current transaction ends: call it inside
+    transaction.atomic(). PostgreSQL only: SQLite's write transactions are IMMEDIATE here
+    (config/settings.py), one writer at a time already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RANKS_LOCK])
+
+
+def _match_graph_refresh(
+    *,
+    queryset: QuerySet[Artifact],
+    inputs: list[ScoreInputs],
+    results: dict[int, ScoreResult],
+    weights_by_kind: dict[str, Weights],
+    today: date,
+) -> None:
+    """Bring `results` to the match_graph values stored now, in place. Called under
+    RANKS_LOCK: a match-graph rebuild may have committed new values, and ranks from them,
+    since the inputs were read, and writing the old ones back would leave them stale (an
+    incremental rebuild reads again only the artifacts whose flow it moves). match_graph
+    is not relative to other artifacts, so only those artifacts' match_graph component and
+    rank change; their other components stand."""
+    stored = dict(queryset.order_by().values_list("id", "match_graph"))
+    moved = [
+        replace(row, match_graph=stored[row.id])
+        for row in inputs
+        if row.id in stored and stored[row.id] != row.match_graph
+    ]
+    fresh = component_get("match_graph").compute(inputs=moved, today=today)
+    for row in moved:
+        results[row.id] = score_result_build(
+            components={**results[row.id].components, "match_graph": fresh[row.id]},
+            weights=weights_for_kind(kind=row.kind, overrides=weights_by_kind),
+        )
+
+
 def artifact_scores_recompute(*, artifact_ids: list[int] | None = None) -> int:
     """Recompute every component, the rank, its range and whether it is provisional, and
     each model's job (unless an editor set it). Adoption and ecosystem are relative to the
     other artifacts of the same kind, so the whole of every affected kind is recomputed.
-    Returns how many artifacts were written (or asked for)."""
+    The write waits for a match-graph rebuild in progress (RANKS_LOCK). Returns how many
+    artifacts were written (or asked for)."""
     queryset = Artifact.objects.all()
     if artifact_ids is not None:
         kinds = set(Artifact.objects.filter(id__in=artifact_ids).values_list("kind", flat=True))
         queryset = queryset.filter(kind__in=kinds)
     inputs, evidence = _score_inputs(queryset)
-    results = scores_compute(
-        artifacts=inputs, weights_by_kind=weights_by_kind_get(), today=timezone.localdate()
-    )
-    rows = [_score_row(row, results[row.id], evidence[row.id]) for row in inputs]
+    weights_by_kind = weights_by_kind_get()
+    today = timezone.localdate()
+    results = scores_compute(artifacts=inputs, weights_by_kind=weights_by_kind, today=today)
     with transaction.atomic():
+        ranks_lock_take()
+        _match_graph_refresh(
+            queryset=queryset,
+            inputs=inputs,
+            results=results,
+            weights_by_kind=weights_by_kind,
+            today=today,
+        )
+        rows = [_score_row(row, results[row.id], evidence[row.id]) for row in inputs]
         written = _scores_write(rows=rows, now=timezone.now())
         # Scores, ranks and jobs only: the journal says so (browse snapshots re-read ranks).
         catalog_version_bump(scope=RANKS)

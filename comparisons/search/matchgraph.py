@@ -29,18 +29,20 @@ Steps (both modes):
 5. pair evidence: for two artifacts, the searches per intent in which both matched;
 6. the match_graph score component (see `match_graph_compute`): each touched intent's total
    edge weight (IntentTally.weight), the flow of every artifact those intents reach from all
-   of its tallies (FlowTally), then every artifact's value from the stored flows and a
-   scale that moves in steps (`centrality_scale`), so that only artifacts whose own flow
-   moved change, unless the largest flow crossed a step;
+   of its tallies (FlowTally), then each artifact's value from its stored flow and a scale
+   that moves in steps (`centrality_scale`), so that only artifacts whose own flow moved
+   change, unless the largest flow crossed a step (`_centrality`: an incremental run reads
+   only those, and the artifacts the change journal names, while the scale holds);
 7. ranks: every artifact's (catalog.services.artifact_scores_recompute) in a full run; in an
    incremental run only those whose match_graph moved, from their stored components
-   (catalog.services.artifact_match_graph_update: the other components do not depend on
-   search events; their own writers keep them current).
+   (catalog.selectors.artifact_ranks_get: the other components do not depend on search
+   events; their own writers keep them current).
 
 Which events a run folds in: the watermark is read under a brief SHARE lock on the event
 tables (PostgreSQL), which waits for the transactions inserting events to commit, so no
 event with a lower id can commit after the run has passed it. SQLite has one writer at a
-time and gives ids in commit order. Concurrent rebuilds queue on an advisory lock.
+time and gives ids in commit order. Concurrent rebuilds, and the writes of score
+recomputes, queue on an advisory lock (catalog.services.RANKS_LOCK).
 """
 
 import hashlib
@@ -61,7 +63,7 @@ from catalog.journal import (
     catalog_journal_mark,
 )
 from catalog.selectors import artifact_ranks_get
-from catalog.services import artifact_scores_recompute
+from catalog.services import artifact_scores_recompute, ranks_lock_take
 from catalog.versioning import catalog_version_bump
 from comparisons.models import MatchGraphState
 
@@ -79,8 +81,6 @@ SCALE_STEP = 1.25
 # Stored components are rounded so that float summation order can never make two
 # rebuilds of the same events differ.
 COMPONENT_DIGITS = 6
-# PostgreSQL advisory lock key: rebuilds run one at a time.
-_ADVISORY_LOCK = 0x6D67_7265  # "mgre"
 
 STEPS = (
     "intents",
@@ -810,40 +810,46 @@ def _centrality(
 
     Each value is its artifact's flow divided by the scale (`centrality_normalise`), 0.0
     for an artifact no counted search reached once there is any flow at all, None (no
-    data) before. Every run leaves every artifact at that value, and only rebuilds write
-    FlowTally, so `previous_top` (its largest flow before this run wrote any, 0.0 in a full
-    run) is the one the last run's scale came from. While the scale stays there, only the
-    artifacts whose flow this run wrote (mg_flow) and those created since (NULL; among
-    the artifacts the journal's `changes` name, or all when it cannot say) can differ,
-    and those are returned, whether or not their stored value already equals the new one:
-    the ranks step reads their rows anyway, and compares there. Otherwise every
-    flow and every artifact is read, and only the artifacts whose value differs are
-    returned. Reading all 100,000 artifacts and normalising 80,000 flows took 0.25-0.3 s
-    of a 3-5 s incremental run, to rewrite the 15,000 whose flow moved."""
+    data) before. Every run leaves every artifact at that value; only rebuilds write the
+    flows, and only rebuilds and score recomputes (which re-read the value under the same
+    lock: catalog.services.RANKS_LOCK) write the value and ranks from it. So
+    `previous_top`, the largest flow before this run wrote any (0.0 in a full run), is the
+    one the last run's scale came from, and while the scale stays there only two kinds of
+    artifact can differ: those whose flow this run wrote (mg_flow), and those an editor,
+    an importer or a restore wrote since the last run, which the change journal names
+    (`changes`; created ones have no value yet). Those are returned, whether or not their
+    stored value already equals the new one: the ranks step reads their rows anyway and
+    compares there. Otherwise (the scale moved, or the journal cannot say) every flow and
+    every artifact is read, and only the artifacts whose value differs are returned.
+    Reading all 100,000 artifacts and normalising 80,000 flows took 0.25-0.3 s of a 3-5 s
+    incremental run, to rewrite the 15,000 whose flow moved."""
     top = _largest_flow(cursor)
-    if top > 0 and previous_top > 0 and centrality_scale(top) == centrality_scale(previous_top):
+    if (
+        changes is not None
+        and top > 0
+        and previous_top > 0
+        and centrality_scale(top) == centrality_scale(previous_top)
+    ):
         scale = centrality_scale(top)
         cursor.execute("SELECT artifact_id, flow FROM mg_flow")  # pragma: no mutate
         moved: dict[int, float | None] = {
             artifact_id: centrality_value(flow=flow, scale=scale)
             for artifact_id, flow in cursor.fetchall()
         }
-        # Created since the last run, and not reached by this one: no flow, a share of 0.
-        # Looked for among the artifacts the journal names: the scan of every artifact
-        # took 70-120 ms, to find none.
-        within, params = "", []
-        if changes is not None:
-            if not changes.artifact_ids:
-                return moved
-            ids = sorted(changes.artifact_ids)
-            within, params = f" AND id IN ({', '.join(['%s'] * len(ids))})", ids
+        if not changes.artifact_ids:
+            return moved
+        ids = sorted(changes.artifact_ids)
         cursor.execute(
-            "SELECT id FROM catalog_artifact WHERE match_graph IS NULL"
-            + within,  # pragma: no mutate
-            params,
+            "SELECT a.id, f.flow FROM catalog_artifact a"  # pragma: no mutate
+            " LEFT JOIN comparisons_flowtally f ON f.artifact_id = a.id"  # pragma: no mutate
+            f" WHERE a.id IN ({', '.join(['%s'] * len(ids))})",
+            ids,
         )
-        created: dict[int, float | None] = {row[0]: 0.0 for row in cursor.fetchall()}
-        return created | moved
+        written: dict[int, float | None] = {
+            artifact_id: 0.0 if flow is None else centrality_value(flow=flow, scale=scale)
+            for artifact_id, flow in cursor.fetchall()
+        }
+        return written | moved
     cursor.execute("SELECT artifact_id, flow FROM comparisons_flowtally")  # pragma: no mutate
     values = centrality_normalise(dict(cursor.fetchall()))
     # No counted evidence at all is "no data"; once there is some, an artifact nobody's
@@ -1027,10 +1033,11 @@ def match_graph_rebuild(
         search_upto, choice_upto = _watermark(cursor)
         with transaction.atomic():
             if connection.vendor == "postgresql":
-                # One rebuild at a time; a second one then starts from the first's state.
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK])
                 # Sorts of millions of rows spill to disk at the default 4 MB.
                 cursor.execute("SET LOCAL work_mem = '256MB'")
+            # One rebuild at a time (a second one then starts from the first's state), and
+            # no score recompute writes in between (catalog.services.RANKS_LOCK).
+            ranks_lock_take()
             state = MatchGraphState.objects.filter(pk=1).first()
             # Before any capability is read: what changes from here on, the next run's
             # check of moved capabilities sees (`_capabilities_moved`).

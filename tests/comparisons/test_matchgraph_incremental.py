@@ -1,6 +1,7 @@
 """The incremental match-graph rebuild: it folds in only the new events, and agrees with a
 full rebuild to the last counter (run on SQLite and PostgreSQL)."""
 
+import re
 import time
 from datetime import timedelta
 from io import StringIO
@@ -11,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from catalog import services
 from catalog.journal import PATCHABLE, catalog_changes_since, catalog_journal_mark
 from catalog.models import Artifact, Capability
 from catalog.versioning import catalog_version_bump, catalog_versions_get
@@ -620,59 +622,76 @@ def test_what_the_journal_keeps_current_stays_exact_across_a_full_rebuild(graph,
     )
 
 
-def _whole_artifact_reads(queries: CaptureQueriesContext) -> list[str]:
+def _artifact_reads(queries: CaptureQueriesContext) -> list[str]:
+    """The SELECTs of a run that read catalog_artifact rows (the SQL as run)."""
     return [
         q["sql"]
         for q in queries.captured_queries
-        if q["sql"].startswith("SELECT id, match_graph FROM catalog_artifact")
-        or q["sql"].startswith("SELECT id FROM catalog_artifact WHERE match_graph IS NULL")
+        if q["sql"].startswith("SELECT") and re.search(r'FROM "?catalog_artifact"?', q["sql"])
     ]
 
 
+def _unrestricted(reads: list[str]) -> list[str]:
+    """Those of `reads` not restricted to listed ids: each reads every artifact."""
+    return [sql for sql in reads if " IN (" not in sql and "ANY(" not in sql]
+
+
 def test_while_the_scale_holds_only_artifacts_whose_flow_was_written_are_read(graph):
-    """A new intent reaching one artifact: no read of every artifact, and no look for new
-    ones when the journal names none; the values and ranks are a full rebuild's."""
+    """A new intent reaching one artifact: no read of every artifact, and none of the
+    artifacts the journal names when it names none; the values and ranks are a full
+    rebuild's."""
     _first_history(graph)
     match_graph_rebuild()
     _search("make music", graph["caps"]["tool-3"][:1], "m0", 500)
     with CaptureQueriesContext(connection) as queries:
         report = match_graph_rebuild(incremental=True)
     assert (report.mode, report.artifacts_reranked) == ("incremental", 1)
-    assert _whole_artifact_reads(queries) == []
+    reads = _artifact_reads(queries)
+    assert reads and _unrestricted(reads) == []
+    assert not any("LEFT JOIN comparisons_flowtally" in sql for sql in reads)
     incremental = _state()
     match_graph_rebuild()
     assert _state() == incremental
 
 
-def test_an_artifact_created_since_the_last_run_gets_a_share_of_zero(graph):
-    """Created after a run (no data yet), reached by no search: the next incremental run
-    gives it 0.0 like a full one, whether the journal names it or cannot say. One created
-    and reached in the same span gets its flow's share."""
+def test_artifacts_written_since_the_last_run_are_read_again(graph):
+    """Created after a run (no data yet) and reached by no search, an artifact gets 0.0;
+    one created and reached in the same span gets its flow's share; one an editor saved
+    with a value a rebuild had moved since it was loaded gets its value back. Read among
+    the artifacts the journal names; every artifact when it cannot say."""
     _first_history(graph)
     match_graph_rebuild()
+    loaded = Artifact.objects.get(slug="tool-3")
     named = ArtifactFactory(slug="new-named")
     reached = CapabilityFactory(artifact=ArtifactFactory(slug="new-reached"))
     assert Artifact.objects.get(pk=named.pk).match_graph is None
-    _search("make music", graph["caps"]["tool-3"][:1] + [reached.pk], "m0", 500)
+    _search("make music", [*graph["caps"]["tool-3"][:1], reached.pk], "m0", 500)
     with CaptureQueriesContext(connection) as queries:
         report = match_graph_rebuild(incremental=True)
     assert (report.mode, report.artifacts_reranked) == ("incremental", 3)
-    (looked,) = _whole_artifact_reads(queries)
-    ids = sorted([named.pk, reached.artifact_id])
-    assert looked.endswith(f"match_graph IS NULL AND id IN ({ids[0]}, {ids[1]})")
+    assert _unrestricted(_artifact_reads(queries)) == []
     assert Artifact.objects.get(pk=named.pk).match_graph == 0.0
     # Half of one search's flow, below the scale of 1.25**5 the first history set.
-    assert Artifact.objects.get(pk=reached.artifact_id).match_graph == round(
-        0.5 / SCALE_STEP**5, 6
-    )
+    assert Artifact.objects.get(pk=reached.artifact_id).match_graph == round(0.5 / SCALE_STEP**5, 6)
+    moved = Artifact.objects.get(pk=loaded.pk).match_graph
+    assert moved != loaded.match_graph
+
+    loaded.summary = "Saved from a form loaded before the last run."
+    loaded.save()
+    assert Artifact.objects.get(pk=loaded.pk).match_graph == loaded.match_graph
+    # A search that reaches neither tool-3 nor the largest flow's artifact (the scale holds).
+    _search("score films", [reached.pk], "m1", 600)
+    with CaptureQueriesContext(connection) as queries:
+        assert match_graph_rebuild(incremental=True).mode == "incremental"
+    assert _unrestricted(_artifact_reads(queries)) == []
+    assert Artifact.objects.get(pk=loaded.pk).match_graph == moved
 
     unnamed = ArtifactFactory(slug="new-unnamed")
     catalog_version_bump()  # a bulk write: the journal cannot say what changed
-    _search("make music", graph["caps"]["tool-3"][:1], "m1", 600)
+    _search("make music", graph["caps"]["tool-3"][:1], "m2", 700)
     with CaptureQueriesContext(connection) as queries:
         assert match_graph_rebuild(incremental=True).mode == "incremental"
-    (looked,) = _whole_artifact_reads(queries)
-    assert looked.endswith("match_graph IS NULL")
+    assert _unrestricted(_artifact_reads(queries)) != []
     assert Artifact.objects.get(pk=unnamed.pk).match_graph == 0.0
     incremental = _state()
     match_graph_rebuild()
@@ -691,3 +710,31 @@ def test_an_artifact_whose_flow_is_written_again_unchanged_is_not_reranked(graph
     report = match_graph_rebuild(incremental=True)
     assert (report.mode, report.artifacts_reranked) == ("incremental", 0)
     assert _state()["artifacts"] == before["artifacts"]
+    match_graph_rebuild()
+    assert _state()["artifacts"] == before["artifacts"]
+
+
+def test_a_score_recompute_keeps_the_value_a_rebuild_wrote_after_its_read(graph, monkeypatch):
+    """A rebuild that commits while a score recompute computes (after it read the inputs,
+    before it writes) keeps its match_graph values and the ranks from them: the recompute
+    reads them again before writing. Without that it wrote the old ones back, and the next
+    incremental runs, which read only the artifacts whose flow they move, kept them."""
+    _first_history(graph)
+    match_graph_rebuild()
+    _search("make music", graph["caps"]["tool-3"][:1], "m0", 500)
+    compute = services.scores_compute
+
+    def compute_then_rebuild(**kwargs):
+        results = compute(**kwargs)
+        assert match_graph_rebuild(incremental=True).artifacts_reranked == 1
+        return results
+
+    monkeypatch.setattr(services, "scores_compute", compute_then_rebuild)
+    services.artifact_scores_recompute()
+    monkeypatch.setattr(services, "scores_compute", compute)
+    assert Artifact.objects.get(slug="tool-3").match_graph == round(1 / SCALE_STEP**5, 6)
+    _search("make music", graph["caps"]["tool-2"][:1], "m1", 600)
+    match_graph_rebuild(incremental=True)
+    incremental = _state()
+    match_graph_rebuild()
+    assert _state() == incremental
