@@ -1,5 +1,6 @@
 import functools
 import operator
+from typing import Any, ClassVar
 
 from django.db import models
 from django.db.models import Q
@@ -44,6 +45,38 @@ class Timestamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class DerivedFieldsKept(models.Model):
+    """A model some of whose fields only set-based services write: the score recompute
+    (catalog.services) and the match-graph rebuild (comparisons/search/matchgraph.py).
+
+    A save() that updates a row without naming its fields (an editor's form, a history
+    revert, a script with an instance loaded earlier) leaves those fields as stored and
+    reads them into the instance (so its history record shows them too): writing back the
+    values it loaded would undo a recompute or a rebuild that committed in between, and
+    an incremental rebuild, which adds onto the stored counters and reads again only the
+    rows the journal names, would never set them right. A save that names the fields
+    writes them; a new row gets every value it is given."""
+
+    DERIVED_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, **kwargs: Any) -> None:
+        if kwargs.get("update_fields") is None and not kwargs.get("force_insert") and self.pk:
+            rows = type(self)._base_manager.using(kwargs.get("using")).filter(pk=self.pk)
+            stored = rows.values(*self.DERIVED_FIELDS).first()
+            if stored is not None:
+                for name, value in stored.items():
+                    setattr(self, name, value)
+                kwargs["update_fields"] = [
+                    field.name
+                    for field in self._meta.concrete_fields
+                    if not field.primary_key and field.name not in self.DERIVED_FIELDS
+                ]
+        super().save(**kwargs)
 
 
 def _abstract(name: str, fields: dict) -> type[models.Model]:
@@ -132,7 +165,20 @@ class ArtifactQuerySet(models.QuerySet):
         return self.select_related("vendor")
 
 
-class Artifact(ScoreComponentFields, Timestamped):  # type: ignore[misc, valid-type]
+class Artifact(DerivedFieldsKept, ScoreComponentFields, Timestamped):  # type: ignore[misc, valid-type]
+    # Written by score recomputes and match-graph rebuilds alone (DerivedFieldsKept).
+    DERIVED_FIELDS = (
+        *SCORE_COMPONENTS,
+        *SCORE_INTERVALS,
+        "rank",
+        "rank_low",
+        "rank_high",
+        "rank_provisional",
+        "score_evidence",
+        "times_matched",
+        "score_computed_at",
+    )
+
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=120, unique=True)
     # No index of its own: artifact_vendor_status leads with it, and every index costs each
@@ -371,7 +417,10 @@ class CapabilityQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED)
 
 
-class Capability(Timestamped):
+class Capability(DerivedFieldsKept, Timestamped):
+    # Written by match-graph rebuilds alone (DerivedFieldsKept).
+    DERIVED_FIELDS = ("times_matched", "match_success_rate")
+
     artifact = models.ForeignKey(Artifact, on_delete=models.CASCADE, related_name="capabilities")
     title = models.CharField(max_length=200)
     description = models.TextField()

@@ -90,3 +90,52 @@ def test_capabilities_are_ordered_by_position():
     second = CapabilityFactory(artifact=artifact, position=2)
     first = CapabilityFactory(artifact=artifact, position=1)
     assert list(artifact.capabilities.all()) == [first, second]
+
+
+def test_a_save_leaves_what_recomputes_and_rebuilds_wrote_since_the_load():
+    """An editor's form holds an artifact loaded before a rebuild wrote its counters and
+    rank: saving it changes what the editor changed and keeps the rest as stored, in the
+    row, in the instance and in its history."""
+    artifact = ArtifactFactory(rank=10, times_matched=3, match_graph=0.1)
+    capability = CapabilityFactory(artifact=artifact, times_matched=3, match_success_rate=0.2)
+    Artifact.objects.filter(pk=artifact.pk).update(
+        rank=40, rank_high=90, times_matched=7, match_graph=0.4, quality=0.5
+    )
+    type(capability).objects.filter(pk=capability.pk).update(
+        times_matched=7, match_success_rate=0.3
+    )
+    artifact.name = "Renamed"
+    artifact.save()
+    capability.title = "Retitled"
+    capability.save()
+    stored = Artifact.objects.values(
+        "name", "rank", "rank_high", "times_matched", "match_graph", "quality"
+    ).get(pk=artifact.pk)
+    assert stored == {
+        "name": "Renamed",
+        "rank": 40,
+        "rank_high": 90,
+        "times_matched": 7,
+        "match_graph": 0.4,
+        "quality": 0.5,
+    }
+    assert (artifact.rank, artifact.times_matched) == (40, 7)
+    assert artifact.history.first().rank == 40
+    capability.refresh_from_db()
+    assert (capability.title, capability.times_matched, capability.match_success_rate) == (
+        "Retitled",
+        7,
+        0.3,
+    )
+
+
+def test_a_save_that_names_a_derived_field_writes_it_and_a_new_row_gets_every_value():
+    artifact = ArtifactFactory(rank=10)
+    artifact.rank = 60
+    artifact.save(update_fields=["rank"])
+    assert Artifact.objects.get(pk=artifact.pk).rank == 60
+    pk = artifact.pk
+    artifact.delete()
+    again = Artifact(pk=pk, name="Back", slug="back", vendor=artifact.vendor, rank=70)
+    again.save()
+    assert Artifact.objects.values_list("name", "rank").get(pk=pk) == ("Back", 70)

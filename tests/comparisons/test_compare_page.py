@@ -264,8 +264,9 @@ def test_tie_lead_and_better_marks(client, pair):
     a.rank = b.rank = 50
     a.rank_low = a.rank_high = b.rank_low = b.rank_high = 50  # nothing unknown: a real tie
     a.quality, b.quality = 0.4, 0.9
-    a.save()
-    b.save()
+    derived = ["rank", "rank_low", "rank_high", "quality"]
+    a.save(update_fields=derived)
+    b.save(update_fields=derived)
     body = html(client.get("/compare/alpha-vs-beta/"))
     assert "Alpha and Beta rank the same at 50/100." in text_of(body)
     quality = re.search(r'<th scope="row">Quality.*?</tr>', body, re.S).group(0)

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalog import services
-from catalog.journal import PATCHABLE, catalog_changes_since, catalog_journal_mark
+from catalog.journal import ARTIFACT, PATCHABLE, catalog_changes_since, catalog_journal_mark
 from catalog.models import Artifact, Capability
 from catalog.versioning import catalog_version_bump, catalog_versions_get
 from comparisons.browse.snapshot import browse_snapshot_build, browse_snapshot_get
@@ -656,9 +656,9 @@ def test_while_the_scale_holds_only_artifacts_whose_flow_was_written_are_read(gr
 
 def test_artifacts_written_since_the_last_run_are_read_again(graph):
     """Created after a run (no data yet) and reached by no search, an artifact gets 0.0;
-    one created and reached in the same span gets its flow's share; one an editor saved
-    with a value a rebuild had moved since it was loaded gets its value back. Read among
-    the artifacts the journal names; every artifact when it cannot say."""
+    one created and reached in the same span gets its flow's share; one whose value and
+    rank another writer changed gets them back. Read among the artifacts the journal
+    names; every artifact when it cannot say."""
     _first_history(graph)
     match_graph_rebuild()
     loaded = Artifact.objects.get(slug="tool-3")
@@ -676,9 +676,13 @@ def test_artifacts_written_since_the_last_run_are_read_again(graph):
     moved = Artifact.objects.get(pk=loaded.pk).match_graph
     assert moved != loaded.match_graph
 
+    # An editor's save of an instance loaded before the run leaves what the run wrote.
     loaded.summary = "Saved from a form loaded before the last run."
     loaded.save()
-    assert Artifact.objects.get(pk=loaded.pk).match_graph == loaded.match_graph
+    assert Artifact.objects.get(pk=loaded.pk).match_graph == moved == loaded.match_graph
+    # A write the journal names, whatever it wrote, is read again.
+    Artifact.objects.filter(pk=loaded.pk).update(match_graph=0.5)
+    catalog_version_bump(scope=ARTIFACT, artifact_ids=[loaded.pk])
     # A search that reaches neither tool-3 nor the largest flow's artifact (the scale holds).
     _search("score films", [reached.pk], "m1", 600)
     with CaptureQueriesContext(connection) as queries:
