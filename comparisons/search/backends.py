@@ -323,7 +323,7 @@ class PostgresBackend:
             )
         if buckets.numbers is not None and len(buckets.numbers) <= ROW_BY_ROW_BUCKETS:
             return self._document_counts_row_by_row(terms=terms, width=width, within=within)
-        counted = range(len(terms))
+        counted: Sequence[int] = range(len(terms))
         if buckets.numbers is None:
             # A term no published document holds (random text, a prefix nothing starts
             # with) took 6-11 ms to count over every document: the planner expects
