@@ -323,25 +323,15 @@ class PostgresBackend:
             )
         if buckets.numbers is not None and len(buckets.numbers) <= ROW_BY_ROW_BUCKETS:
             return self._document_counts_row_by_row(terms=terms, width=width, within=within)
-        counted: Sequence[int] = range(len(terms))
-        if buckets.numbers is None:
-            # A term no published document holds (random text, a prefix nothing starts
-            # with) took 6-11 ms to count over every document: the planner expects
-            # thousands of rows and starts parallel workers. Looking first takes about one.
-            counted = [
-                index
-                for index, term in enumerate(terms)
-                if term is None or self._documents(term).exists()
-            ]
         queries = [
-            self._documents(terms[index])
+            self._documents(term)
             .filter(within)
             .annotate(bucket=F("artifact_id") / width)
             .values("bucket")
             .annotate(documents=Count("*"), term=Value(index, output_field=IntegerField()))
             .values_list("term", "bucket", "documents")
             .order_by()
-            for index in counted
+            for index, term in enumerate(terms)
         ]
         rows: Iterable[tuple[int, int, int]]
         if buckets.numbers is None or len(queries) == 1:

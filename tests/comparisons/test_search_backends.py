@@ -3,8 +3,6 @@ catalog or for some artifacts only, as a ranking patched after an edit asks them
 SQLite and on PostgreSQL."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from comparisons.search import backends
 from comparisons.search.backends import backend_get
@@ -69,16 +67,10 @@ def test_postgresql_builds_the_candidates_statement_once_per_match(artifacts):
 @pytest.mark.django_db
 def test_whole_counts_of_a_term_no_document_holds_are_empty(artifacts):
     """Counted over every document: eight capabilities, "zorblat" in seven, "nowhere" in
-    none. PostgreSQL looks before it counts: no count for a term nothing holds (the
-    planner expected thousands of rows for it and started parallel workers)."""
+    none, which has no bucket at all."""
     nowhere = Term(word="nowhere", alternatives=(), prefix=True)
-    width = 1_000_000
-    with CaptureQueriesContext(connection) as queries:
-        counts = backend_get().document_counts(
-            terms=[None, ZORBLAT, nowhere], buckets=backends.Buckets(width=width)
-        )
+    counts = backend_get().document_counts(
+        terms=[None, ZORBLAT, nowhere], buckets=backends.Buckets(width=1_000_000)
+    )
     assert [sum(c.values()) for c in counts] == [8, 7, 0]
     assert counts[2] == {}
-    if connection.vendor == "postgresql":
-        grouped = [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"]]
-        assert len(grouped) == 2
