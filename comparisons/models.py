@@ -315,6 +315,10 @@ class TermStatistic(models.Model):
                 condition=Q(documents__gte=0), name="term_statistic_documents_not_negative"
             )
         ]
+        # The terms no document holds, counted before more are kept (stats.ABSENT_TERMS_KEPT).
+        indexes = [
+            models.Index(fields=["key"], condition=Q(documents=0), name="term_statistic_absent")
+        ]
 
     def __str__(self) -> str:
         return f"{self.term}: {self.documents} documents"

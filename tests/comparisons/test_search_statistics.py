@@ -217,19 +217,27 @@ def test_a_failed_write_still_answers_and_leaves_the_transaction_usable(monkeypa
 
 
 @pytest.mark.django_db
-def test_terms_no_document_holds_are_not_kept():
+def test_terms_no_document_holds_are_kept_up_to_a_bound(monkeypatch):
+    """Random text gives terms no document holds: the first ones are kept (no count over
+    every document on the next search after an edit), past the bound none is, and a kept
+    one is written again even then."""
+    monkeypatch.setattr(stats, "ABSENT_TERMS_KEPT", 2)
     CapabilityFactory(title="Zorblat helper")
-    terms = {
-        stats.ALL_DOCUMENTS: None,
-        "exact zorblat": Term(word="zorblat", alternatives=()),
-        "exact qwxzv": Term(word="qwxzv", alternatives=()),
-    }
+    absent = {f"exact {word}": Term(word=word, alternatives=()) for word in ("qwxzv", "vvq")}
+    terms = {stats.ALL_DOCUMENTS: None, "exact zorblat": ZORBLAT["exact zorblat"], **absent}
     counts = term_statistics_get(backend=backend_get(), terms=terms, facts_version="f0")
-    assert counts == {stats.ALL_DOCUMENTS: 1, "exact zorblat": 1, "exact qwxzv": 0}
-    assert set(TermStatistic.objects.values_list("term", flat=True)) == {
-        stats.ALL_DOCUMENTS,
-        "exact zorblat",
+    assert counts == {stats.ALL_DOCUMENTS: 1, "exact zorblat": 1, "exact qwxzv": 0, "exact vvq": 0}
+    kept = {stats.ALL_DOCUMENTS, "exact zorblat", *absent}
+    assert set(TermStatistic.objects.values_list("term", flat=True)) == kept
+    more = {"exact zzq": Term(word="zzq", alternatives=()), **absent}
+    assert term_statistics_get(backend=backend_get(), terms=more, facts_version="f1") == {
+        "exact zzq": 0,
+        "exact qwxzv": 0,
+        "exact vvq": 0,
     }
+    assert set(TermStatistic.objects.values_list("term", flat=True)) == kept
+    written = TermStatistic.objects.filter(term__in=absent)
+    assert set(written.values_list("facts_version", flat=True)) == {"f1"}
 
 
 # Committed rows: on PostgreSQL the refill creates indexes, which a transaction holding
