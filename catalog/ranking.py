@@ -479,7 +479,7 @@ _Weighed = tuple[dict[str, "Estimate | None"], dict[str, float], list[str], floa
 
 def _weighed(*, components: Mapping[str, "Estimate | float | None"], weights: Weights) -> _Weighed:
     estimates = {name: _as_estimate(components.get(name), name) for name in COMPONENTS}
-    weight = weights._values  # every component's, read-only here
+    weight = {name: getattr(weights, name) for name in COMPONENTS}
     known = [name for name in COMPONENTS if estimates[name] is not None and weight[name] > 0]
     return estimates, weight, known, sum(weight[name] for name in known), weights.total
 
