@@ -236,8 +236,10 @@ class AllModalities(CatalogFilter):
         wanted = modality_bits(value)
         return (snapshot.columns[self.name] & wanted) == wanted
 
-    def counts(self, snapshot: BrowseSnapshot, within: np.ndarray) -> dict[str, int]:
-        column = snapshot.columns[self.name][within]
+    def counts(self, snapshot: BrowseSnapshot, positions: np.ndarray) -> dict[str, int]:
+        """How many of the artifacts at `positions` (indices into the snapshot's columns)
+        have each value."""
+        column = snapshot.columns[self.name][positions]
         return {m: int(np.count_nonzero(column & (1 << i))) for i, m in enumerate(Modality.values)}
 
 
@@ -425,8 +427,10 @@ class AllFeatures(CatalogFilter):
         wanted = self._bits(value)
         return (snapshot.columns[self.name] & wanted) == wanted
 
-    def counts(self, snapshot: BrowseSnapshot, within: np.ndarray) -> dict[str, int]:
-        column = snapshot.columns[self.name][within]
+    def counts(self, snapshot: BrowseSnapshot, positions: np.ndarray) -> dict[str, int]:
+        """How many of the artifacts at `positions` (indices into the snapshot's columns)
+        have each value."""
+        column = snapshot.columns[self.name][positions]
         return {
             value: int(np.count_nonzero(column & (1 << i)))
             for i, (value, _, _) in enumerate(self.fields)

@@ -98,18 +98,21 @@ class BrowseSnapshot:
         counts = np.bitwise_count(self.tags & packed).sum(axis=1)
         return {slug: int(n) for (slug, _), n in zip(self.tag_choices, counts, strict=True)}
 
-    def value_counts(self, name: str, mask: np.ndarray) -> np.ndarray:
-        """For an AnyOf filter: how many artifacts of `mask` have each value, aligned with
+    def value_counts(self, name: str, positions: np.ndarray) -> np.ndarray:
+        """For an AnyOf filter: how many of the artifacts at `positions` (indices into the
+        columns, as `np.flatnonzero` of a mask gives them) have each value, aligned with
         `labels[name]`."""
-        values = self.columns[name][mask]
+        values = self.columns[name][positions]
         return np.bincount(values[values >= 0], minlength=len(self.labels[name]))
 
     def ordered_ids(self, mask: np.ndarray, sort: str) -> np.ndarray:
         """The ids of `mask`'s artifacts in the order `sort` names."""
+        # Indexing by positions, not by the mask itself: numpy's boolean indexing of a
+        # hundred thousand rows costs three times `flatnonzero` and a gather together.
         if sort == DEFAULT_SORT:  # the snapshot's own order
-            return self.ids[mask]
+            return self.ids[np.flatnonzero(mask)]
         order = self._order(sort)
-        return self.ids[order[mask[order]]]
+        return self.ids[order[np.flatnonzero(mask[order])]]
 
     def _order(self, sort: str) -> np.ndarray:
         """Positions in `sort` order (not the default, the snapshot's own), asked of the

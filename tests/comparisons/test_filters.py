@@ -316,6 +316,19 @@ def test_vendor_options_are_those_with_results_capped_and_the_selected_one(monke
     assert vendors_shown(vendors=vendors, counts=[0] * 6, selected="") == []
 
 
+def test_a_selected_vendor_with_results_takes_no_place_of_the_busiest(monkeypatch):
+    monkeypatch.setattr("comparisons.browse.filters.VENDORS_SHOWN", 2)
+    vendors = [(slug, slug.title()) for slug in ("acme", "bolt", "cyan", "dune", "echo", "fern")]
+    counts = [3, 0, 9, 0, 2, 1]
+    shown = vendors_shown(vendors=vendors, counts=counts, selected="cyan")
+    # The two busiest besides the selected one, then the selected one, in name order.
+    assert [(o.value, o.count, o.selected) for o in shown] == [
+        ("acme", 3, False),
+        ("cyan", 9, True),
+        ("echo", 2, False),
+    ]
+
+
 def test_model_fact_filters_keep_only_what_the_source_states():
     ArtifactFactory(
         slug="tools-long",
