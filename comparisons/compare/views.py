@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
@@ -6,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from catalog.models import Artifact
 from comparisons.compare.alignment import aligned_filter, capabilities_align
 from comparisons.compare.charts import score_chart_build
 from comparisons.compare.pairs import (
@@ -22,6 +24,7 @@ from comparisons.compare.seo import breadcrumbs_ld, graph_ld, software_applicati
 from comparisons.compare.verdict import SHOW_CHOICES, facts_build, lead_build, verdict_build
 from comparisons.editing import comparison_edit_url_get
 from comparisons.htmx import HtmxHttpRequest
+from config.paths import path_reverse
 
 # Capabilities shown per side before "+N more".
 CAPABILITIES_SHOWN = 5
@@ -46,7 +49,7 @@ def _search_url(*, pair: LoadedPair, side_facts: dict) -> str:
                     terms.append(capability.tags[0][1].lower())
                     break
     query = " ".join(dict.fromkeys(terms)) or f"{pair.a.name} {pair.b.name}"
-    return f"{reverse('search')}?{urlencode({'q': query})}"
+    return f"{path_reverse('search')}?{urlencode({'q': query})}"
 
 
 def _query(request: HtmxHttpRequest, **changes) -> str:
@@ -56,47 +59,82 @@ def _query(request: HtmxHttpRequest, **changes) -> str:
     return params.urlencode()
 
 
-def _sides(*, request: HtmxHttpRequest, pair: LoadedPair, expanded: set[str]) -> dict[str, dict]:
+@dataclass(slots=True)
+class SideView:
+    """One side's capability list as the page draws it. Objects, not dicts, because the
+    templates read their fields by attribute, which Jinja2 tries before an item lookup:
+    on a dict every field read raised and caught an AttributeError first."""
+
+    key: str
+    artifact: Artifact
+    capabilities: list
+    hidden_count: int
+    more_url: str
+    shown_ids: frozenset[int]
+    # Where "+N more" leads: the first capability beyond those shown at first.
+    first_hidden_id: int | None
+
+
+@dataclass(slots=True)
+class CapabilityLink:
+    title: str
+    href: str
+
+
+@dataclass(slots=True)
+class AlignedRowView:
+    """One row of the side-by-side table, with links to each side's capabilities."""
+
+    tag_slug: str
+    tag_name: str
+    presence: str
+    difference: str
+    same_text: bool
+    a: list[CapabilityLink]
+    b: list[CapabilityLink]
+
+
+def _sides(
+    *, request: HtmxHttpRequest, pair: LoadedPair, expanded: set[str]
+) -> dict[str, SideView]:
     sides = {}
     for key in SIDES:
         artifact = pair.side(key)
         capabilities = artifact.published_capabilities
         shown = capabilities if key in expanded else capabilities[:CAPABILITIES_SHOWN]
         more_query = _query(request, all=sorted(expanded | {key}))
-        sides[key] = {
-            "key": key,
-            "artifact": artifact,
-            "capabilities": shown,
-            "hidden_count": len(capabilities) - len(shown),
-            "more_url": f"{pair.path}?{more_query}",
-            "shown_ids": {c.id for c in shown},
-            # Where "+N more" leads: the first capability beyond those shown at first.
-            "first_hidden_id": (
+        sides[key] = SideView(
+            key=key,
+            artifact=artifact,
+            capabilities=shown,
+            hidden_count=len(capabilities) - len(shown),
+            more_url=f"{pair.path}?{more_query}",
+            shown_ids=frozenset(c.id for c in shown),
+            first_hidden_id=(
                 capabilities[CAPABILITIES_SHOWN].id
                 if len(capabilities) > CAPABILITIES_SHOWN
                 else None
             ),
-        }
+        )
     return sides
 
 
-def _aligned(*, rows, sides: dict) -> list[dict]:
-    def link(key, capability):
-        side = sides[key]
-        if capability.id in side["shown_ids"]:
-            return {"title": capability.title, "href": f"#cap-{capability.id}"}
-        return {"title": capability.title, "href": f"{side['more_url']}#cap-{capability.id}"}
+def _aligned(*, rows, sides: dict[str, SideView]) -> list[AlignedRowView]:
+    def link(side: SideView, capability) -> CapabilityLink:
+        if capability.id in side.shown_ids:
+            return CapabilityLink(capability.title, f"#cap-{capability.id}")
+        return CapabilityLink(capability.title, f"{side.more_url}#cap-{capability.id}")
 
     return [
-        {
-            "tag_slug": row.tag_slug,
-            "tag_name": row.tag_name,
-            "presence": row.presence,
-            "difference": row.difference,
-            "same_text": row.same_text,
-            "a": [link("a", c) for c in row.a],
-            "b": [link("b", c) for c in row.b],
-        }
+        AlignedRowView(
+            tag_slug=row.tag_slug,
+            tag_name=row.tag_name,
+            presence=row.presence,
+            difference=row.difference,
+            same_text=row.same_text,
+            a=[link(sides["a"], c) for c in row.a],
+            b=[link(sides["b"], c) for c in row.b],
+        )
         for row in rows
     ]
 
@@ -157,11 +195,14 @@ def compare(request: HtmxHttpRequest, pair: str) -> HttpResponse:
         return render(request, fragment, context, using="jinja2")
 
     evidence = loaded.evidence
-    canonical_url = request.build_absolute_uri(loaded.path)
+    # Every absolute URL of the page from one scheme and host (build_absolute_uri parses
+    # the request again on each call).
+    origin = request.build_absolute_uri("/").removesuffix("/")
+    canonical_url = origin + loaded.path
     lead = lead_build(a=a, b=b, evidence=evidence)
     crumbs = [
-        ("Home", request.build_absolute_uri(reverse("home"))),
-        ("Compare", request.build_absolute_uri(reverse("compare_index"))),
+        ("Home", origin + path_reverse("home")),
+        ("Compare", origin + path_reverse("compare_index")),
         (f"{a.name} vs {b.name}", canonical_url),
     ]
     context.update(
@@ -189,8 +230,7 @@ def compare(request: HtmxHttpRequest, pair: str) -> HttpResponse:
                 breadcrumbs_ld(items=crumbs),
                 *(
                     software_application_ld(
-                        artifact=artifact,
-                        url=request.build_absolute_uri(artifact.get_absolute_url()),
+                        artifact=artifact, url=origin + artifact.get_absolute_url()
                     )
                     for artifact in (loaded.a, loaded.b)
                 ),

@@ -27,9 +27,9 @@ def _both_rows(client) -> list[tuple[list[str], list[str]]]:
     response = client.get("/compare/flux-1-pro-vs-qwen3-5-flash/")
     assert response.status_code == 200
     return [
-        ([c["title"] for c in row["a"]], [c["title"] for c in row["b"]])
+        ([c.title for c in row.a], [c.title for c in row.b])
         for row in response.context["aligned"]
-        if row["presence"] == "both"
+        if row.presence == "both"
     ]
 
 
