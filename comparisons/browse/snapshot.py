@@ -46,7 +46,7 @@ from catalog.models import Artifact, Capability, Status, Tag
 from comparisons.browse.declarations import CATALOG_FILTERS, UNKNOWN, AnyOf
 from comparisons.browse.sorting import DEFAULT_ORDERING, DEFAULT_SORT, SORT_ORDERINGS
 from comparisons.caching.derived import derived_cache_versions
-from config.timing import timing_span
+from config.timing import Metric, timing_span
 
 # Rows fetched per round trip while streaming.
 CHUNK = 5000
@@ -140,11 +140,14 @@ class BrowseSnapshot:
         return order
 
 
-def _rows(queryset, fields: list[str]) -> list[list]:
-    """The query's rows as one list per field, streamed (no list of row tuples in memory)."""
+def _rows(queryset, fields: list[str], *, stream: bool = True) -> list[list]:
+    """The query's rows as one list per field, streamed (no list of row tuples in memory)
+    unless `stream` is off: for a few rows, where a server-side cursor's three round trips
+    cost more than the rows (7 ms against 1 for one artifact on PostgreSQL)."""
     columns: list[list] = [[] for _ in fields]
     appends = [column.append for column in columns]
-    for row in queryset.values_list(*fields).iterator(chunk_size=CHUNK):
+    rows = queryset.values_list(*fields)
+    for row in rows.iterator(chunk_size=CHUNK) if stream else rows:
         for append, value in zip(appends, row, strict=True):
             append(value)
     return columns
@@ -245,7 +248,7 @@ def browse_snapshot_patch(
     with timing_span("snapshot", description="patched from the journal") as timing:
         if snapshot.mark is not None:
             changes = catalog_changes_since(mark=snapshot.mark, limit=MAX_PATCHED)
-            patched = _patched(snapshot, changes) if changes is not None else None
+            patched = _patched(snapshot, changes, timing) if changes is not None else None
             if patched is not None and changes is not None:
                 return dataclasses.replace(patched, version=version, facts=facts, mark=changes.mark)
         timing.description = "not patchable: built whole"
@@ -256,8 +259,11 @@ def _rank_declarations() -> list:
     return [d for d in CATALOG_FILTERS if RANK_FIELD in d.snapshot_fields]
 
 
-def _patched(snapshot: BrowseSnapshot, changes: JournalChanges) -> BrowseSnapshot | None:
-    """The patch itself; None when only a full build can be exact."""
+def _patched(
+    snapshot: BrowseSnapshot, changes: JournalChanges, timing: Metric
+) -> BrowseSnapshot | None:
+    """The patch itself; None when only a full build can be exact. `timing`'s description
+    says which patch it was (the Server-Timing header)."""
     ranked = _rank_declarations()
     if len(ranked) != 1 or ranked[0].snapshot_fields != (RANK_FIELD,):
         return None  # the rank must be a column of its own, read back below
@@ -265,9 +271,18 @@ def _patched(snapshot: BrowseSnapshot, changes: JournalChanges) -> BrowseSnapsho
     published = Artifact.objects.published()
     changed = sorted(changes.artifact_ids)
     values = dict(
-        zip(FIELDS, _rows(published.filter(pk__in=changed).order_by("pk"), FIELDS), strict=True)
+        zip(
+            FIELDS,
+            _rows(published.filter(pk__in=changed).order_by("pk"), FIELDS, stream=False),
+            strict=True,
+        )
     )
     fresh = np.array(values["pk"], dtype=np.int64)
+    if not changes.ranks and not changes.tags and len(fresh) == len(changed):
+        in_place = _patched_in_place(snapshot, values, fresh, rank_column=rank_name)
+        if in_place is not None:
+            timing.description = "rows patched in place"
+            return in_place
     kept = ~np.isin(snapshot.ids, np.array(changed, dtype=np.int64))
     old_ranks = snapshot.columns[rank_name]
 
@@ -304,6 +319,108 @@ def _patched(snapshot: BrowseSnapshot, changes: JournalChanges) -> BrowseSnapsho
         orders={},
         tag_choices=tag_choices,
         tag_ids=tag_ids,
+    )
+
+
+def _patched_in_place(
+    snapshot: BrowseSnapshot, values: dict[str, list], fresh: np.ndarray, *, rank_column: str
+) -> BrowseSnapshot | None:
+    """The patch of an editor's usual save: every changed artifact (`fresh`, read into
+    `values`) was and still is published, and keeps its rank (column `rank_column`), its
+    place in the default order, and its vendor's label and tags the snapshot holds
+    already. Then the rows stay where they are and only the changed ones are overwritten:
+    no re-sort, no permutation of every column (50-80 ms at 100,000 artifacts, against
+    10-20 here). None when any of that does not hold: the general patch then decides.
+
+    The place is checked by the database, whose collation orders names: it orders each
+    changed row with its two neighbours in the snapshot (one query). When every such trio
+    is in the snapshot's order, every pair of adjacent rows still is (pairs of unchanged
+    rows kept their sort keys), so the whole order still is."""
+    size = snapshot.size
+    at = np.flatnonzero(np.isin(snapshot.ids, fresh))
+    if len(at) != len(fresh):
+        return None  # an artifact published since the snapshot was read
+    position = dict(zip(snapshot.ids[at].tolist(), at.tolist(), strict=True))
+    rows = np.array([position[pk] for pk in fresh.tolist()], dtype=np.int64)
+    (ranked,) = _rank_declarations()
+    ranks = ranked.columns({RANK_FIELD: values[RANK_FIELD]})[rank_column]
+    if not np.array_equal(snapshot.columns[rank_column][rows], ranks):
+        return None  # a new rank: its row moves to another block
+    around = np.unique(np.concatenate([rows - 1, rows, rows + 1]))
+    around = around[(around >= 0) & (around < size)]
+    expected = snapshot.ids[around]
+    ordered = np.fromiter(
+        Artifact.objects.published()
+        .filter(pk__in=expected.tolist())
+        .order_by(*DEFAULT_ORDERING)
+        .values_list("pk", flat=True),
+        dtype=np.int64,
+    )
+    if not np.array_equal(ordered, expected):
+        return None  # a row moved, or a neighbour left (a write the journal did not name)
+
+    columns = dict(snapshot.columns)
+    for declared in CATALOG_FILTERS:
+        if isinstance(declared, AnyOf) and declared.choices is None:
+            labels = snapshot.labels[declared.name]
+            if not set(declared.labels(values)) <= set(labels):
+                return None  # a label the snapshot lacks takes a place in the label order
+            made = {declared.name: declared.coded(values, labels)}
+            old_codes = snapshot.columns[declared.name]
+            for code in set(old_codes[rows].tolist()) - set(made[declared.name].tolist()):
+                if code >= 0 and np.count_nonzero(old_codes == code) <= np.count_nonzero(
+                    old_codes[rows] == code
+                ):
+                    return None  # a label no row uses any more leaves the label list
+        else:
+            made = declared.columns(values)
+        for name, column in made.items():
+            merged = snapshot.columns[name].astype(column.dtype, copy=True)
+            merged[rows] = column
+            columns[name] = merged
+    tagged = _tags_in_place(snapshot, fresh, rows)
+    if tagged is None:
+        return None
+    tag_ids, tag_choices, bits = tagged
+    return dataclasses.replace(
+        snapshot, columns=columns, tags=bits, orders={}, tag_choices=tag_choices, tag_ids=tag_ids
+    )
+
+
+def _tags_in_place(
+    snapshot: BrowseSnapshot, fresh: np.ndarray, rows: np.ndarray
+) -> tuple[tuple[int, ...], list[tuple[str, str]], np.ndarray] | None:
+    """The tag bit rows with the changed artifacts' bits (at `rows`, aligned with `fresh`)
+    read again (one query) and tags left on no published capability dropped; None when a
+    tag appears that the snapshot lacks (its name takes a place in the tag order)."""
+    row_of_tag = {pk: row for row, pk in enumerate(snapshot.tag_ids)}
+    position = dict(zip(fresh.tolist(), rows.tolist(), strict=True))
+    pairs = (
+        Capability.tags.through.objects.filter(
+            capability__status=Status.PUBLISHED, capability__artifact_id__in=fresh.tolist()
+        )
+        .values_list("capability__artifact_id", "tag_id")
+        .distinct()
+        .order_by()
+    )
+    bits = snapshot.tags.copy()
+    # Bit p of a row is bit 7 - p % 8 of its byte p // 8 (np.packbits' big-endian order).
+    # One row at a time: two changed rows may share a byte.
+    for at in rows.tolist():
+        bits[:, at >> 3] &= np.uint8(0xFF ^ (0x80 >> (at & 7)))
+    for artifact_id, tag_id in pairs:
+        if tag_id not in row_of_tag:
+            return None
+        at = position[artifact_id]
+        bits[row_of_tag[tag_id], at >> 3] |= 0x80 >> (at & 7)
+    used = bits.any(axis=1)
+    if used.all():
+        return snapshot.tag_ids, snapshot.tag_choices, bits
+    keep = np.flatnonzero(used).tolist()
+    return (
+        tuple(snapshot.tag_ids[i] for i in keep),
+        [snapshot.tag_choices[i] for i in keep],
+        bits[used],
     )
 
 

@@ -293,3 +293,105 @@ def test_a_catalog_patched_from_empty_to_one_artifact_and_back():
     snapshot = browse_snapshot_patch(snapshot, version="v2", facts="f2")
     assert snapshot_state(snapshot) == snapshot_state(browse_snapshot_build())
     assert (snapshot.size, snapshot.tag_choices, snapshot.vendors) == (0, [], [])
+
+
+def _catalog_page(client, query: str = "") -> tuple[list[str], str]:
+    """The catalog's card slugs for `query` and how the worker's snapshot was brought up
+    to date for it (the Server-Timing description; "" when it was current)."""
+    response = client.get(f"/artifacts/{query}")
+    assert response.status_code == 200
+    found = re.search(r'snapshot;desc="([^"]*)"', response.headers.get("Server-Timing", ""))
+    return _card_slugs(response.text), found.group(1) if found else ""
+
+
+@pytest.fixture
+def ten_in_order(settings, django_capture_on_commit_callbacks):
+    """Ten published artifacts a0..a9 ranked 90..0, each with a capability tagged "voice"
+    when its number is even, and a worker snapshot that is current."""
+    settings.CATALOG_DERIVED_CACHE = True
+    settings.SERVER_TIMING = True
+    voice = TagFactory(slug="voice", name="Voice")
+    vendor = VendorFactory(slug="acme", name="Acme")
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(10):
+            artifact = ArtifactFactory(
+                slug=f"a{n}", name=f"Artifact {n}", rank=90 - 10 * n, vendor=vendor
+            )
+            CapabilityFactory(artifact=artifact, tags=[voice] if n % 2 == 0 else [])
+    browse_snapshot_get()
+    return voice
+
+
+@pytest.mark.django_db
+def test_a_save_that_keeps_the_place_patches_rows_in_place(
+    client, ten_in_order, django_capture_on_commit_callbacks
+):
+    # Rows 7 and 8 share a byte of every tag's bits: both change in one commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        seven, eight = Artifact.objects.get(slug="a7"), Artifact.objects.get(slug="a8")
+        seven.kind = ArtifactKind.APP
+        seven.save()
+        seven.capabilities.get().tags.add(ten_in_order)
+        eight.summary = "Edited."
+        eight.save()
+        eight.capabilities.get().tags.clear()
+    slugs, how = _catalog_page(client, "?tag=voice")
+    assert how == "rows patched in place"
+    assert slugs == ["a0", "a2", "a4", "a6", "a7"]
+    assert _catalog_page(client, "?kind=app")[0] == ["a7"]
+    assert snapshot_state(browse_snapshot_get()) == snapshot_state(browse_snapshot_build())
+
+
+@pytest.mark.django_db
+def test_a_tag_left_on_no_artifact_leaves_the_facets_when_patched_in_place(
+    client, ten_in_order, django_capture_on_commit_callbacks
+):
+    solo = TagFactory(slug="solo", name="Solo")
+    with django_capture_on_commit_callbacks(execute=True):
+        Artifact.objects.get(slug="a3").capabilities.get().tags.add(solo)
+    assert _catalog_page(client, "?tag=solo")[0] == ["a3"]  # a new tag: patched in general
+    with django_capture_on_commit_callbacks(execute=True):
+        Artifact.objects.get(slug="a3").capabilities.get().tags.remove(solo)
+    _, how = _catalog_page(client)
+    assert how == "rows patched in place"
+    snapshot = browse_snapshot_get()
+    assert ("solo", "Solo") not in snapshot.tag_choices
+    assert snapshot_state(snapshot) == snapshot_state(browse_snapshot_build())
+
+
+@pytest.mark.django_db
+def test_a_rename_that_moves_the_row_is_not_patched_in_place(
+    client, ten_in_order, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        Artifact.objects.filter(rank__lte=30).update(rank=30)  # a6..a9 share a rank
+        catalog_version_bump(scope=RANKS)
+    _catalog_page(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        renamed = Artifact.objects.get(slug="a6")
+        renamed.name = "Zebra"
+        renamed.save()
+    slugs, how = _catalog_page(client)
+    assert how == "patched from the journal"
+    assert slugs == ["a0", "a1", "a2", "a3", "a4", "a5", "a7", "a8", "a9", "a6"]
+    assert snapshot_state(browse_snapshot_get()) == snapshot_state(browse_snapshot_build())
+
+
+@pytest.mark.django_db
+def test_a_vendor_label_that_comes_or_goes_is_not_patched_in_place(
+    client, ten_in_order, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = Artifact.objects.get(slug="a4")
+        moved.vendor = VendorFactory(slug="bolt", name="Bolt")
+        moved.save()
+    slugs, how = _catalog_page(client, "?vendor=bolt")
+    assert (slugs, how) == (["a4"], "patched from the journal")
+    with django_capture_on_commit_callbacks(execute=True):
+        moved.vendor = Vendor.objects.get(slug="acme")
+        moved.save()
+    _, how = _catalog_page(client)
+    assert how == "patched from the journal"
+    snapshot = browse_snapshot_get()
+    assert [slug for slug, _ in snapshot.vendors] == ["acme"]
+    assert snapshot_state(snapshot) == snapshot_state(browse_snapshot_build())
