@@ -23,7 +23,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from catalog.markup import markdown_inline
+from catalog.markup import markdown_inline, markdown_render
 from catalog.models import (
     Artifact,
     ArtifactKind,
@@ -237,12 +237,22 @@ def _overrides_of(artifacts: list[Artifact]) -> dict[int, dict[int, ComparisonOv
 def _markup_attach(artifact: Artifact) -> None:
     artifact.summary_html = markdown_inline(artifact.summary)
     for capability in artifact.published_capabilities:
+        # Each editor text rendered from Markdown and sanitised once (the costliest part
+        # of a part's build), for both fragments.
+        text = {
+            "description": markdown_render(capability.description),
+            **{
+                name: markdown_inline(value) if (value := getattr(capability, name)) else ""
+                for name in ("unique", "vs_alternatives", "best_for", "limitations")
+            },
+        }
+        context = {"capability": capability, "text": text, "tags": capability.tags.all()}
         # The comparison page's side lists, and the artifact page's wider one (best for,
         # limitations); the same fragment template for both.
         for attribute, wide in (("body_html", False), ("wide_body_html", True)):
-            html = render_to_string(CAPABILITY_TEMPLATE, {"capability": capability, "wide": wide})
-            # Safe: produced by the template engine, which escaped every value and ran
-            # editor text through the Markdown sanitiser (catalog/markup.py).
+            html = render_to_string(CAPABILITY_TEMPLATE, {**context, "wide": wide}, using="jinja2")
+            # Safe: produced by the template engine, which escaped every value; editor text
+            # went through the Markdown sanitiser (catalog/markup.py).
             setattr(capability, attribute, mark_safe(html))
 
 
