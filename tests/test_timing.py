@@ -144,6 +144,6 @@ def test_the_catalog_says_how_its_snapshot_was_had(client, settings, derived_cac
     with transaction.atomic():
         artifact.summary = "Edited by an editor."
         artifact.save()
-    assert snapshot()[0] == "patched from the journal"
+    assert snapshot()[0] == "rows patched in place"  # its place kept
     catalog_version_bump()  # a write the journal cannot detail
     assert snapshot()[0] == "not patchable: built whole"

@@ -14,6 +14,7 @@ from comparisons.browse.filters import (
     artifacts_top_tags_attach,
     vendors_shown,
 )
+from comparisons.browse.snapshot import browse_snapshot_build
 from tests.factories import ArtifactFactory, CapabilityFactory, TagFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db
@@ -363,3 +364,19 @@ def test_model_fact_sorts_put_unknown_values_last():
     ArtifactFactory(slug="unknown", name="Unknown", context_length=None)
     assert _slugs("sort=-context") == ["long", "short", "unknown"]
     assert _slugs("sort=-max_output") == ["long", "short", "unknown"]
+
+
+def test_filtersets_over_one_snapshot_share_fields_but_no_request(catalog_of_two):
+    snapshot = browse_snapshot_build(version="v1", facts="f1")
+    first = ArtifactFilter(QueryDict("kind=model&min_rank=abc"), snapshot=snapshot)
+    assert "min_rank" in first.errors
+    second = ArtifactFilter(QueryDict("kind=app"), snapshot=snapshot)
+    assert second.form.fields is first.form.fields  # made once for the snapshot
+    assert not second.errors
+    # Each answers with its own values, whichever was made last.
+    assert [a.kind for a in first.qs] == [ArtifactKind.MODEL]
+    assert [a.kind for a in second.qs] == [ArtifactKind.APP]
+    assert 'value="abc"' in str(first.form["min_rank"])
+    assert 'value="abc"' not in str(second.form["min_rank"])
+    other = ArtifactFilter(QueryDict("kind=app"), snapshot=browse_snapshot_build())
+    assert other.form.fields is not first.form.fields  # another snapshot, its own choices
