@@ -62,6 +62,25 @@ def facet_counts_oob(options) -> SafeString:
 
 
 @register.simple_tag
+def field_errors(field, oob: bool = False) -> SafeString:
+    """A filter's error container, there even without errors so HTMX can swap messages in
+    and out; `oob`: marked for an out-of-band swap (the HTMX fragment). Written here, not
+    as a template partial: the fragment draws one per filter, which in Django's template
+    engine took half of its rendering time (0.75 of 1.6 ms)."""
+    errors = "".join(f'<p class="field-error">{_escaped(str(error))}</p>' for error in field.errors)
+    swap = ' data-hx-swap-oob="true"' if oob else ""
+    return mark_safe(
+        f'<div class="field-errors" id="err-{_escaped(field.name)}"{swap}>{errors}</div>'
+    )
+
+
+@register.simple_tag
+def fields_errors_oob(form) -> SafeString:
+    """Every filter's error container, each for an out-of-band swap (`field_errors`)."""
+    return mark_safe("".join(field_errors(field, oob=True) for field in form))
+
+
+@register.simple_tag
 def vendor_options(options, any_label: str) -> SafeString:
     """The "any vendor" option, then one per vendor shown, with its count; the chosen one
     (or "any") is marked selected."""
