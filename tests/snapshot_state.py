@@ -9,6 +9,8 @@ def snapshot_state(snapshot: BrowseSnapshot) -> dict:
     return {
         "ids": snapshot.ids.tolist(),
         "columns": {name: column.tolist() for name, column in snapshot.columns.items()},
+        # tolist() hides a float column that should hold integers: 1.0 == 1.
+        "dtypes": {name: str(column.dtype) for name, column in snapshot.columns.items()},
         "labels": snapshot.labels,
         "tags": snapshot.tags.tolist(),
         "tag_choices": snapshot.tag_choices,

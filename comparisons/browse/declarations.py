@@ -328,7 +328,7 @@ class Equals(CatalogFilter):
 
     def columns(self, values: dict[str, list]) -> dict[str, np.ndarray]:
         lookup = {v: i for i, (v, _) in enumerate(self.choices)}
-        return {self.name: np.array([lookup.get(v, UNKNOWN) for v in values[self.field]])}
+        return {self.name: np.array([lookup.get(v, UNKNOWN) for v in values[self.field]], np.int64)}
 
     def mask(self, snapshot: BrowseSnapshot, value: Any) -> np.ndarray:
         code = next((i for i, (v, _) in enumerate(self.choices) if v == value), UNKNOWN - 1)

@@ -270,6 +270,11 @@ def _patched(
     rank_name = ranked[0].name
     published = Artifact.objects.published()
     changed = sorted(changes.artifact_ids)
+    if not changed and not (changes.ranks or changes.tags):
+        # A write naming no artifact, rank or tag (a vendor made with no artifacts yet):
+        # nothing the snapshot holds moved.
+        timing.description = "nothing to patch"
+        return snapshot
     values = dict(
         zip(
             FIELDS,

@@ -380,3 +380,13 @@ def test_filtersets_over_one_snapshot_share_fields_but_no_request(catalog_of_two
     assert 'value="abc"' not in str(second.form["min_rank"])
     other = ArtifactFilter(QueryDict("kind=app"), snapshot=browse_snapshot_build())
     assert other.form.fields is not first.form.fields  # another snapshot, its own choices
+
+
+def test_an_error_repeating_the_visitors_input_is_not_kept_per_process(catalog_of_two):
+    from comparisons.templatetags.browse import _escaped, field_errors
+
+    filterset = ArtifactFilter(QueryDict("kind=" + "x" * 500))
+    before = _escaped.cache_info().currsize
+    html = field_errors(filterset.form["kind"], oob=True)
+    assert "x" * 500 in html and 'data-hx-swap-oob="true"' in html
+    assert _escaped.cache_info().currsize == before

@@ -395,3 +395,18 @@ def test_a_vendor_label_that_comes_or_goes_is_not_patched_in_place(
     snapshot = browse_snapshot_get()
     assert [slug for slug, _ in snapshot.vendors] == ["acme"]
     assert snapshot_state(snapshot) == snapshot_state(browse_snapshot_build())
+
+
+@pytest.mark.django_db
+def test_a_write_naming_no_artifact_leaves_the_snapshot_as_it_was(
+    client, ten_in_order, django_capture_on_commit_callbacks
+):
+    before = browse_snapshot_get()
+    with django_capture_on_commit_callbacks(execute=True):
+        VendorFactory(slug="empty", name="Empty")  # a new vendor with no artifacts yet
+    slugs, how = _catalog_page(client)
+    assert how == "nothing to patch"
+    assert slugs == [f"a{n}" for n in range(10)]
+    after = browse_snapshot_get()
+    assert snapshot_state(after) == snapshot_state(before)
+    assert snapshot_state(after) == snapshot_state(browse_snapshot_build())
