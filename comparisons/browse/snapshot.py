@@ -392,6 +392,19 @@ def _patched_in_place(
     )
 
 
+def _tag_pairs(fresh: np.ndarray):
+    """(artifact id, tag id) of the artifacts `fresh`'s published capabilities, each pair
+    once, as a queryset (one query when read)."""
+    return (
+        Capability.tags.through.objects.filter(
+            capability__status=Status.PUBLISHED, capability__artifact_id__in=fresh.tolist()
+        )
+        .values_list("capability__artifact_id", "tag_id")
+        .distinct()
+        .order_by()
+    )
+
+
 def _tags_in_place(
     snapshot: BrowseSnapshot, fresh: np.ndarray, rows: np.ndarray
 ) -> tuple[tuple[int, ...], list[tuple[str, str]], np.ndarray] | None:
@@ -400,14 +413,7 @@ def _tags_in_place(
     tag appears that the snapshot lacks (its name takes a place in the tag order)."""
     row_of_tag = {pk: row for row, pk in enumerate(snapshot.tag_ids)}
     position = dict(zip(fresh.tolist(), rows.tolist(), strict=True))
-    pairs = (
-        Capability.tags.through.objects.filter(
-            capability__status=Status.PUBLISHED, capability__artifact_id__in=fresh.tolist()
-        )
-        .values_list("capability__artifact_id", "tag_id")
-        .distinct()
-        .order_by()
-    )
+    pairs = _tag_pairs(fresh)
     bits = snapshot.tags.copy()
     # Bit p of a row is bit 7 - p % 8 of its byte p // 8 (np.packbits' big-endian order).
     # One row at a time: two changed rows may share a byte.
@@ -529,14 +535,7 @@ def _patched_tags(
     """The tag bit rows in the new order: kept rows' bits moved, changed rows' read (one
     query); tags left on no published capability dropped; names and their order read again
     (one query) only when tag names changed or a tag appears that the snapshot lacked."""
-    pairs = (
-        Capability.tags.through.objects.filter(
-            capability__status=Status.PUBLISHED, capability__artifact_id__in=fresh.tolist()
-        )
-        .values_list("capability__artifact_id", "tag_id")
-        .distinct()
-        .order_by()
-    )
+    pairs = _tag_pairs(fresh)
     # The changed artifacts' new positions: one search of the few among every row.
     _, found = _find(fresh, ids)
     position = dict(zip(ids[found].tolist(), np.flatnonzero(found).tolist(), strict=True))
